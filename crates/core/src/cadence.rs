@@ -1,0 +1,252 @@
+//! Release dates from a train's cadence, and the freeze-window rule applied to them.
+
+use crate::model::{Cadence, FreezeRule, FreezeWindow};
+use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
+
+/// Every date of `cadence` in `from..=to`, ascending.
+pub fn occurrences(cadence: &Cadence, from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
+    let mut out = Vec::new();
+    match cadence {
+        Cadence::EveryNWeeks { weeks, anchor } => {
+            let step = i64::from((*weeks).max(1)) * 7;
+            // First occurrence on or after `from`, stepping from the anchor either way.
+            let behind = (from - *anchor).num_days();
+            let k = if behind <= 0 {
+                behind / step
+            } else {
+                (behind + step - 1) / step
+            };
+            let mut day = *anchor + chrono::Duration::days(k * step);
+            while day < from {
+                day += chrono::Duration::days(step);
+            }
+            while day <= to {
+                out.push(day);
+                day += chrono::Duration::days(step);
+            }
+        }
+        Cadence::Monthly {
+            nth,
+            weekday,
+            every_months,
+            anchor_month,
+        } => {
+            let every = (*every_months).max(1);
+            let weekday =
+                Weekday::try_from(u8::try_from(*weekday % 7).unwrap_or(0)).unwrap_or(Weekday::Mon);
+            let start = first_of_month(from);
+            let mut month = *anchor_month;
+            // Walk back or forward to the first cadence month at or before `from`'s month.
+            while month > start {
+                month = month - Months::new(every);
+            }
+            while month + Months::new(every) <= start {
+                month = month + Months::new(every);
+            }
+            while month <= to {
+                if let Some(day) = nth_weekday(month, *nth, weekday) {
+                    if day >= from && day <= to {
+                        out.push(day);
+                    }
+                }
+                month = month + Months::new(every);
+            }
+        }
+        Cadence::Explicit { dates } => {
+            out.extend(dates.iter().copied().filter(|d| *d >= from && *d <= to));
+            out.sort();
+            out.dedup();
+        }
+    }
+    out
+}
+
+fn first_of_month(day: NaiveDate) -> NaiveDate {
+    day.with_day(1).unwrap_or(day)
+}
+
+/// The `nth` (1-based) `weekday` of the month that starts on `month`.
+pub fn nth_weekday(month: NaiveDate, nth: u32, weekday: Weekday) -> Option<NaiveDate> {
+    NaiveDate::from_weekday_of_month_opt(month.year(), month.month(), weekday, nth.max(1) as u8)
+}
+
+/// Where a release planned for `day` lands under `rule`, and whether it sits in a freeze
+/// window that applies to `services` afterwards.
+pub fn apply_freeze_rule(
+    day: NaiveDate,
+    rule: FreezeRule,
+    windows: &[FreezeWindow],
+    services: &[String],
+) -> (NaiveDate, bool) {
+    let frozen = |d: NaiveDate| {
+        windows
+            .iter()
+            .filter(|w| w.applies_to_any(services))
+            .find(|w| w.covers(d))
+            .map(|w| w.end_date)
+    };
+    match rule {
+        FreezeRule::Flag => (day, frozen(day).is_some()),
+        FreezeRule::Move => {
+            let mut d = day;
+            // Each step jumps past a window's end, so this ends after at most one step per window.
+            while let Some(end) = frozen(d) {
+                d = end.checked_add_days(Days::new(1)).unwrap_or(end);
+                if d == end {
+                    break;
+                }
+            }
+            // Releases do not ship on weekends.
+            while matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
+                d = d.succ_opt().unwrap_or(d);
+                if let Some(end) = frozen(d) {
+                    d = end.succ_opt().unwrap_or(end);
+                }
+            }
+            (d, frozen(d).is_some())
+        }
+    }
+}
+
+/// A person's words for a cadence: "Every 2 weeks on Tuesday", "2nd Wednesday of every month".
+pub fn describe(cadence: &Cadence) -> String {
+    const DAYS: [&str; 7] = [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ];
+    const NTH: [&str; 5] = ["1st", "2nd", "3rd", "4th", "5th"];
+    match cadence {
+        Cadence::EveryNWeeks { weeks: 1, anchor } => {
+            format!(
+                "Weekly on {}",
+                DAYS[anchor.weekday().num_days_from_monday() as usize]
+            )
+        }
+        Cadence::EveryNWeeks { weeks, anchor } => format!(
+            "Every {weeks} weeks on {}",
+            DAYS[anchor.weekday().num_days_from_monday() as usize]
+        ),
+        Cadence::Monthly {
+            nth,
+            weekday,
+            every_months,
+            ..
+        } => {
+            let nth = NTH[(nth.clamp(&1, &5) - 1) as usize];
+            let day = DAYS[(*weekday % 7) as usize];
+            match every_months {
+                0 | 1 => format!("{nth} {day} of every month"),
+                3 => format!("{nth} {day}, quarterly"),
+                n => format!("{nth} {day} of every {n} months"),
+            }
+        }
+        Cadence::Explicit { dates } => format!("{} planned dates", dates.len()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn every_two_weeks_steps_from_the_anchor_in_both_directions() {
+        let c = Cadence::EveryNWeeks {
+            weeks: 2,
+            anchor: d("2026-01-06"),
+        };
+        let got = occurrences(&c, d("2025-12-01"), d("2026-02-01"));
+        assert_eq!(
+            got,
+            vec![
+                d("2025-12-09"),
+                d("2025-12-23"),
+                d("2026-01-06"),
+                d("2026-01-20")
+            ]
+        );
+    }
+
+    #[test]
+    fn monthly_second_wednesday_and_quarterly() {
+        let monthly = Cadence::Monthly {
+            nth: 2,
+            weekday: 2,
+            every_months: 1,
+            anchor_month: d("2026-01-01"),
+        };
+        assert_eq!(
+            occurrences(&monthly, d("2026-11-01"), d("2027-01-31")),
+            vec![d("2026-11-11"), d("2026-12-09"), d("2027-01-13")]
+        );
+        let quarterly = Cadence::Monthly {
+            nth: 3,
+            weekday: 3,
+            every_months: 3,
+            anchor_month: d("2026-02-01"),
+        };
+        assert_eq!(
+            occurrences(&quarterly, d("2025-10-01"), d("2026-09-30")),
+            vec![
+                d("2025-11-20"),
+                d("2026-02-19"),
+                d("2026-05-21"),
+                d("2026-08-20")
+            ]
+        );
+    }
+
+    #[test]
+    fn cadences_read_like_a_person_wrote_them() {
+        let two_weeks = Cadence::EveryNWeeks {
+            weeks: 2,
+            anchor: d("2026-01-06"),
+        };
+        assert_eq!(describe(&two_weeks), "Every 2 weeks on Tuesday");
+        let quarterly = Cadence::Monthly {
+            nth: 3,
+            weekday: 3,
+            every_months: 3,
+            anchor_month: d("2026-02-01"),
+        };
+        assert_eq!(describe(&quarterly), "3rd Thursday, quarterly");
+    }
+
+    #[test]
+    fn move_rule_leaves_the_window_and_the_weekend_flag_rule_keeps_the_date() {
+        let w = FreezeWindow {
+            id: 1,
+            name: "Year-end".into(),
+            start_date: d("2026-12-18"),
+            end_date: d("2027-01-03"),
+            services: vec![],
+            reason: String::new(),
+        };
+        let svc = vec!["web".to_string()];
+        // 2027-01-04 is a Monday.
+        assert_eq!(
+            apply_freeze_rule(d("2026-12-22"), FreezeRule::Move, &[w.clone()], &svc),
+            (d("2027-01-04"), false)
+        );
+        assert_eq!(
+            apply_freeze_rule(d("2026-12-22"), FreezeRule::Flag, &[w.clone()], &svc),
+            (d("2026-12-22"), true)
+        );
+        let scoped = FreezeWindow {
+            services: vec!["payments".into()],
+            ..w
+        };
+        assert_eq!(
+            apply_freeze_rule(d("2026-12-22"), FreezeRule::Move, &[scoped], &svc),
+            (d("2026-12-22"), false)
+        );
+    }
+}

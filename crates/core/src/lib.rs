@@ -1,0 +1,14 @@
+//! Switchyard's domain: the records of a release-planning workspace and the pure logic
+//! over them. Nothing here does I/O or reads the clock: "today" is always passed in.
+
+pub mod cadence;
+pub mod demo;
+pub mod model;
+pub mod rng;
+pub mod views;
+
+pub use model::*;
+
+/// The schema version of the workspace database and of the export document this build
+/// writes. A database or document with a larger number was written by a newer Switchyard.
+pub const SCHEMA_VERSION: i64 = 1;

@@ -1,0 +1,410 @@
+//! The records of a workspace, shaped as the `export --format json` document of
+//! spec/cli.md. The same types travel through the store, the CLI and the demo generator.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+pub type Id = i64;
+pub type Timestamp = DateTime<Utc>;
+
+/// The whole workspace as one document (`export --format json`). Every list is ordered
+/// by `id`, so two exports of the same data are byte-identical.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Document {
+    pub schema_version: i64,
+    pub teams: Vec<Team>,
+    pub services: Vec<Service>,
+    pub trains: Vec<Train>,
+    pub releases: Vec<Release>,
+    pub milestones: Vec<Milestone>,
+    pub dependencies: Vec<Dependency>,
+    pub work_items: Vec<WorkItem>,
+    pub deployments: Vec<Deployment>,
+    pub incidents: Vec<Incident>,
+    pub pipeline_runs: Vec<PipelineRun>,
+    pub freeze_windows: Vec<FreezeWindow>,
+    pub risk_assessments: Vec<RiskAssessment>,
+    pub checklists: Vec<Checklist>,
+    pub decisions: Vec<Decision>,
+    pub audit_events: Vec<AuditEvent>,
+    pub sync_state: Vec<SyncState>,
+}
+
+impl Document {
+    pub fn empty() -> Self {
+        Self {
+            schema_version: crate::SCHEMA_VERSION,
+            teams: vec![],
+            services: vec![],
+            trains: vec![],
+            releases: vec![],
+            milestones: vec![],
+            dependencies: vec![],
+            work_items: vec![],
+            deployments: vec![],
+            incidents: vec![],
+            pipeline_runs: vec![],
+            freeze_windows: vec![],
+            risk_assessments: vec![],
+            checklists: vec![],
+            decisions: vec![],
+            audit_events: vec![],
+            sync_state: vec![],
+        }
+    }
+}
+
+/// Where a synced record came from. Local records have neither field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Jira,
+    Github,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Jira => "jira",
+            Source::Github => "github",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "jira" => Some(Source::Jira),
+            "github" => Some(Source::Github),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Team {
+    pub id: Id,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Service {
+    pub id: Id,
+    pub name: String,
+    /// Owning team's name.
+    pub team: Option<String>,
+    pub source: Option<Source>,
+    pub source_key: Option<String>,
+}
+
+/// How a train's release dates are generated.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Cadence {
+    /// Every `weeks` weeks on the weekday of `anchor` (the first release date).
+    EveryNWeeks { weeks: u32, anchor: NaiveDate },
+    /// The `nth` (1-based) `weekday` (0 = Monday) of every `every_months`-th month,
+    /// counted from `anchor_month` (`YYYY-MM-01`).
+    Monthly {
+        nth: u32,
+        weekday: u32,
+        every_months: u32,
+        anchor_month: NaiveDate,
+    },
+    /// Hand-picked dates.
+    Explicit { dates: Vec<NaiveDate> },
+}
+
+/// One milestone of a train's template: `offset_days` from the release date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MilestoneOffset {
+    pub kind: String,
+    pub name: String,
+    pub offset_days: i32,
+}
+
+/// What happens to a generated release that lands in a freeze window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FreezeRule {
+    /// Move it to the next day outside every freeze window that covers it.
+    Move,
+    /// Keep the date and report a conflict.
+    Flag,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Train {
+    pub id: Id,
+    pub name: String,
+    pub description: String,
+    pub cadence: Cadence,
+    pub milestone_template: Vec<MilestoneOffset>,
+    pub freeze_rule: FreezeRule,
+    /// Names of the services that ride this train.
+    pub services: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Release {
+    pub id: Id,
+    pub name: String,
+    pub version: Option<String>,
+    pub train_id: Option<Id>,
+    /// `regular`, `major`, `hotfix` or `emergency`.
+    pub release_type: String,
+    /// `planned`, `in_progress`, `released` or `cancelled`.
+    pub status: String,
+    pub start_date: Option<NaiveDate>,
+    /// The date first planned (the baseline slips are measured against).
+    pub planned_date: Option<NaiveDate>,
+    /// The current target date, or the date it shipped.
+    pub release_date: Option<NaiveDate>,
+    pub released: bool,
+    pub archived: bool,
+    pub description: String,
+    /// Names of the services it ships.
+    pub services: Vec<String>,
+    pub source: Option<Source>,
+    pub source_key: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Milestone {
+    pub id: Id,
+    pub release_id: Id,
+    /// `branch_cut`, `code_freeze`, `rc`, `go_no_go`, `release`, `review`, or a custom word.
+    pub kind: String,
+    pub name: String,
+    pub date: NaiveDate,
+    pub completed_at: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dependency {
+    pub id: Id,
+    /// What the two ends are: `release`, `service` or `work_item`.
+    pub kind: String,
+    /// Record key of what must come first: its `source_key` if synced, else its `id`.
+    pub blocker: String,
+    /// Record key of what waits for it.
+    pub blocked: String,
+    pub note: String,
+    pub source: Option<Source>,
+    pub source_key: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkItem {
+    pub id: Id,
+    pub source: Option<Source>,
+    pub source_key: Option<String>,
+    pub title: String,
+    /// `issue`, `story`, `bug`, `task`, `incident`, `pull_request`, ...
+    pub kind: String,
+    pub status: String,
+    /// `todo`, `in_progress` or `done` (Jira's status category; PRs: open/merged/closed map here).
+    pub status_category: String,
+    pub priority: Option<String>,
+    pub service: Option<String>,
+    /// Names of the releases it ships in.
+    pub releases: Vec<String>,
+    /// Ids of the same releases (names need not be unique across projects).
+    pub release_ids: Vec<Id>,
+    pub labels: Vec<String>,
+    pub author: Option<String>,
+    pub assignee: Option<String>,
+    pub url: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub resolved_at: Option<Timestamp>,
+    pub merged_at: Option<Timestamp>,
+    pub first_commit_at: Option<Timestamp>,
+    pub base_branch: Option<String>,
+    pub additions: Option<i64>,
+    pub deletions: Option<i64>,
+    pub changed_files: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Success,
+    Failure,
+    Pending,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Success => "success",
+            Outcome::Failure => "failure",
+            Outcome::Pending => "pending",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "success" => Some(Outcome::Success),
+            "failure" => Some(Outcome::Failure),
+            "pending" => Some(Outcome::Pending),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Deployment {
+    pub id: Id,
+    pub source: Option<Source>,
+    pub source_key: Option<String>,
+    pub service: String,
+    pub environment: String,
+    pub production: bool,
+    pub sha: String,
+    pub git_ref: Option<String>,
+    pub creator: Option<String>,
+    pub outcome: Outcome,
+    /// When it took effect (first success status; for a failure, first failure status).
+    pub time: Option<Timestamp>,
+    pub created_at: Timestamp,
+    pub release_id: Option<Id>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Incident {
+    pub id: Id,
+    pub source: Option<Source>,
+    pub source_key: Option<String>,
+    pub service: Option<String>,
+    pub title: String,
+    pub severity: Option<String>,
+    pub created_at: Timestamp,
+    pub resolved_at: Option<Timestamp>,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PipelineRun {
+    pub id: Id,
+    pub source: Option<Source>,
+    pub source_key: Option<String>,
+    pub service: String,
+    pub workflow: String,
+    pub head_sha: String,
+    pub event: String,
+    pub status: String,
+    pub conclusion: Option<String>,
+    pub attempt: i64,
+    pub started_at: Timestamp,
+    pub finished_at: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FreezeWindow {
+    pub id: Id,
+    pub name: String,
+    /// First frozen day.
+    pub start_date: NaiveDate,
+    /// Last frozen day (inclusive).
+    pub end_date: NaiveDate,
+    /// Names of the frozen services; empty means every service.
+    pub services: Vec<String>,
+    pub reason: String,
+}
+
+impl FreezeWindow {
+    pub fn covers(&self, day: NaiveDate) -> bool {
+        self.start_date <= day && day <= self.end_date
+    }
+
+    pub fn applies_to_any(&self, services: &[String]) -> bool {
+        self.services.is_empty() || self.services.iter().any(|s| services.contains(s))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RiskAssessment {
+    pub id: Id,
+    pub release_id: Id,
+    pub score: f64,
+    /// `low`, `medium`, `high` or `critical`.
+    pub class: String,
+    /// Each factor with its contribution and reason.
+    pub factors: Value,
+    pub override_class: Option<String>,
+    pub override_reason: Option<String>,
+    pub assessed_at: Timestamp,
+    pub assessed_by: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Checklist {
+    pub id: Id,
+    pub release_id: Id,
+    pub template: String,
+    pub created_at: Timestamp,
+    pub items: Vec<ChecklistItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChecklistItem {
+    pub id: Id,
+    pub position: i64,
+    pub title: String,
+    /// `manual` or `rule`.
+    pub kind: String,
+    pub rule: Option<String>,
+    pub owner: Option<String>,
+    /// `pending`, `done`, `blocked` or `not_applicable`.
+    pub state: String,
+    pub evidence_url: Option<String>,
+    pub note: String,
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Decision {
+    pub id: Id,
+    pub release_id: Id,
+    /// `go`, `no_go` or `go_with_conditions`.
+    pub outcome: String,
+    /// The criteria as they stood when the decision was taken.
+    pub criteria: Value,
+    pub approvals: Vec<Approval>,
+    pub notes: String,
+    pub decided_by: String,
+    pub decided_at: Timestamp,
+    pub supersedes: Option<Id>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Approval {
+    pub role: String,
+    pub approver: String,
+    pub approved_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditEvent {
+    pub id: Id,
+    pub at: Timestamp,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<String>,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+    /// SHA-256 (hex) of the previous event; empty for the first.
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SyncState {
+    pub source: Source,
+    /// What the cursor is for: a Jira project, a GitHub repo and list.
+    pub scope: String,
+    pub cursor: Value,
+    pub updated_at: Timestamp,
+}

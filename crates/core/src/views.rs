@@ -1,0 +1,98 @@
+//! What the desktop window reads: small, display-ready shapes. These cross IPC, so their
+//! TypeScript twins are generated (ts-rs) into ui/src/lib/bindings/.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use ts_rs::TS;
+
+/// The release calendar for a date range: one lane per train.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct CalendarView {
+    pub today: NaiveDate,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub lanes: Vec<TrainLane>,
+    pub freeze_windows: Vec<FreezeBand>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct TrainLane {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    /// "Every 2 weeks on Tuesday", "2nd Wednesday of every month", ...
+    pub cadence_label: String,
+    pub services: Vec<String>,
+    pub releases: Vec<CalendarRelease>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct CalendarRelease {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub name: String,
+    pub version: Option<String>,
+    pub release_type: String,
+    pub status: String,
+    pub release_date: NaiveDate,
+    pub planned_date: Option<NaiveDate>,
+    /// Days between the planned and the current date (positive: later).
+    #[ts(type = "number")]
+    pub slipped_days: i64,
+    pub services: Vec<String>,
+    pub risk_class: Option<String>,
+    /// Share of applicable checklist items done, 0..1.
+    pub readiness: Option<f64>,
+    /// Outcome of the newest go/no-go decision.
+    pub decision: Option<String>,
+    pub milestones: Vec<CalendarMilestone>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct CalendarMilestone {
+    pub kind: String,
+    pub name: String,
+    pub date: NaiveDate,
+    pub done: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct FreezeBand {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub name: String,
+    pub start_date: NaiveDate,
+    /// Inclusive.
+    pub end_date: NaiveDate,
+    /// Empty: every service.
+    pub services: Vec<String>,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct WorkspaceInfo {
+    pub path: String,
+    #[ts(type = "number")]
+    pub schema_version: i64,
+    pub demo_loaded: bool,
+    pub counts: WorkspaceCounts,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct WorkspaceCounts {
+    #[ts(type = "number")]
+    pub teams: i64,
+    #[ts(type = "number")]
+    pub services: i64,
+    #[ts(type = "number")]
+    pub trains: i64,
+    #[ts(type = "number")]
+    pub releases: i64,
+    #[ts(type = "number")]
+    pub deployments: i64,
+    #[ts(type = "number")]
+    pub incidents: i64,
+    #[ts(type = "number")]
+    pub work_items: i64,
+}
