@@ -1,0 +1,435 @@
+//! The whole workspace as one `Document`, every list ordered by id.
+
+use crate::codec::*;
+use crate::{Result, Store};
+use rusqlite::{Connection, Row};
+use std::collections::HashMap;
+use switchyard_core::*;
+
+fn all<T>(
+    conn: &Connection,
+    sql: &str,
+    f: impl FnMut(&Row) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map([], f)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<T>>>()?)
+}
+
+/// `parent id -> [names]` from a link table joined to services or releases.
+fn grouped(conn: &Connection, sql: &str) -> Result<HashMap<i64, Vec<(i64, String)>>> {
+    let mut map: HashMap<i64, Vec<(i64, String)>> = HashMap::new();
+    for (parent, id, name) in all(conn, sql, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))? {
+        map.entry(parent).or_default().push((id, name));
+    }
+    Ok(map)
+}
+
+fn names(map: &HashMap<i64, Vec<(i64, String)>>, id: i64) -> Vec<String> {
+    map.get(&id)
+        .map(|v| v.iter().map(|(_, n)| n.clone()).collect())
+        .unwrap_or_default()
+}
+
+impl Store {
+    pub fn export(&self) -> Result<Document> {
+        let conn = &self.conn;
+        let teams = all(conn, "SELECT id, name FROM teams ORDER BY id", |r| {
+            Ok(Team {
+                id: r.get(0)?,
+                name: r.get(1)?,
+            })
+        })?;
+        let services = all(
+            conn,
+            "SELECT s.id, s.name, t.name, s.source, s.source_key
+               FROM services s LEFT JOIN teams t ON t.id = s.team_id ORDER BY s.id",
+            |r| {
+                Ok(Service {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    team: r.get(2)?,
+                    source: get_source_opt(r, 3)?,
+                    source_key: r.get(4)?,
+                })
+            },
+        )?;
+        let train_services = grouped(
+            conn,
+            "SELECT ts.train_id, s.id, s.name FROM train_services ts
+               JOIN services s ON s.id = ts.service_id ORDER BY ts.train_id, s.id",
+        )?;
+        let trains = all(
+            conn,
+            "SELECT id, name, description, cadence, milestone_template, freeze_rule FROM trains ORDER BY id",
+            |r| {
+                let id: i64 = r.get(0)?;
+                let rule: String = r.get(5)?;
+                Ok(Train {
+                    id,
+                    name: r.get(1)?,
+                    description: r.get(2)?,
+                    cadence: get_json(r, 3)?,
+                    milestone_template: get_json(r, 4)?,
+                    freeze_rule: if rule == "flag" {
+                        FreezeRule::Flag
+                    } else {
+                        FreezeRule::Move
+                    },
+                    services: names(&train_services, id),
+                })
+            },
+        )?;
+        let release_services = grouped(
+            conn,
+            "SELECT rs.release_id, s.id, s.name FROM release_services rs
+               JOIN services s ON s.id = rs.service_id ORDER BY rs.release_id, s.id",
+        )?;
+        let releases = all(
+            conn,
+            "SELECT id, name, version, train_id, release_type, status, start_date, planned_date,
+                    release_date, released, archived, description, source, source_key
+               FROM releases ORDER BY id",
+            |r| {
+                let id: i64 = r.get(0)?;
+                Ok(Release {
+                    id,
+                    name: r.get(1)?,
+                    version: r.get(2)?,
+                    train_id: r.get(3)?,
+                    release_type: r.get(4)?,
+                    status: r.get(5)?,
+                    start_date: get_date_opt(r, 6)?,
+                    planned_date: get_date_opt(r, 7)?,
+                    release_date: get_date_opt(r, 8)?,
+                    released: r.get(9)?,
+                    archived: r.get(10)?,
+                    description: r.get(11)?,
+                    services: names(&release_services, id),
+                    source: get_source_opt(r, 12)?,
+                    source_key: r.get(13)?,
+                })
+            },
+        )?;
+        let milestones = all(
+            conn,
+            "SELECT id, release_id, kind, name, date, completed_at FROM milestones ORDER BY id",
+            |r| {
+                Ok(Milestone {
+                    id: r.get(0)?,
+                    release_id: r.get(1)?,
+                    kind: r.get(2)?,
+                    name: r.get(3)?,
+                    date: get_date(r, 4)?,
+                    completed_at: get_ts_opt(r, 5)?,
+                })
+            },
+        )?;
+        // A dependency end is named by its source_key when synced, else by its id.
+        let dependencies = all(
+            conn,
+            "SELECT d.id, d.kind,
+                    CASE d.kind
+                      WHEN 'release' THEN (SELECT coalesce(source_key, id) FROM releases WHERE id = d.blocker_id)
+                      WHEN 'service' THEN (SELECT coalesce(source_key, id) FROM services WHERE id = d.blocker_id)
+                      ELSE (SELECT coalesce(source_key, id) FROM work_items WHERE id = d.blocker_id) END,
+                    CASE d.kind
+                      WHEN 'release' THEN (SELECT coalesce(source_key, id) FROM releases WHERE id = d.blocked_id)
+                      WHEN 'service' THEN (SELECT coalesce(source_key, id) FROM services WHERE id = d.blocked_id)
+                      ELSE (SELECT coalesce(source_key, id) FROM work_items WHERE id = d.blocked_id) END,
+                    d.note, d.source, d.source_key
+               FROM dependencies d ORDER BY d.id",
+            |r| {
+                let key = |v: rusqlite::types::Value| match v {
+                    rusqlite::types::Value::Integer(i) => i.to_string(),
+                    rusqlite::types::Value::Text(s) => s,
+                    _ => String::new(),
+                };
+                Ok(Dependency {
+                    id: r.get(0)?,
+                    kind: r.get(1)?,
+                    blocker: key(r.get(2)?),
+                    blocked: key(r.get(3)?),
+                    note: r.get(4)?,
+                    source: get_source_opt(r, 5)?,
+                    source_key: r.get(6)?,
+                })
+            },
+        )?;
+        let item_releases = grouped(
+            conn,
+            "SELECT wr.work_item_id, r.id, r.name FROM work_item_releases wr
+               JOIN releases r ON r.id = wr.release_id ORDER BY wr.work_item_id, r.id",
+        )?;
+        let work_items = all(
+            conn,
+            "SELECT w.id, w.source, w.source_key, w.title, w.kind, w.status, w.status_category,
+                    w.priority, s.name, w.labels, w.author, w.assignee, w.url, w.created_at,
+                    w.updated_at, w.resolved_at, w.merged_at, w.first_commit_at, w.base_branch,
+                    w.additions, w.deletions, w.changed_files
+               FROM work_items w LEFT JOIN services s ON s.id = w.service_id ORDER BY w.id",
+            |r| {
+                let id: i64 = r.get(0)?;
+                let rels = item_releases.get(&id);
+                Ok(WorkItem {
+                    id,
+                    source: get_source_opt(r, 1)?,
+                    source_key: r.get(2)?,
+                    title: r.get(3)?,
+                    kind: r.get(4)?,
+                    status: r.get(5)?,
+                    status_category: r.get(6)?,
+                    priority: r.get(7)?,
+                    service: r.get(8)?,
+                    releases: rels
+                        .map(|v| v.iter().map(|(_, n)| n.clone()).collect())
+                        .unwrap_or_default(),
+                    release_ids: rels
+                        .map(|v| v.iter().map(|(i, _)| *i).collect())
+                        .unwrap_or_default(),
+                    labels: get_json(r, 9)?,
+                    author: r.get(10)?,
+                    assignee: r.get(11)?,
+                    url: r.get(12)?,
+                    created_at: get_ts(r, 13)?,
+                    updated_at: get_ts(r, 14)?,
+                    resolved_at: get_ts_opt(r, 15)?,
+                    merged_at: get_ts_opt(r, 16)?,
+                    first_commit_at: get_ts_opt(r, 17)?,
+                    base_branch: r.get(18)?,
+                    additions: r.get(19)?,
+                    deletions: r.get(20)?,
+                    changed_files: r.get(21)?,
+                })
+            },
+        )?;
+        let deployments = all(
+            conn,
+            "SELECT d.id, d.source, d.source_key, s.name, d.environment, d.production, d.sha,
+                    d.git_ref, d.creator, d.outcome, d.time, d.created_at, d.release_id
+               FROM deployments d JOIN services s ON s.id = d.service_id ORDER BY d.id",
+            |r| {
+                let outcome: String = r.get(9)?;
+                Ok(Deployment {
+                    id: r.get(0)?,
+                    source: get_source_opt(r, 1)?,
+                    source_key: r.get(2)?,
+                    service: r.get(3)?,
+                    environment: r.get(4)?,
+                    production: r.get(5)?,
+                    sha: r.get(6)?,
+                    git_ref: r.get(7)?,
+                    creator: r.get(8)?,
+                    outcome: Outcome::parse(&outcome).unwrap_or(Outcome::Pending),
+                    time: get_ts_opt(r, 10)?,
+                    created_at: get_ts(r, 11)?,
+                    release_id: r.get(12)?,
+                })
+            },
+        )?;
+        let incidents = all(
+            conn,
+            "SELECT i.id, i.source, i.source_key, s.name, i.title, i.severity, i.created_at,
+                    i.resolved_at, i.url
+               FROM incidents i LEFT JOIN services s ON s.id = i.service_id ORDER BY i.id",
+            |r| {
+                Ok(Incident {
+                    id: r.get(0)?,
+                    source: get_source_opt(r, 1)?,
+                    source_key: r.get(2)?,
+                    service: r.get(3)?,
+                    title: r.get(4)?,
+                    severity: r.get(5)?,
+                    created_at: get_ts(r, 6)?,
+                    resolved_at: get_ts_opt(r, 7)?,
+                    url: r.get(8)?,
+                })
+            },
+        )?;
+        let pipeline_runs = all(
+            conn,
+            "SELECT p.id, p.source, p.source_key, s.name, p.workflow, p.head_sha, p.event,
+                    p.status, p.conclusion, p.attempt, p.started_at, p.finished_at
+               FROM pipeline_runs p JOIN services s ON s.id = p.service_id ORDER BY p.id",
+            |r| {
+                Ok(PipelineRun {
+                    id: r.get(0)?,
+                    source: get_source_opt(r, 1)?,
+                    source_key: r.get(2)?,
+                    service: r.get(3)?,
+                    workflow: r.get(4)?,
+                    head_sha: r.get(5)?,
+                    event: r.get(6)?,
+                    status: r.get(7)?,
+                    conclusion: r.get(8)?,
+                    attempt: r.get(9)?,
+                    started_at: get_ts(r, 10)?,
+                    finished_at: get_ts_opt(r, 11)?,
+                })
+            },
+        )?;
+        let window_services = grouped(
+            conn,
+            "SELECT fs.freeze_window_id, s.id, s.name FROM freeze_window_services fs
+               JOIN services s ON s.id = fs.service_id ORDER BY fs.freeze_window_id, s.id",
+        )?;
+        let freeze_windows = all(
+            conn,
+            "SELECT id, name, start_date, end_date, reason FROM freeze_windows ORDER BY id",
+            |r| {
+                let id: i64 = r.get(0)?;
+                Ok(FreezeWindow {
+                    id,
+                    name: r.get(1)?,
+                    start_date: get_date(r, 2)?,
+                    end_date: get_date(r, 3)?,
+                    services: names(&window_services, id),
+                    reason: r.get(4)?,
+                })
+            },
+        )?;
+        let risk_assessments = all(
+            conn,
+            "SELECT id, release_id, score, class, factors, override_class, override_reason,
+                    assessed_at, assessed_by FROM risk_assessments ORDER BY id",
+            |r| {
+                Ok(RiskAssessment {
+                    id: r.get(0)?,
+                    release_id: r.get(1)?,
+                    score: r.get(2)?,
+                    class: r.get(3)?,
+                    factors: get_json(r, 4)?,
+                    override_class: r.get(5)?,
+                    override_reason: r.get(6)?,
+                    assessed_at: get_ts(r, 7)?,
+                    assessed_by: r.get(8)?,
+                })
+            },
+        )?;
+        let mut items: HashMap<i64, Vec<ChecklistItem>> = HashMap::new();
+        for (checklist, item) in all(
+            conn,
+            "SELECT checklist_id, id, position, title, kind, rule, owner, state, evidence_url,
+                    note, updated_at FROM checklist_items ORDER BY checklist_id, position, id",
+            |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    ChecklistItem {
+                        id: r.get(1)?,
+                        position: r.get(2)?,
+                        title: r.get(3)?,
+                        kind: r.get(4)?,
+                        rule: r.get(5)?,
+                        owner: r.get(6)?,
+                        state: r.get(7)?,
+                        evidence_url: r.get(8)?,
+                        note: r.get(9)?,
+                        updated_at: get_ts(r, 10)?,
+                    },
+                ))
+            },
+        )? {
+            items.entry(checklist).or_default().push(item);
+        }
+        let checklists = all(
+            conn,
+            "SELECT id, release_id, template, created_at FROM checklists ORDER BY id",
+            |r| {
+                let id: i64 = r.get(0)?;
+                Ok(Checklist {
+                    id,
+                    release_id: r.get(1)?,
+                    template: r.get(2)?,
+                    created_at: get_ts(r, 3)?,
+                    items: items.remove(&id).unwrap_or_default(),
+                })
+            },
+        )?;
+        let mut approvals: HashMap<i64, Vec<Approval>> = HashMap::new();
+        for (decision, a) in all(
+            conn,
+            "SELECT decision_id, role, approver, approved_at FROM approvals ORDER BY decision_id, id",
+            |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    Approval {
+                        role: r.get(1)?,
+                        approver: r.get(2)?,
+                        approved_at: get_ts(r, 3)?,
+                    },
+                ))
+            },
+        )? {
+            approvals.entry(decision).or_default().push(a);
+        }
+        let decisions = all(
+            conn,
+            "SELECT id, release_id, outcome, criteria, notes, decided_by, decided_at, supersedes
+               FROM decisions ORDER BY id",
+            |r| {
+                let id: i64 = r.get(0)?;
+                Ok(Decision {
+                    id,
+                    release_id: r.get(1)?,
+                    outcome: r.get(2)?,
+                    criteria: get_json(r, 3)?,
+                    approvals: approvals.remove(&id).unwrap_or_default(),
+                    notes: r.get(4)?,
+                    decided_by: r.get(5)?,
+                    decided_at: get_ts(r, 6)?,
+                    supersedes: r.get(7)?,
+                })
+            },
+        )?;
+        let audit_events = all(
+            conn,
+            "SELECT id, at, actor, action, entity, entity_id, before, after, prev_hash, hash
+               FROM audit_events ORDER BY id",
+            |r| {
+                Ok(AuditEvent {
+                    id: r.get(0)?,
+                    at: get_ts(r, 1)?,
+                    actor: r.get(2)?,
+                    action: r.get(3)?,
+                    entity: r.get(4)?,
+                    entity_id: r.get(5)?,
+                    before: get_json_opt(r, 6)?,
+                    after: get_json_opt(r, 7)?,
+                    prev_hash: r.get(8)?,
+                    hash: r.get(9)?,
+                })
+            },
+        )?;
+        let sync_state = all(
+            conn,
+            "SELECT source, scope, cursor, updated_at FROM sync_state ORDER BY source, scope",
+            |r| {
+                Ok(SyncState {
+                    source: get_source_opt(r, 0)?.unwrap_or(Source::Jira),
+                    scope: r.get(1)?,
+                    cursor: get_json(r, 2)?,
+                    updated_at: get_ts(r, 3)?,
+                })
+            },
+        )?;
+        Ok(Document {
+            schema_version: self.schema_version()?,
+            teams,
+            services,
+            trains,
+            releases,
+            milestones,
+            dependencies,
+            work_items,
+            deployments,
+            incidents,
+            pipeline_runs,
+            freeze_windows,
+            risk_assessments,
+            checklists,
+            decisions,
+            audit_events,
+            sync_state,
+        })
+    }
+}

@@ -1,0 +1,220 @@
+//! The workspace: one SQLite file. Opening it checks that it is ours and not from a newer
+//! build before anything is written, then sets WAL, foreign keys and a busy timeout, and
+//! upgrades the schema step by step (each step one transaction, a `VACUUM INTO` backup
+//! first).
+
+mod audit;
+mod calendar;
+mod codec;
+mod export;
+mod import;
+mod migrate;
+
+pub use audit::{append_audit, verify_audit, AuditEntry};
+pub use calendar::OFF_TRAIN_LANE;
+pub use import::DEMO_MARKER;
+pub use migrate::{upgrade_with, MIGRATIONS, SCHEMA_VERSION};
+
+use rusqlite::{Connection, OpenFlags};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the directory {0} does not exist")]
+    MissingDirectory(PathBuf),
+    #[error("{path} is not a Switchyard workspace: {why}")]
+    NotADatabase { path: PathBuf, why: String },
+    #[error("{path} was written by a newer Switchyard (schema version {found}; this build knows up to {known}); it was left untouched")]
+    NewerVersion {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the workspace already holds data ({0}); import into an empty workspace")]
+    NotEmpty(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// An open workspace.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+
+impl Store {
+    /// Opens (or creates) the workspace at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Self> {
+        check_file(path)?;
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| not_a_db_or(path, e))?;
+        conn.busy_timeout(Duration::from_secs(5))?;
+        // Read-only checks first: nothing is written to a file we refuse.
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| not_a_db_or(path, e))?;
+        if version > SCHEMA_VERSION {
+            return Err(StoreError::NewerVersion {
+                path: path.to_owned(),
+                found: version,
+                known: SCHEMA_VERSION,
+            });
+        }
+        if version == 0 {
+            let tables: i64 = conn.query_row(
+                "SELECT count(*) FROM sqlite_schema WHERE type = 'table'",
+                [],
+                |r| r.get(0),
+            )?;
+            if tables > 0 {
+                return Err(StoreError::NotADatabase {
+                    path: path.to_owned(),
+                    why: "it is an SQLite database of another program (tables but no Switchyard schema version)".into(),
+                });
+            }
+        }
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let mut store = Store {
+            conn,
+            path: path.to_owned(),
+        };
+        migrate::upgrade(&mut store.conn, path, version)?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn meta(&self, key: &str) -> Result<Option<String>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
+            .query_row([key], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Row counts of the main tables, for the status line and for "is it empty?".
+    pub fn counts(&self) -> Result<Counts> {
+        let c = |table: &str| -> Result<i64> {
+            // Table names come from the fixed list below, never from input.
+            Ok(self
+                .conn
+                .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?)
+        };
+        Ok(Counts {
+            teams: c("teams")?,
+            services: c("services")?,
+            trains: c("trains")?,
+            releases: c("releases")?,
+            deployments: c("deployments")?,
+            incidents: c("incidents")?,
+            work_items: c("work_items")?,
+            audit_events: c("audit_events")?,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Counts {
+    pub teams: i64,
+    pub services: i64,
+    pub trains: i64,
+    pub releases: i64,
+    pub deployments: i64,
+    pub incidents: i64,
+    pub work_items: i64,
+    pub audit_events: i64,
+}
+
+impl Counts {
+    pub fn is_empty(&self) -> bool {
+        *self == Counts::default()
+    }
+}
+
+fn check_file(path: &Path) -> Result<()> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        if !parent.is_dir() {
+            return Err(StoreError::MissingDirectory(parent.to_owned()));
+        }
+    }
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(source) => {
+            return Err(StoreError::Io {
+                path: path.to_owned(),
+                source,
+            })
+        }
+    };
+    if meta.is_dir() {
+        return Err(StoreError::NotADatabase {
+            path: path.to_owned(),
+            why: "it is a directory".into(),
+        });
+    }
+    if meta.len() == 0 {
+        return Ok(());
+    }
+    use std::io::Read;
+    let mut head = [0u8; 16];
+    let read = std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .map_err(|source| StoreError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+    if read < 16 || &head != SQLITE_MAGIC {
+        return Err(StoreError::NotADatabase {
+            path: path.to_owned(),
+            why: "the file is not an SQLite database".into(),
+        });
+    }
+    Ok(())
+}
+
+fn not_a_db_or(path: &Path, e: rusqlite::Error) -> StoreError {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase) | Some(rusqlite::ErrorCode::DatabaseCorrupt) => {
+            StoreError::NotADatabase {
+                path: path.to_owned(),
+                why: "the file is damaged or not an SQLite database".into(),
+            }
+        }
+        _ => StoreError::Sqlite(e),
+    }
+}

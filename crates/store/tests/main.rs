@@ -1,0 +1,374 @@
+//! The workspace file: opening, refusing, upgrading, export/import and the audit chain,
+//! all on real SQLite files in a temporary folder.
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+use switchyard_core::demo;
+use switchyard_store::{append_audit, verify_audit, AuditEntry, Store, StoreError, SCHEMA_VERSION};
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
+}
+
+fn bytes(p: &Path) -> Vec<u8> {
+    std::fs::read(p).unwrap()
+}
+
+fn siblings(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    v.sort();
+    v
+}
+
+fn event(action: &'static str) -> AuditEntry<'static> {
+    AuditEntry {
+        at: Utc.with_ymd_and_hms(2026, 11, 28, 9, 0, 0).unwrap(),
+        actor: "tester",
+        action,
+        entity: "release",
+        entity_id: Some("7"),
+        before: Some(serde_json::json!({"status": "planned"})),
+        after: Some(serde_json::json!({"status": "in_progress"})),
+    }
+}
+
+#[test]
+fn a_new_file_and_an_empty_file_are_created_at_the_current_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let new = dir.path().join("new.sqlite3");
+    let store = Store::open(&new).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    let mode: String = store
+        .conn()
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    let fk: i64 = store
+        .conn()
+        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(fk, 1);
+
+    let empty = dir.path().join("empty.sqlite3");
+    std::fs::write(&empty, b"").unwrap();
+    let store = Store::open(&empty).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    let tables: i64 = store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'table'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(tables >= 20, "{tables} tables");
+    // Reopening an up-to-date workspace changes nothing and writes no backup.
+    drop(store);
+    Store::open(&empty).unwrap();
+    assert!(!siblings(dir.path())
+        .iter()
+        .any(|p| p.to_string_lossy().contains("backup")));
+}
+
+#[test]
+fn a_newer_workspace_is_refused_and_left_byte_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("future.sqlite3");
+    {
+        let c = Connection::open(&path).unwrap();
+        c.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1); PRAGMA user_version = 42;")
+            .unwrap();
+    }
+    let before = bytes(&path);
+    let listing = siblings(dir.path());
+    match Store::open(&path) {
+        Err(StoreError::NewerVersion { found, known, .. }) => {
+            assert_eq!((found, known), (42, SCHEMA_VERSION))
+        }
+        other => panic!("expected NewerVersion, got {:?}", other.err()),
+    }
+    assert_eq!(bytes(&path), before);
+    assert_eq!(
+        siblings(dir.path()),
+        listing,
+        "no -wal, -shm or backup left behind"
+    );
+}
+
+#[test]
+fn files_that_are_not_workspaces_are_refused_and_left_byte_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = dir.path().join("notes.txt");
+    std::fs::write(&text, "release notes, not a database\n".repeat(200)).unwrap();
+    let short = dir.path().join("short");
+    std::fs::write(&short, b"SQLite").unwrap();
+    let foreign = dir.path().join("other-app.sqlite3");
+    Connection::open(&foreign)
+        .unwrap()
+        .execute_batch("CREATE TABLE bookmarks (url TEXT);")
+        .unwrap();
+    for path in [&text, &short, &foreign] {
+        let before = bytes(path);
+        let err = Store::open(path).err().expect("must be refused");
+        assert!(
+            matches!(err, StoreError::NotADatabase { .. }),
+            "{path:?}: {err}"
+        );
+        assert_eq!(bytes(path), before, "{path:?} changed");
+    }
+    let err = Store::open(dir.path()).err().unwrap();
+    assert!(matches!(err, StoreError::NotADatabase { .. }));
+}
+
+#[test]
+fn a_missing_directory_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("no/such/dir/ws.sqlite3");
+    match Store::open(&path) {
+        Err(StoreError::MissingDirectory(d)) => assert!(d.ends_with("no/such/dir")),
+        other => panic!("expected MissingDirectory, got {:?}", other.err()),
+    }
+    assert!(!dir.path().join("no").exists());
+}
+
+#[test]
+fn export_import_export_is_the_same_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = Store::open(&dir.path().join("a.sqlite3")).unwrap();
+    a.load_demo(&demo::generate(today()), &event("demo.load"))
+        .unwrap();
+    let first = a.export().unwrap();
+    assert!(first.releases.len() > 50 && first.deployments.len() > 1000);
+    assert_eq!(first.audit_events.len(), 1);
+    let mut b = Store::open(&dir.path().join("b.sqlite3")).unwrap();
+    b.import(&first).unwrap();
+    let second = b.export().unwrap();
+    assert_eq!(first, second);
+    assert_eq!(
+        serde_json::to_string(&first).unwrap(),
+        serde_json::to_string(&second).unwrap()
+    );
+    assert_eq!(verify_audit(b.conn()).unwrap(), None);
+}
+
+#[test]
+fn demo_load_twice_changes_nothing_and_import_needs_an_empty_workspace() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ws.sqlite3");
+    let mut s = Store::open(&path).unwrap();
+    let doc = demo::generate(today());
+    assert!(s.load_demo(&doc, &event("demo.load")).unwrap());
+    let once = s.export().unwrap();
+    assert!(!s.load_demo(&doc, &event("demo.load")).unwrap());
+    assert_eq!(s.export().unwrap(), once);
+    let err = s.import(&once).err().unwrap();
+    assert!(matches!(err, StoreError::NotEmpty(_)), "{err}");
+    assert_eq!(s.export().unwrap(), once);
+}
+
+#[test]
+fn a_bad_document_rolls_back_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(&dir.path().join("ws.sqlite3")).unwrap();
+    let mut doc = demo::generate(today());
+    // The last deployment names a service nobody has: everything before it must go too.
+    doc.deployments.last_mut().unwrap().service = "no-such-service".into();
+    let err = s.import(&doc).err().unwrap();
+    assert!(
+        matches!(err, StoreError::Invalid(ref m) if m.contains("no-such-service")),
+        "{err}"
+    );
+    assert!(s.counts().unwrap().is_empty());
+
+    let mut doc = demo::generate(today());
+    doc.milestones[3].release_id = 99_999;
+    let err = s.import(&doc).err().unwrap();
+    assert!(matches!(err, StoreError::Invalid(_)), "{err}");
+    assert!(s.counts().unwrap().is_empty());
+
+    let mut doc = demo::generate(today());
+    doc.schema_version = SCHEMA_VERSION + 1;
+    assert!(matches!(s.import(&doc), Err(StoreError::Invalid(_))));
+    assert!(s.counts().unwrap().is_empty());
+}
+
+#[test]
+fn synced_identities_are_unique() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Store::open(&dir.path().join("ws.sqlite3")).unwrap();
+    let insert =
+        "INSERT INTO releases (name, source, source_key) VALUES ('1.0', 'jira', 'ABC:10001')";
+    s.conn().execute(insert, []).unwrap();
+    assert!(s.conn().execute(insert, []).is_err());
+    // Local records (no source) do not collide.
+    s.conn()
+        .execute("INSERT INTO releases (name) VALUES ('1.0')", [])
+        .unwrap();
+    s.conn()
+        .execute("INSERT INTO releases (name) VALUES ('1.0')", [])
+        .unwrap();
+}
+
+#[test]
+fn audit_events_are_append_only_and_verify_finds_a_changed_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Store::open(&dir.path().join("ws.sqlite3")).unwrap();
+    for action in ["release.create", "release.update", "checklist.tick"] {
+        append_audit(s.conn(), &event(action)).unwrap();
+    }
+    assert_eq!(verify_audit(s.conn()).unwrap(), None);
+    assert!(s
+        .conn()
+        .execute("UPDATE audit_events SET actor = 'mallory' WHERE id = 2", [])
+        .is_err());
+    assert!(s
+        .conn()
+        .execute("DELETE FROM audit_events WHERE id = 2", [])
+        .is_err());
+    // Someone with the sqlite3 shell drops the guard and edits one character.
+    s.conn()
+        .execute_batch(
+            "DROP TRIGGER audit_events_no_update;
+             UPDATE audit_events SET after = replace(after, 'in_progress', 'in_progresz') WHERE id = 2;",
+        )
+        .unwrap();
+    assert_eq!(verify_audit(s.conn()).unwrap(), Some(2));
+}
+
+#[test]
+fn a_removed_audit_event_breaks_the_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Store::open(&dir.path().join("ws.sqlite3")).unwrap();
+    for action in ["a", "b", "c"] {
+        append_audit(s.conn(), &event(action)).unwrap();
+    }
+    s.conn()
+        .execute_batch(
+            "DROP TRIGGER audit_events_no_delete; DELETE FROM audit_events WHERE id = 2;",
+        )
+        .unwrap();
+    assert_eq!(verify_audit(s.conn()).unwrap(), Some(3));
+}
+
+#[test]
+fn decisions_are_never_edited() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(&dir.path().join("ws.sqlite3")).unwrap();
+    s.load_demo(&demo::generate(today()), &event("demo.load"))
+        .unwrap();
+    let err = s
+        .conn()
+        .execute("UPDATE decisions SET outcome = 'no_go' WHERE id = 1", [])
+        .unwrap_err();
+    assert!(err.to_string().contains("never edited"), "{err}");
+}
+
+#[test]
+fn the_calendar_has_a_lane_per_train_with_releases_milestones_and_freezes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(&dir.path().join("ws.sqlite3")).unwrap();
+    s.load_demo(&demo::generate(today()), &event("demo.load"))
+        .unwrap();
+    let from = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
+    let to = NaiveDate::from_ymd_opt(2027, 1, 31).unwrap();
+    let view = s.calendar(today(), from, to).unwrap();
+    let names: Vec<_> = view.lanes.iter().map(|l| l.name.as_str()).collect();
+    assert_eq!(names, ["Web", "Platform", "Enterprise"]);
+    let web = &view.lanes[0];
+    assert_eq!(web.cadence_label, "Every 2 weeks on Tuesday");
+    assert!(
+        web.releases.len() >= 7,
+        "{} web releases",
+        web.releases.len()
+    );
+    for r in view.lanes.iter().flat_map(|l| &l.releases) {
+        assert!(r.release_date >= from && r.release_date <= to);
+        assert!(r.risk_class.is_some());
+        let ready = r.readiness.unwrap();
+        assert!((0.0..=1.0).contains(&ready));
+        if r.status == "released" {
+            assert_eq!(ready, 1.0, "{} shipped unready", r.name);
+            assert_eq!(r.decision.as_deref(), Some("go"));
+        }
+        assert!(!r.milestones.is_empty());
+        assert!(r.milestones.windows(2).all(|w| w[0].date <= w[1].date));
+    }
+    let freezes: Vec<_> = view
+        .freeze_windows
+        .iter()
+        .map(|f| f.name.as_str())
+        .collect();
+    assert!(freezes.contains(&"Year-end freeze 2026"), "{freezes:?}");
+    let peak = view
+        .freeze_windows
+        .iter()
+        .find(|f| f.name.starts_with("Peak"))
+        .unwrap();
+    assert!(peak.services.contains(&"web-checkout".to_string()));
+}
+
+/// A future step runs against a workspace of today's schema: backup first, then one
+/// transaction; a failing step leaves the file at its old version with its data.
+#[test]
+fn an_upgrade_backs_up_first_and_a_failed_step_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ws.sqlite3");
+    let mut s = Store::open(&path).unwrap();
+    s.load_demo(&demo::generate(today()), &event("demo.load"))
+        .unwrap();
+    let doc = s.export().unwrap();
+    drop(s);
+
+    let mut steps: Vec<&str> = switchyard_store::MIGRATIONS.to_vec();
+    steps.push("ALTER TABLE releases ADD COLUMN code_name TEXT; CREATE TABLE broken (x) STRICT;");
+    let mut conn = Connection::open(&path).unwrap();
+    let err = switchyard_store::upgrade_with(&mut conn, &path, SCHEMA_VERSION, &steps).unwrap_err();
+    assert!(
+        err.to_string().contains("missing datatype") || err.to_string().contains("broken"),
+        "{err}"
+    );
+    let v: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, SCHEMA_VERSION);
+    assert!(
+        conn.prepare("SELECT code_name FROM releases").is_err(),
+        "half a step was applied"
+    );
+    drop(conn);
+    assert_eq!(Store::open(&path).unwrap().export().unwrap(), doc);
+
+    steps.pop();
+    steps.push("ALTER TABLE releases ADD COLUMN code_name TEXT;");
+    let mut conn = Connection::open(&path).unwrap();
+    switchyard_store::upgrade_with(&mut conn, &path, SCHEMA_VERSION, &steps).unwrap();
+    let v: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, SCHEMA_VERSION + 1);
+    let backups: Vec<_> = siblings(dir.path())
+        .into_iter()
+        .filter(|p| {
+            p.to_string_lossy()
+                .contains(&format!(".v{SCHEMA_VERSION}.backup"))
+        })
+        .collect();
+    assert_eq!(
+        backups.len(),
+        2,
+        "one backup per attempted upgrade: {backups:?}"
+    );
+    let backup = Connection::open(&backups[0]).unwrap();
+    let v: i64 = backup
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, SCHEMA_VERSION);
+    let n: i64 = backup
+        .query_row("SELECT count(*) FROM deployments", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n as usize, doc.deployments.len());
+}
