@@ -1,0 +1,67 @@
+use serde::Serialize;
+use switchyard_store::StoreError;
+use ts_rs::TS;
+
+/// The closed list of error codes. The CLI prints them as `error[CODE]`, the UI receives
+/// them in `ApiError.code`; both match on them, so a code is never renamed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    DbNewerVersion,
+    NotADatabase,
+    Io,
+    Db,
+    NotFound,
+    InvalidInput,
+    WorkspaceNotEmpty,
+    Internal,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::DbNewerVersion => "db_newer_version",
+            ErrorCode::NotADatabase => "not_a_database",
+            ErrorCode::Io => "io",
+            ErrorCode::Db => "db",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::InvalidInput => "invalid_input",
+            ErrorCode::WorkspaceNotEmpty => "workspace_not_empty",
+            ErrorCode::Internal => "internal",
+        }
+    }
+}
+
+/// An error as it crosses IPC: `{code, message}`. The message is one line for a person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, thiserror::Error)]
+#[ts(rename = "ApiError")]
+#[error("{message}")]
+pub struct AppError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl AppError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        // One line, always: whatever produced the message, newlines do not reach the user.
+        let message = message.into().replace(['\n', '\r'], " ");
+        Self { code, message }
+    }
+}
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        let code = match &e {
+            StoreError::MissingDirectory(_) | StoreError::Io { .. } => ErrorCode::Io,
+            StoreError::NotADatabase { .. } => ErrorCode::NotADatabase,
+            StoreError::NewerVersion { .. } => ErrorCode::DbNewerVersion,
+            StoreError::NotEmpty(_) => ErrorCode::WorkspaceNotEmpty,
+            StoreError::Invalid(_) => ErrorCode::InvalidInput,
+            StoreError::NotFound(_) => ErrorCode::NotFound,
+            StoreError::Sqlite(_) => ErrorCode::Db,
+        };
+        AppError::new(code, e.to_string())
+    }
+}

@@ -1,0 +1,16 @@
+//! Switchyard's use cases, shared by the desktop shell and the `switchyard` CLI. Errors
+//! leave here as `AppError { code, message }` with a code from a closed list.
+
+mod bindings;
+mod clock;
+mod error;
+mod workspace;
+
+pub use bindings::{check_bindings, default_bindings_dir, write_bindings, BINDINGS_HEADER};
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use error::{AppError, ErrorCode, Result};
+pub use workspace::{
+    default_workspace_path, write_atomically, DemoOutcome, Workspace, APP_IDENTIFIER,
+};
+
+pub use switchyard_core as core;

@@ -1,0 +1,202 @@
+use crate::{AppError, Clock, ErrorCode, Result};
+use chrono::{Days, NaiveDate};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use switchyard_core::views::{CalendarView, WorkspaceCounts, WorkspaceInfo};
+use switchyard_core::{demo, Document};
+use switchyard_store::{AuditEntry, Store, DEMO_MARKER};
+
+/// The app's identifier; the workspace lives in `<OS data dir>/<identifier>/`, the same
+/// folder Tauri's `app_data_dir()` names, so the CLI and the window share one workspace.
+pub const APP_IDENTIFIER: &str = "dev.switchyard.desktop";
+
+const FILE_NAME: &str = "switchyard.sqlite3";
+
+/// `$SWITCHYARD_DB`, else `switchyard.sqlite3` in the OS data dir.
+pub fn default_workspace_path() -> Result<PathBuf> {
+    if let Some(p) = std::env::var_os("SWITCHYARD_DB").filter(|p| !p.is_empty()) {
+        return Ok(PathBuf::from(p));
+    }
+    let base = dirs::data_dir().ok_or_else(|| {
+        AppError::new(
+            ErrorCode::Io,
+            "no user data directory (set XDG_DATA_HOME or HOME, or pass --db)",
+        )
+    })?;
+    Ok(base.join(APP_IDENTIFIER).join(FILE_NAME))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DemoOutcome {
+    Loaded,
+    AlreadyLoaded,
+}
+
+pub struct Workspace {
+    store: Store,
+}
+
+fn actor() -> String {
+    std::env::var("USER")
+        .ok()
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| "local".into())
+}
+
+impl Workspace {
+    pub fn open(path: &Path) -> Result<Self> {
+        Ok(Self {
+            store: Store::open(path)?,
+        })
+    }
+
+    /// Opens the workspace at `path`, creating its folder when it is the default one, and
+    /// loads the demo organisation the first time a workspace is created there.
+    pub fn open_first_start(path: &Path, clock: &dyn Clock) -> Result<Self> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                AppError::new(
+                    ErrorCode::Io,
+                    format!("cannot create {}: {e}", dir.display()),
+                )
+            })?;
+        }
+        let is_new = std::fs::metadata(path).map_or(true, |m| m.len() == 0);
+        let mut ws = Self::open(path)?;
+        if is_new {
+            ws.load_demo(clock)?;
+            tracing::info!(path = %path.display(), "new workspace with the demo organisation");
+        }
+        Ok(ws)
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn load_demo(&mut self, clock: &dyn Clock) -> Result<DemoOutcome> {
+        if self.store.meta(DEMO_MARKER)?.is_some() {
+            return Ok(DemoOutcome::AlreadyLoaded);
+        }
+        let doc = demo::generate(clock.today());
+        let who = actor();
+        let after = serde_json::json!({
+            "seed": format!("{:#x}", demo::SEED),
+            "anchor": clock.today().to_string(),
+            "releases": doc.releases.len(),
+            "deployments": doc.deployments.len(),
+        });
+        let event = AuditEntry {
+            at: clock.now(),
+            actor: &who,
+            action: "demo.load",
+            entity: "workspace",
+            entity_id: None,
+            before: None,
+            after: Some(after),
+        };
+        Ok(if self.store.load_demo(&doc, &event)? {
+            DemoOutcome::Loaded
+        } else {
+            DemoOutcome::AlreadyLoaded
+        })
+    }
+
+    pub fn export(&self) -> Result<Document> {
+        Ok(self.store.export()?)
+    }
+
+    /// The export document as pretty JSON with a final newline.
+    pub fn export_json(&self) -> Result<String> {
+        let mut s = serde_json::to_string_pretty(&self.export()?)
+            .map_err(|e| AppError::new(ErrorCode::Internal, e.to_string()))?;
+        s.push('\n');
+        Ok(s)
+    }
+
+    /// Imports an export document. The workspace must be empty; nothing is written unless
+    /// the whole document loads.
+    pub fn import_json(&mut self, text: &str) -> Result<()> {
+        let doc: Document = serde_json::from_str(text).map_err(|e| {
+            AppError::new(
+                ErrorCode::InvalidInput,
+                format!("not a Switchyard export document: {e}"),
+            )
+        })?;
+        self.store.import(&doc)?;
+        Ok(())
+    }
+
+    /// The calendar between `from` and `to`; by default a year back to six months ahead.
+    pub fn calendar(
+        &self,
+        clock: &dyn Clock,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<CalendarView> {
+        let today = clock.today();
+        let from = from.unwrap_or(today - Days::new(366));
+        let to = to.unwrap_or(today + Days::new(190));
+        if from > to {
+            return Err(AppError::new(
+                ErrorCode::InvalidInput,
+                format!("the range starts ({from}) after it ends ({to})"),
+            ));
+        }
+        Ok(self.store.calendar(today, from, to)?)
+    }
+
+    pub fn info(&self) -> Result<WorkspaceInfo> {
+        let c = self.store.counts()?;
+        Ok(WorkspaceInfo {
+            path: self.store.path().display().to_string(),
+            schema_version: self.store.schema_version()?,
+            demo_loaded: self.store.meta(DEMO_MARKER)?.is_some(),
+            counts: WorkspaceCounts {
+                teams: c.teams,
+                services: c.services,
+                trains: c.trains,
+                releases: c.releases,
+                deployments: c.deployments,
+                incidents: c.incidents,
+                work_items: c.work_items,
+            },
+        })
+    }
+}
+
+/// Writes `contents` to `path` through a temporary file in the same folder and a rename, so
+/// a reader never sees half a file and a failed write leaves the old one.
+pub fn write_atomically(path: &Path, contents: &[u8]) -> Result<()> {
+    let io = |e: std::io::Error| {
+        AppError::new(
+            ErrorCode::Io,
+            format!("cannot write {}: {e}", path.display()),
+        )
+    };
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if !dir.is_dir() {
+        return Err(AppError::new(
+            ErrorCode::Io,
+            format!("the directory {} does not exist", dir.display()),
+        ));
+    }
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}",
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("out"),
+        std::process::id()
+    ));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(contents)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(io)
+}

@@ -1,0 +1,195 @@
+//! `switchyard`: the headless command line of spec/cli.md. Exit status 0 on success, 2 on a
+//! usage error, 1 on any other failure with one `error[CODE]: message` line on stderr.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use switchyard_app::{
+    default_workspace_path, write_atomically, AppError, DemoOutcome, ErrorCode, SystemClock,
+    Workspace,
+};
+
+#[derive(Parser)]
+#[command(
+    name = "switchyard",
+    version,
+    about = "Plan release trains, run readiness reviews and go/no-go decisions, offline."
+)]
+struct Cli {
+    /// The workspace file (default: switchyard.sqlite3 in the OS data dir).
+    #[arg(long, global = true, env = "SWITCHYARD_DB", value_name = "PATH")]
+    db: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// The demo organisation.
+    Demo {
+        #[command(subcommand)]
+        action: DemoAction,
+    },
+    /// Write the whole workspace as one document.
+    Export {
+        #[arg(long, value_enum)]
+        format: Format,
+        /// Write here instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Load an export document into an empty workspace.
+    Import {
+        #[arg(long, value_enum)]
+        format: Format,
+        file: PathBuf,
+    },
+    /// Regenerate or check the UI's TypeScript bindings (for developers).
+    #[command(hide = true)]
+    Bindings {
+        /// Fail when the committed bindings differ from the Rust types.
+        #[arg(long)]
+        check: bool,
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum DemoAction {
+    /// Fill the workspace with the demo organisation (once; again changes nothing).
+    Load,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .init();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error[{}]: {}", e.code.as_str(), e.message);
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn open(db: Option<PathBuf>) -> Result<Workspace, AppError> {
+    let path = match db {
+        Some(p) => p,
+        None => {
+            let p = default_workspace_path()?;
+            if let Some(dir) = p.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    AppError::new(
+                        ErrorCode::Io,
+                        format!("cannot create {}: {e}", dir.display()),
+                    )
+                })?;
+            }
+            p
+        }
+    };
+    Workspace::open(&path)
+}
+
+fn run(cli: Cli) -> Result<(), AppError> {
+    match cli.command {
+        Command::Demo {
+            action: DemoAction::Load,
+        } => {
+            let mut ws = open(cli.db)?;
+            let outcome = ws.load_demo(&SystemClock)?;
+            let c = ws.info()?.counts;
+            match outcome {
+                DemoOutcome::Loaded => println!(
+                    "Loaded the demo organisation: {} teams, {} services, {} trains, {} releases, {} deployments, {} incidents.",
+                    c.teams, c.services, c.trains, c.releases, c.deployments, c.incidents
+                ),
+                DemoOutcome::AlreadyLoaded => {
+                    println!("The demo organisation is already loaded; nothing changed.")
+                }
+            }
+        }
+        Command::Export {
+            format: Format::Json,
+            out,
+        } => {
+            let ws = open(cli.db)?;
+            let text = ws.export_json()?;
+            match out {
+                Some(path) => write_atomically(&path, text.as_bytes())?,
+                None => {
+                    let mut stdout = std::io::stdout().lock();
+                    // A closed pipe (`| head`) is not an error worth a message.
+                    if let Err(e) = stdout
+                        .write_all(text.as_bytes())
+                        .and_then(|_| stdout.flush())
+                    {
+                        if e.kind() != std::io::ErrorKind::BrokenPipe {
+                            return Err(AppError::new(ErrorCode::Io, e.to_string()));
+                        }
+                    }
+                }
+            }
+        }
+        Command::Import {
+            format: Format::Json,
+            file,
+        } => {
+            let text = std::fs::read_to_string(&file).map_err(|e| {
+                AppError::new(
+                    ErrorCode::Io,
+                    format!("cannot read {}: {e}", file.display()),
+                )
+            })?;
+            let mut ws = open(cli.db)?;
+            ws.import_json(&text)?;
+            let c = ws.info()?.counts;
+            println!(
+                "Imported {}: {} releases, {} services, {} deployments.",
+                file.display(),
+                c.releases,
+                c.services,
+                c.deployments
+            );
+        }
+        Command::Bindings { check, dir } => {
+            let dir = dir.unwrap_or_else(switchyard_app::default_bindings_dir);
+            if check {
+                let stale = switchyard_app::check_bindings(&dir);
+                if !stale.is_empty() {
+                    return Err(AppError::new(
+                        ErrorCode::InvalidInput,
+                        format!(
+                            "stale TypeScript bindings ({}); run `./dev bindings`",
+                            stale.join(", ")
+                        ),
+                    ));
+                }
+                println!("bindings in {} are up to date", dir.display());
+            } else {
+                let n = switchyard_app::write_bindings(&dir)?;
+                println!("wrote {n} bindings to {}", dir.display());
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,335 @@
+//! The real `switchyard` binary against real workspace files: the contract of spec/cli.md.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const KEYS: [&str; 17] = [
+    "schema_version",
+    "teams",
+    "services",
+    "trains",
+    "releases",
+    "milestones",
+    "dependencies",
+    "work_items",
+    "deployments",
+    "incidents",
+    "pipeline_runs",
+    "freeze_windows",
+    "risk_assessments",
+    "checklists",
+    "decisions",
+    "audit_events",
+    "sync_state",
+];
+
+fn switchyard(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_switchyard"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SWITCHYARD_DB")
+        .env("XDG_DATA_HOME", dir.join("xdg-data"))
+        .env("HOME", dir)
+        .output()
+        .expect("switchyard runs")
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let out = switchyard(dir, args);
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Exit 1 with exactly one `error[code]: ...` line on stderr; returns that line.
+fn fails(dir: &Path, args: &[&str], code: &str) -> String {
+    let out = switchyard(dir, args);
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+    let lines: Vec<_> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "one line, got: {stderr}");
+    assert!(
+        lines[0].starts_with(&format!("error[{code}]: ")),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"));
+    lines[0].to_string()
+}
+
+fn path(dir: &Path, name: &str) -> PathBuf {
+    dir.join(name)
+}
+
+#[test]
+fn version_and_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ok(dir.path(), &["--version"]);
+    assert_eq!(
+        out.trim(),
+        format!("switchyard {}", env!("CARGO_PKG_VERSION"))
+    );
+    let out = switchyard(dir.path(), &["export", "--format", "yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = switchyard(dir.path(), &["no-such-command"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn demo_load_export_has_every_key_and_loading_twice_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = ok(d, &["--db", "ws.sqlite3", "demo", "load"]);
+    assert!(out.contains("Loaded the demo organisation"), "{out}");
+    let first = ok(d, &["--db", "ws.sqlite3", "export", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&first).unwrap();
+    let obj = doc.as_object().unwrap();
+    for key in KEYS {
+        assert!(obj.contains_key(key), "missing {key}");
+        if key != "schema_version" {
+            assert!(obj[key].is_array(), "{key} is not an array");
+        }
+    }
+    assert_eq!(obj["schema_version"], 1);
+    assert_eq!(obj["teams"].as_array().unwrap().len(), 4);
+    assert_eq!(obj["services"].as_array().unwrap().len(), 12);
+    assert_eq!(obj["trains"].as_array().unwrap().len(), 3);
+    let prod = obj["deployments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["production"] == true)
+        .count();
+    assert!(
+        (1300..=1700).contains(&prod),
+        "{prod} production deployments"
+    );
+    for r in obj["releases"].as_array().unwrap() {
+        assert!(r["id"].is_i64() && r["name"].is_string() && r["services"].is_array());
+        assert!(r["released"].is_boolean());
+    }
+    for dep in obj["deployments"].as_array().unwrap().iter().take(20) {
+        let t = dep["time"].as_str().unwrap();
+        assert!(t.ends_with('Z') && t.len() == 20, "{t}");
+        assert!(["success", "failure", "pending"].contains(&dep["outcome"].as_str().unwrap()));
+    }
+
+    let out = ok(d, &["--db", "ws.sqlite3", "demo", "load"]);
+    assert!(out.contains("already loaded"), "{out}");
+    let second = ok(d, &["--db", "ws.sqlite3", "export", "--format", "json"]);
+    assert_eq!(first, second);
+}
+
+#[test]
+fn export_import_export_round_trips_through_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(d, &["--db", "a.sqlite3", "demo", "load"]);
+    ok(
+        d,
+        &[
+            "--db",
+            "a.sqlite3",
+            "export",
+            "--format",
+            "json",
+            "--out",
+            "a.json",
+        ],
+    );
+    let out = ok(
+        d,
+        &["--db", "b.sqlite3", "import", "--format", "json", "a.json"],
+    );
+    assert!(out.starts_with("Imported"), "{out}");
+    let again = ok(d, &["--db", "b.sqlite3", "export", "--format", "json"]);
+    assert_eq!(std::fs::read_to_string(path(d, "a.json")).unwrap(), again);
+    // SWITCHYARD_DB works as --db does.
+    let out = Command::new(env!("CARGO_BIN_EXE_switchyard"))
+        .args(["export", "--format", "json"])
+        .current_dir(d)
+        .env("SWITCHYARD_DB", "b.sqlite3")
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), again);
+}
+
+#[test]
+fn without_db_the_workspace_is_in_the_user_data_dir() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(d, &["demo", "load"]);
+    let file = d.join("xdg-data/dev.switchyard.desktop/switchyard.sqlite3");
+    assert!(file.is_file(), "{file:?}");
+}
+
+#[test]
+fn a_newer_workspace_fails_with_db_newer_version_and_stays_byte_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(d, &["--db", "ws.sqlite3", "demo", "load"]);
+    {
+        let c = set_user_version(&path(d, "ws.sqlite3"), 7);
+        assert!(c);
+    }
+    let before = std::fs::read(path(d, "ws.sqlite3")).unwrap();
+    let line = fails(
+        d,
+        &["--db", "ws.sqlite3", "export", "--format", "json"],
+        "db_newer_version",
+    );
+    assert!(line.contains("newer"), "{line}");
+    fails(
+        d,
+        &["--db", "ws.sqlite3", "demo", "load"],
+        "db_newer_version",
+    );
+    assert_eq!(std::fs::read(path(d, "ws.sqlite3")).unwrap(), before);
+}
+
+/// Sets `user_version` by patching the header bytes 60..64 (big-endian), as a newer
+/// Switchyard would leave it, without linking SQLite into this test.
+fn set_user_version(p: &Path, v: u32) -> bool {
+    let mut bytes = std::fs::read(p).unwrap();
+    if !bytes.starts_with(b"SQLite format 3\0") {
+        return false;
+    }
+    bytes[60..64].copy_from_slice(&v.to_be_bytes());
+    std::fs::write(p, bytes).unwrap();
+    true
+}
+
+#[test]
+fn a_file_that_is_not_sqlite_fails_clearly_and_stays_byte_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let text = "id,service,time\n1,web,2026-01-01\n".repeat(100);
+    std::fs::write(path(d, "deploys.csv"), &text).unwrap();
+    let line = fails(
+        d,
+        &["--db", "deploys.csv", "export", "--format", "json"],
+        "not_a_database",
+    );
+    assert!(line.contains("deploys.csv"), "{line}");
+    fails(
+        d,
+        &["--db", "deploys.csv", "demo", "load"],
+        "not_a_database",
+    );
+    assert_eq!(
+        std::fs::read_to_string(path(d, "deploys.csv")).unwrap(),
+        text
+    );
+    assert_eq!(
+        std::fs::read_dir(d).unwrap().count(),
+        1,
+        "nothing created next to it"
+    );
+}
+
+#[test]
+fn a_missing_directory_gets_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let line = fails(d, &["--db", "nope/deeper/ws.sqlite3", "demo", "load"], "io");
+    assert!(
+        line.contains("nope/deeper") && line.contains("does not exist"),
+        "{line}"
+    );
+    assert!(!d.join("nope").exists());
+    ok(d, &["--db", "ws.sqlite3", "demo", "load"]);
+    fails(
+        d,
+        &[
+            "--db",
+            "ws.sqlite3",
+            "export",
+            "--format",
+            "json",
+            "--out",
+            "gone/x.json",
+        ],
+        "io",
+    );
+}
+
+#[test]
+fn a_corrupt_or_foreign_import_file_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(d, &["--db", "a.sqlite3", "demo", "load"]);
+    ok(
+        d,
+        &[
+            "--db",
+            "a.sqlite3",
+            "export",
+            "--format",
+            "json",
+            "--out",
+            "a.json",
+        ],
+    );
+    let good = std::fs::read_to_string(path(d, "a.json")).unwrap();
+    // Cut in the middle, as a killed copy would leave it.
+    std::fs::write(path(d, "cut.json"), &good[..good.len() / 2]).unwrap();
+    let line = fails(
+        d,
+        &[
+            "--db",
+            "b.sqlite3",
+            "import",
+            "--format",
+            "json",
+            "cut.json",
+        ],
+        "invalid_input",
+    );
+    assert!(line.contains("line"), "{line}");
+    // Valid JSON, but a record points at nothing.
+    let mut doc: serde_json::Value = serde_json::from_str(&good).unwrap();
+    doc["deployments"][5]["service"] = "ghost".into();
+    std::fs::write(path(d, "bad.json"), doc.to_string()).unwrap();
+    let line = fails(
+        d,
+        &[
+            "--db",
+            "b.sqlite3",
+            "import",
+            "--format",
+            "json",
+            "bad.json",
+        ],
+        "invalid_input",
+    );
+    assert!(line.contains("ghost"), "{line}");
+    fails(
+        d,
+        &[
+            "--db",
+            "b.sqlite3",
+            "import",
+            "--format",
+            "json",
+            "missing.json",
+        ],
+        "io",
+    );
+    let empty = ok(d, &["--db", "b.sqlite3", "export", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&empty).unwrap();
+    for key in KEYS.iter().skip(1) {
+        assert_eq!(
+            doc[key].as_array().unwrap().len(),
+            0,
+            "{key} was half-written"
+        );
+    }
+    // Into a workspace with data: refused.
+    fails(
+        d,
+        &["--db", "a.sqlite3", "import", "--format", "json", "a.json"],
+        "workspace_not_empty",
+    );
+}
