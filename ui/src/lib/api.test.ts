@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { ApiRequestError, isApiError, toApiError } from "./api";
+
+describe("api errors", () => {
+  it("recognises ApiError payloads", () => {
+    expect(isApiError({ code: "not_found", message: "no such release" })).toBe(true);
+    expect(isApiError({ code: "bogus", message: "x" })).toBe(false);
+    expect(isApiError("boom")).toBe(false);
+    expect(isApiError(null)).toBe(false);
+  });
+
+  it("turns rejections into typed errors", () => {
+    const e = toApiError("get_calendar", { code: "db_newer_version", message: "too new" });
+    expect(e).toBeInstanceOf(ApiRequestError);
+    expect(e.code).toBe("db_newer_version");
+    expect(e.message).toBe("too new");
+    expect(e.command).toBe("get_calendar");
+  });
+
+  it("maps strings and unknown errors to internal", () => {
+    expect(toApiError("x", "command not found").code).toBe("internal");
+    expect(toApiError("x", "command not found").message).toBe("command not found");
+    expect(toApiError("x", new Error("bad")).message).toBe("bad");
+    expect(toApiError("x", 42).code).toBe("internal");
+  });
+});

@@ -1,0 +1,6 @@
+// Generated from the Rust types by ts-rs. Do not edit: run `./dev bindings` to regenerate.
+/**
+ * The closed list of error codes. The CLI prints them as `error[CODE]`, the UI receives
+ * them in `ApiError.code`; both match on them, so a code is never renamed.
+ */
+export type ErrorCode = "db_newer_version" | "not_a_database" | "io" | "db" | "not_found" | "invalid_input" | "workspace_not_empty" | "internal";

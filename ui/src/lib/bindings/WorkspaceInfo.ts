@@ -1,0 +1,4 @@
+// Generated from the Rust types by ts-rs. Do not edit: run `./dev bindings` to regenerate.
+import type { WorkspaceCounts } from "./WorkspaceCounts";
+
+export type WorkspaceInfo = { path: string, schema_version: number, demo_loaded: boolean, counts: WorkspaceCounts, };

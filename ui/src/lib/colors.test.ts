@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import {
+  OKABE_ITO,
+  decisionLabel,
+  decisionTone,
+  humanize,
+  markerShape,
+  riskColor,
+  statusLabel,
+  statusStyle,
+} from "./colors";
+
+describe("colours", () => {
+  it("gives each status a distinct look", () => {
+    const statuses = ["planned", "in_progress", "released", "cancelled"];
+    const looks = new Set(statuses.map((s) => JSON.stringify(statusStyle(s))));
+    expect(looks.size).toBe(4);
+    expect(statusStyle("planned").fill).toBe("#FFFFFF"); // outlined
+    expect(statusStyle("cancelled").dash).not.toBeNull();
+  });
+
+  it("falls back for unknown statuses", () => {
+    expect(statusStyle("mystery")).toEqual(statusStyle("planned"));
+    expect(statusLabel("in_progress")).toBe("In progress");
+    expect(statusLabel("on_hold")).toBe("On hold");
+  });
+
+  it("uses the Okabe–Ito palette for risk", () => {
+    const palette = new Set<string>(Object.values(OKABE_ITO));
+    for (const r of ["low", "medium", "high", "critical"]) {
+      const c = riskColor(r);
+      expect(c).not.toBeNull();
+      expect(palette.has(c!)).toBe(true);
+    }
+    expect(new Set(["low", "medium", "high", "critical"].map(riskColor)).size).toBe(4);
+    expect(riskColor(null)).toBeNull();
+    expect(riskColor("unknown")).toBeNull();
+  });
+
+  it("labels decisions", () => {
+    expect(decisionLabel("go_with_conditions")).toBe("Go with conditions");
+    expect(decisionLabel("no_go")).toBe("No-go");
+    expect(decisionLabel(null)).toBe("Pending");
+    expect(decisionTone("go")).toBe("good");
+    expect(decisionTone("no_go")).toBe("bad");
+  });
+
+  it("draws hotfixes and emergencies as circles", () => {
+    expect(markerShape("hotfix")).toBe("circle");
+    expect(markerShape("emergency")).toBe("circle");
+    expect(markerShape("regular")).toBe("diamond");
+    expect(humanize("code_freeze")).toBe("Code freeze");
+  });
+});

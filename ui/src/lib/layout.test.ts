@@ -1,0 +1,141 @@
+import { describe, expect, it } from "vitest";
+import type { CalendarRelease } from "./bindings/CalendarRelease";
+import type { TrainLane } from "./bindings/TrainLane";
+import { formatIso, parseDay } from "./dates";
+import {
+  BAND_STRIP,
+  LANE_HEIGHT,
+  bandTooltip,
+  layoutBands,
+  layoutLane,
+  milestonesVisible,
+  slipBadge,
+} from "./layout";
+import { createScale } from "./scale";
+
+const today = parseDay("2026-12-08");
+
+function release(id: number, date: string, extra: Partial<CalendarRelease> = {}): CalendarRelease {
+  const d = parseDay(date);
+  return {
+    id,
+    name: `web-${date}`,
+    version: null,
+    release_type: "regular",
+    status: "planned",
+    release_date: date,
+    planned_date: null,
+    slipped_days: 0,
+    services: [],
+    risk_class: null,
+    readiness: null,
+    decision: null,
+    milestones: [
+      { kind: "code_freeze", name: "Code freeze", date: formatIso(d - 7), done: false },
+      { kind: "branch_cut", name: "Branch cut", date: formatIso(d - 10), done: false },
+      { kind: "release", name: "Release", date, done: false },
+    ],
+    ...extra,
+  };
+}
+
+function lane(releases: CalendarRelease[]): TrainLane {
+  return { id: 1, name: "Web", description: "", cadence_label: "Weekly", services: [], releases };
+}
+
+describe("layoutLane", () => {
+  const scale = createScale(parseDay("2026-01-01"), parseDay("2027-07-01"), 3);
+
+  it("positions lanes and releases, sorted by date", () => {
+    const pl = layoutLane(lane([release(2, "2026-12-20"), release(1, "2026-12-10")]), 2, scale, today);
+    expect(pl.top).toBe(BAND_STRIP + 2 * LANE_HEIGHT);
+    expect(pl.releases.map((r) => r.release.id)).toEqual([1, 2]);
+    expect(pl.releases[0]!.x).toBe(scale.center(parseDay("2026-12-10")));
+  });
+
+  it("shows milestones near today, sorted, with a span from the first", () => {
+    const pl = layoutLane(lane([release(1, "2026-12-15")]), 0, scale, today);
+    const r = pl.releases[0]!;
+    // The "release" milestone on the release date is the marker itself.
+    expect(r.milestones.map((m) => m.milestone.kind)).toEqual(["branch_cut", "code_freeze"]);
+    expect(r.spanFrom).toBe(scale.center(parseDay("2026-12-05")));
+  });
+
+  it("hides milestones far from today unless zoomed in", () => {
+    const far = release(1, "2026-03-01");
+    expect(milestonesVisible(far, today, 3)).toBe(false);
+    expect(milestonesVisible(far, today, 12)).toBe(true);
+    expect(milestonesVisible(release(2, "2027-01-10"), today, 3)).toBe(true); // within six weeks
+    const pl = layoutLane(lane([far]), 0, scale, today);
+    expect(pl.releases[0]!.milestones).toEqual([]);
+    expect(pl.releases[0]!.spanFrom).toBeNull();
+  });
+
+  it("never overlaps labels for a crowded lane", () => {
+    const many = Array.from({ length: 40 }, (_, i) =>
+      release(i + 1, formatIso(today - 40 + i * 2), { slipped_days: i % 3 }),
+    );
+    const pl = layoutLane(lane(many), 0, scale, today);
+    const shown = pl.releases.filter((r) => r.labelRow >= 0);
+    for (const a of shown) {
+      for (const b of shown) {
+        if (a === b || a.labelRow !== b.labelRow) continue;
+        const overlap = a.labelLeft < b.labelLeft + b.labelWidth && b.labelLeft < a.labelLeft + a.labelWidth;
+        expect(overlap).toBe(false);
+      }
+    }
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown.length).toBeLessThan(many.length);
+    // The release closest to today keeps its label.
+    const closest = pl.releases.reduce((best, r) =>
+      Math.abs(r.day - today) < Math.abs(best.day - today) ? r : best,
+    );
+    expect(closest.labelRow).toBeGreaterThanOrEqual(0);
+  });
+
+  it("adds a slip badge only for slipped releases", () => {
+    expect(slipBadge(release(1, "2026-12-10", { slipped_days: 4 }))).toBe("+4d");
+    expect(slipBadge(release(1, "2026-12-10"))).toBeNull();
+  });
+});
+
+describe("layoutBands", () => {
+  const scale = createScale(parseDay("2026-12-01"), parseDay("2027-02-01"), 6);
+
+  it("spans the inclusive date range and marks partial freezes", () => {
+    const [full, partial] = layoutBands(
+      [
+        { id: 1, name: "Holiday freeze", start_date: "2026-12-18", end_date: "2027-01-04", services: [], reason: "" },
+        { id: 2, name: "Ledger", start_date: "2027-01-20", end_date: "2027-01-20", services: ["ledger"], reason: "audit" },
+      ],
+      scale,
+    );
+    expect(full!.x).toBe(17 * 6);
+    expect(full!.width).toBe(18 * 6);
+    expect(full!.partial).toBe(false);
+    expect(full!.label).toBe("Holiday freeze");
+    expect(partial!.width).toBe(6);
+    expect(partial!.partial).toBe(true);
+    expect(partial!.label).toBe("Ledger · 1 service");
+  });
+
+  it("drops a colliding label, keeping the full freeze", () => {
+    const bands = layoutBands(
+      [
+        { id: 1, name: "Quarter close", start_date: "2026-12-15", end_date: "2026-12-16", services: ["a"], reason: "" },
+        { id: 2, name: "Holiday freeze", start_date: "2026-12-18", end_date: "2027-01-04", services: [], reason: "" },
+      ],
+      scale,
+    );
+    expect(bands.map((b) => b.label)).toEqual([null, "Holiday freeze"]);
+  });
+
+  it("describes scope in the tooltip", () => {
+    expect(
+      bandTooltip({ id: 1, name: "F", start_date: "2026-12-18", end_date: "2026-12-20", services: [], reason: "r" }),
+    ).toContain("All services");
+    expect(
+      bandTooltip({ id: 1, name: "F", start_date: "2026-12-18", end_date: "2026-12-20", services: ["a", "b"], reason: "" }),
+    ).toContain("Services: a, b");
+  });
+});

@@ -1,0 +1,181 @@
+import type { CalendarMilestone } from "./bindings/CalendarMilestone";
+import type { CalendarRelease } from "./bindings/CalendarRelease";
+import type { FreezeBand } from "./bindings/FreezeBand";
+import type { TrainLane } from "./bindings/TrainLane";
+import { parseDay } from "./dates";
+import { assignLabelRows, estimateTextWidth } from "./labels";
+import type { TimeScale } from "./scale";
+
+/** Geometry of the lanes (px). */
+export const LANE_HEIGHT = 76;
+export const TRACK_Y = 40;
+/** Text baselines for the label rows: above and below the track. */
+export const LABEL_BASELINES = [24, 64] as const;
+/** Strip above the first lane holding freeze-window names. */
+export const BAND_STRIP = 22;
+export const HEADER_WIDTH = 232;
+export const AXIS_HEIGHT = 52;
+/** Milestones within this many days of today are always drawn. */
+export const MILESTONE_WINDOW_DAYS = 42;
+/** At or above this zoom, all milestones are drawn. */
+export const ALL_MILESTONES_PX_PER_DAY = 10;
+
+export interface PlacedMilestone {
+  milestone: CalendarMilestone;
+  day: number;
+  x: number;
+}
+
+export interface PlacedRelease {
+  release: CalendarRelease;
+  day: number;
+  x: number;
+  /** -1 when the label is hidden (shown on hover instead). */
+  labelRow: number;
+  labelLeft: number;
+  labelWidth: number;
+  /** Width of the name text alone (the slip badge follows it). */
+  textWidth: number;
+  slipBadge: string | null;
+  milestones: PlacedMilestone[];
+  /** x of the first drawn milestone, or null. */
+  spanFrom: number | null;
+}
+
+export interface PlacedLane {
+  lane: TrainLane;
+  top: number;
+  releases: PlacedRelease[];
+}
+
+export function slipBadge(r: CalendarRelease): string | null {
+  return r.slipped_days > 0 ? `+${r.slipped_days}d` : null;
+}
+
+const BADGE_FONT = 10;
+const BADGE_PAD = 8;
+const BADGE_GAP = 5;
+
+export function badgeWidth(text: string): number {
+  return estimateTextWidth(text, BADGE_FONT) + BADGE_PAD;
+}
+
+export function milestonesVisible(
+  r: CalendarRelease,
+  todayDay: number,
+  pxPerDay: number,
+): boolean {
+  if (pxPerDay >= ALL_MILESTONES_PX_PER_DAY) return true;
+  const near = (iso: string) => Math.abs(parseDay(iso) - todayDay) <= MILESTONE_WINDOW_DAYS;
+  return near(r.release_date) || r.milestones.some((m) => near(m.date));
+}
+
+export function layoutLane(
+  lane: TrainLane,
+  index: number,
+  scale: TimeScale,
+  todayDay: number,
+): PlacedLane {
+  const sorted = [...lane.releases].sort(
+    (a, b) => parseDay(a.release_date) - parseDay(b.release_date) || a.id - b.id,
+  );
+  const base = sorted.map((release) => {
+    const day = parseDay(release.release_date);
+    const badge = slipBadge(release);
+    const textWidth = estimateTextWidth(release.name);
+    const width = textWidth + (badge ? BADGE_GAP + badgeWidth(badge) : 0);
+    return { release, day, x: scale.center(day), badge, textWidth, width };
+  });
+  const slots = assignLabelRows(
+    base.map((b) => ({
+      x: b.x,
+      width: b.width,
+      // Releases near today and in flight keep their labels first.
+      priority:
+        -Math.abs(b.day - todayDay) + (b.release.status === "in_progress" ? 10_000 : 0),
+    })),
+    LABEL_BASELINES.length,
+    10,
+    4,
+  );
+  const releases: PlacedRelease[] = base.map((b, i) => {
+    const slot = slots[i]!;
+    const milestones: PlacedMilestone[] = milestonesVisible(b.release, todayDay, scale.pxPerDay)
+      ? b.release.milestones
+          .filter((m) => m.kind !== "release" || m.date !== b.release.release_date)
+          .map((m) => {
+            const day = parseDay(m.date);
+            return { milestone: m, day, x: scale.center(day) };
+          })
+          .sort((p, q) => p.day - q.day)
+      : [];
+    const first = milestones[0];
+    return {
+      release: b.release,
+      day: b.day,
+      x: b.x,
+      labelRow: slot.row,
+      labelLeft: slot.left,
+      labelWidth: b.width,
+      textWidth: b.textWidth,
+      slipBadge: b.badge,
+      milestones,
+      spanFrom: first && first.x < b.x ? first.x : null,
+    };
+  });
+  return { lane, top: BAND_STRIP + index * LANE_HEIGHT, releases };
+}
+
+export interface PlacedBand {
+  band: FreezeBand;
+  x: number;
+  width: number;
+  partial: boolean;
+  /** Band name shown at the top, or null when the band is too narrow. */
+  label: string | null;
+}
+
+export function layoutBands(bands: readonly FreezeBand[], scale: TimeScale): PlacedBand[] {
+  const placed = bands.map((band) => {
+    const start = parseDay(band.start_date);
+    const end = parseDay(band.end_date) + 1; // end_date is inclusive
+    const x = scale.x(start);
+    const width = Math.max(2, scale.x(end) - x);
+    const partial = band.services.length > 0;
+    const text = bandLabelText(band);
+    return { band, x, width, partial, text, textWidth: estimateTextWidth(text, 11) };
+  });
+  // Names sit left-aligned at the top of each band, in a single row: a name
+  // that would collide with another one is left to the tooltip.
+  const slots = assignLabelRows(
+    placed.map((p) => ({
+      x: p.x + BAND_LABEL_INSET + p.textWidth / 2,
+      width: p.textWidth,
+      priority: (p.partial ? 0 : 1_000_000) + p.width,
+    })),
+    1,
+    8,
+    Number.NEGATIVE_INFINITY,
+  );
+  return placed.map((p, i) => ({
+    band: p.band,
+    x: p.x,
+    width: p.width,
+    partial: p.partial,
+    label: slots[i]!.row === 0 ? p.text : null,
+  }));
+}
+
+const BAND_LABEL_INSET = 6;
+
+export function bandLabelText(band: FreezeBand): string {
+  const n = band.services.length;
+  return n === 0 ? band.name : `${band.name} · ${n} ${n === 1 ? "service" : "services"}`;
+}
+
+export function bandTooltip(band: FreezeBand): string {
+  const scope = band.services.length > 0 ? `Services: ${band.services.join(", ")}` : "All services";
+  const lines = [`${band.name}`, `${band.start_date} → ${band.end_date}`, scope];
+  if (band.reason) lines.push(band.reason);
+  return lines.join("\n");
+}

@@ -1,0 +1,112 @@
+import { describe, expect, it } from "vitest";
+import type { CalendarView } from "./bindings/CalendarView";
+import { formatIso, parseDay, toYmd } from "./dates";
+import {
+  createScale,
+  monthTicks,
+  pxPerDayFor,
+  scrollLeftFor,
+  viewRange,
+  weekTicks,
+} from "./scale";
+
+describe("time scale", () => {
+  const start = parseDay("2026-01-01");
+  const scale = createScale(start, parseDay("2027-01-01"), 6);
+
+  it("maps days linearly and inverts", () => {
+    expect(scale.x(start)).toBe(0);
+    expect(scale.width).toBe(365 * 6);
+    const today = parseDay("2026-12-08");
+    expect(scale.x(today)).toBe((341) * 6);
+    expect(scale.center(today)).toBe(341 * 6 + 3);
+    expect(scale.dayAt(scale.x(today))).toBe(today);
+  });
+
+  it("rejects empty ranges and non-positive zoom", () => {
+    expect(() => createScale(10, 10, 6)).toThrow();
+    expect(() => createScale(0, 10, 0)).toThrow();
+  });
+
+  it("has a zoom table from quarter to year", () => {
+    expect(pxPerDayFor("quarter")).toBeGreaterThan(pxPerDayFor("half"));
+    expect(pxPerDayFor("half")).toBeGreaterThan(pxPerDayFor("year"));
+  });
+
+  it("puts today a third of the way into the viewport, clamped to the content", () => {
+    const today = parseDay("2026-06-15");
+    const vw = 900;
+    const left = scrollLeftFor(scale, today, vw, 1 / 3);
+    expect(Math.abs(scale.center(today) - left - vw / 3)).toBeLessThanOrEqual(1);
+    expect(scrollLeftFor(scale, start, vw, 1 / 3)).toBe(0);
+    expect(scrollLeftFor(scale, parseDay("2026-12-31"), vw, 1 / 3)).toBe(scale.width - vw);
+  });
+});
+
+describe("ticks", () => {
+  it("lists the first of each month with the year at January", () => {
+    const ticks = monthTicks(parseDay("2026-10-15"), parseDay("2027-03-01"));
+    expect(ticks.map((t) => formatIso(t.day))).toEqual([
+      "2026-11-01",
+      "2026-12-01",
+      "2027-01-01",
+      "2027-02-01",
+    ]);
+    expect(ticks.map((t) => t.label)).toEqual(["Nov 2026", "Dec", "Jan 2027", "Feb"]);
+    expect(ticks.filter((t) => t.isYearStart).map((t) => t.year)).toEqual([2027]);
+  });
+
+  it("includes a tick on the first day when the range starts on a month", () => {
+    const ticks = monthTicks(parseDay("2026-01-01"), parseDay("2026-04-01"));
+    expect(ticks.map((t) => t.label)).toEqual(["Jan 2026", "Feb", "Mar"]);
+  });
+
+  it("lists every Monday in range, a week apart", () => {
+    const weeks = weekTicks(parseDay("2026-12-01"), parseDay("2027-01-01"));
+    expect(weeks.map(formatIso)).toEqual(["2026-12-07", "2026-12-14", "2026-12-21", "2026-12-28"]);
+    for (const w of weeks) expect(toYmd(w).weekday).toBe(1);
+    // A range starting on a Monday includes it.
+    expect(formatIso(weekTicks(parseDay("2026-12-07"), parseDay("2026-12-08"))[0]!)).toBe("2026-12-07");
+  });
+});
+
+describe("viewRange", () => {
+  const view: CalendarView = {
+    today: "2026-12-08",
+    from: "2026-03-10",
+    to: "2027-06-02",
+    lanes: [
+      {
+        id: 1,
+        name: "Web",
+        description: "",
+        cadence_label: "",
+        services: [],
+        releases: [
+          {
+            id: 1,
+            name: "late",
+            version: null,
+            release_type: "regular",
+            status: "planned",
+            release_date: "2027-07-20",
+            planned_date: null,
+            slipped_days: 0,
+            services: [],
+            risk_class: null,
+            readiness: null,
+            decision: null,
+            milestones: [{ kind: "branch_cut", name: "cut", date: "2026-02-20", done: true }],
+          },
+        ],
+      },
+    ],
+    freeze_windows: [],
+  };
+
+  it("widens to cover all data and snaps to whole months", () => {
+    const [a, b] = viewRange(view);
+    expect(formatIso(a)).toBe("2026-02-01");
+    expect(formatIso(b)).toBe("2027-08-01");
+  });
+});
