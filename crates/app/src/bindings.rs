@@ -45,7 +45,9 @@ pub fn bindings() -> Vec<(String, String)> {
 }
 
 pub fn default_bindings_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/lib/bindings")
+    // crates/app -> the repository root.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).ancestors().nth(2);
+    root.unwrap_or(Path::new(".")).join("ui/src/lib/bindings")
 }
 
 pub fn write_bindings(dir: &Path) -> Result<usize, AppError> {

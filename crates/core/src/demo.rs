@@ -347,7 +347,15 @@ impl Gen {
                     source_key: None,
                 });
                 for m in &plan.template {
-                    let date = actual + Duration::days(i64::from(m.offset_days));
+                    let mut date = actual + Duration::days(i64::from(m.offset_days));
+                    // Milestones fall on working days: earlier ones move back, later ones forward.
+                    while is_weekend(date) {
+                        date = if m.offset_days < 0 {
+                            date - Days::new(1)
+                        } else {
+                            date + Days::new(1)
+                        };
+                    }
                     let completed_at = (date < today).then(|| at(date, 16, 30));
                     let mid = self.doc.milestones.len() as Id + 1;
                     self.doc.milestones.push(Milestone {
@@ -1032,7 +1040,8 @@ mod tests {
                 .any(|r| r.release_date > Some(today() + Days::new(100))));
             assert!(rs.iter().any(|r| r.released) && rs.iter().any(|r| !r.released));
         }
-        // Every release has its milestones, a checklist and a risk assessment.
+        // Every release has its milestones (on working days), a checklist and a risk assessment.
+        assert!(doc.milestones.iter().all(|m| !is_weekend(m.date)));
         for r in &doc.releases {
             if r.train_id.is_some() {
                 assert_eq!(
