@@ -1,0 +1,10 @@
+fn main() {
+    // Only these commands exist for the window, and capabilities/ grants each by name.
+    let manifest = tauri_build::AppManifest::new().commands(&[
+        "get_calendar",
+        "get_workspace_info",
+        "mark_calendar_painted",
+    ]);
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
+        .expect("tauri-build failed");
+}

@@ -1,0 +1,60 @@
+//! Typed commands: thin wrappers over `switchyard_app`, errors as `{code, message}`.
+
+use crate::AppState;
+use chrono::NaiveDate;
+use switchyard_app::core::views::{CalendarView, WorkspaceInfo};
+use switchyard_app::{AppError, ErrorCode, SystemClock, Workspace};
+use tauri::State;
+
+fn with_workspace<T>(
+    state: &State<'_, AppState>,
+    f: impl FnOnce(&Workspace) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    let guard = state
+        .workspace
+        .lock()
+        .map_err(|_| AppError::new(ErrorCode::Internal, "the workspace lock was poisoned"))?;
+    match &*guard {
+        Ok(ws) => f(ws),
+        Err(e) => Err(e.clone()),
+    }
+}
+
+fn parse_date(field: &str, value: Option<String>) -> Result<Option<NaiveDate>, AppError> {
+    value
+        .map(|s| {
+            NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| {
+                AppError::new(
+                    ErrorCode::InvalidInput,
+                    format!("{field} must be a date like 2026-01-31, not {s:?}"),
+                )
+            })
+        })
+        .transpose()
+}
+
+#[tauri::command]
+pub fn get_calendar(
+    state: State<'_, AppState>,
+    from: Option<String>,
+    to: Option<String>,
+) -> Result<CalendarView, AppError> {
+    let (from, to) = (parse_date("from", from)?, parse_date("to", to)?);
+    with_workspace(&state, |ws| ws.calendar(&SystemClock, from, to))
+}
+
+#[tauri::command]
+pub fn get_workspace_info(state: State<'_, AppState>) -> Result<WorkspaceInfo, AppError> {
+    with_workspace(&state, |ws| ws.info())
+}
+
+/// The window calls this once the calendar is on screen: the startup time, measured.
+#[tauri::command]
+pub fn mark_calendar_painted(state: State<'_, AppState>) {
+    let ms = state.started.elapsed().as_secs_f64() * 1000.0;
+    tracing::info!(
+        target: "switchyard::startup",
+        elapsed_ms = ms,
+        "calendar painted {ms:.0} ms after launch"
+    );
+}

@@ -1,0 +1,115 @@
+// End to end: the real release build of the window, under Xvfb, driven through
+// tauri-driver and WebKitWebDriver. Run by `./dev test` as
+//   xvfb-run -a -s "-screen 0 1280x800x24" node --test tests/e2e/
+// Every process this starts is stopped in `after`, pass or fail, and every wait has a deadline.
+
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { WebDriver, sleep } from './webdriver.mjs';
+
+const root = resolve(import.meta.dirname, '../..');
+const app = process.env.SWITCHYARD_APP ?? join(root, 'target/debug/switchyard-desktop');
+const cli = process.env.SWITCHYARD_CLI ?? join(root, 'target/debug/switchyard');
+const outDir = join(root, 'target/e2e');
+const port = 4444 + (process.pid % 500);
+
+const home = mkdtempSync(join(tmpdir(), 'switchyard-e2e-'));
+const env = {
+  ...process.env,
+  XDG_DATA_HOME: join(home, 'data'),
+  XDG_CONFIG_HOME: join(home, 'config'),
+  XDG_CACHE_HOME: join(home, 'cache'),
+  RUST_LOG: 'info',
+};
+delete env.SWITCHYARD_DB;
+const workspace = join(home, 'data/dev.switchyard.desktop/switchyard.sqlite3');
+
+let driver = null;
+const wd = new WebDriver(`http://127.0.0.1:${port}`);
+
+function stopDriver() {
+  if (!driver || driver.exitCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    const kill = (sig) => {
+      try {
+        process.kill(-driver.pid, sig); // the whole group: tauri-driver, WebKitWebDriver, the app
+      } catch {
+        /* already gone */
+      }
+    };
+    const force = setTimeout(() => kill('SIGKILL'), 5_000);
+    driver.once('exit', () => {
+      clearTimeout(force);
+      done();
+    });
+    kill('SIGTERM');
+  });
+}
+
+after(async () => {
+  await wd.stop();
+  await stopDriver();
+});
+
+test('the window opens on the release calendar of the demo organisation', { timeout: 240_000 }, async () => {
+  assert.ok(existsSync(app), `build the app first: ${app}`);
+  mkdirSync(outDir, { recursive: true });
+  driver = spawn('tauri-driver', ['--port', String(port), '--native-port', String(port + 1)], {
+    env,
+    detached: true,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  await wd.waitForServer(20_000);
+  await wd.start(app);
+
+  const calendar = await wd.waitFor('[data-testid="calendar"][data-ready="true"]', 60_000);
+  assert.ok(calendar);
+
+  // The first start created the workspace in the user data dir with the demo organisation.
+  assert.ok(existsSync(workspace), `no workspace at ${workspace}`);
+  const doc = JSON.parse(execFileSync(cli, ['--db', workspace, 'export', '--format', 'json'], { env, maxBuffer: 64 << 20 }));
+  assert.equal(doc.trains.length, 3);
+
+  const lanes = await wd.execute(
+    'return [...document.querySelectorAll("[data-testid=lane]")].map(e => e.getAttribute("data-train-name"))',
+  );
+  for (const train of doc.trains) assert.ok(lanes.includes(train.name), `lane ${train.name} missing: ${lanes}`);
+
+  const shown = await wd.execute(
+    'return [...document.querySelectorAll("[data-testid=release]")].map(e => e.getAttribute("data-release-name"))',
+  );
+  // The next planned release of the web train, as the store has it, is on screen.
+  const today = new Date().toISOString().slice(0, 10);
+  const web = doc.trains.find((t) => t.name === 'Web');
+  const next = doc.releases
+    .filter((r) => r.train_id === web.id && r.release_date >= today)
+    .sort((a, b) => a.release_date.localeCompare(b.release_date))[0];
+  assert.ok(next, 'the demo has an upcoming web release');
+  assert.ok(shown.includes(next.name), `${next.name} not among ${shown.length} releases shown`);
+  assert.ok(shown.length >= 40, `only ${shown.length} releases shown`);
+
+  assert.ok((await wd.findAll('[data-testid="today-line"]')).length === 1, 'a today line');
+  assert.ok((await wd.findAll('[data-testid="freeze-window"]')).length >= 1, 'a freeze window');
+
+  await sleep(300);
+  writeFileSync(join(outDir, 'calendar.png'), await wd.screenshot());
+
+  // Opening a release shows its details: a pointer click on the next platform release
+  // (the web one sits under the today marker).
+  const platform = doc.trains.find((t) => t.name === 'Platform');
+  const target = doc.releases
+    .filter((r) => r.train_id === platform.id && r.release_date > today)
+    .sort((a, b) => a.release_date.localeCompare(b.release_date))[0];
+  const marker = (await wd.findAll(`[data-testid="release"][data-release-name="${target.name}"]`))[0];
+  assert.ok(marker, `${target.name} is on screen`);
+  await wd.pointerClick(marker);
+  const panel = await wd.waitFor('[data-testid="release-panel"]', 10_000);
+  const text = await wd.text(panel);
+  assert.ok(text.includes(target.name), `panel shows: ${text.slice(0, 200)}`);
+  await sleep(300);
+  writeFileSync(join(outDir, 'release-panel.png'), await wd.screenshot());
+});

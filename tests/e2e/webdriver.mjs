@@ -1,0 +1,130 @@
+// A small W3C WebDriver client over fetch (Node 20), enough to drive the real Switchyard
+// window through tauri-driver -> WebKitWebDriver. Every call has a deadline.
+
+const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
+
+export class WebDriver {
+  constructor(base) {
+    this.base = base;
+    this.session = null;
+  }
+
+  async call(method, path, body, timeoutMs = 30_000) {
+    const res = await fetch(this.base + path, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const json = await res.json().catch(() => ({}));
+    if (!res.ok) {
+      const v = json.value ?? {};
+      throw new Error(`${method} ${path}: ${res.status} ${v.error ?? ''} ${v.message ?? ''}`.trim());
+    }
+    return json.value;
+  }
+
+  async waitForServer(deadlineMs) {
+    const end = Date.now() + deadlineMs;
+    for (;;) {
+      try {
+        await this.call('GET', '/status', undefined, 2_000);
+        return;
+      } catch (e) {
+        if (Date.now() > end) throw new Error(`tauri-driver did not answer: ${e.message}`);
+        await sleep(250);
+      }
+    }
+  }
+
+  async start(application, env) {
+    const value = await this.call(
+      'POST',
+      '/session',
+      {
+        capabilities: {
+          alwaysMatch: { 'tauri:options': { application, ...(env ? { env } : {}) } },
+        },
+      },
+      90_000,
+    );
+    this.session = value.sessionId;
+    return value;
+  }
+
+  async stop() {
+    if (!this.session) return;
+    const id = this.session;
+    this.session = null;
+    await this.call('DELETE', `/session/${id}`, undefined, 15_000).catch(() => {});
+  }
+
+  s(path) {
+    return `/session/${this.session}${path}`;
+  }
+
+  async findAll(css) {
+    const found = await this.call('POST', this.s('/elements'), { using: 'css selector', value: css });
+    return found.map((e) => e[ELEMENT]);
+  }
+
+  async waitFor(css, deadlineMs) {
+    const end = Date.now() + deadlineMs;
+    for (;;) {
+      const found = await this.findAll(css).catch(() => []);
+      if (found.length > 0) return found[0];
+      if (Date.now() > end) throw new Error(`nothing matched ${css} within ${deadlineMs} ms`);
+      await sleep(200);
+    }
+  }
+
+  async text(element) {
+    return this.call('GET', this.s(`/element/${element}/text`));
+  }
+
+  async attribute(element, name) {
+    return this.call('GET', this.s(`/element/${element}/attribute/${name}`));
+  }
+
+  async click(element) {
+    return this.call('POST', this.s(`/element/${element}/click`), {});
+  }
+
+  /**
+   * A real pointer click at the centre of `element`, by viewport coordinates: WebKit's
+   * driver calls SVG groups "not interactable", but a person can click them.
+   */
+  async pointerClick(element) {
+    const [x, y] = await this.execute(
+      'const r = arguments[0].getBoundingClientRect(); return [Math.round(r.x + r.width / 2), Math.round(r.y + r.height / 2)];',
+      [{ [ELEMENT]: element }],
+    );
+    await this.call('POST', this.s('/actions'), {
+      actions: [
+        {
+          type: 'pointer',
+          id: 'mouse',
+          parameters: { pointerType: 'mouse' },
+          actions: [
+            { type: 'pointerMove', duration: 0, origin: 'viewport', x, y },
+            { type: 'pointerDown', button: 0 },
+            { type: 'pointerUp', button: 0 },
+          ],
+        },
+      ],
+    });
+    await this.call('DELETE', this.s('/actions'));
+  }
+
+  async execute(script, args = []) {
+    return this.call('POST', this.s('/execute/sync'), { script, args });
+  }
+
+  async screenshot() {
+    return Buffer.from(await this.call('GET', this.s('/screenshot')), 'base64');
+  }
+}
+
+export function sleep(ms) {
+  return new Promise((r) => setTimeout(r, ms));
+}
