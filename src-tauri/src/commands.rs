@@ -2,22 +2,20 @@
 
 use crate::AppState;
 use chrono::NaiveDate;
+use std::time::Duration;
 use switchyard_app::core::views::{CalendarView, WorkspaceInfo};
 use switchyard_app::{AppError, ErrorCode, SystemClock, Workspace};
 use tauri::State;
+
+/// How long a command waits for the workspace to finish opening (first start loads the
+/// demo organisation, a large workspace may be upgraded).
+const OPEN_WAIT: Duration = Duration::from_secs(60);
 
 fn with_workspace<T>(
     state: &State<'_, AppState>,
     f: impl FnOnce(&Workspace) -> Result<T, AppError>,
 ) -> Result<T, AppError> {
-    let guard = state
-        .workspace
-        .lock()
-        .map_err(|_| AppError::new(ErrorCode::Internal, "the workspace lock was poisoned"))?;
-    match &*guard {
-        Ok(ws) => f(ws),
-        Err(e) => Err(e.clone()),
-    }
+    state.workspace.with(OPEN_WAIT, f)
 }
 
 fn parse_date(field: &str, value: Option<String>) -> Result<Option<NaiveDate>, AppError> {
@@ -33,7 +31,8 @@ fn parse_date(field: &str, value: Option<String>) -> Result<Option<NaiveDate>, A
         .transpose()
 }
 
-#[tauri::command]
+// `async`: queries run on Tauri's thread pool, never on the UI thread.
+#[tauri::command(async)]
 pub fn get_calendar(
     state: State<'_, AppState>,
     from: Option<String>,
@@ -43,7 +42,7 @@ pub fn get_calendar(
     with_workspace(&state, |ws| ws.calendar(&SystemClock, from, to))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn get_workspace_info(state: State<'_, AppState>) -> Result<WorkspaceInfo, AppError> {
     with_workspace(&state, |ws| ws.info())
 }
