@@ -92,7 +92,7 @@ fn demo_load_export_has_every_key_and_loading_twice_changes_nothing() {
             assert!(obj[key].is_array(), "{key} is not an array");
         }
     }
-    assert_eq!(obj["schema_version"], 1);
+    assert_eq!(obj["schema_version"], switchyard_core::SCHEMA_VERSION);
     assert_eq!(obj["teams"].as_array().unwrap().len(), 4);
     assert_eq!(obj["services"].as_array().unwrap().len(), 12);
     assert_eq!(obj["trains"].as_array().unwrap().len(), 3);

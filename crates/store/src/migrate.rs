@@ -7,8 +7,11 @@ use crate::Result;
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 
-/// The SQL of each step; `MIGRATIONS[0]` creates version 1.
-pub const MIGRATIONS: &[&str] = &[include_str!("migrations/v1.sql")];
+/// The SQL of each step; `MIGRATIONS[0]` creates version 1, `MIGRATIONS[1]` takes it to 2.
+pub const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/v1.sql"),
+    include_str!("migrations/v2.sql"),
+];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 

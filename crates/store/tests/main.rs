@@ -372,3 +372,32 @@ fn an_upgrade_backs_up_first_and_a_failed_step_changes_nothing() {
         .unwrap();
     assert_eq!(n as usize, doc.deployments.len());
 }
+
+/// A workspace written by schema version 1 opens in this build: backed up, upgraded, and
+/// every record still there.
+#[test]
+fn a_version_1_workspace_is_backed_up_and_upgraded() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.sqlite3");
+    Connection::open(&path)
+        .unwrap()
+        .execute_batch(include_str!("fixtures/v1-workspace.sql"))
+        .unwrap();
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    let doc = store.export().unwrap();
+    assert_eq!(doc.releases.len(), 2);
+    assert_eq!(doc.releases[0].services, ["payments-api", "ledger"]);
+    assert_eq!(doc.deployments[0].service, "payments-api");
+    assert_eq!(doc.dependencies[0].blocker, "2");
+    let backup = dir.path().join("old.sqlite3.v1.backup");
+    let old = Connection::open(&backup).unwrap();
+    let v: i64 = old
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, 1);
+    let n: i64 = old
+        .query_row("SELECT count(*) FROM releases", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 2);
+}
