@@ -4,6 +4,7 @@
 mod bindings;
 mod clock;
 mod error;
+pub mod secrets;
 mod workspace;
 
 pub use bindings::{check_bindings, default_bindings_dir, write_bindings, BINDINGS_HEADER};

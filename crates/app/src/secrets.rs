@@ -1,0 +1,128 @@
+//! API tokens: in the OS keyring (keyring 3), with environment variables overriding for CI.
+//! A token lives in a `Secret`, which prints as `***`, cannot be serialised, and is wiped
+//! when dropped; it never reaches SQLite, logs, exports or error text.
+
+use crate::{AppError, ErrorCode, Result};
+use std::fmt;
+
+/// The keyring service name under which Switchyard keeps its tokens.
+pub const KEYRING_SERVICE: &str = "dev.switchyard.desktop";
+
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: String) -> Self {
+        Secret(value)
+    }
+
+    /// The token itself, for the one place that puts it into an Authorization header.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+impl Drop for Secret {
+    fn drop(&mut self) {
+        // Overwrite the bytes before the allocation is freed.
+        let bytes = std::mem::take(&mut self.0).into_bytes();
+        let mut bytes = bytes;
+        for b in bytes.iter_mut() {
+            *b = 0;
+        }
+        std::hint::black_box(&bytes);
+    }
+}
+
+/// Which remote a token is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenFor {
+    Jira,
+    Github,
+}
+
+impl TokenFor {
+    fn account(self) -> &'static str {
+        match self {
+            TokenFor::Jira => "jira",
+            TokenFor::Github => "github",
+        }
+    }
+
+    /// Environment variables that override the keyring, in order.
+    pub fn env_vars(self) -> &'static [&'static str] {
+        match self {
+            TokenFor::Jira => &["SWITCHYARD_JIRA_TOKEN"],
+            TokenFor::Github => &["SWITCHYARD_GITHUB_TOKEN", "GITHUB_TOKEN"],
+        }
+    }
+}
+
+fn keyring_error(what: &str, e: keyring::Error) -> AppError {
+    // keyring's messages name the platform store, never the secret.
+    AppError::new(ErrorCode::Io, format!("the OS keyring could not {what}: {e}"))
+}
+
+/// Stores `token` in the OS keyring.
+pub fn store_token(which: TokenFor, token: &Secret) -> Result<()> {
+    let token = token.expose().trim();
+    if token.is_empty() {
+        return Err(AppError::new(ErrorCode::InvalidInput, "the token is empty"));
+    }
+    keyring::Entry::new(KEYRING_SERVICE, which.account())
+        .and_then(|e| e.set_password(token))
+        .map_err(|e| keyring_error("store the token", e))
+}
+
+/// The token from the environment, else the keyring; `None` when neither has one.
+pub fn load_token(which: TokenFor) -> Result<Option<Secret>> {
+    for var in which.env_vars() {
+        if let Some(v) = std::env::var_os(var) {
+            let v = v.to_string_lossy().trim().to_string();
+            if !v.is_empty() {
+                return Ok(Some(Secret::new(v)));
+            }
+        }
+    }
+    match keyring::Entry::new(KEYRING_SERVICE, which.account()).and_then(|e| e.get_password()) {
+        Ok(v) => Ok(Some(Secret::new(v))),
+        Err(keyring::Error::NoEntry) => Ok(None),
+        Err(e) => Err(keyring_error("read the token", e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_secret_never_prints() {
+        let s = Secret::new("ghp_very_secret_value".into());
+        assert_eq!(format!("{s}"), "***");
+        assert_eq!(format!("{s:?}"), "Secret(***)");
+        assert_eq!(format!("{:?}", Some(&s)), "Some(Secret(***))");
+        assert_eq!(s.expose(), "ghp_very_secret_value");
+    }
+
+    #[test]
+    fn the_keyring_round_trips_with_the_mock_store() {
+        keyring::set_default_credential_builder(keyring::mock::default_credential_builder());
+        // The mock store keeps nothing between entries, so this checks the calls succeed
+        // and an empty token is refused.
+        assert!(store_token(TokenFor::Jira, &Secret::new("t0ken".into())).is_ok());
+        let err = store_token(TokenFor::Jira, &Secret::new("  ".into())).unwrap_err();
+        assert_eq!(err.code, ErrorCode::InvalidInput);
+        assert!(!err.message.contains("t0ken"));
+    }
+}

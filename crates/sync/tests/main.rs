@@ -1,0 +1,1 @@
+//! Sync against local mock servers that serve the real payloads in ../shared/fixtures.
