@@ -14,7 +14,7 @@ use chrono::{Datelike, Days, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Week
 use serde_json::json;
 use std::collections::BTreeMap;
 
-pub const SEED: u64 = 0x5717_C4_7A2D_0001;
+pub const SEED: u64 = 0x0057_17C4_7A2D_0001;
 pub const ORG: &str = "acme";
 
 const TEAMS: [(&str, [&str; 3]); 4] = [
