@@ -71,7 +71,10 @@ impl TokenFor {
 
 fn keyring_error(what: &str, e: keyring::Error) -> AppError {
     // keyring's messages name the platform store, never the secret.
-    AppError::new(ErrorCode::Io, format!("the OS keyring could not {what}: {e}"))
+    AppError::new(
+        ErrorCode::Io,
+        format!("the OS keyring could not {what}: {e}"),
+    )
 }
 
 /// Stores `token` in the OS keyring.

@@ -233,11 +233,21 @@ mod tests {
         let svc = vec!["web".to_string()];
         // 2027-01-04 is a Monday.
         assert_eq!(
-            apply_freeze_rule(d("2026-12-22"), FreezeRule::Move, &[w.clone()], &svc),
+            apply_freeze_rule(
+                d("2026-12-22"),
+                FreezeRule::Move,
+                std::slice::from_ref(&w),
+                &svc
+            ),
             (d("2027-01-04"), false)
         );
         assert_eq!(
-            apply_freeze_rule(d("2026-12-22"), FreezeRule::Flag, &[w.clone()], &svc),
+            apply_freeze_rule(
+                d("2026-12-22"),
+                FreezeRule::Flag,
+                std::slice::from_ref(&w),
+                &svc
+            ),
             (d("2026-12-22"), true)
         );
         let scoped = FreezeWindow {

@@ -22,7 +22,11 @@ pub enum ProgressEvent {
     /// Waiting for a rate limit or a retry; `seconds` to go and why.
     Waiting { seconds: u64, reason: String },
     /// A list finished.
-    Finished { scope: String, list: String, total: u64 },
+    Finished {
+        scope: String,
+        list: String,
+        total: u64,
+    },
 }
 
 /// Where progress goes. `()` discards it.
