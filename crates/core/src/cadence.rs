@@ -89,18 +89,21 @@ pub fn apply_freeze_rule(
         FreezeRule::Flag => (day, frozen(day).is_some()),
         FreezeRule::Move => {
             let mut d = day;
-            // Each step jumps past a window's end, so this ends after at most one step per window.
-            while let Some(end) = frozen(d) {
-                d = end.checked_add_days(Days::new(1)).unwrap_or(end);
-                if d == end {
+            // Past every window (a jump to its end) and weekend (releases do not ship on
+            // weekends), until a day is neither: windows that chain or overlap, a weekend
+            // after a window and a holiday after a weekend all land on an allowed day.
+            // Each step moves forward, and at most a week of weekend steps follows a jump.
+            loop {
+                let next = if let Some(end) = frozen(d) {
+                    end.checked_add_days(Days::new(1))
+                } else if matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
+                    d.succ_opt()
+                } else {
                     break;
-                }
-            }
-            // Releases do not ship on weekends.
-            while matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
-                d = d.succ_opt().unwrap_or(d);
-                if let Some(end) = frozen(d) {
-                    d = end.succ_opt().unwrap_or(end);
+                };
+                match next {
+                    Some(n) if n > d => d = n,
+                    _ => break,
                 }
             }
             (d, frozen(d).is_some())

@@ -4,6 +4,7 @@
 pub mod cadence;
 pub mod demo;
 pub mod model;
+pub mod plan;
 pub mod rng;
 pub mod views;
 

@@ -30,6 +30,8 @@ pub struct Document {
     pub decisions: Vec<Decision>,
     pub audit_events: Vec<AuditEvent>,
     pub sync_state: Vec<SyncState>,
+    #[serde(default)]
+    pub holidays: Vec<Holiday>,
 }
 
 impl Document {
@@ -52,6 +54,7 @@ impl Document {
             decisions: vec![],
             audit_events: vec![],
             sync_state: vec![],
+            holidays: vec![],
         }
     }
 }
@@ -407,4 +410,12 @@ pub struct SyncState {
     pub scope: String,
     pub cursor: Value,
     pub updated_at: Timestamp,
+}
+
+/// A day on which nothing ships (every service), like a one-day freeze window.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Holiday {
+    pub id: Id,
+    pub date: NaiveDate,
+    pub name: String,
 }
