@@ -52,7 +52,80 @@ pub fn append_audit(conn: &Connection, entry: &AuditEntry) -> Result<String> {
         prev,
         hash
     ])?;
+    set_audit_head(conn, &hash)?;
     Ok(hash)
+}
+
+/// Meta key holding the hash of the newest event, so a removed last event shows too.
+const AUDIT_HEAD: &str = "audit_head";
+
+pub(crate) fn set_audit_head(conn: &Connection, hash: &str) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )?
+    .execute(params![AUDIT_HEAD, hash])?;
+    Ok(())
+}
+
+/// The outcome of `check_audit`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditCheck {
+    /// Events in the log.
+    pub events: i64,
+    /// The first event that does not match, and why.
+    pub broken: Option<(i64, String)>,
+}
+
+/// Walks the whole chain: every event's hash, its link to the one before, and the newest
+/// hash against the head kept in `meta` (a workspace from before the head was kept has
+/// none, and only the chain is checked).
+pub fn check_audit(conn: &Connection) -> Result<AuditCheck> {
+    let events: i64 = conn.query_row("SELECT count(*) FROM audit_events", [], |r| r.get(0))?;
+    if let Some(id) = verify_audit(conn)? {
+        let linked: Option<String> = conn
+            .prepare_cached("SELECT prev_hash FROM audit_events WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?;
+        let expected: String = conn
+            .prepare_cached(
+                "SELECT coalesce((SELECT hash FROM audit_events WHERE id < ?1 ORDER BY id DESC LIMIT 1), '')",
+            )?
+            .query_row([id], |r| r.get(0))?;
+        let why = if linked.as_deref() != Some(expected.as_str()) {
+            "does not link to the event before it (an event was removed or rewritten)"
+        } else {
+            "does not match its hash (it was edited)"
+        };
+        return Ok(AuditCheck {
+            events,
+            broken: Some((id, why.into())),
+        });
+    }
+    let head: Option<String> = conn
+        .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
+        .query_row([AUDIT_HEAD], |r| r.get(0))
+        .optional()?;
+    let last: Option<(i64, String)> = conn
+        .prepare_cached("SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    if let Some(head) = head {
+        if last.as_ref().map(|(_, h)| h) != Some(&head) {
+            let next = last.map_or(1, |(id, _)| id + 1);
+            return Ok(AuditCheck {
+                events,
+                broken: Some((
+                    next,
+                    "is missing: the log was cut after the event before it".into(),
+                )),
+            });
+        }
+    }
+    Ok(AuditCheck {
+        events,
+        broken: None,
+    })
 }
 
 /// The id of the first event whose hash or link does not match, if any.

@@ -430,6 +430,7 @@ impl Store {
             decisions,
             audit_events,
             sync_state,
+            holidays: crate::plan::holidays(conn)?,
         })
     }
 }

@@ -465,6 +465,10 @@ pub(crate) fn insert_document(tx: &Transaction, doc: &Document) -> Result<()> {
         ])
         .map_err(invalid(format!("sync state {}", s.scope)))?;
     }
+    insert_holidays(tx, doc)?;
+    if let Some(last) = doc.audit_events.last() {
+        crate::audit::set_audit_head(tx, &last.hash)?;
+    }
     // Foreign keys are checked per statement; this also catches dangling ids in the file.
     let dangling: Option<String> = tx
         .query_row("PRAGMA foreign_key_check", [], |r| r.get::<_, String>(0))
@@ -473,6 +477,16 @@ pub(crate) fn insert_document(tx: &Transaction, doc: &Document) -> Result<()> {
         return Err(StoreError::Invalid(format!(
             "a record in {table} points at a record the document does not have"
         )));
+    }
+    Ok(())
+}
+
+/// Holidays (schema step 2), ids kept.
+fn insert_holidays(tx: &Transaction, doc: &Document) -> Result<()> {
+    for h in &doc.holidays {
+        tx.prepare_cached("INSERT INTO holidays (id, date, name) VALUES (?1, ?2, ?3)")?
+            .execute(params![h.id, date(&h.date), h.name])
+            .map_err(invalid(format!("holiday {}", h.id)))?;
     }
     Ok(())
 }

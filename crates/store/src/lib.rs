@@ -9,11 +9,13 @@ mod codec;
 mod export;
 mod import;
 mod migrate;
+pub mod plan;
 
-pub use audit::{append_audit, verify_audit, AuditEntry};
+pub use audit::{append_audit, check_audit, verify_audit, AuditCheck, AuditEntry};
 pub use calendar::OFF_TRAIN_LANE;
 pub use import::DEMO_MARKER;
 pub use migrate::{upgrade_with, MIGRATIONS, SCHEMA_VERSION};
+pub use rusqlite::Transaction;
 
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
