@@ -15,6 +15,9 @@ pub enum ErrorCode {
     InvalidInput,
     WorkspaceNotEmpty,
     Internal,
+    DependencyCycle,
+    Ambiguous,
+    AuditBroken,
 }
 
 impl ErrorCode {
@@ -28,6 +31,9 @@ impl ErrorCode {
             ErrorCode::InvalidInput => "invalid_input",
             ErrorCode::WorkspaceNotEmpty => "workspace_not_empty",
             ErrorCode::Internal => "internal",
+            ErrorCode::DependencyCycle => "dependency_cycle",
+            ErrorCode::Ambiguous => "ambiguous",
+            ErrorCode::AuditBroken => "audit_broken",
         }
     }
 }

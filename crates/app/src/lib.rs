@@ -4,6 +4,7 @@
 mod bindings;
 mod clock;
 mod error;
+pub mod plan;
 pub mod secrets;
 mod workspace;
 

@@ -36,7 +36,7 @@ pub struct Workspace {
     store: Store,
 }
 
-fn actor() -> String {
+pub(crate) fn actor() -> String {
     std::env::var("USER")
         .ok()
         .filter(|u| !u.is_empty())
@@ -72,6 +72,10 @@ impl Workspace {
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    pub(crate) fn store_mut(&mut self) -> &mut Store {
+        &mut self.store
     }
 
     pub fn load_demo(&mut self, clock: &dyn Clock) -> Result<DemoOutcome> {
