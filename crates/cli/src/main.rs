@@ -1,6 +1,8 @@
 //! `switchyard`: the headless command line of spec/cli.md. Exit status 0 on success, 2 on a
 //! usage error, 1 on any other failure with one `error[CODE]: message` line on stderr.
 
+mod plan;
+
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
@@ -44,6 +46,41 @@ enum Command {
         #[arg(long, value_enum)]
         format: Format,
         file: PathBuf,
+    },
+    /// Release trains: add one, generate its calendar.
+    Train {
+        #[command(subcommand)]
+        action: plan::TrainAction,
+    },
+    /// Releases: add one, move one (a preview of every dependent unless --apply).
+    Release {
+        #[command(subcommand)]
+        action: plan::ReleaseAction,
+    },
+    /// Dependencies between releases, services or work items.
+    Dep {
+        #[command(subcommand)]
+        action: plan::DepAction,
+    },
+    /// Freeze windows.
+    Freeze {
+        #[command(subcommand)]
+        action: plan::FreezeAction,
+    },
+    /// Holidays.
+    Holiday {
+        #[command(subcommand)]
+        action: plan::HolidayAction,
+    },
+    /// The plan: conflicts, dependency order, critical paths.
+    Plan {
+        #[command(subcommand)]
+        action: plan::PlanAction,
+    },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        action: plan::AuditAction,
     },
     /// Regenerate or check the UI's TypeScript bindings (for developers).
     #[command(hide = true)]
@@ -171,6 +208,13 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 c.deployments
             );
         }
+        Command::Train { action } => plan::train(cli.db, action)?,
+        Command::Release { action } => plan::release(cli.db, action)?,
+        Command::Dep { action } => plan::dep(cli.db, action)?,
+        Command::Freeze { action } => plan::freeze(cli.db, action)?,
+        Command::Holiday { action } => plan::holiday(cli.db, action)?,
+        Command::Plan { action } => plan::plan(cli.db, action)?,
+        Command::Audit { action } => plan::audit(cli.db, action)?,
         Command::Bindings { check, dir } => {
             let dir = dir.unwrap_or_else(switchyard_app::default_bindings_dir);
             if check {

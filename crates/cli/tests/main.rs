@@ -333,3 +333,5 @@ fn a_corrupt_or_foreign_import_file_changes_nothing() {
         "workspace_not_empty",
     );
 }
+
+mod plan;
