@@ -25,12 +25,6 @@ fn grouped(conn: &Connection, sql: &str) -> Result<HashMap<i64, Vec<(i64, String
     Ok(map)
 }
 
-fn names(map: &HashMap<i64, Vec<(i64, String)>>, id: i64) -> Vec<String> {
-    map.get(&id)
-        .map(|v| v.iter().map(|(_, n)| n.clone()).collect())
-        .unwrap_or_default()
-}
-
 impl Store {
     pub fn export(&self) -> Result<Document> {
         let conn = &self.conn;
@@ -54,63 +48,9 @@ impl Store {
                 })
             },
         )?;
-        let train_services = grouped(
-            conn,
-            "SELECT ts.train_id, s.id, s.name FROM train_services ts
-               JOIN services s ON s.id = ts.service_id ORDER BY ts.train_id, s.id",
-        )?;
-        let trains = all(
-            conn,
-            "SELECT id, name, description, cadence, milestone_template, freeze_rule FROM trains ORDER BY id",
-            |r| {
-                let id: i64 = r.get(0)?;
-                let rule: String = r.get(5)?;
-                Ok(Train {
-                    id,
-                    name: r.get(1)?,
-                    description: r.get(2)?,
-                    cadence: get_json(r, 3)?,
-                    milestone_template: get_json(r, 4)?,
-                    freeze_rule: if rule == "flag" {
-                        FreezeRule::Flag
-                    } else {
-                        FreezeRule::Move
-                    },
-                    services: names(&train_services, id),
-                })
-            },
-        )?;
-        let release_services = grouped(
-            conn,
-            "SELECT rs.release_id, s.id, s.name FROM release_services rs
-               JOIN services s ON s.id = rs.service_id ORDER BY rs.release_id, s.id",
-        )?;
-        let releases = all(
-            conn,
-            "SELECT id, name, version, train_id, release_type, status, start_date, planned_date,
-                    release_date, released, archived, description, source, source_key
-               FROM releases ORDER BY id",
-            |r| {
-                let id: i64 = r.get(0)?;
-                Ok(Release {
-                    id,
-                    name: r.get(1)?,
-                    version: r.get(2)?,
-                    train_id: r.get(3)?,
-                    release_type: r.get(4)?,
-                    status: r.get(5)?,
-                    start_date: get_date_opt(r, 6)?,
-                    planned_date: get_date_opt(r, 7)?,
-                    release_date: get_date_opt(r, 8)?,
-                    released: r.get(9)?,
-                    archived: r.get(10)?,
-                    description: r.get(11)?,
-                    services: names(&release_services, id),
-                    source: get_source_opt(r, 12)?,
-                    source_key: r.get(13)?,
-                })
-            },
-        )?;
+        // Trains, releases and freeze windows load as the planner loads them.
+        let trains = crate::plan::trains(conn)?;
+        let releases = crate::plan::releases(conn)?;
         let milestones = all(
             conn,
             "SELECT id, release_id, kind, name, date, completed_at FROM milestones ORDER BY id",
@@ -268,26 +208,7 @@ impl Store {
                 })
             },
         )?;
-        let window_services = grouped(
-            conn,
-            "SELECT fs.freeze_window_id, s.id, s.name FROM freeze_window_services fs
-               JOIN services s ON s.id = fs.service_id ORDER BY fs.freeze_window_id, s.id",
-        )?;
-        let freeze_windows = all(
-            conn,
-            "SELECT id, name, start_date, end_date, reason FROM freeze_windows ORDER BY id",
-            |r| {
-                let id: i64 = r.get(0)?;
-                Ok(FreezeWindow {
-                    id,
-                    name: r.get(1)?,
-                    start_date: get_date(r, 2)?,
-                    end_date: get_date(r, 3)?,
-                    services: names(&window_services, id),
-                    reason: r.get(4)?,
-                })
-            },
-        )?;
+        let freeze_windows = crate::plan::freeze_windows(conn)?;
         let risk_assessments = all(
             conn,
             "SELECT id, release_id, score, class, factors, override_class, override_reason,
