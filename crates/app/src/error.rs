@@ -18,6 +18,19 @@ pub enum ErrorCode {
     DependencyCycle,
     Ambiguous,
     AuditBroken,
+    SodViolation,
+    ApprovalsMissing,
+    JiraAuth,
+    JiraRateLimited,
+    JiraUnavailable,
+    JiraBadResponse,
+    JiraRequest,
+    Cancelled,
+    GithubAuth,
+    GithubForbidden,
+    GithubRateLimited,
+    GithubUnavailable,
+    GithubBadResponse,
 }
 
 impl ErrorCode {
@@ -34,6 +47,19 @@ impl ErrorCode {
             ErrorCode::DependencyCycle => "dependency_cycle",
             ErrorCode::Ambiguous => "ambiguous",
             ErrorCode::AuditBroken => "audit_broken",
+            ErrorCode::SodViolation => "sod_violation",
+            ErrorCode::ApprovalsMissing => "approvals_missing",
+            ErrorCode::JiraAuth => "jira_auth",
+            ErrorCode::JiraRateLimited => "jira_rate_limited",
+            ErrorCode::JiraUnavailable => "jira_unavailable",
+            ErrorCode::JiraBadResponse => "jira_bad_response",
+            ErrorCode::JiraRequest => "jira_request",
+            ErrorCode::Cancelled => "cancelled",
+            ErrorCode::GithubAuth => "github_auth",
+            ErrorCode::GithubForbidden => "github_forbidden",
+            ErrorCode::GithubRateLimited => "github_rate_limited",
+            ErrorCode::GithubUnavailable => "github_unavailable",
+            ErrorCode::GithubBadResponse => "github_bad_response",
         }
     }
 }

@@ -3,8 +3,13 @@
 
 mod bindings;
 mod clock;
+pub mod dora;
 mod error;
+pub mod github;
+pub mod governance;
+pub mod jira;
 pub mod plan;
+pub mod reports;
 pub mod secrets;
 mod workspace;
 
@@ -16,3 +21,4 @@ pub use workspace::{
 };
 
 pub use switchyard_core as core;
+pub use switchyard_report as report;

@@ -1,7 +1,12 @@
 //! `switchyard`: the headless command line of spec/cli.md. Exit status 0 on success, 2 on a
 //! usage error, 1 on any other failure with one `error[CODE]: message` line on stderr.
 
+mod dora;
 mod plan;
+mod report;
+mod review;
+mod sync_github;
+mod sync_jira;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
@@ -82,6 +87,25 @@ enum Command {
         #[command(subcommand)]
         action: plan::AuditAction,
     },
+    /// Bring Jira (or GitHub) into the workspace.
+    Sync {
+        #[command(subcommand)]
+        target: sync_jira::SyncTarget,
+    },
+    /// Read a token on stdin and store it in the OS keyring.
+    Auth {
+        #[arg(value_enum)]
+        target: sync_jira::AuthTarget,
+    },
+    /// Risk, readiness, go/no-go, hotfixes, change records, post-release reviews.
+    #[command(flatten)]
+    Governance(review::ReviewCommand),
+    /// DORA metrics, pipeline health, charts and workspace settings.
+    #[command(flatten)]
+    Metrics(dora::MetricsCommand),
+    /// Reports for leadership (HTML, PDF, Markdown), release notes, calendar, CSV, evidence.
+    #[command(flatten)]
+    Reports(report::ReportsCommand),
     /// Regenerate or check the UI's TypeScript bindings (for developers).
     #[command(hide = true)]
     Bindings {
@@ -116,7 +140,14 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"))
+                // ureq-proto hex-dumps whole requests (Authorization included) at trace
+                // level: it never logs below info, whatever RUST_LOG says.
+                .add_directive(
+                    switchyard_app::jira::HTTP_LOG_CAP
+                        .parse()
+                        .expect("a directive"),
+                ),
         )
         .init();
     match run(cli) {
@@ -215,6 +246,16 @@ fn run(cli: Cli) -> Result<(), AppError> {
         Command::Holiday { action } => plan::holiday(cli.db, action)?,
         Command::Plan { action } => plan::plan(cli.db, action)?,
         Command::Audit { action } => plan::audit(cli.db, action)?,
+        Command::Sync { target } => {
+            let ws = open(cli.db)?;
+            let path = ws.store().path().to_owned();
+            drop(ws);
+            sync_jira::run(&path, target)?;
+        }
+        Command::Auth { target } => sync_jira::auth(target)?,
+        Command::Governance(command) => review::run(cli.db, command)?,
+        Command::Metrics(command) => dora::run(cli.db, command)?,
+        Command::Reports(command) => report::run(cli.db, command)?,
         Command::Bindings { check, dir } => {
             let dir = dir.unwrap_or_else(switchyard_app::default_bindings_dir);
             if check {

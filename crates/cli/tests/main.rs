@@ -334,4 +334,13 @@ fn a_corrupt_or_foreign_import_file_changes_nothing() {
     );
 }
 
+mod dora;
+#[path = "../../sync/tests/jira/fake.rs"]
+mod fake;
+#[path = "../../sync/tests/jira/mock.rs"]
+mod mock;
+mod review;
+mod sync_github;
+mod sync_jira;
+
 mod plan;

@@ -3,9 +3,16 @@
 
 pub mod cadence;
 pub mod demo;
+pub mod dora;
+pub mod gonogo;
 pub mod model;
+pub mod pipeline;
 pub mod plan;
+pub mod readiness;
+pub mod risk;
 pub mod rng;
+pub mod settings;
+pub mod timeline;
 pub mod views;
 
 pub use model::*;

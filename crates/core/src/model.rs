@@ -30,8 +30,23 @@ pub struct Document {
     pub decisions: Vec<Decision>,
     pub audit_events: Vec<AuditEvent>,
     pub sync_state: Vec<SyncState>,
+    /// Days nothing ships (schema step 2; absent in older documents).
     #[serde(default)]
     pub holidays: Vec<Holiday>,
+    /// Versions of the risk policy; the newest is in force (schema step 2).
+    #[serde(default)]
+    pub risk_policies: Vec<RiskPolicyVersion>,
+    /// Every state change of a checklist item: the readiness timeline.
+    #[serde(default)]
+    pub checklist_item_events: Vec<ChecklistItemEvent>,
+    /// Go/no-go approvals given before a decision; a decision takes the open ones.
+    #[serde(default)]
+    pub release_approvals: Vec<ReleaseApproval>,
+    #[serde(default)]
+    pub change_records: Vec<ChangeRecord>,
+    /// Post-release reviews and their action items.
+    #[serde(default)]
+    pub reviews: Vec<Review>,
 }
 
 impl Document {
@@ -55,6 +70,11 @@ impl Document {
             audit_events: vec![],
             sync_state: vec![],
             holidays: vec![],
+            risk_policies: vec![],
+            checklist_item_events: vec![],
+            release_approvals: vec![],
+            change_records: vec![],
+            reviews: vec![],
         }
     }
 }
@@ -418,4 +438,86 @@ pub struct Holiday {
     pub id: Id,
     pub date: NaiveDate,
     pub name: String,
+}
+
+/// One version of the risk policy (`risk policy import`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RiskPolicyVersion {
+    pub id: Id,
+    pub policy: crate::risk::RiskPolicy,
+    pub created_at: Timestamp,
+    pub created_by: String,
+}
+
+/// A checklist item's state as it was set at `at`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChecklistItemEvent {
+    pub id: Id,
+    pub item_id: Id,
+    /// `pending`, `done`, `blocked` or `not_applicable`.
+    pub state: String,
+    pub evidence_url: Option<String>,
+    pub note: String,
+    pub at: Timestamp,
+    pub actor: String,
+}
+
+/// An approval of a release's go/no-go; `decision_id` is set once a decision took it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReleaseApproval {
+    pub id: Id,
+    pub release_id: Id,
+    pub role: String,
+    pub approver: String,
+    pub approved_at: Timestamp,
+    pub decision_id: Option<Id>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangeRecord {
+    pub id: Id,
+    pub release_id: Id,
+    pub title: String,
+    /// `standard`, `normal` or `emergency`.
+    pub kind: String,
+    /// `draft`, `submitted`, `approved`, `rejected` or `closed`.
+    pub status: String,
+    /// Names of the services it changes.
+    pub services: Vec<String>,
+    pub window_start: Option<Timestamp>,
+    pub window_end: Option<Timestamp>,
+    /// Ids of the work items (changes) it covers.
+    pub changes: Vec<Id>,
+    pub risk_class: Option<String>,
+    pub rollback_plan: String,
+    /// Evidence links.
+    pub evidence: Vec<String>,
+    pub approvals: Vec<Approval>,
+    pub created_at: Timestamp,
+    pub created_by: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Review {
+    pub id: Id,
+    pub release_id: Id,
+    pub due_date: NaiveDate,
+    /// `scheduled` or `done`.
+    pub status: String,
+    pub summary: String,
+    pub held_at: Option<Timestamp>,
+    pub created_at: Timestamp,
+    pub created_by: String,
+    pub action_items: Vec<ActionItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActionItem {
+    pub id: Id,
+    pub title: String,
+    pub owner: Option<String>,
+    pub due_date: Option<NaiveDate>,
+    /// `open`, `done` or `dropped`.
+    pub status: String,
+    pub updated_at: Timestamp,
 }

@@ -333,6 +333,7 @@ impl Store {
                 })
             },
         )?;
+        let gov = crate::governance::export_governance(conn)?;
         Ok(Document {
             schema_version: self.schema_version()?,
             teams,
@@ -352,6 +353,11 @@ impl Store {
             audit_events,
             sync_state,
             holidays: crate::plan::holidays(conn)?,
+            risk_policies: gov.risk_policies,
+            checklist_item_events: gov.checklist_item_events,
+            release_approvals: gov.release_approvals,
+            change_records: gov.change_records,
+            reviews: gov.reviews,
         })
     }
 }

@@ -466,6 +466,7 @@ pub(crate) fn insert_document(tx: &Transaction, doc: &Document) -> Result<()> {
         .map_err(invalid(format!("sync state {}", s.scope)))?;
     }
     insert_holidays(tx, doc)?;
+    crate::governance::insert_governance(tx, doc)?;
     if let Some(last) = doc.audit_events.last() {
         crate::audit::set_audit_head(tx, &last.hash)?;
     }

@@ -6,13 +6,16 @@
 mod audit;
 mod calendar;
 mod codec;
+mod dora;
 mod export;
+pub mod governance;
 mod import;
 mod migrate;
 pub mod plan;
 
 pub use audit::{append_audit, check_audit, verify_audit, AuditCheck, AuditEntry};
 pub use calendar::OFF_TRAIN_LANE;
+pub use dora::SETTINGS_KEY;
 pub use import::DEMO_MARKER;
 pub use migrate::{upgrade_with, MIGRATIONS, SCHEMA_VERSION};
 pub use rusqlite::Transaction;

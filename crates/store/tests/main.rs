@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use switchyard_core::demo;
 use switchyard_store::{append_audit, verify_audit, AuditEntry, Store, StoreError, SCHEMA_VERSION};
 
+mod dora;
+
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
 }

@@ -1,0 +1,203 @@
+//! Metrics use cases: DORA numbers and their records, pipeline health, workspace settings,
+//! and the charts of them.
+
+use crate::{AppError, ErrorCode, Result, Workspace};
+use chrono::NaiveDate;
+use switchyard_core::dora::{Bucket, Calendar, DoraDocument, Drill, Linked, Scope};
+use switchyard_core::pipeline::{pipeline_health, PipelineHealth};
+use switchyard_core::settings::Settings;
+use switchyard_core::timeline::ReadinessTimeline;
+use switchyard_core::Id;
+use switchyard_report::charts::{self, ChartKind};
+
+/// What `switchyard dora` asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MetricsQuery {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub service: Option<String>,
+    pub team: Option<String>,
+    pub bucket: Bucket,
+}
+
+fn invalid(message: impl Into<String>) -> AppError {
+    AppError::new(ErrorCode::InvalidInput, message)
+}
+
+fn svg_time(secs: i64) -> String {
+    chrono::DateTime::from_timestamp(secs, 0)
+        .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_default()
+}
+
+/// The linked facts, a calendar and a scope for one query.
+pub struct Prepared {
+    pub linked: Linked,
+    pub calendar: Calendar,
+    pub scope: Scope,
+    pub settings: Settings,
+}
+
+impl Workspace {
+    pub fn settings(&self) -> Result<Settings> {
+        Ok(self.store().settings()?)
+    }
+
+    /// Sets one setting by its dotted name and stores the result.
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<Settings> {
+        let mut s = self.settings()?;
+        s.set(key, value).map_err(|e| invalid(e.to_string()))?;
+        self.store().save_settings(&s)?;
+        Ok(s)
+    }
+
+    fn metrics_calendar(&self, q: &MetricsQuery, settings: &Settings) -> Result<Calendar> {
+        let tz = settings.tz().map_err(|e| invalid(e.to_string()))?;
+        Calendar::new(q.from, q.to, tz, q.bucket).map_err(|e| invalid(e.to_string()))
+    }
+
+    /// Loads and links the facts for a query (the expensive part; reuse it for drill-downs).
+    pub fn prepare_metrics(&self, q: &MetricsQuery) -> Result<Prepared> {
+        if q.service.is_some() && q.team.is_some() {
+            return Err(invalid("give --service or --team, not both"));
+        }
+        let settings = self.settings()?;
+        let calendar = self.metrics_calendar(q, &settings)?;
+        let linked = Linked::new(self.store().dora_facts(&settings)?);
+        let scope = match (&q.service, &q.team) {
+            (Some(name), _) => {
+                Scope::Services(vec![linked.service_index(name).ok_or_else(|| {
+                    AppError::new(ErrorCode::NotFound, format!("no service named {name:?}"))
+                })?])
+            }
+            (_, Some(team)) => linked.team_scope(team).ok_or_else(|| {
+                AppError::new(
+                    ErrorCode::NotFound,
+                    format!("no team named {team:?} owns a service"),
+                )
+            })?,
+            _ => Scope::Organisation,
+        };
+        Ok(Prepared {
+            linked,
+            calendar,
+            scope,
+            settings,
+        })
+    }
+
+    /// The document of `switchyard dora --json`.
+    pub fn dora(&self, q: &MetricsQuery) -> Result<DoraDocument> {
+        let p = self.prepare_metrics(q)?;
+        let r = p
+            .linked
+            .report(&p.calendar, &p.scope, &p.settings.thresholds);
+        Ok(DoraDocument {
+            from: q.from,
+            to: q.to,
+            service: q.service.clone(),
+            team: q.team.clone(),
+            timezone: p.settings.timezone.clone(),
+            metrics: r.metrics,
+            series: r.series,
+        })
+    }
+
+    /// The ids of the records behind a number (the whole period, or bucket `bucket`).
+    pub fn dora_records(
+        &self,
+        q: &MetricsQuery,
+        what: Drill,
+        bucket: Option<usize>,
+    ) -> Result<Vec<Id>> {
+        let p = self.prepare_metrics(q)?;
+        Ok(p.linked.drill(&p.calendar, &p.scope, what, bucket))
+    }
+
+    pub fn pipeline_health(&self, q: &MetricsQuery) -> Result<PipelineHealth> {
+        let settings = self.settings()?;
+        let cal = self.metrics_calendar(q, &settings)?;
+        let runs = self
+            .store()
+            .pipeline_runs_between(&svg_time(cal.start()), &svg_time(cal.end()))?;
+        let team_services: Option<Vec<String>> = match &q.team {
+            Some(team) => {
+                let services: Vec<String> = self
+                    .store()
+                    .service_teams()?
+                    .into_iter()
+                    .filter(|(_, t)| t.as_deref() == Some(team.as_str()))
+                    .map(|(s, _)| s)
+                    .collect();
+                if services.is_empty() {
+                    return Err(AppError::new(
+                        ErrorCode::NotFound,
+                        format!("no team named {team:?} owns a service"),
+                    ));
+                }
+                Some(services)
+            }
+            None => None,
+        };
+        let service = q.service.clone();
+        Ok(pipeline_health(&runs, &cal, |s| {
+            service.as_deref().is_none_or(|x| x == s)
+                && team_services
+                    .as_ref()
+                    .is_none_or(|l| l.iter().any(|x| x == s))
+        }))
+    }
+
+    /// The readiness timeline of a release (id, name or version) or of a train's releases.
+    pub fn readiness_timeline(&self, release: &str, today: NaiveDate) -> Result<ReadinessTimeline> {
+        let releases = self.store().find_releases(release)?;
+        if releases.is_empty() {
+            return Err(AppError::new(
+                ErrorCode::NotFound,
+                format!("no release or train named {release:?}"),
+            ));
+        }
+        Ok(self.store().readiness_timeline(&releases, today)?)
+    }
+
+    /// One chart as SVG. `release` is needed for the readiness chart only.
+    pub fn chart(
+        &self,
+        kind: ChartKind,
+        q: &MetricsQuery,
+        release: Option<&str>,
+        today: NaiveDate,
+    ) -> Result<String> {
+        let title = q
+            .service
+            .clone()
+            .or_else(|| q.team.clone().map(|t| format!("team {t}")))
+            .unwrap_or_else(|| "organisation".into());
+        let title = format!("{title}, {} to {}", q.from, q.to);
+        let chart_err = |e: charts::ChartError| AppError::new(ErrorCode::Internal, e.to_string());
+        match kind {
+            ChartKind::Pipeline => {
+                charts::pipeline(&self.pipeline_health(q)?, &title).map_err(chart_err)
+            }
+            ChartKind::Readiness => {
+                let release =
+                    release.ok_or_else(|| invalid("the readiness chart needs --release NAME"))?;
+                let t = self.readiness_timeline(release, today)?;
+                charts::readiness(&t, release).map_err(chart_err)
+            }
+            _ => {
+                let doc = self.dora(q)?;
+                let th = self.settings()?.thresholds;
+                let s = &doc.series;
+                match kind {
+                    ChartKind::DeploymentFrequency => charts::deployment_frequency(s, &th, &title),
+                    ChartKind::LeadTime => charts::lead_time(s, &title),
+                    ChartKind::ChangeFailureRate => charts::change_failure_rate(s, &title),
+                    ChartKind::RecoveryTime => charts::recovery_time(s, &title),
+                    _ => charts::rework_rate(s, &title),
+                }
+                .map_err(chart_err)
+            }
+        }
+    }
+}

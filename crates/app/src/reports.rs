@@ -1,0 +1,161 @@
+//! Reports and exports for leadership (issue 7): the leadership and release readiness
+//! reports (HTML, PDF, Markdown), release notes, the ICS calendar, CSV of releases and
+//! metrics, and the per-release audit evidence pack. The numbers come from the workspace's
+//! export document and settings through `switchyard-report`.
+
+use crate::{AppError, Clock, ErrorCode, Result, Workspace};
+use chrono::{Days, NaiveDate};
+use switchyard_core::settings::Settings;
+use switchyard_core::Document;
+use switchyard_report::leadership::{self, LeadershipInput};
+use switchyard_report::{csv, evidence, html, ics, markdown, notes, pdf, release, ReportError};
+
+impl From<ReportError> for AppError {
+    fn from(e: ReportError) -> Self {
+        let code = match &e {
+            ReportError::Invalid(_) => ErrorCode::InvalidInput,
+            ReportError::NotFound(_) => ErrorCode::NotFound,
+            ReportError::Render(_) => ErrorCode::Internal,
+        };
+        AppError::new(code, e.to_string())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportFormat {
+    Html,
+    Pdf,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CsvKind {
+    Releases,
+    Metrics,
+}
+
+fn inputs(ws: &Workspace) -> Result<(Document, Settings)> {
+    Ok((ws.export()?, ws.store().settings()?))
+}
+
+fn render(doc: &switchyard_report::blocks::ReportDoc, format: ReportFormat) -> Result<Vec<u8>> {
+    Ok(match format {
+        ReportFormat::Html => html::render(doc).into_bytes(),
+        ReportFormat::Markdown => markdown::render(doc).into_bytes(),
+        ReportFormat::Pdf => pdf::render(doc)?,
+    })
+}
+
+/// The default period: the last 90 days up to yesterday.
+pub fn default_period(clock: &dyn Clock) -> (NaiveDate, NaiveDate) {
+    let to = clock.today() - Days::new(1);
+    (to - Days::new(89), to)
+}
+
+fn check_period(from: NaiveDate, to: NaiveDate) -> Result<()> {
+    if from > to {
+        return Err(AppError::new(
+            ErrorCode::InvalidInput,
+            format!("the period starts ({from}) after it ends ({to})"),
+        ));
+    }
+    Ok(())
+}
+
+impl Workspace {
+    /// The leadership report of `from..=to` in `format`.
+    pub fn leadership_report(
+        &self,
+        clock: &dyn Clock,
+        from: NaiveDate,
+        to: NaiveDate,
+        format: ReportFormat,
+    ) -> Result<Vec<u8>> {
+        check_period(from, to)?;
+        let (doc, settings) = inputs(self)?;
+        let report = leadership::build(&LeadershipInput {
+            doc: &doc,
+            settings: &settings,
+            from,
+            to,
+            today: clock.today(),
+            generated_at: clock.now(),
+        })?;
+        render(&report.to_doc(), format)
+    }
+
+    /// One release's readiness report (`RELEASE` is an id, a name or a version).
+    pub fn release_report(
+        &self,
+        clock: &dyn Clock,
+        key: &str,
+        format: ReportFormat,
+    ) -> Result<Vec<u8>> {
+        let doc = self.export()?;
+        let id = release::find_release(&doc, key)?.id;
+        let report = release::build(&doc, id, clock.now())?;
+        render(&report.to_doc(), format)
+    }
+
+    /// Release notes in Markdown.
+    pub fn release_notes(&self, key: &str) -> Result<String> {
+        let doc = self.export()?;
+        let r = release::find_release(&doc, key)?;
+        Ok(notes::release_notes(&doc, r))
+    }
+
+    /// The release calendar as iCalendar, optionally limited to a range.
+    pub fn calendar_ics(
+        &self,
+        clock: &dyn Clock,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<String> {
+        if let (Some(f), Some(t)) = (from, to) {
+            check_period(f, t)?;
+        }
+        let doc = self.export()?;
+        Ok(ics::calendar(
+            &doc,
+            &ics::CalendarOptions {
+                stamp: clock.now(),
+                from,
+                to,
+            },
+        ))
+    }
+
+    /// CSV of the releases, or of the DORA metric series of `from..=to`.
+    pub fn export_csv(
+        &self,
+        clock: &dyn Clock,
+        kind: CsvKind,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<String> {
+        check_period(from, to)?;
+        let (doc, settings) = inputs(self)?;
+        Ok(match kind {
+            CsvKind::Releases => csv::releases(&doc),
+            CsvKind::Metrics => {
+                let report = leadership::build(&LeadershipInput {
+                    doc: &doc,
+                    settings: &settings,
+                    from,
+                    to,
+                    today: clock.today(),
+                    generated_at: clock.now(),
+                })?;
+                csv::metrics(&report.series)
+            }
+        })
+    }
+
+    /// The audit evidence pack of a release, as zip bytes.
+    pub fn evidence_pack(&self, clock: &dyn Clock, key: &str) -> Result<Vec<u8>> {
+        let doc = self.export()?;
+        let id = release::find_release(&doc, key)?.id;
+        let report = release::build(&doc, id, clock.now())?;
+        Ok(evidence::pack(&doc, &report, clock.now())?)
+    }
+}

@@ -1,0 +1,93 @@
+//! `switchyard sync github --api-url URL --repo OWNER/NAME [--repo ...] [--full]`.
+
+use clap::Args;
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use switchyard_app::github::{sync_github, Cancel, GithubOptions, ProgressEvent};
+use switchyard_app::{AppError, SystemClock};
+
+#[derive(Args)]
+pub struct GithubArgs {
+    /// https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server.
+    #[arg(long, value_name = "URL", default_value = "https://api.github.com")]
+    api_url: String,
+    /// A repository (OWNER/NAME); repeat for more.
+    #[arg(long = "repo", value_name = "OWNER/NAME", required = true)]
+    repos: Vec<String>,
+    /// Read every list from its first page again (the cursors are ignored).
+    #[arg(long)]
+    full: bool,
+    /// Issues with this label are incidents.
+    #[arg(long, value_name = "LABEL", default_value = "incident")]
+    incident_label: String,
+    /// Do not fetch merged pull requests' commits (first commit time).
+    #[arg(long)]
+    no_pr_commits: bool,
+    /// Do not fetch merged pull requests' details (additions, deletions, changed files).
+    #[arg(long)]
+    no_pr_details: bool,
+    /// Requests in flight at most.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    max_in_flight: u16,
+}
+
+/// A one-line progress display on stderr, only when stderr is a terminal.
+struct Bar {
+    last: Mutex<String>,
+}
+
+impl Bar {
+    fn show(&self, e: ProgressEvent) {
+        let line = match e {
+            ProgressEvent::Started { scope, list } => format!("{scope}: {list}..."),
+            ProgressEvent::Page {
+                scope, list, total, ..
+            } => format!("{scope}: {list} {total}"),
+            ProgressEvent::Waiting { seconds, reason } => format!("waiting {seconds}s: {reason}"),
+            ProgressEvent::Finished { scope, list, total } => format!("{scope}: {total} {list}"),
+        };
+        let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
+        let pad = last.len().saturating_sub(line.len());
+        let mut err = std::io::stderr().lock();
+        let _ = write!(err, "\r{line}{}", " ".repeat(pad));
+        let _ = err.flush();
+        *last = line;
+    }
+
+    fn clear(&self) {
+        let last = self.last.lock().unwrap_or_else(|e| e.into_inner());
+        let _ = write!(std::io::stderr(), "\r{}\r", " ".repeat(last.len()));
+    }
+}
+
+pub fn run(db: &Path, a: GithubArgs) -> Result<(), AppError> {
+    let mut opts = GithubOptions::new(a.api_url, a.repos);
+    opts.full = a.full;
+    opts.incident_label = a.incident_label;
+    opts.pr_commits = !a.no_pr_commits;
+    opts.pr_details = !a.no_pr_details;
+    opts.max_in_flight = usize::from(a.max_in_flight);
+    let bar = std::io::stderr().is_terminal().then(|| {
+        Arc::new(Bar {
+            last: Mutex::new(String::new()),
+        })
+    });
+    let sink: Arc<dyn switchyard_app::github::Progress> = match &bar {
+        Some(b) => {
+            let b = b.clone();
+            Arc::new(move |e: ProgressEvent| b.show(e))
+        }
+        None => Arc::new(()),
+    };
+    let result = sync_github(db, &opts, None, &SystemClock, sink, &Cancel::default());
+    if let Some(b) = &bar {
+        b.clear();
+    }
+    let s = result?;
+    println!(
+        "Synced {} repositories from GitHub: {} releases, {} pull requests, {} incidents, {} deployments, {} workflow runs ({} requests).",
+        s.repositories, s.releases, s.pull_requests, s.incidents, s.deployments, s.pipeline_runs, s.requests
+    );
+    Ok(())
+}

@@ -1,0 +1,239 @@
+//! `switchyard sync jira` (the real binary) against the fake Jira of the sync crate's tests.
+
+use crate::fake::*;
+use crate::mock::Response;
+use chrono::Duration as CD;
+use serde_json::{json, Value};
+use std::path::Path;
+use std::process::{Command, Output};
+
+const TOKEN: &str = "jira-TOKEN-do-not-leak-4d2f9e";
+const EMAIL: &str = "mia@example.com";
+
+fn basic(email: &str, token: &str) -> String {
+    let raw = format!("{email}:{token}");
+    let t = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for c in raw.as_bytes().chunks(3) {
+        let n = (c[0] as u32) << 16
+            | (*c.get(1).unwrap_or(&0) as u32) << 8
+            | *c.get(2).unwrap_or(&0) as u32;
+        out.push(t[(n >> 18) as usize & 63] as char);
+        out.push(t[(n >> 12) as usize & 63] as char);
+        out.push(if c.len() > 1 {
+            t[(n >> 6) as usize & 63] as char
+        } else {
+            '='
+        });
+        out.push(if c.len() > 2 {
+            t[n as usize & 63] as char
+        } else {
+            '='
+        });
+    }
+    format!("Basic {out}")
+}
+
+fn cloud(n: u64) -> FakeJira {
+    let mut f = FakeJira::new(true, &basic(EMAIL, TOKEN));
+    let base = fixture("search-jql.json")["issues"][0].clone();
+    let jr = jrjc();
+    let versions = make_versions(3);
+    let p = f.project("PROJ");
+    p.versions = versions.clone();
+    for i in 1..=n {
+        p.issues.push(make_issue(
+            &IssueSpec {
+                project: "PROJ",
+                n: i,
+                summary: format!("Issue {i}"),
+                updated: utc(2024, 3, 1, 9, 0) + CD::minutes(i as i64),
+                issuetype: (i == 2).then_some("Incident"),
+                labels: vec![],
+                chain_blocking: true,
+                chain_len: n,
+                fix_versions: vec![versions[0].clone()],
+                resolved: None,
+            },
+            true,
+            &base,
+            &jr,
+        ));
+    }
+    f
+}
+
+fn sync(dir: &Path, url: &str, extra: &[&str], token: &str) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_switchyard"))
+        .args([
+            "--db",
+            "w.sqlite3",
+            "sync",
+            "jira",
+            "--url",
+            url,
+            "--project",
+            "PROJ",
+        ])
+        .args(extra)
+        .current_dir(dir)
+        .env_remove("SWITCHYARD_DB")
+        .env("SWITCHYARD_JIRA_TOKEN", token)
+        .env("RUST_LOG", "trace")
+        .env("XDG_DATA_HOME", dir.join("xdg-data"))
+        .env("HOME", dir)
+        .output()
+        .expect("switchyard runs")
+}
+
+fn export(dir: &Path) -> Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_switchyard"))
+        .args(["--db", "w.sqlite3", "export", "--format", "json"])
+        .current_dir(dir)
+        .env_remove("SWITCHYARD_DB")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn sync_jira_fills_releases_work_items_dependencies_and_incidents() {
+    let (server, _fake) = start(cloud(12));
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = sync(
+        d,
+        &server.url(),
+        &["--email", EMAIL, "--page-size", "5"],
+        TOKEN,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("Synced PROJ from Jira Cloud: 3 versions, 12 issues in 3 pages"),
+        "{stdout}"
+    );
+    let doc = export(d);
+    let releases: Vec<&str> = doc["releases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["source_key"].as_str().unwrap())
+        .collect();
+    assert_eq!(releases, vec!["PROJ:10000", "PROJ:10010", "PROJ:10102"]);
+    assert_eq!(doc["releases"][0]["release_date"], json!("2010-07-06"));
+    assert_eq!(doc["releases"][0]["released"], json!(true));
+    assert_eq!(doc["releases"][0]["services"], json!(["Component A"]));
+    let items = doc["work_items"].as_array().unwrap();
+    assert_eq!(items.len(), 12);
+    assert_eq!(items[0]["source"], json!("jira"));
+    assert_eq!(items[0]["kind"], json!("bug"));
+    assert_eq!(items[0]["status"], json!("In Progress"));
+    assert_eq!(items[0]["releases"], json!(["New Version 1"]));
+    assert_eq!(items[0]["service"], json!("Component A"));
+    let deps = doc["dependencies"].as_array().unwrap();
+    assert_eq!(deps.len(), 11);
+    assert!(deps
+        .iter()
+        .any(|d| d["blocker"] == "PROJ-1" && d["blocked"] == "PROJ-2" && d["kind"] == "work_item"));
+    let inc = doc["incidents"].as_array().unwrap();
+    assert_eq!(inc.len(), 1);
+    assert_eq!(inc[0]["source_key"], json!("PROJ-2"));
+    assert_eq!(inc[0]["service"], json!("Component A"));
+    assert!(doc["sync_state"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["scope"] == "PROJ/issues"));
+    // Not a terminal: no progress bar on stderr.
+    assert!(!stderr.contains('\r'));
+
+    // Again: nothing new, nothing doubled.
+    let out = sync(d, &server.url(), &["--email", EMAIL], TOKEN);
+    assert!(out.status.success());
+    assert_eq!(export(d)["work_items"].as_array().unwrap().len(), 12);
+}
+
+#[test]
+fn the_token_reaches_no_stderr_export_log_or_database() {
+    let mut f = cloud(3);
+    // A page that fails for good after the first one, so retries and errors are logged.
+    f.fault("/rest/api/3/search/jql", 1, Response::json(500, "{}"));
+    for _ in 0..20 {
+        f.fault("/rest/api/3/search/jql", 0, Response::json(500, "{}"));
+    }
+    let (server, _fake) = start(f);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+
+    // Wrong email: 401.
+    let out = sync(d, &server.url(), &["--email", "x@y.example"], TOKEN);
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(1));
+    let last = stderr.lines().last().unwrap();
+    assert!(last.starts_with("error[jira_auth]: "), "{stderr}");
+    assert!(last.contains("--email"), "{last}");
+
+    // Unknown project: not_found.
+    let out = Command::new(env!("CARGO_BIN_EXE_switchyard"))
+        .args([
+            "--db",
+            "w.sqlite3",
+            "sync",
+            "jira",
+            "--url",
+            &server.url(),
+            "--project",
+            "NOPE",
+            "--email",
+            EMAIL,
+        ])
+        .current_dir(d)
+        .env("SWITCHYARD_JIRA_TOKEN", TOKEN)
+        .output()
+        .unwrap();
+    let e2 = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(
+        e2.starts_with("error[not_found]: ") && e2.lines().count() == 1,
+        "{e2}"
+    );
+
+    // 500s after page 1 (page size 2): retried, then a clear failure.
+    let out = sync(
+        d,
+        &server.url(),
+        &["--email", EMAIL, "--page-size", "2"],
+        TOKEN,
+    );
+    let e3 = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(
+        e3.lines()
+            .last()
+            .unwrap()
+            .starts_with("error[jira_unavailable]: "),
+        "{e3}"
+    );
+    assert!(e3.lines().count() > 1, "trace logs ran: {e3}");
+
+    // The HTTP layer's raw request dumps (trace level) are capped away.
+    assert!(!e3.contains("ureq_proto"), "raw HTTP dumps reached the log");
+    let doc = export(d).to_string();
+    let db = std::fs::read(d.join("w.sqlite3")).unwrap();
+    let wal = std::fs::read(d.join("w.sqlite3-wal")).unwrap_or_default();
+    let enc = basic(EMAIL, TOKEN);
+    let enc_b64 = enc.trim_start_matches("Basic ");
+    for (what, text) in [
+        ("stderr", format!("{stderr}{e2}{e3}")),
+        ("export", doc),
+        ("db", String::from_utf8_lossy(&db).to_string()),
+        ("wal", String::from_utf8_lossy(&wal).to_string()),
+    ] {
+        assert!(!text.contains(TOKEN), "the token is in the {what}");
+        assert!(
+            !text.contains(enc_b64),
+            "the encoded token is in the {what}"
+        );
+    }
+}

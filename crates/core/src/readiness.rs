@@ -1,0 +1,209 @@
+//! Readiness: checklist templates chosen by risk class and release type, rules evaluated
+//! against synced data, and the share of applicable items done.
+
+use crate::model::ChecklistItem;
+use crate::risk::RiskClass;
+
+/// One item of a template: a title and, for a rule item, the rule's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TemplateItem {
+    pub title: &'static str,
+    pub rule: Option<&'static str>,
+}
+
+const fn manual(title: &'static str) -> TemplateItem {
+    TemplateItem { title, rule: None }
+}
+
+const fn rule(title: &'static str, rule: &'static str) -> TemplateItem {
+    TemplateItem {
+        title,
+        rule: Some(rule),
+    }
+}
+
+pub const RULES: [&str; 4] = [
+    "all_issues_done",
+    "ci_green",
+    "no_open_blocker",
+    "change_record_approved",
+];
+
+/// The template for a release: its name (`<class>-<type>`, or `hotfix`/`emergency` for the
+/// expedited path) and items.
+pub fn template(class: RiskClass, release_type: &str) -> (String, Vec<TemplateItem>) {
+    match release_type {
+        // The expedited path: a reduced checklist.
+        "hotfix" => (
+            "hotfix".into(),
+            vec![
+                rule("CI green on the release commit", "ci_green"),
+                rule("No open blocker", "no_open_blocker"),
+                manual("Rollback plan reviewed"),
+                rule("Change record approved", "change_record_approved"),
+            ],
+        ),
+        "emergency" => (
+            "emergency".into(),
+            vec![
+                rule("CI green on the release commit", "ci_green"),
+                manual("Rollback plan reviewed"),
+                rule("Change record approved", "change_record_approved"),
+            ],
+        ),
+        other => {
+            let mut items = vec![
+                manual("Release notes drafted"),
+                rule("All issues in the release done", "all_issues_done"),
+                rule("CI green on the release commit", "ci_green"),
+                rule("No open blocker", "no_open_blocker"),
+                manual("Rollback plan reviewed"),
+            ];
+            if other == "major" {
+                items.push(manual("Customer communication drafted"));
+            }
+            if class >= RiskClass::High {
+                items.push(manual("SRE sign-off"));
+                items.push(rule("Change record approved", "change_record_approved"));
+            }
+            if class == RiskClass::Critical {
+                items.push(manual("Change board review held"));
+            }
+            (format!("{}-{other}", class.as_str()), items)
+        }
+    }
+}
+
+/// What rule items are evaluated against.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RuleFacts {
+    pub issues_total: usize,
+    /// Titles of the release's issues not done.
+    pub issues_open: Vec<String>,
+    /// CI on the release commit: `None` when there is no run to look at.
+    pub ci_green: Option<bool>,
+    pub ci_detail: String,
+    /// Open blockers: releases it depends on that have not shipped, blocker work items.
+    pub open_blockers: Vec<String>,
+    pub change_record_approved: Option<bool>,
+}
+
+/// The state a rule gives (`done`, `pending` or `blocked`) and why; `None` for an unknown
+/// rule (left as it is).
+pub fn evaluate(rule: &str, f: &RuleFacts) -> Option<(&'static str, String)> {
+    Some(match rule {
+        "all_issues_done" => {
+            if f.issues_open.is_empty() {
+                ("done", format!("all {} issue(s) done", f.issues_total))
+            } else {
+                (
+                    "pending",
+                    format!(
+                        "{} of {} issue(s) not done",
+                        f.issues_open.len(),
+                        f.issues_total
+                    ),
+                )
+            }
+        }
+        "ci_green" => match f.ci_green {
+            Some(true) => ("done", f.ci_detail.clone()),
+            Some(false) => ("blocked", f.ci_detail.clone()),
+            None => ("pending", "no CI run for the release commit yet".into()),
+        },
+        "no_open_blocker" => {
+            if f.open_blockers.is_empty() {
+                ("done", "no open blocker".into())
+            } else {
+                ("blocked", format!("open: {}", f.open_blockers.join(", ")))
+            }
+        }
+        "change_record_approved" => match f.change_record_approved {
+            Some(true) => ("done", "change record approved".into()),
+            Some(false) => ("pending", "change record not approved yet".into()),
+            None => ("pending", "no change record".into()),
+        },
+        _ => return None,
+    })
+}
+
+/// Share (0..100) of the applicable items (not `not_applicable`) that are done; 100 when
+/// nothing applies.
+pub fn percent_ready(items: &[ChecklistItem]) -> f64 {
+    let applicable = items.iter().filter(|i| i.state != "not_applicable").count();
+    if applicable == 0 {
+        return 100.0;
+    }
+    let done = items.iter().filter(|i| i.state == "done").count();
+    (done as f64 * 1000.0 / applicable as f64).round() / 10.0
+}
+
+pub const ITEM_STATES: [&str; 4] = ["pending", "done", "blocked", "not_applicable"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeZone, Utc};
+
+    fn item(state: &str) -> ChecklistItem {
+        ChecklistItem {
+            id: 1,
+            position: 1,
+            title: "x".into(),
+            kind: "manual".into(),
+            rule: None,
+            owner: None,
+            state: state.into(),
+            evidence_url: None,
+            note: String::new(),
+            updated_at: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(),
+        }
+    }
+
+    #[test]
+    fn percent_ready_ignores_items_that_do_not_apply() {
+        assert_eq!(percent_ready(&[]), 100.0);
+        let v = [item("done"), item("pending"), item("not_applicable")];
+        assert_eq!(percent_ready(&v), 50.0);
+        let v = [item("done"), item("pending"), item("blocked")];
+        assert_eq!(percent_ready(&v), 33.3);
+    }
+
+    #[test]
+    fn templates_grow_with_the_class_and_shrink_for_the_expedited_path() {
+        let (name, low) = template(RiskClass::Low, "regular");
+        assert_eq!(name, "low-regular");
+        let (_, high) = template(RiskClass::High, "regular");
+        let (_, crit) = template(RiskClass::Critical, "major");
+        assert!(low.len() < high.len() && high.len() < crit.len());
+        let (name, hotfix) = template(RiskClass::Critical, "hotfix");
+        assert_eq!(name, "hotfix");
+        assert!(hotfix.len() < low.len());
+        for (_, items) in [
+            template(RiskClass::Critical, "major"),
+            template(RiskClass::Low, "emergency"),
+        ] {
+            for i in items {
+                assert!(i.rule.is_none_or(|r| RULES.contains(&r)));
+            }
+        }
+    }
+
+    #[test]
+    fn rules_read_the_facts() {
+        let mut f = RuleFacts {
+            issues_total: 2,
+            issues_open: vec!["a".into()],
+            ..Default::default()
+        };
+        assert_eq!(evaluate("all_issues_done", &f).unwrap().0, "pending");
+        f.issues_open.clear();
+        assert_eq!(evaluate("all_issues_done", &f).unwrap().0, "done");
+        assert_eq!(evaluate("ci_green", &f).unwrap().0, "pending");
+        f.ci_green = Some(false);
+        assert_eq!(evaluate("ci_green", &f).unwrap().0, "blocked");
+        assert_eq!(evaluate("no_open_blocker", &f).unwrap().0, "done");
+        assert_eq!(evaluate("change_record_approved", &f).unwrap().0, "pending");
+        assert!(evaluate("astrology", &f).is_none());
+    }
+}

@@ -1,0 +1,295 @@
+//! Workspace settings: the few knobs spec/dora.md lets a workspace change. Stored as JSON
+//! (the store keeps it in `meta` under the key `settings`); every field has a default, so
+//! an absent or partial document reads as the defaults.
+
+use serde::{Deserialize, Serialize};
+
+/// A DORA performance cluster (State of DevOps 2023/2024).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cluster {
+    Elite,
+    High,
+    Medium,
+    Low,
+}
+
+impl Cluster {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Cluster::Elite => "elite",
+            Cluster::High => "high",
+            Cluster::Medium => "medium",
+            Cluster::Low => "low",
+        }
+    }
+}
+
+/// The bounds of the elite, high and medium clusters of one metric; anything past `medium`
+/// is low. Whether a bound is a floor (deployment frequency) or a ceiling (the others) is the
+/// metric's business.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Bounds {
+    pub elite: f64,
+    pub high: f64,
+    pub medium: f64,
+}
+
+/// Cluster thresholds; the defaults are the table of spec/dora.md.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Thresholds {
+    /// Successful production deployments per week, at least (`>=`).
+    pub deployments_per_week: Bounds,
+    /// Median lead time in hours, below (`<`).
+    pub lead_time_hours: Bounds,
+    /// Change failure rate as a fraction, at most (`<=`).
+    pub change_failure_rate: Bounds,
+    /// Median recovery time in hours, below (`<`).
+    pub recovery_hours: Bounds,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Self {
+            deployments_per_week: Bounds {
+                elite: 7.0,
+                high: 1.0,
+                medium: 0.23,
+            },
+            lead_time_hours: Bounds {
+                elite: 24.0,
+                high: 168.0,
+                medium: 720.0,
+            },
+            change_failure_rate: Bounds {
+                elite: 0.05,
+                high: 0.10,
+                medium: 0.15,
+            },
+            recovery_hours: Bounds {
+                elite: 1.0,
+                high: 24.0,
+                medium: 168.0,
+            },
+        }
+    }
+}
+
+impl Thresholds {
+    pub fn frequency(&self, per_week: f64) -> Cluster {
+        let b = &self.deployments_per_week;
+        if per_week >= b.elite {
+            Cluster::Elite
+        } else if per_week >= b.high {
+            Cluster::High
+        } else if per_week >= b.medium {
+            Cluster::Medium
+        } else {
+            Cluster::Low
+        }
+    }
+
+    pub fn lead_time(&self, median_hours: f64) -> Cluster {
+        below(&self.lead_time_hours, median_hours)
+    }
+
+    pub fn change_failure(&self, rate: f64) -> Cluster {
+        let b = &self.change_failure_rate;
+        if rate <= b.elite {
+            Cluster::Elite
+        } else if rate <= b.high {
+            Cluster::High
+        } else if rate <= b.medium {
+            Cluster::Medium
+        } else {
+            Cluster::Low
+        }
+    }
+
+    pub fn recovery(&self, median_hours: f64) -> Cluster {
+        below(&self.recovery_hours, median_hours)
+    }
+}
+
+fn below(b: &Bounds, v: f64) -> Cluster {
+    if v < b.elite {
+        Cluster::Elite
+    } else if v < b.high {
+        Cluster::High
+    } else if v < b.medium {
+        Cluster::Medium
+    } else {
+        Cluster::Low
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Environment names that count as production (case-insensitive), besides deployments
+    /// flagged `production_environment`.
+    pub production_environments: Vec<String>,
+    /// The GitHub/Jira label that makes an issue an incident.
+    pub incident_label: String,
+    /// The Jira issue type that makes an issue an incident.
+    pub incident_issue_type: String,
+    pub thresholds: Thresholds,
+    /// IANA time zone name (`Europe/Berlin`); days, weeks and months are counted in it.
+    pub timezone: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            production_environments: vec!["production".into(), "prod".into()],
+            incident_label: "incident".into(),
+            incident_issue_type: "Incident".into(),
+            thresholds: Thresholds::default(),
+            timezone: "UTC".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SettingsError {
+    #[error("unknown time zone {0:?} (use an IANA name such as UTC or Europe/Berlin)")]
+    TimeZone(String),
+    #[error("unknown setting {0:?}")]
+    UnknownKey(String),
+    #[error("bad value for {key}: {why}")]
+    BadValue { key: String, why: String },
+}
+
+impl Settings {
+    /// Production per spec/dora.md: the flag, or the environment name in the list.
+    pub fn is_production(&self, production_flag: bool, environment: &str) -> bool {
+        production_flag
+            || self
+                .production_environments
+                .iter()
+                .any(|e| e.eq_ignore_ascii_case(environment))
+    }
+
+    pub fn tz(&self) -> Result<chrono_tz::Tz, SettingsError> {
+        self.timezone
+            .parse()
+            .map_err(|_| SettingsError::TimeZone(self.timezone.clone()))
+    }
+
+    /// Checks what serde cannot: the time zone name and monotone thresholds.
+    pub fn validate(&self) -> Result<(), SettingsError> {
+        self.tz()?;
+        let t = &self.thresholds;
+        let bad = |key: &str, why: &str| SettingsError::BadValue {
+            key: key.into(),
+            why: why.into(),
+        };
+        let b = &t.deployments_per_week;
+        if !(b.elite >= b.high && b.high >= b.medium && b.medium >= 0.0) {
+            return Err(bad(
+                "thresholds.deployments_per_week",
+                "need elite >= high >= medium >= 0",
+            ));
+        }
+        for (key, b) in [
+            ("thresholds.lead_time_hours", &t.lead_time_hours),
+            ("thresholds.change_failure_rate", &t.change_failure_rate),
+            ("thresholds.recovery_hours", &t.recovery_hours),
+        ] {
+            if !(b.elite <= b.high && b.high <= b.medium && b.elite >= 0.0) {
+                return Err(bad(key, "need 0 <= elite <= high <= medium"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Sets one setting by its dotted name (`timezone`, `incident_label`,
+    /// `production_environments` as a comma list, `thresholds.lead_time_hours.high`, ...).
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), SettingsError> {
+        let mut doc = serde_json::to_value(&*self).map_err(|e| SettingsError::BadValue {
+            key: key.into(),
+            why: e.to_string(),
+        })?;
+        let mut slot = &mut doc;
+        for part in key.split('.') {
+            slot = slot
+                .get_mut(part)
+                .ok_or_else(|| SettingsError::UnknownKey(key.into()))?;
+        }
+        *slot = match slot {
+            serde_json::Value::Array(_) => serde_json::Value::Array(
+                value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(|s| serde_json::Value::String(s.into()))
+                    .collect(),
+            ),
+            serde_json::Value::Number(_) => {
+                let n: f64 = value.trim().parse().map_err(|_| SettingsError::BadValue {
+                    key: key.into(),
+                    why: format!("{value:?} is not a number"),
+                })?;
+                serde_json::Number::from_f64(n)
+                    .map(serde_json::Value::Number)
+                    .ok_or_else(|| SettingsError::BadValue {
+                        key: key.into(),
+                        why: "not a finite number".into(),
+                    })?
+            }
+            serde_json::Value::String(_) => serde_json::Value::String(value.into()),
+            _ => return Err(SettingsError::UnknownKey(key.into())),
+        };
+        let next: Settings = serde_json::from_value(doc).map_err(|e| SettingsError::BadValue {
+            key: key.into(),
+            why: e.to_string(),
+        })?;
+        next.validate()?;
+        *self = next;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_partial_json_and_set() {
+        let s: Settings = serde_json::from_str(r#"{"timezone":"Europe/Berlin"}"#).unwrap();
+        assert_eq!(s.timezone, "Europe/Berlin");
+        assert_eq!(s.production_environments, ["production", "prod"]);
+        assert!(s.is_production(false, "PROD"));
+        assert!(s.is_production(true, "staging"));
+        assert!(!s.is_production(false, "staging"));
+        let mut s = Settings::default();
+        s.set("thresholds.lead_time_hours.high", "100").unwrap();
+        assert_eq!(s.thresholds.lead_time_hours.high, 100.0);
+        s.set("production_environments", "live, prd").unwrap();
+        assert_eq!(s.production_environments, ["live", "prd"]);
+        assert!(s.set("timezone", "Mars/Olympus").is_err());
+        assert!(s.set("nope", "1").is_err());
+        assert!(s.set("thresholds.lead_time_hours.elite", "1000").is_err());
+        assert_eq!(s.timezone, "UTC");
+    }
+
+    #[test]
+    fn cluster_edges_follow_the_table() {
+        let t = Thresholds::default();
+        assert_eq!(t.frequency(7.0), Cluster::Elite);
+        assert_eq!(t.frequency(1.0), Cluster::High);
+        assert_eq!(t.frequency(0.23), Cluster::Medium);
+        assert_eq!(t.frequency(0.2), Cluster::Low);
+        assert_eq!(t.lead_time(23.9), Cluster::Elite);
+        assert_eq!(t.lead_time(24.0), Cluster::High);
+        assert_eq!(t.lead_time(720.0), Cluster::Low);
+        assert_eq!(t.change_failure(0.05), Cluster::Elite);
+        assert_eq!(t.change_failure(0.10), Cluster::High);
+        assert_eq!(t.change_failure(0.15), Cluster::Medium);
+        assert_eq!(t.change_failure(0.151), Cluster::Low);
+        assert_eq!(t.recovery(0.5), Cluster::Elite);
+        assert_eq!(t.recovery(167.9), Cluster::Medium);
+        assert_eq!(t.recovery(168.0), Cluster::Low);
+    }
+}

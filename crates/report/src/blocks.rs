@@ -1,0 +1,124 @@
+//! A report as a list of format-neutral blocks. The leadership and release reports build
+//! one [`ReportDoc`]; `html`, `markdown` and `pdf` each render it, escaping every string on
+//! the way out, so no report builder ever writes markup and no string escapes twice.
+
+/// A piece of running text.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Span {
+    Text(String),
+    Strong(String),
+    /// A link; rendered as a link only when the URL is http(s), else as plain text.
+    Link {
+        text: String,
+        url: Option<String>,
+    },
+    /// Muted text (units, counts behind a number).
+    Muted(String),
+}
+
+impl Span {
+    pub fn text(s: impl Into<String>) -> Self {
+        Span::Text(s.into())
+    }
+
+    pub fn link(text: impl Into<String>, url: Option<&str>) -> Self {
+        Span::Link {
+            text: text.into(),
+            url: url.map(str::to_owned),
+        }
+    }
+
+    /// The visible text, whatever the format.
+    pub fn plain(&self) -> &str {
+        match self {
+            Span::Text(s) | Span::Strong(s) | Span::Muted(s) => s,
+            Span::Link { text, .. } => text,
+        }
+    }
+}
+
+pub type Line = Vec<Span>;
+
+/// How a headline figure compares with the previous period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trend {
+    Better,
+    Worse,
+    Same,
+    Unknown,
+}
+
+/// One headline number: "Deployment frequency 3.4 /week, high, +0.5 vs previous".
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    pub label: String,
+    pub value: String,
+    /// The cluster or another one-word judgement.
+    pub badge: Option<String>,
+    /// Numerator / denominator, samples.
+    pub detail: String,
+    /// The change against the previous period, as text.
+    pub change: String,
+    pub trend: Trend,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    Heading(u8, String),
+    Para(Line),
+    /// Small print under a section: the rule a number follows.
+    Note(String),
+    Figures(Vec<Figure>),
+    Table {
+        head: Vec<String>,
+        rows: Vec<Vec<Line>>,
+        /// Columns to right-align (numbers).
+        numeric: Vec<usize>,
+    },
+    List(Vec<Line>),
+    /// An SVG chart (plotters output) with its title as alternative text.
+    Chart {
+        title: String,
+        svg: String,
+    },
+}
+
+/// A whole report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportDoc {
+    pub title: String,
+    pub subtitle: String,
+    pub blocks: Vec<Block>,
+}
+
+impl ReportDoc {
+    /// All visible text, one block per line (tests and search).
+    pub fn plain_text(&self) -> String {
+        let mut out = format!("{}\n{}\n", self.title, self.subtitle);
+        let line = |l: &Line| l.iter().map(Span::plain).collect::<String>();
+        for b in &self.blocks {
+            match b {
+                Block::Heading(_, s) | Block::Note(s) => out.push_str(s),
+                Block::Para(l) => out.push_str(&line(l)),
+                Block::Figures(f) => {
+                    for f in f {
+                        out.push_str(&format!("{} {} {}; ", f.label, f.value, f.change));
+                    }
+                }
+                Block::Table { head, rows, .. } => {
+                    out.push_str(&head.join(" | "));
+                    for r in rows {
+                        out.push('\n');
+                        out.push_str(&r.iter().map(line).collect::<Vec<_>>().join(" | "));
+                    }
+                }
+                Block::List(items) => {
+                    out.push_str(&items.iter().map(line).collect::<Vec<_>>().join("\n"));
+                }
+                Block::Chart { title, .. } => out.push_str(title),
+            }
+            out.push('\n');
+        }
+        out
+    }
+}

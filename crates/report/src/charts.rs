@@ -1,0 +1,712 @@
+//! Charts as SVG, drawn with plotters' SVG backend: the DORA metrics by bucket, pipeline
+//! health, and the readiness timeline.
+//!
+//! The look is the app's: white ground, quiet grey axes, 13px system-ui labels, the
+//! Okabe–Ito palette (safe for colour-blind readers). Every text, including names that came
+//! from data (services, workflows, releases), goes through the SVG backend, which escapes
+//! `<`, `>`, `&`, `"` and `'`.
+
+use chrono::{DateTime, NaiveDate};
+use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
+use plotters::coord::types::RangedCoordf64;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use switchyard_core::dora::SeriesEntry;
+use switchyard_core::pipeline::PipelineHealth;
+use switchyard_core::settings::Thresholds;
+use switchyard_core::timeline::ReadinessTimeline;
+
+/// Okabe–Ito.
+pub const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
+pub const ORANGE: RGBColor = RGBColor(0xE6, 0x9F, 0x00);
+pub const GREEN: RGBColor = RGBColor(0x00, 0x9E, 0x73);
+pub const VERMILLION: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+pub const PURPLE: RGBColor = RGBColor(0xCC, 0x79, 0xA7);
+pub const SKY: RGBColor = RGBColor(0x56, 0xB4, 0xE9);
+pub const YELLOW: RGBColor = RGBColor(0xF0, 0xE4, 0x42);
+pub const PALETTE: [RGBColor; 7] = [BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, YELLOW];
+
+const INK: RGBColor = RGBColor(0x33, 0x3A, 0x44);
+const MUTED: RGBColor = RGBColor(0x6B, 0x72, 0x80);
+const GRID: RGBColor = RGBColor(0xE5, 0xE7, 0xEB);
+const FONT: &str = "system-ui";
+const WIDTH: u32 = 760;
+const HEIGHT: u32 = 360;
+/// At most this many x labels; more buckets get every k-th one.
+const MAX_X_LABELS: usize = 12;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChartError(pub String);
+
+impl std::fmt::Display for ChartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cannot draw the chart: {}", self.0)
+    }
+}
+
+impl std::error::Error for ChartError {}
+
+fn err<E: std::fmt::Debug>(e: E) -> ChartError {
+    ChartError(format!("{e:?}"))
+}
+
+pub type Result<T> = std::result::Result<T, ChartError>;
+
+/// The kinds of chart `switchyard chart KIND` draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartKind {
+    DeploymentFrequency,
+    LeadTime,
+    ChangeFailureRate,
+    RecoveryTime,
+    ReworkRate,
+    Pipeline,
+    Readiness,
+}
+
+impl ChartKind {
+    pub const ALL: [ChartKind; 7] = [
+        ChartKind::DeploymentFrequency,
+        ChartKind::LeadTime,
+        ChartKind::ChangeFailureRate,
+        ChartKind::RecoveryTime,
+        ChartKind::ReworkRate,
+        ChartKind::Pipeline,
+        ChartKind::Readiness,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ChartKind::DeploymentFrequency => "deployment-frequency",
+            ChartKind::LeadTime => "lead-time",
+            ChartKind::ChangeFailureRate => "change-failure-rate",
+            ChartKind::RecoveryTime => "recovery-time",
+            ChartKind::ReworkRate => "rework-rate",
+            ChartKind::Pipeline => "pipeline",
+            ChartKind::Readiness => "readiness",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.name() == s)
+    }
+}
+
+/// Plotters' SVG backend writes `font-size` as the size given / 1.24; this gives `px`.
+fn px(px: u32) -> f64 {
+    f64::from(px) * 1.24
+}
+
+fn font(size: u32) -> TextStyle<'static> {
+    (FONT, px(size)).into_font().color(&INK)
+}
+
+fn muted(size: u32) -> TextStyle<'static> {
+    (FONT, px(size)).into_font().color(&MUTED)
+}
+
+fn short(d: NaiveDate) -> String {
+    d.format("%b %-d").to_string()
+}
+
+fn one_decimal(v: f64) -> String {
+    if v.abs() >= 100.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+/// An f64 axis whose ticks sit exactly where we say (bucket centres, dates), instead of
+/// plotters' "nice" numbers; labels come from our formatters.
+#[derive(Clone)]
+struct KeyedAxis {
+    inner: RangedCoordf64,
+    keys: Vec<f64>,
+}
+
+impl Ranged for KeyedAxis {
+    type FormatOption = DefaultFormatting;
+    type ValueType = f64;
+
+    fn range(&self) -> std::ops::Range<f64> {
+        self.inner.range()
+    }
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        self.inner.map(value, limit)
+    }
+
+    fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
+        if hint.weight().allow_light_points() {
+            Vec::new()
+        } else {
+            self.keys.clone()
+        }
+    }
+}
+
+fn keyed(lo: f64, hi: f64, keys: Vec<f64>) -> KeyedAxis {
+    KeyedAxis {
+        inner: (lo..hi).into(),
+        keys,
+    }
+}
+
+/// The x axis of a bucket chart: bucket `i` spans `[i, i + 1)`; labels at the centres of
+/// every k-th bucket.
+fn bucket_axis(n: usize) -> KeyedAxis {
+    let step = n.div_ceil(MAX_X_LABELS).max(1);
+    let keys: Vec<f64> = (0..n).step_by(step).map(|i| i as f64 + 0.5).collect();
+    keyed(0.0, n.max(1) as f64, keys)
+}
+
+fn upper(max: f64, floor: f64) -> f64 {
+    if max.is_finite() && max > 0.0 {
+        (max * 1.15).max(floor)
+    } else {
+        floor
+    }
+}
+
+fn svg(
+    width: u32,
+    height: u32,
+    draw: impl FnOnce(DrawingArea<SVGBackend, plotters::coord::Shift>) -> Result<()>,
+) -> Result<String> {
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, (width, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        draw(root.clone())?;
+        root.present().map_err(err)?;
+    }
+    Ok(out)
+}
+
+type Area<'a> = DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;
+
+/// A bar chart over buckets with an optional label above each bar and background bands.
+struct Bars<'s> {
+    title: String,
+    y_desc: &'s str,
+    labels: Vec<String>,
+    values: Vec<Option<f64>>,
+    bar_labels: Vec<String>,
+    bands: Vec<(f64, f64, RGBColor, &'s str)>,
+    y_floor: f64,
+    percent: bool,
+}
+
+fn draw_bars(area: &Area, b: &Bars) -> Result<()> {
+    let n = b.values.len();
+    let max = b.values.iter().flatten().copied().fold(0.0, f64::max);
+    let top = upper(max, b.y_floor);
+    let mut chart = ChartBuilder::on(area)
+        .caption(&b.title, font(15))
+        .margin(14)
+        .x_label_area_size(34)
+        .y_label_area_size(58)
+        .build_cartesian_2d(bucket_axis(n), 0f64..top)
+        .map_err(err)?;
+    let labels = &b.labels;
+    let percent = b.percent;
+    let x_fmt = |x: &f64| labels.get(x.floor() as usize).cloned().unwrap_or_default();
+    let y_fmt = |y: &f64| {
+        if percent {
+            format!("{:.0}%", y * 100.0)
+        } else {
+            one_decimal(*y)
+        }
+    };
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .max_light_lines(0)
+        .bold_line_style(GRID)
+        .axis_style(MUTED)
+        .y_labels(6)
+        .x_label_formatter(&x_fmt)
+        .y_label_formatter(&y_fmt)
+        .y_desc(b.y_desc)
+        .label_style(font(13))
+        .axis_desc_style(muted(13))
+        .draw()
+        .map_err(err)?;
+    for &(lo, hi, color, name) in &b.bands {
+        let (lo, hi) = (lo.min(top), hi.min(top));
+        if hi <= lo {
+            continue;
+        }
+        chart
+            .draw_series(std::iter::once(Rectangle::new(
+                [(0.0, lo), (n.max(1) as f64, hi)],
+                color.mix(0.10).filled(),
+            )))
+            .map_err(err)?;
+        // Name a band only where it is tall enough to hold its name.
+        if (hi - lo) / top < 0.07 {
+            continue;
+        }
+        chart
+            .draw_series(std::iter::once(Text::new(
+                name.to_string(),
+                (n.max(1) as f64, hi),
+                muted(13).pos(Pos::new(HPos::Right, VPos::Top)),
+            )))
+            .map_err(err)?;
+    }
+    chart
+        .draw_series(b.values.iter().enumerate().map(|(i, v)| {
+            let mut r = Rectangle::new(
+                [(i as f64, 0.0), (i as f64 + 1.0, v.unwrap_or(0.0))],
+                BLUE.filled(),
+            );
+            let gap = if n > 40 { 0 } else { 2 };
+            r.set_margin(0, 0, gap, gap);
+            r
+        }))
+        .map_err(err)?;
+    if n <= 26 {
+        chart
+            .draw_series(
+                b.values
+                    .iter()
+                    .zip(&b.bar_labels)
+                    .enumerate()
+                    .filter(|(_, (_, l))| !l.is_empty())
+                    .map(|(i, (v, l))| {
+                        Text::new(
+                            l.clone(),
+                            (i as f64 + 0.5, v.unwrap_or(0.0)),
+                            font(11).pos(Pos::new(HPos::Center, VPos::Bottom)),
+                        )
+                    }),
+            )
+            .map_err(err)?;
+    }
+    Ok(())
+}
+
+/// A line chart over buckets: one line per series, gaps where a bucket has no value.
+struct Lines<'s> {
+    title: String,
+    y_desc: &'s str,
+    labels: Vec<String>,
+    series: Vec<(&'s str, RGBColor, Vec<Option<f64>>)>,
+}
+
+fn draw_lines(area: &Area, l: &Lines) -> Result<()> {
+    let n = l.labels.len();
+    let max = l
+        .series
+        .iter()
+        .flat_map(|s| s.2.iter().flatten())
+        .copied()
+        .fold(0.0, f64::max);
+    let top = upper(max, 1.0);
+    let mut chart = ChartBuilder::on(area)
+        .caption(&l.title, font(15))
+        .margin(14)
+        .x_label_area_size(34)
+        .y_label_area_size(58)
+        .build_cartesian_2d(bucket_axis(n), 0f64..top)
+        .map_err(err)?;
+    let labels = &l.labels;
+    let x_fmt = |x: &f64| labels.get(x.floor() as usize).cloned().unwrap_or_default();
+    let y_fmt = |y: &f64| one_decimal(*y);
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .max_light_lines(0)
+        .bold_line_style(GRID)
+        .axis_style(MUTED)
+        .y_labels(6)
+        .x_label_formatter(&x_fmt)
+        .y_label_formatter(&y_fmt)
+        .y_desc(l.y_desc)
+        .label_style(font(13))
+        .axis_desc_style(muted(13))
+        .draw()
+        .map_err(err)?;
+    for (name, color, values) in &l.series {
+        let color = *color;
+        // Contiguous runs of values are lines; every value is a dot.
+        let mut runs: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
+        for (i, v) in values.iter().enumerate() {
+            match v {
+                Some(v) => runs
+                    .last_mut()
+                    .unwrap_or(&mut Vec::new())
+                    .push((i as f64 + 0.5, *v)),
+                None => runs.push(Vec::new()),
+            }
+        }
+        let mut first = true;
+        for run in runs.into_iter().filter(|r| !r.is_empty()) {
+            let s = chart
+                .draw_series(LineSeries::new(run.clone(), color.stroke_width(2)))
+                .map_err(err)?;
+            if first {
+                s.label(*name).legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2))
+                });
+                first = false;
+            }
+            if n <= 60 {
+                chart
+                    .draw_series(run.iter().map(|&p| Circle::new(p, 3, color.filled())))
+                    .map_err(err)?;
+            }
+        }
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(WHITE.mix(0.85))
+        .border_style(GRID)
+        .label_font(font(13))
+        .draw()
+        .map_err(err)?;
+    Ok(())
+}
+
+fn bucket_labels(series: &[SeriesEntry]) -> Vec<String> {
+    series.iter().map(|s| short(s.period_start)).collect()
+}
+
+/// Successful production deployments per week, one bar per bucket, over the cluster bands.
+pub fn deployment_frequency(
+    series: &[SeriesEntry],
+    th: &Thresholds,
+    title: &str,
+) -> Result<String> {
+    let b = &th.deployments_per_week;
+    let values: Vec<Option<f64>> = series
+        .iter()
+        .map(|s| Some(s.metrics.deployment_frequency.per_week))
+        .collect();
+    let bars = Bars {
+        title: format!("Deployment frequency — {title}"),
+        y_desc: "deployments per week",
+        labels: bucket_labels(series),
+        bar_labels: series.iter().map(|s| s.deployments.to_string()).collect(),
+        values,
+        bands: vec![
+            (b.elite, f64::MAX, GREEN, "elite"),
+            (b.high, b.elite, BLUE, "high"),
+            (b.medium, b.high, ORANGE, "medium"),
+            (0.0, b.medium, VERMILLION, "low"),
+        ],
+        y_floor: b.high * 1.5,
+        percent: false,
+    };
+    svg(WIDTH, HEIGHT, |root| draw_bars(&root, &bars))
+}
+
+/// Lead time for changes, p50 and p90 in hours per bucket.
+pub fn lead_time(series: &[SeriesEntry], title: &str) -> Result<String> {
+    let lines = Lines {
+        title: format!("Lead time for changes — {title}"),
+        y_desc: "hours",
+        labels: bucket_labels(series),
+        series: vec![
+            (
+                "p50",
+                BLUE,
+                series
+                    .iter()
+                    .map(|s| s.metrics.lead_time.median_hours)
+                    .collect(),
+            ),
+            (
+                "p90",
+                ORANGE,
+                series
+                    .iter()
+                    .map(|s| s.metrics.lead_time.p90_hours)
+                    .collect(),
+            ),
+        ],
+    };
+    svg(WIDTH, HEIGHT, |root| draw_lines(&root, &lines))
+}
+
+/// Failed deployment recovery time, p50 and p90 in hours per bucket.
+pub fn recovery_time(series: &[SeriesEntry], title: &str) -> Result<String> {
+    let lines = Lines {
+        title: format!("Failed deployment recovery time — {title}"),
+        y_desc: "hours",
+        labels: bucket_labels(series),
+        series: vec![
+            (
+                "p50",
+                BLUE,
+                series
+                    .iter()
+                    .map(|s| s.metrics.recovery_time.median_hours)
+                    .collect(),
+            ),
+            (
+                "p90",
+                ORANGE,
+                series
+                    .iter()
+                    .map(|s| s.metrics.recovery_time.p90_hours)
+                    .collect(),
+            ),
+        ],
+    };
+    svg(WIDTH, HEIGHT, |root| draw_lines(&root, &lines))
+}
+
+/// Change failure rate per bucket, each bar labelled `failed/deployments`.
+pub fn change_failure_rate(series: &[SeriesEntry], title: &str) -> Result<String> {
+    let bars = Bars {
+        title: format!("Change failure rate — {title}"),
+        y_desc: "failed changes",
+        labels: bucket_labels(series),
+        values: series
+            .iter()
+            .map(|s| s.metrics.change_failure_rate.value)
+            .collect(),
+        bar_labels: series
+            .iter()
+            .map(|s| {
+                let c = &s.metrics.change_failure_rate;
+                format!("{}/{}", c.numerator, c.denominator)
+            })
+            .collect(),
+        bands: vec![],
+        y_floor: 0.2,
+        percent: true,
+    };
+    svg(WIDTH, HEIGHT, |root| draw_bars(&root, &bars))
+}
+
+/// Deployment rework rate per bucket, each bar labelled `rework/deployments`.
+pub fn rework_rate(series: &[SeriesEntry], title: &str) -> Result<String> {
+    let bars = Bars {
+        title: format!("Deployment rework rate — {title}"),
+        y_desc: "deployments during an incident",
+        labels: bucket_labels(series),
+        values: series.iter().map(|s| s.metrics.rework_rate.value).collect(),
+        bar_labels: series
+            .iter()
+            .map(|s| {
+                let c = &s.metrics.rework_rate;
+                format!("{}/{}", c.numerator, c.denominator)
+            })
+            .collect(),
+        bands: vec![],
+        y_floor: 0.2,
+        percent: true,
+    };
+    svg(WIDTH, HEIGHT, |root| draw_bars(&root, &bars))
+}
+
+/// Pipeline health: duration p50/p90 per bucket, failure rate per bucket, and the slowest
+/// and flakiest workflows by name.
+pub fn pipeline(h: &PipelineHealth, title: &str) -> Result<String> {
+    let labels: Vec<String> = h.series.iter().map(|s| short(s.period_start)).collect();
+    let lines = Lines {
+        title: format!("Pipeline duration — {title}"),
+        y_desc: "minutes",
+        labels: labels.clone(),
+        series: vec![
+            (
+                "p50",
+                BLUE,
+                h.series.iter().map(|s| s.duration_p50_minutes).collect(),
+            ),
+            (
+                "p90",
+                ORANGE,
+                h.series.iter().map(|s| s.duration_p90_minutes).collect(),
+            ),
+        ],
+    };
+    let bars = Bars {
+        title: "Pipeline failure rate".into(),
+        y_desc: "failed runs",
+        labels,
+        values: h.series.iter().map(|s| s.failure_rate.value).collect(),
+        bar_labels: h
+            .series
+            .iter()
+            .map(|s| {
+                format!(
+                    "{}/{}",
+                    s.failure_rate.numerator, s.failure_rate.denominator
+                )
+            })
+            .collect(),
+        bands: vec![],
+        y_floor: 0.2,
+        percent: true,
+    };
+    let mut notes = Vec::new();
+    for w in &h.slowest {
+        notes.push(format!(
+            "slowest: {} · {} — p90 {} min",
+            w.service,
+            w.workflow,
+            w.duration_p90_minutes.map_or("–".into(), one_decimal)
+        ));
+    }
+    for w in &h.flakiest {
+        notes.push(format!(
+            "flakiest: {} · {} — {} of {} commits passed only on a re-run",
+            w.service, w.workflow, w.flaky, w.commits
+        ));
+    }
+    notes.truncate(8);
+    let notes_height = 22 * notes.len() as u32 + 16;
+    svg(WIDTH, 2 * HEIGHT - 40 + notes_height, |root| {
+        let (charts, bottom) = root.split_vertically(2 * HEIGHT - 40);
+        let (top, mid) = charts.split_vertically(HEIGHT - 20);
+        draw_lines(&top, &lines)?;
+        draw_bars(&mid, &bars)?;
+        for (i, line) in notes.iter().enumerate() {
+            bottom
+                .draw(&Text::new(line.clone(), (72, 8 + 22 * i as i32), font(13)))
+                .map_err(err)?;
+        }
+        Ok(())
+    })
+}
+
+/// Percent ready over time for one release (or a train's releases overlaid), milestones as
+/// markers, and a today line.
+pub fn readiness(t: &ReadinessTimeline, title: &str) -> Result<String> {
+    let day_secs = |d: NaiveDate| {
+        d.and_hms_opt(0, 0, 0)
+            .map_or(0, |x| x.and_utc().timestamp()) as f64
+    };
+    let mut xs: Vec<f64> = t
+        .releases
+        .iter()
+        .flat_map(|r| r.points.iter().map(|p| p.at.timestamp() as f64))
+        .chain(t.milestones.iter().map(|m| day_secs(m.date)))
+        .collect();
+    xs.push(day_secs(t.today));
+    let lo = xs.iter().copied().fold(f64::MAX, f64::min) - 86_400.0;
+    let hi = xs.iter().copied().fold(f64::MIN, f64::max) + 86_400.0;
+    let span_days = ((hi - lo) / 86_400.0).max(1.0);
+    let step_days = [1.0, 2.0, 7.0, 14.0, 28.0, 56.0, 91.0, 182.0]
+        .into_iter()
+        .find(|s| span_days / s <= 10.0)
+        .unwrap_or(365.0);
+    let first = (lo / 86_400.0).ceil() * 86_400.0;
+    let keys: Vec<f64> = (0..)
+        .map(|k| first + k as f64 * step_days * 86_400.0)
+        .take_while(|&x| x <= hi)
+        .collect();
+    let date_of = |x: f64| DateTime::from_timestamp(x as i64, 0).map(|d| d.date_naive());
+    svg(WIDTH, HEIGHT + 40, |root| {
+        let mut chart = ChartBuilder::on(&root)
+            .caption(format!("Readiness — {title}"), font(15))
+            .margin(14)
+            .margin_right(32)
+            .x_label_area_size(34)
+            .y_label_area_size(58)
+            .build_cartesian_2d(keyed(lo, hi, keys), RangedCoordf64::from(0f64..116.0))
+            .map_err(err)?;
+        let x_fmt = |x: &f64| date_of(*x).map(short).unwrap_or_default();
+        let y_fmt = |y: &f64| {
+            if *y <= 100.0 {
+                format!("{y:.0}%")
+            } else {
+                String::new()
+            }
+        };
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .max_light_lines(0)
+            .bold_line_style(GRID)
+            .axis_style(MUTED)
+            .y_labels(6)
+            .x_label_formatter(&x_fmt)
+            .y_label_formatter(&y_fmt)
+            .y_desc("ready")
+            .label_style(font(13))
+            .axis_desc_style(muted(13))
+            .draw()
+            .map_err(err)?;
+        for (k, m) in t.milestones.iter().enumerate() {
+            let x = day_secs(m.date);
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(x, 0.0), (x, 100.0)],
+                    MUTED.mix(0.5).stroke_width(1),
+                )))
+                .map_err(err)?;
+            chart
+                .draw_series(std::iter::once(TriangleMarker::new(
+                    (x, 100.0),
+                    5,
+                    PURPLE.filled(),
+                )))
+                .map_err(err)?;
+            // Alternate heights so neighbouring labels do not overlap.
+            let y = [112.0, 107.5, 103.0][k % 3];
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    m.label.clone(),
+                    (x, y),
+                    muted(11).pos(Pos::new(HPos::Center, VPos::Center)),
+                )))
+                .map_err(err)?;
+        }
+        let today = day_secs(t.today);
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(today, 0.0), (today, 100.0)],
+                VERMILLION.stroke_width(2),
+            )))
+            .map_err(err)?;
+        chart
+            .draw_series(std::iter::once(Text::new(
+                "today".to_string(),
+                (today, 0.0),
+                font(13)
+                    .color(&VERMILLION)
+                    .pos(Pos::new(HPos::Left, VPos::Bottom)),
+            )))
+            .map_err(err)?;
+        for (i, r) in t.releases.iter().enumerate() {
+            let color = PALETTE[i % PALETTE.len()];
+            // A step line: readiness holds until the next change.
+            let mut pts: Vec<(f64, f64)> = Vec::new();
+            for p in &r.points {
+                let x = p.at.timestamp() as f64;
+                if let Some(&(_, prev)) = pts.last() {
+                    pts.push((x, prev));
+                }
+                pts.push((x, p.percent));
+            }
+            if let Some(&(x, y)) = pts.last() {
+                if x < today {
+                    pts.push((today, y));
+                }
+            }
+            chart
+                .draw_series(LineSeries::new(pts, color.stroke_width(2)))
+                .map_err(err)?
+                .label(r.release.clone())
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2))
+                });
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerRight)
+            .background_style(WHITE.mix(0.85))
+            .border_style(GRID)
+            .label_font(font(13))
+            .draw()
+            .map_err(err)?;
+        Ok(())
+    })
+}

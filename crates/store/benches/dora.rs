@@ -1,0 +1,211 @@
+//! DORA metrics from the database at scale: 1,000,000 deployments, 2,000,000 changes and
+//! 50,000 incidents over two years in 100 services; weekly series for the organisation.
+//! Measures load (SQLite -> facts) + link + compute, as `switchyard dora` does.
+//!
+//! The database is generated once into the system temp folder (kept between runs, rebuilt
+//! when its marker is missing): `cargo bench -p switchyard-store --bench dora`. The step
+//! breakdown (wall and CPU time) alone: `... --bench dora -- no-bench`.
+
+use chrono::NaiveDate;
+use criterion::{criterion_group, criterion_main, Criterion};
+use rusqlite::params;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+use switchyard_core::dora::{Bucket, Calendar, Linked, Scope};
+use switchyard_core::rng::SplitMix64;
+use switchyard_core::settings::Settings;
+use switchyard_store::Store;
+
+const SERVICES: i64 = 100;
+const DEPLOYMENTS: i64 = 1_000_000;
+const CHANGES: i64 = 2_000_000;
+const INCIDENTS: i64 = 50_000;
+const MARKER: &str = "bench.dora.v1";
+
+fn from() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()
+}
+
+fn to() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2025, 12, 28).unwrap()
+}
+
+fn ts(secs: i64) -> String {
+    chrono::DateTime::from_timestamp(secs, 0)
+        .unwrap()
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
+}
+
+fn database() -> PathBuf {
+    let path = std::env::temp_dir().join("switchyard-dora-bench.sqlite3");
+    if let Ok(store) = Store::open(&path) {
+        if store.meta(MARKER).ok().flatten().is_some() {
+            return path;
+        }
+    }
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    let started = Instant::now();
+    // The store creates the schema; a plain connection writes the rows in one transaction.
+    drop(Store::open(&path).unwrap());
+    let mut conn = rusqlite::Connection::open(&path).unwrap();
+    conn.busy_timeout(Duration::from_secs(30)).unwrap();
+    conn.pragma_update(None, "synchronous", "OFF").unwrap();
+    let tx = conn.transaction().unwrap();
+    let mut rng = SplitMix64::new(0xD0_2A);
+    let start = from().and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp();
+    let span = (to() - from()).num_days() * 86_400;
+    {
+        for t in 0..10 {
+            tx.execute(
+                "INSERT INTO teams (id, name) VALUES (?1, ?2)",
+                params![t + 1, format!("team-{t}")],
+            )
+            .unwrap();
+        }
+        for s in 0..SERVICES {
+            tx.execute(
+                "INSERT INTO services (id, name, team_id) VALUES (?1, ?2, ?3)",
+                params![s + 1, format!("svc-{s:03}"), s % 10 + 1],
+            )
+            .unwrap();
+        }
+        // Deployments in time order across services, as a sync writes them.
+        let mut dep = tx
+            .prepare(
+                "INSERT INTO deployments (service_id, environment, production, sha, outcome, time, created_at)
+                 VALUES (?1, 'production', 1, ?2, ?3, ?4, ?4)",
+            )
+            .unwrap();
+        let mut shas: Vec<Vec<String>> = vec![Vec::new(); SERVICES as usize];
+        for k in 0..DEPLOYMENTS {
+            let t = start + k * span / DEPLOYMENTS;
+            let s = rng.range(0, SERVICES - 1);
+            let failed = rng.chance(0.05);
+            let list = &mut shas[s as usize];
+            let sha = if !failed && list.len() > 3 && rng.chance(0.01) {
+                list[list.len() - 2].clone()
+            } else {
+                rng.sha()
+            };
+            if !failed {
+                list.push(sha.clone());
+            }
+            dep.execute(params![
+                s + 1,
+                sha,
+                if failed { "failure" } else { "success" },
+                ts(t)
+            ])
+            .unwrap();
+        }
+        let mut pr = tx
+            .prepare(
+                "INSERT INTO work_items (title, kind, status, status_category, service_id,
+                     created_at, updated_at, merged_at, first_commit_at)
+                 VALUES ('Change', 'pull_request', 'merged', 'done', ?1, ?2, ?3, ?3, ?2)",
+            )
+            .unwrap();
+        for k in 0..CHANGES {
+            let merged = start + k * span / CHANGES;
+            let first = merged - rng.range(3600, 5 * 86_400);
+            pr.execute(params![rng.range(1, SERVICES), ts(first), ts(merged)])
+                .unwrap();
+        }
+        let mut inc = tx
+            .prepare(
+                "INSERT INTO incidents (service_id, title, created_at, resolved_at)
+                 VALUES (?1, 'Incident', ?2, ?3)",
+            )
+            .unwrap();
+        for k in 0..INCIDENTS {
+            let created = start + k * span / INCIDENTS;
+            let resolved = (!rng.chance(0.02)).then(|| ts(created + rng.range(600, 2 * 86_400)));
+            inc.execute(params![rng.range(1, SERVICES), ts(created), resolved])
+                .unwrap();
+        }
+        tx.execute("INSERT INTO meta (key, value) VALUES (?1, '1')", [MARKER])
+            .unwrap();
+    }
+    tx.commit().unwrap();
+    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE); ANALYZE;")
+        .unwrap();
+    eprintln!("generated {} in {:.1?}", path.display(), started.elapsed());
+    path
+}
+
+/// CPU time (user + system, all threads) of this process so far, from /proc (Linux only):
+/// on a shared, busy machine it tells the work apart from the wait for a core.
+fn cpu() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest.split_whitespace().collect())
+        .unwrap_or_default();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    // utime and stime are fields 14 and 15 (1-based), in 1/100 s.
+    Duration::from_millis((ticks(11) + ticks(12)) * 10)
+}
+
+fn bench(c: &mut Criterion) {
+    let path = database();
+    let store = Store::open(&path).unwrap();
+    let settings = Settings::default();
+    let cal = Calendar::new(from(), to(), chrono_tz::UTC, Bucket::Week).unwrap();
+
+    // Runs with the steps timed apart (wall and CPU time), for the report.
+    let mut linked = None;
+    for _ in 0..3 {
+        let (t0, c0) = (Instant::now(), cpu());
+        let facts = store.dora_facts(&settings).unwrap();
+        let (t1, c1) = (Instant::now(), cpu());
+        let l = Linked::new(facts);
+        let (t2, c2) = (Instant::now(), cpu());
+        let report = l.report(&cal, &Scope::Organisation, &settings.thresholds);
+        let (t3, c3) = (Instant::now(), cpu());
+        eprintln!(
+            "wall: load {:.1?}, link {:.1?}, report {:.1?}; cpu: load {:.1?}, link {:.1?}, report {:.1?}; \
+             {} deployments, {} changes in the period, {} weeks",
+            t1 - t0,
+            t2 - t1,
+            t3 - t2,
+            c1 - c0,
+            c2 - c1,
+            c3 - c2,
+            report.metrics.deployment_frequency.count,
+            report.metrics.lead_time.changes,
+            report.series.len()
+        );
+        linked = Some(l);
+    }
+    let linked = linked.unwrap();
+
+    let mut g = c.benchmark_group("dora");
+    g.sample_size(10).measurement_time(Duration::from_secs(20));
+    g.bench_function(
+        "load+link+weekly org series (1M deploys, 2M changes, 50k incidents)",
+        |b| {
+            b.iter(|| {
+                let facts = store.dora_facts(&settings).unwrap();
+                Linked::new(facts).report(&cal, &Scope::Organisation, &settings.thresholds)
+            })
+        },
+    );
+    g.bench_function("weekly org series from linked facts", |b| {
+        b.iter(|| linked.report(&cal, &Scope::Organisation, &settings.thresholds))
+    });
+    g.bench_function("one service from linked facts", |b| {
+        b.iter(|| linked.report(&cal, &Scope::Services(vec![7]), &settings.thresholds))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,429 @@
+//! The HTTP side: octocrab's client (hyper, rustls, timeouts, redirects) with Switchyard's own
+//! rules on top: the pinned API version, a User-Agent, the token only for the configured host,
+//! at most `max_in_flight` requests at once, `Link` pagination as given, and GitHub's primary
+//! and secondary rate limits, 401/403/404 and 5xx told apart.
+
+use super::GithubError;
+use crate::{Cancel, Progress, ProgressEvent};
+use http::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, USER_AGENT};
+use http::{StatusCode, Uri};
+use octocrab::Octocrab;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tokio::sync::Semaphore;
+
+pub const API_VERSION: &str = "2022-11-28";
+const USER_AGENT_VALUE: &str = concat!("switchyard/", env!("CARGO_PKG_VERSION"));
+/// Retries of one request after a 5xx or a transport error.
+const SERVER_RETRIES: u32 = 3;
+/// Waits for one request on a secondary limit before giving up.
+const SECONDARY_RETRIES: u32 = 6;
+/// Waits for one request on a primary limit before giving up.
+const PRIMARY_RETRIES: u32 = 3;
+
+/// An API token. Prints as `***`; only the Authorization header of a request to the
+/// configured host ever sees it.
+pub struct Token(String);
+
+impl Token {
+    pub fn new(value: impl Into<String>) -> Self {
+        Token(value.into())
+    }
+}
+
+impl std::fmt::Debug for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Token(***)")
+    }
+}
+
+impl Drop for Token {
+    fn drop(&mut self) {
+        let mut bytes = std::mem::take(&mut self.0).into_bytes();
+        bytes.iter_mut().for_each(|b| *b = 0);
+        std::hint::black_box(&bytes);
+    }
+}
+
+/// One answer: status, headers and the whole body.
+pub struct Answer {
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    /// The `rel="next"` URL of the `Link` header, exactly as given.
+    pub fn next(&self) -> Option<String> {
+        self.headers
+            .get_all("link")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(next_link)
+    }
+}
+
+/// The `rel="next"` target of a `Link` header value.
+pub fn next_link(value: &str) -> Option<String> {
+    value.split(',').find_map(|part| {
+        let (url, params) = part.split_once(';')?;
+        let url = url.trim().strip_prefix('<')?.strip_suffix('>')?;
+        params
+            .split(';')
+            .any(|p| {
+                let p = p.trim();
+                p == "rel=\"next\"" || p == "rel=next"
+            })
+            .then(|| url.to_string())
+    })
+}
+
+pub struct Client {
+    octo: Octocrab,
+    base: String,
+    authority: String,
+    auth: Option<HeaderValue>,
+    permits: Semaphore,
+    requests: AtomicU64,
+    /// Epoch seconds until which the primary limit is spent (from a `remaining: 0`).
+    blocked_until: Mutex<u64>,
+    progress: Arc<dyn Progress>,
+    cancel: Cancel,
+    /// The first pause before retrying a 5xx or a network error (doubled each time).
+    retry_delay: Duration,
+}
+
+fn now_epoch() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+fn header_u64(h: &HeaderMap, name: &str) -> Option<u64> {
+    h.get(name)?.to_str().ok()?.trim().parse().ok()
+}
+
+fn message_of(body: &[u8]) -> String {
+    serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| v.get("message")?.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// The URL without its query (what error messages name; never a token, Switchyard puts none
+/// in URLs, but queries can be long).
+fn short(url: &str) -> &str {
+    url.split('?').next().unwrap_or(url)
+}
+
+impl Client {
+    pub fn new(
+        api_url: &str,
+        token: Option<Token>,
+        max_in_flight: usize,
+        retry_delay: Duration,
+        progress: Arc<dyn Progress>,
+        cancel: Cancel,
+    ) -> Result<Self, GithubError> {
+        let base = api_url.trim_end_matches('/').to_string();
+        let uri: Uri = base
+            .parse()
+            .map_err(|_| GithubError::InvalidInput(format!("not a URL: {base}")))?;
+        let authority = match (uri.scheme_str(), uri.authority()) {
+            (Some("http" | "https"), Some(a)) => a.as_str().to_ascii_lowercase(),
+            _ => {
+                return Err(GithubError::InvalidInput(format!(
+                    "the API URL must be http(s)://HOST[/api/v3], got {base}"
+                )))
+            }
+        };
+        let auth = match token {
+            Some(t) => {
+                let mut v = HeaderValue::from_str(&format!("Bearer {}", t.0)).map_err(|_| {
+                    GithubError::InvalidInput(
+                        "the token has characters a header cannot carry".into(),
+                    )
+                })?;
+                v.set_sensitive(true);
+                Some(v)
+            }
+            None => None,
+        };
+        // Retries and rate limits are handled here (with progress and cancel), not by
+        // octocrab's retry layer; the token is set per request (octocrab only sends its own
+        // token to api.github.com, so Enterprise `Link` URLs would go out unauthenticated).
+        let octo = Octocrab::builder()
+            .base_uri(base.as_str())
+            .map_err(|e| GithubError::InvalidInput(format!("bad API URL {base}: {e}")))?
+            .add_retry_config(octocrab::service::middleware::retry::RetryConfig::None)
+            .set_connect_timeout(Some(Duration::from_secs(15)))
+            .set_read_timeout(Some(Duration::from_secs(60)))
+            .build()
+            .map_err(|e| GithubError::Unavailable(format!("cannot set up the HTTP client: {e}")))?;
+        Ok(Client {
+            octo,
+            base,
+            authority,
+            auth,
+            permits: Semaphore::new(max_in_flight.max(1)),
+            requests: AtomicU64::new(0),
+            blocked_until: Mutex::new(0),
+            progress,
+            cancel,
+            retry_delay,
+        })
+    }
+
+    pub fn url(&self, path_and_query: &str) -> String {
+        format!("{}{}", self.base, path_and_query)
+    }
+
+    pub fn requests(&self) -> u64 {
+        self.requests.load(Ordering::Relaxed)
+    }
+
+    pub fn cancel(&self) -> &Cancel {
+        &self.cancel
+    }
+
+    fn headers_for(&self, uri: &Uri) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(
+            ACCEPT,
+            HeaderValue::from_static("application/vnd.github+json"),
+        );
+        h.insert(
+            HeaderName::from_static("x-github-api-version"),
+            HeaderValue::from_static(API_VERSION),
+        );
+        h.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
+        let same_host = uri
+            .authority()
+            .is_none_or(|a| a.as_str().eq_ignore_ascii_case(&self.authority));
+        if let (Some(auth), true) = (&self.auth, same_host) {
+            h.insert(AUTHORIZATION, auth.clone());
+        }
+        h
+    }
+
+    /// Sleeps `seconds`, saying why, and stops early when cancelled.
+    async fn wait(&self, seconds: u64, reason: String) -> Result<(), GithubError> {
+        self.wait_for(Duration::from_secs(seconds), reason).await
+    }
+
+    async fn wait_for(&self, pause: Duration, reason: String) -> Result<(), GithubError> {
+        let seconds = pause.as_secs() + u64::from(pause.subsec_nanos() > 0);
+        tracing::info!(seconds, %reason, "github: waiting");
+        self.progress
+            .report(ProgressEvent::Waiting { seconds, reason });
+        let until = tokio::time::Instant::now() + pause;
+        while tokio::time::Instant::now() < until {
+            if self.cancel.is_cancelled() {
+                return Err(GithubError::Cancelled);
+            }
+            let left = until - tokio::time::Instant::now();
+            tokio::time::sleep(left.min(Duration::from_millis(200))).await;
+        }
+        Ok(())
+    }
+
+    async fn wait_for_primary_reset(&self) -> Result<(), GithubError> {
+        let until = *self.blocked_until.lock().unwrap_or_else(|e| e.into_inner());
+        let now = now_epoch();
+        if until > now {
+            self.wait(
+                until - now,
+                format!("GitHub's rate limit is spent; it resets at epoch {until}"),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    fn note_limits(&self, h: &HeaderMap) {
+        if header_u64(h, "x-ratelimit-remaining") == Some(0) {
+            if let Some(reset) = header_u64(h, "x-ratelimit-reset") {
+                let mut b = self.blocked_until.lock().unwrap_or_else(|e| e.into_inner());
+                *b = (*b).max(reset);
+            }
+        }
+    }
+
+    /// GET `url` (absolute, as built by `url()` or given by a `Link` header) and return the
+    /// 2xx answer; waits out rate limits and retries 5xx, then fails with a clear error.
+    pub async fn get(&self, url: &str) -> Result<Answer, GithubError> {
+        let uri: Uri = url
+            .parse()
+            .map_err(|_| GithubError::Decode(format!("GitHub gave a bad URL: {}", short(url))))?;
+        let (mut server_tries, mut secondary_tries, mut primary_tries) = (0u32, 0u32, 0u32);
+        loop {
+            if self.cancel.is_cancelled() {
+                return Err(GithubError::Cancelled);
+            }
+            self.wait_for_primary_reset().await?;
+            let sent = {
+                let _permit = self
+                    .permits
+                    .acquire()
+                    .await
+                    .map_err(|_| GithubError::Cancelled)?;
+                self.requests.fetch_add(1, Ordering::Relaxed);
+                match self
+                    .octo
+                    ._get_with_headers(uri.clone(), Some(self.headers_for(&uri)))
+                    .await
+                {
+                    Ok(resp) => {
+                        let status = resp.status();
+                        let headers = resp.headers().clone();
+                        match self.octo.body_to_string(resp).await {
+                            Ok(body) => Ok((status, headers, body.into_bytes())),
+                            Err(e) => Err(e.to_string()),
+                        }
+                    }
+                    Err(e) => Err(e.to_string()),
+                }
+            };
+            let (status, headers, body) = match sent {
+                Ok(x) => x,
+                Err(e) => {
+                    server_tries += 1;
+                    if server_tries > SERVER_RETRIES {
+                        return Err(GithubError::Unavailable(format!(
+                            "cannot reach {} after {} tries: {e}",
+                            short(url),
+                            server_tries
+                        )));
+                    }
+                    self.wait_for(
+                        self.retry_delay * (1 << (server_tries - 1)),
+                        format!("retrying {} after a network error", short(url)),
+                    )
+                    .await?;
+                    continue;
+                }
+            };
+            self.note_limits(&headers);
+            if status.is_success() {
+                return Ok(Answer { headers, body });
+            }
+            let message = message_of(&body);
+            match status {
+                StatusCode::UNAUTHORIZED => {
+                    return Err(GithubError::Auth(format!(
+                        "GitHub refused the token (401{}); set SWITCHYARD_GITHUB_TOKEN or run `switchyard auth github`",
+                        if message.is_empty() { String::new() } else { format!(": {message}") }
+                    )))
+                }
+                StatusCode::FORBIDDEN | StatusCode::TOO_MANY_REQUESTS => {
+                    let retry_after = header_u64(&headers, "retry-after");
+                    let remaining = header_u64(&headers, "x-ratelimit-remaining");
+                    let lower = message.to_ascii_lowercase();
+                    let secondary = lower.contains("secondary rate limit")
+                        || lower.contains("abuse");
+                    if let Some(secs) = retry_after.filter(|_| secondary || remaining != Some(0)) {
+                        secondary_tries += 1;
+                        if secondary_tries > SECONDARY_RETRIES {
+                            return Err(GithubError::RateLimited(format!(
+                                "GitHub's secondary rate limit still holds after {SECONDARY_RETRIES} waits ({})",
+                                short(url)
+                            )));
+                        }
+                        // retry-after first; doubled on repeats.
+                        let secs = secs.max(1) << (secondary_tries - 1).min(4);
+                        self.wait(secs, format!("GitHub's secondary rate limit: {}", if message.is_empty() { "retry-after" } else { &message })).await?;
+                        continue;
+                    }
+                    if remaining == Some(0) {
+                        primary_tries += 1;
+                        if primary_tries > PRIMARY_RETRIES {
+                            return Err(GithubError::RateLimited(format!(
+                                "GitHub's rate limit is spent and did not reset ({})",
+                                short(url)
+                            )));
+                        }
+                        let reset = header_u64(&headers, "x-ratelimit-reset").unwrap_or(0);
+                        if reset <= now_epoch() {
+                            // A reset already past (clock skew): wait a little anyway.
+                            self.wait(1, "GitHub's rate limit is spent".into()).await?;
+                        }
+                        continue; // wait_for_primary_reset() waits until the reset.
+                    }
+                    if secondary || status == StatusCode::TOO_MANY_REQUESTS {
+                        secondary_tries += 1;
+                        if secondary_tries > SECONDARY_RETRIES {
+                            return Err(GithubError::RateLimited(format!(
+                                "GitHub's secondary rate limit still holds after {SECONDARY_RETRIES} waits ({})",
+                                short(url)
+                            )));
+                        }
+                        // No header: at least a minute, doubling.
+                        let secs = 60u64 << (secondary_tries - 1).min(4);
+                        self.wait(secs, format!("GitHub's secondary rate limit: {message}")).await?;
+                        continue;
+                    }
+                    return Err(GithubError::Forbidden(format!(
+                        "GitHub refused {} (403{})",
+                        short(url),
+                        if message.is_empty() { String::new() } else { format!(": {message}") }
+                    )));
+                }
+                StatusCode::NOT_FOUND => {
+                    return Err(GithubError::NotFound(format!(
+                        "{} (404{})",
+                        short(url),
+                        if message.is_empty() { String::new() } else { format!(": {message}") }
+                    )))
+                }
+                s if s.is_server_error() => {
+                    server_tries += 1;
+                    if server_tries > SERVER_RETRIES {
+                        return Err(GithubError::Unavailable(format!(
+                            "GitHub answered {} for {} {} times",
+                            s.as_u16(),
+                            short(url),
+                            server_tries
+                        )));
+                    }
+                    self.wait_for(
+                        self.retry_delay * (1 << (server_tries - 1)),
+                        format!("GitHub answered {}; retrying", s.as_u16()),
+                    )
+                    .await?;
+                }
+                s => {
+                    return Err(GithubError::Unexpected(format!(
+                        "GitHub answered {} for {}{}",
+                        s.as_u16(),
+                        short(url),
+                        if message.is_empty() { String::new() } else { format!(": {message}") }
+                    )))
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn link_next_is_found_as_given() {
+        let v = r#"<https://api.github.com/repositories/1000/issues?per_page=3&page=1>; rel="prev", <https://api.github.com/repositories/1000/issues?per_page=3&page=3>; rel="next", <https://api.github.com/repositories/1000/issues?per_page=3&page=5>; rel="last""#;
+        assert_eq!(
+            next_link(v).as_deref(),
+            Some("https://api.github.com/repositories/1000/issues?per_page=3&page=3")
+        );
+        assert_eq!(
+            next_link(r#"<https://x/a?page=1>; rel="first", <https://x/a?page=1>; rel="prev""#),
+            None
+        );
+    }
+
+    #[test]
+    fn a_token_never_prints() {
+        assert_eq!(format!("{:?}", Token::new("ghp_secret")), "Token(***)");
+    }
+}
