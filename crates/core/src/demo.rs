@@ -55,7 +55,9 @@ const PEOPLE: [&str; 16] = [
 const PR_VERBS: [&str; 8] = [
     "Add", "Fix", "Refactor", "Speed up", "Remove", "Harden", "Migrate", "Document",
 ];
-const PR_THINGS: [&str; 16] = [
+// Most changes are ordinary work; a few touch auth, infrastructure or a schema, as in a
+// real organisation, so risk classes spread out.
+const PR_THINGS: [&str; 32] = [
     "cart totals rounding",
     "checkout address form",
     "session refresh",
@@ -72,6 +74,22 @@ const PR_THINGS: [&str; 16] = [
     "product image CDN headers",
     "login audit trail",
     "nightly ETL backfill",
+    "empty cart state",
+    "invoice PDF layout",
+    "currency formatting",
+    "search suggestions",
+    "refund status emails",
+    "settlement report totals",
+    "basket merge on sign-in",
+    "shipping estimate copy",
+    "price alert digest",
+    "admin table filters",
+    "error page copy",
+    "dashboard load time",
+    "store locator map",
+    "coupon validation",
+    "receipt numbering",
+    "accessibility labels",
 ];
 
 struct TrainPlan {
