@@ -14,6 +14,13 @@ pub fn init(log_dir: Option<PathBuf>) {
     let filter = || {
         EnvFilter::try_from_default_env()
             .unwrap_or_else(|_| EnvFilter::new("warn,switchyard=info,switchyard_desktop=info,switchyard_app=info,switchyard_store=info"))
+            // The HTTP layer under the Jira client dumps raw requests (Authorization
+            // included) at trace level: capped whatever RUST_LOG says.
+            .add_directive(
+                switchyard_app::jira::HTTP_LOG_CAP
+                    .parse()
+                    .expect("a directive"),
+            )
     };
     let stderr = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
