@@ -397,6 +397,35 @@ fn prepare_checklist(
     if r.released || r.status == "released" || r.status == "cancelled" {
         return Ok(checklist);
     }
+    // A risk class that rose since the checklist was made brings its template's extra
+    // items (an SRE sign-off, a change record...); a class that fell removes nothing.
+    let (name, wanted) = template(class, &r.release_type);
+    let missing: Vec<(String, Option<String>, Option<String>)> = wanted
+        .iter()
+        .filter(|w| !checklist.items.iter().any(|i| i.title == w.title))
+        .map(|i| (i.title.to_string(), i.rule.map(String::from), None))
+        .collect();
+    let checklist = if missing.is_empty() {
+        checklist
+    } else {
+        gov::grow_checklist(c, checklist.id, &name, &missing, clock.now(), actor)?;
+        audit(
+            c,
+            clock,
+            actor,
+            "checklist.grow",
+            "release",
+            r.id,
+            Some(json!({"checklist_id": checklist.id, "template": checklist.template})),
+            Some(json!({
+                "checklist_id": checklist.id,
+                "template": name,
+                "added": missing.iter().map(|m| &m.0).collect::<Vec<_>>(),
+            })),
+        )?;
+        gov::checklist_of(c, r.id)?
+            .ok_or_else(|| AppError::new(ErrorCode::Internal, "the checklist is missing"))?
+    };
     let facts = gov::rule_facts(c, r)?;
     let mut changed = false;
     for item in &checklist.items {

@@ -336,6 +336,109 @@ fn a_new_decision_supersedes_the_old_one_which_stays_as_it_was() {
 }
 
 #[test]
+fn a_risk_class_that_rises_brings_the_larger_checklist_and_keeps_ticked_items() {
+    let dir = demo();
+    let d = dir.path();
+    let id = future_release(&export(d)).to_string();
+    run_json(
+        d,
+        &[
+            "risk",
+            &id,
+            "--override",
+            "low",
+            "--reason",
+            "tiny",
+            "--json",
+        ],
+    );
+    let low = run_json(d, &["readiness", &id, "--json"]);
+    assert!(
+        !low["template"].as_str().unwrap().starts_with("critical-"),
+        "{low}"
+    );
+    let titles = |r: &Value| -> Vec<String> {
+        r["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["title"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(!titles(&low).contains(&"Change board review held".to_string()));
+    let manual = low["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["kind"] == "manual")
+        .unwrap()["id"]
+        .clone();
+    run(
+        d,
+        &[
+            "readiness",
+            &id,
+            "--tick",
+            &manual.to_string(),
+            "--as",
+            "qa.person",
+        ],
+    );
+    run_json(
+        d,
+        &[
+            "risk",
+            &id,
+            "--override",
+            "critical",
+            "--reason",
+            "cut-over",
+            "--json",
+        ],
+    );
+    let crit = run_json(d, &["readiness", &id, "--json"]);
+    assert!(
+        crit["template"].as_str().unwrap().starts_with("critical-"),
+        "{crit}"
+    );
+    let (before, after) = (titles(&low), titles(&crit));
+    assert_eq!(
+        &after[..before.len()],
+        &before[..],
+        "nothing removed or reordered"
+    );
+    for t in [
+        "SRE sign-off",
+        "Change record approved",
+        "Change board review held",
+    ] {
+        assert!(after.contains(&t.to_string()), "{t} added: {after:?}");
+    }
+    let ticked = crit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == manual)
+        .unwrap();
+    assert_eq!(ticked["state"], "done", "a ticked item stays ticked");
+    assert!(audit_actions(&export(d)).contains(&"checklist.grow".to_string()));
+    // Back to low: nothing is taken away.
+    run_json(
+        d,
+        &[
+            "risk",
+            &id,
+            "--override",
+            "low",
+            "--reason",
+            "scope cut",
+            "--json",
+        ],
+    );
+    assert_eq!(titles(&run_json(d, &["readiness", &id, "--json"])), after);
+}
+
+#[test]
 fn ticking_an_item_raises_readiness_and_grows_its_history() {
     let dir = demo();
     let d = dir.path();

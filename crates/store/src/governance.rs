@@ -562,14 +562,46 @@ pub fn create_checklist(
     )?
     .execute(params![release, template, ts(&at)])?;
     let cid = conn.last_insert_rowid();
-    for (pos, (title, rule, owner)) in items.iter().enumerate() {
+    insert_items(conn, cid, 1, items, at, actor)?;
+    Ok(cid)
+}
+
+/// Appends `items` to a checklist (after its last item) and names its new template: a
+/// release whose risk class rose gets the larger template's items; nothing is removed.
+pub fn grow_checklist(
+    conn: &Connection,
+    checklist: Id,
+    template: &str,
+    items: &[(String, Option<String>, Option<String>)],
+    at: Timestamp,
+    actor: &str,
+) -> Result<()> {
+    let last: i64 = conn
+        .prepare_cached(
+            "SELECT coalesce(max(position), 0) FROM checklist_items WHERE checklist_id = ?1",
+        )?
+        .query_row([checklist], |r| r.get(0))?;
+    conn.prepare_cached("UPDATE checklists SET template = ?2 WHERE id = ?1")?
+        .execute(params![checklist, template])?;
+    insert_items(conn, checklist, last + 1, items, at, actor)
+}
+
+fn insert_items(
+    conn: &Connection,
+    checklist: Id,
+    first_position: i64,
+    items: &[(String, Option<String>, Option<String>)],
+    at: Timestamp,
+    actor: &str,
+) -> Result<()> {
+    for (pos, (title, rule, owner)) in (first_position..).zip(items) {
         conn.prepare_cached(
             "INSERT INTO checklist_items (checklist_id, position, title, kind, rule, owner, state, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7)",
         )?
         .execute(params![
-            cid,
-            pos as i64 + 1,
+            checklist,
+            pos,
             title,
             if rule.is_some() { "rule" } else { "manual" },
             rule,
@@ -586,7 +618,7 @@ pub fn create_checklist(
             actor,
         )?;
     }
-    Ok(cid)
+    Ok(())
 }
 
 fn insert_item_event(
