@@ -238,6 +238,22 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 c.services,
                 c.deployments
             );
+            // An imported plan is taken as it is, cycles and freeze breaches included; the
+            // person importing hears of them at once.
+            let report = ws.plan_check()?;
+            if report.count > 0 {
+                for c in &report.conflicts {
+                    eprintln!(
+                        "warning[{}]: {}",
+                        serde_json::json!(c.kind).as_str().unwrap_or("conflict"),
+                        c.message
+                    );
+                }
+                eprintln!(
+                    "The imported plan has {} conflict(s): `switchyard plan check` lists them.",
+                    report.count
+                );
+            }
         }
         Command::Train { action } => plan::train(cli.db, action)?,
         Command::Release { action } => plan::release(cli.db, action)?,
