@@ -7,11 +7,16 @@ use super::{JiraError, RetryPolicy};
 use crate::{Cancel, Progress, ProgressEvent};
 use chrono::Utc;
 use std::cell::Cell;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Largest answer read (a page of 5,000 issues with changelogs stays well below).
 const BODY_LIMIT: u64 = 512 * 1024 * 1024;
 
+/// Cheap to clone (the connection pool and the request count are shared), so a search page
+/// can be fetched on another thread while the previous one is written.
+#[derive(Clone)]
 pub struct Client<'a> {
     agent: ureq::Agent,
     base: String,
@@ -19,7 +24,7 @@ pub struct Client<'a> {
     retry: RetryPolicy,
     progress: &'a dyn Progress,
     cancel: &'a Cancel,
-    pub requests: Cell<u64>,
+    requests: Arc<AtomicU64>,
     rng: Cell<u64>,
 }
 
@@ -65,9 +70,14 @@ impl<'a> Client<'a> {
             retry,
             progress,
             cancel,
-            requests: Cell::new(0),
+            requests: Arc::new(AtomicU64::new(0)),
             rng: Cell::new(seed),
         }
+    }
+
+    /// HTTP requests sent by this client and its clones, retries included.
+    pub fn requests(&self) -> u64 {
+        self.requests.load(Ordering::Relaxed)
     }
 
     pub fn get(
@@ -103,7 +113,7 @@ impl<'a> Client<'a> {
                 return Err(JiraError::Cancelled);
             }
             attempt += 1;
-            self.requests.set(self.requests.get() + 1);
+            self.requests.fetch_add(1, Ordering::Relaxed);
             let started = Instant::now();
             let outcome = self.once(&url, query, body, what)?;
             match outcome {

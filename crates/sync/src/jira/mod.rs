@@ -287,7 +287,7 @@ pub fn sync(
     let summary = JiraSummary {
         deployment,
         projects,
-        requests: ctx.client.requests.get(),
+        requests: ctx.client.requests(),
         search_requests: ctx.search_requests,
     };
     tracing::info!(requests = summary.requests, "jira sync done");
@@ -394,34 +394,34 @@ impl Ctx<'_> {
         jql
     }
 
-    fn search(&mut self, jql: &str, run: &Run, what: &str) -> Result<Vec<u8>, JiraError> {
-        self.search_requests += 1;
+    /// The search request for the page `run` points at: its path and query.
+    fn search_request(&self, jql: &str, run: &Run) -> (&'static str, Vec<(&'static str, String)>) {
         let size = self.opts.page_size.clamp(1, 5000).to_string();
+        let mut q = vec![
+            ("jql", jql.to_owned()),
+            ("maxResults", size),
+            ("fields", SEARCH_FIELDS.to_owned()),
+            ("expand", "changelog".to_owned()),
+        ];
         match self.deployment {
             Deployment::Cloud => {
-                let mut q: Vec<(&str, &str)> = vec![
-                    ("jql", jql),
-                    ("maxResults", &size),
-                    ("fields", SEARCH_FIELDS),
-                    ("expand", "changelog"),
-                ];
                 if let Some(t) = &run.next_page_token {
-                    q.push(("nextPageToken", t));
+                    q.push(("nextPageToken", t.clone()));
                 }
-                self.client.get("/rest/api/3/search/jql", &q, what)
+                ("/rest/api/3/search/jql", q)
             }
             Deployment::DataCenter => {
-                let start = run.start_at.to_string();
-                let q: Vec<(&str, &str)> = vec![
-                    ("jql", jql),
-                    ("startAt", &start),
-                    ("maxResults", &size),
-                    ("fields", SEARCH_FIELDS),
-                    ("expand", "changelog"),
-                ];
-                self.client.get("/rest/api/2/search", &q, what)
+                q.insert(1, ("startAt", run.start_at.to_string()));
+                ("/rest/api/2/search", q)
             }
         }
+    }
+
+    fn search(&mut self, jql: &str, run: &Run, what: &str) -> Result<Vec<u8>, JiraError> {
+        self.search_requests += 1;
+        let (path, q) = self.search_request(jql, run);
+        let q: Vec<(&str, &str)> = q.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        self.client.get(path, &q, what)
     }
 
     fn sync_issues(&mut self, key: &str) -> Result<ProjectSummary, JiraError> {
@@ -465,113 +465,142 @@ impl Ctx<'_> {
         };
         let mut jql = self.jql(key, run.from);
         let mut restarted = false;
-        for page_no in 1..=1_000_000u64 {
-            if self.cancel.is_cancelled() {
-                return Err(JiraError::Cancelled);
-            }
-            let what = format!("page {page_no} of the issues of {key}");
-            let bytes = match self.search(&jql, &run, &what) {
-                Ok(b) => b,
-                // An expired or unknown page token: start the query again from this run's
-                // progress (everything older was committed already).
-                Err(JiraError::BadRequest { messages, .. })
-                    if (run.next_page_token.is_some() || run.start_at > 0) && !restarted =>
-                {
-                    tracing::info!(project = key, %messages, "jira page token refused; restarting the query from the cursor");
-                    restarted = true;
-                    run.from = run.progress.map(|p| p - self.opts.overlap).or(run.from);
-                    run.next_page_token = None;
-                    run.start_at = 0;
-                    jql = self.jql(key, run.from);
-                    continue;
+        // The next page is requested (on a thread of its own) as soon as this page's token
+        // is known, so Jira renders page N+1 while page N is converted and committed. The
+        // cursor still moves only with a committed page: a killed sync resumes as before.
+        std::thread::scope(|threads| -> Result<(), JiraError> {
+            let mut prefetched: Option<
+                std::thread::ScopedJoinHandle<'_, Result<Vec<u8>, JiraError>>,
+            > = None;
+            for page_no in 1..=1_000_000u64 {
+                if self.cancel.is_cancelled() {
+                    return Err(JiraError::Cancelled);
                 }
-                Err(JiraError::BadRequest {
-                    messages,
-                    status,
-                    what,
-                }) if page_no == 1 => {
-                    return Err(JiraError::BadRequest {
-                        what: format!("the issue search of project {key}"),
-                        status,
-                        messages: if messages.is_empty() { what } else { messages },
-                    })
-                }
-                Err(e) => return Err(e),
-            };
-            let page: SearchPage = decode(&bytes, &what)?;
-            if let Some(bad) = page.issues.iter().find(|i| i.key.trim().is_empty()) {
-                return Err(JiraError::BadResponse {
-                    what,
-                    why: format!("issue {} has no key", bad.id.0),
-                });
-            }
-            let n = page.issues.len() as u64;
-            let changelogs = self.complete_changelogs(&page.issues, &what)?;
-            let rows: Vec<IssueRow> = page
-                .issues
-                .iter()
-                .map(|i| self.issue_row(key, i, changelogs.get(&i.key)))
-                .collect();
-            let newest = rows.iter().map(|r| r.updated_at).max();
-            let last = match self.deployment {
-                Deployment::Cloud => {
-                    page.is_last.unwrap_or(false) || page.next_page_token.is_none() || n == 0
-                }
-                Deployment::DataCenter => {
-                    n == 0 || page.total.is_some_and(|t| run.start_at + n >= t)
-                }
-            };
-            // One transaction: the page's records and the cursor after it.
-            run.progress = run.progress.max(newest);
-            run.next_page_token = page.next_page_token.clone();
-            run.start_at = page.start_at.unwrap_or(run.start_at) + n;
-            let since = cursor.since.max(newest);
-            let tx = self.store.conn().unchecked_transaction()?;
-            let written = (|| -> Result<u64, JiraError> {
-                let mut ids = Vec::with_capacity(rows.len());
-                for row in &rows {
-                    ids.push(upsert_issue(&tx, &mut self.cache, &run.id, row)?);
-                }
-                for (id, row) in ids.into_iter().zip(&rows) {
-                    write_links(&tx, id, row)?;
-                }
-                let mut vanished = 0;
-                if last && run.full {
-                    vanished = mark_vanished(&tx, key, &run.id, &self.now)? as u64;
-                }
-                let next = IssueCursor {
-                    since,
-                    run: (!last).then(|| run.clone()),
+                let what = format!("page {page_no} of the issues of {key}");
+                let fetched = match prefetched.take() {
+                    Some(handle) => handle.join().unwrap_or_else(|_| {
+                        Err(JiraError::BadResponse {
+                            what: what.clone(),
+                            why: "the request thread stopped".into(),
+                        })
+                    }),
+                    None => self.search(&jql, &run, &what),
                 };
-                write_cursor(
-                    &tx,
-                    &scope,
-                    &serde_json::to_value(&next).unwrap_or_default(),
-                    &self.now,
-                )?;
-                Ok(vanished)
-            })();
-            match written.and_then(|v| tx.commit().map(|_| v).map_err(JiraError::from)) {
-                Ok(vanished) => summary.vanished += vanished,
-                Err(e) => {
-                    self.cache.clear();
-                    return Err(e);
+                let bytes = match fetched {
+                    Ok(b) => b,
+                    // An expired or unknown page token: start the query again from this run's
+                    // progress (everything older was committed already).
+                    Err(JiraError::BadRequest { messages, .. })
+                        if (run.next_page_token.is_some() || run.start_at > 0) && !restarted =>
+                    {
+                        tracing::info!(project = key, %messages, "jira page token refused; restarting the query from the cursor");
+                        restarted = true;
+                        run.from = run.progress.map(|p| p - self.opts.overlap).or(run.from);
+                        run.next_page_token = None;
+                        run.start_at = 0;
+                        jql = self.jql(key, run.from);
+                        continue;
+                    }
+                    Err(JiraError::BadRequest {
+                        messages,
+                        status,
+                        what,
+                    }) if page_no == 1 => {
+                        return Err(JiraError::BadRequest {
+                            what: format!("the issue search of project {key}"),
+                            status,
+                            messages: if messages.is_empty() { what } else { messages },
+                        })
+                    }
+                    Err(e) => return Err(e),
+                };
+                let page: SearchPage = decode(&bytes, &what)?;
+                if let Some(bad) = page.issues.iter().find(|i| i.key.trim().is_empty()) {
+                    return Err(JiraError::BadResponse {
+                        what,
+                        why: format!("issue {} has no key", bad.id.0),
+                    });
+                }
+                let n = page.issues.len() as u64;
+                let changelogs = self.complete_changelogs(&page.issues, &what)?;
+                let rows: Vec<IssueRow> = page
+                    .issues
+                    .iter()
+                    .map(|i| self.issue_row(key, i, changelogs.get(&i.key)))
+                    .collect();
+                let newest = rows.iter().map(|r| r.updated_at).max();
+                let last = match self.deployment {
+                    Deployment::Cloud => {
+                        page.is_last.unwrap_or(false) || page.next_page_token.is_none() || n == 0
+                    }
+                    Deployment::DataCenter => {
+                        n == 0 || page.total.is_some_and(|t| run.start_at + n >= t)
+                    }
+                };
+                // One transaction: the page's records and the cursor after it.
+                run.progress = run.progress.max(newest);
+                run.next_page_token = page.next_page_token.clone();
+                run.start_at = page.start_at.unwrap_or(run.start_at) + n;
+                if !last {
+                    self.search_requests += 1;
+                    let (path, q) = self.search_request(&jql, &run);
+                    let client = self.client.clone();
+                    let next = format!("page {} of the issues of {key}", page_no + 1);
+                    prefetched = Some(threads.spawn(move || {
+                        let q: Vec<(&str, &str)> =
+                            q.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                        client.get(path, &q, &next)
+                    }));
+                }
+                let since = cursor.since.max(newest);
+                let tx = self.store.conn().unchecked_transaction()?;
+                let written = (|| -> Result<u64, JiraError> {
+                    let mut ids = Vec::with_capacity(rows.len());
+                    for row in &rows {
+                        ids.push(upsert_issue(&tx, &mut self.cache, &run.id, row)?);
+                    }
+                    for (id, row) in ids.into_iter().zip(&rows) {
+                        write_links(&tx, id, row)?;
+                    }
+                    let mut vanished = 0;
+                    if last && run.full {
+                        vanished = mark_vanished(&tx, key, &run.id, &self.now)? as u64;
+                    }
+                    let next = IssueCursor {
+                        since,
+                        run: (!last).then(|| run.clone()),
+                    };
+                    write_cursor(
+                        &tx,
+                        &scope,
+                        &serde_json::to_value(&next).unwrap_or_default(),
+                        &self.now,
+                    )?;
+                    Ok(vanished)
+                })();
+                match written.and_then(|v| tx.commit().map(|_| v).map_err(JiraError::from)) {
+                    Ok(vanished) => summary.vanished += vanished,
+                    Err(e) => {
+                        self.cache.clear();
+                        return Err(e);
+                    }
+                }
+                cursor.since = since;
+                summary.issues += n;
+                summary.pages += 1;
+                self.progress.report(ProgressEvent::Page {
+                    scope: key.to_owned(),
+                    list: list.into(),
+                    items: n,
+                    total: summary.issues,
+                    expected: page.total,
+                });
+                if last {
+                    break;
                 }
             }
-            cursor.since = since;
-            summary.issues += n;
-            summary.pages += 1;
-            self.progress.report(ProgressEvent::Page {
-                scope: key.to_owned(),
-                list: list.into(),
-                items: n,
-                total: summary.issues,
-                expected: page.total,
-            });
-            if last {
-                break;
-            }
-        }
+            Ok(())
+        })?;
         self.progress.report(ProgressEvent::Finished {
             scope: key.to_owned(),
             list: list.into(),
