@@ -1,5 +1,5 @@
 //! GitHub sync end to end against the mock GitHub on generated data (shapes of the official
-//! examples in ../shared/fixtures/github): N repositories, each with 5,000 pull requests,
+//! examples in tests/fixtures/github): N repositories, each with 5,000 pull requests,
 //! 2,000 deployments with two statuses each and 5,000 workflow runs; then a re-sync with
 //! nothing changed. Run: `cargo bench -p switchyard-sync --bench github_sync`
 //! (`GH_BENCH_REPOS`, `GH_BENCH_PULLS`, `GH_BENCH_DEPLOYMENTS`, `GH_BENCH_RUNS`,
@@ -21,7 +21,7 @@ const PER_PAGE: usize = 100;
 
 fn load(name: &str) -> Value {
     let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/fixtures/github")
+        .join("../../tests/fixtures/github")
         .join(name);
     serde_json::from_str(&std::fs::read_to_string(&p).expect("fixture")).unwrap()
 }

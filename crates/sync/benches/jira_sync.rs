@@ -20,7 +20,7 @@ const PROJECT: &str = "BENCH";
 
 fn fixture(name: &str) -> Value {
     let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/fixtures/jira")
+        .join("../../tests/fixtures/jira")
         .join(name);
     serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
 }

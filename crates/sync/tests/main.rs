@@ -1,4 +1,4 @@
-//! Sync against local mock servers that serve the real payloads in ../shared/fixtures.
+//! Sync against local mock servers that serve the real payloads in tests/fixtures.
 
 mod github;
 mod jira;

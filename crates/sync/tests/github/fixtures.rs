@@ -1,4 +1,4 @@
-//! A mock GitHub that serves the recorded payloads of ../shared/fixtures/github, with the
+//! A mock GitHub that serves the recorded payloads of tests/fixtures/github, with the
 //! `Link` URLs rewritten to the mock's own address. Extra pages and records are derived from
 //! the real ones by editing ids, numbers, states, labels and dates, never invented shapes.
 
@@ -14,7 +14,7 @@ pub const REPO: &str = "octo-org/octo-repo";
 pub const TOKEN: &str = "ghp_SWITCHYARDtestTOKEN0123456789abcdef";
 
 pub fn dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/github")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/github")
 }
 
 pub fn load(name: &str) -> Value {

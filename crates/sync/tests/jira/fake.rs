@@ -1,5 +1,5 @@
 //! A fake Jira (Cloud or Data Center) over `mock::MockServer`. Every answer is one of the
-//! real payloads in shared/fixtures/jira with ids, keys, tokens and values edited; no
+//! real payloads in tests/fixtures/jira with ids, keys, tokens and values edited; no
 //! response shape is made up. Shared with the CLI tests and the bench through `#[path]`.
 #![allow(dead_code)]
 
@@ -11,8 +11,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 pub fn fixtures_dir() -> PathBuf {
-    // CI lays shared/ beside the repository clone: <repo>/../shared/fixtures.
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/jira")
+    // The repository's copy of the shared fixture set: a clean clone tests on its own.
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/jira")
 }
 
 pub fn fixture(name: &str) -> Value {

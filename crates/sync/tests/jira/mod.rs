@@ -1,5 +1,5 @@
 //! Jira sync against a fake Jira on 127.0.0.1 that serves the real payloads of
-//! shared/fixtures/jira (Cloud v3 and Data Center v2).
+//! tests/fixtures/jira (Cloud v3 and Data Center v2).
 
 pub mod fake;
 pub mod mock;
