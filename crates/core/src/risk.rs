@@ -741,8 +741,9 @@ mod tests {
         assert_eq!(p.class_of(0.0), RiskClass::Low);
         assert_eq!(p.class_of(29.99), RiskClass::Low);
         assert_eq!(p.class_of(30.0), RiskClass::Medium);
-        assert_eq!(p.class_of(54.99), RiskClass::Medium);
-        assert_eq!(p.class_of(55.0), RiskClass::High);
+        assert_eq!(p.class_of(59.99), RiskClass::Medium);
+        assert_eq!(p.class_of(60.0), RiskClass::High);
+        assert_eq!(p.class_of(79.99), RiskClass::High);
         assert_eq!(p.class_of(80.0), RiskClass::Critical);
         assert_eq!(p.class_of(1e9), RiskClass::Critical);
     }
@@ -838,8 +839,8 @@ mod tests {
                 "timing"
             ]
         );
-        // 10 + 0 + 0 + 2 + 2.5 + 20 + 10 + 10 + 10 (a Saturday)
-        assert_eq!(a.score, 64.5);
+        // 10 + 0 + 0 + 2 + 1.25 (0.5 per 1,000 lines) + 20 + 10 + 10 + 10 (a Saturday)
+        assert_eq!(a.score, 63.25);
         assert_eq!(a.class, RiskClass::High);
         assert!(a.factors.iter().all(|f| !f.reason.is_empty()));
     }
