@@ -4,6 +4,9 @@ fn main() {
         "get_calendar",
         "get_workspace_info",
         "mark_calendar_painted",
+        "get_metrics",
+        "get_metric_records",
+        "save_export",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri-build failed");

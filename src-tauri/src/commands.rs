@@ -3,7 +3,11 @@
 use crate::AppState;
 use chrono::NaiveDate;
 use std::time::Duration;
+use switchyard_app::core::dora::{Bucket, Drill};
 use switchyard_app::core::views::{CalendarView, WorkspaceInfo};
+use switchyard_app::dora::MetricsQuery;
+use switchyard_app::saved::{default_export_dir, ExportRequest, SavedFile};
+use switchyard_app::screens::{DrillView, MetricsView};
 use switchyard_app::{AppError, ErrorCode, SystemClock, Workspace};
 use tauri::State;
 
@@ -45,6 +49,71 @@ pub fn get_calendar(
 #[tauri::command(async)]
 pub fn get_workspace_info(state: State<'_, AppState>) -> Result<WorkspaceInfo, AppError> {
     with_workspace(&state, |ws| ws.info())
+}
+
+fn metrics_query(
+    from: String,
+    to: String,
+    service: Option<String>,
+    team: Option<String>,
+    bucket: Option<Bucket>,
+) -> Result<MetricsQuery, AppError> {
+    let required = |field: &str, v: Option<NaiveDate>| {
+        v.ok_or_else(|| AppError::new(ErrorCode::InvalidInput, format!("{field} is required")))
+    };
+    let from = required("from", parse_date("from", Some(from))?)?;
+    let to = required("to", parse_date("to", Some(to))?)?;
+    if from > to {
+        return Err(AppError::new(
+            ErrorCode::InvalidInput,
+            format!("the period starts ({from}) after it ends ({to})"),
+        ));
+    }
+    Ok(MetricsQuery {
+        from,
+        to,
+        service: service.filter(|s| !s.is_empty()),
+        team: team.filter(|t| !t.is_empty()),
+        bucket: bucket.unwrap_or_default(),
+    })
+}
+
+/// The Metrics screen: DORA numbers of a period and the one before, charts, scopes.
+#[tauri::command(async)]
+pub fn get_metrics(
+    state: State<'_, AppState>,
+    from: String,
+    to: String,
+    service: Option<String>,
+    team: Option<String>,
+    bucket: Option<Bucket>,
+) -> Result<MetricsView, AppError> {
+    let q = metrics_query(from, to, service, team, bucket)?;
+    with_workspace(&state, |ws| ws.metrics_view(&q))
+}
+
+/// The records behind one number of the Metrics screen.
+#[tauri::command(async)]
+pub fn get_metric_records(
+    state: State<'_, AppState>,
+    from: String,
+    to: String,
+    service: Option<String>,
+    team: Option<String>,
+    drill: Drill,
+) -> Result<DrillView, AppError> {
+    let q = metrics_query(from, to, service, team, None)?;
+    with_workspace(&state, |ws| ws.metric_records(&q, drill))
+}
+
+/// Writes a report or export into the user's download directory under a new, safe name.
+#[tauri::command(async)]
+pub fn save_export(
+    state: State<'_, AppState>,
+    request: ExportRequest,
+) -> Result<SavedFile, AppError> {
+    let dir = default_export_dir()?;
+    with_workspace(&state, |ws| ws.save_export(&SystemClock, &request, &dir))
 }
 
 /// The window calls this once the calendar is on screen: the startup time, measured.

@@ -116,6 +116,9 @@ pub fn run() {
             commands::get_calendar,
             commands::get_workspace_info,
             commands::mark_calendar_painted,
+            commands::get_metrics,
+            commands::get_metric_records,
+            commands::save_export,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

@@ -10,6 +10,8 @@ pub mod governance;
 pub mod jira;
 pub mod plan;
 pub mod reports;
+pub mod saved;
+pub mod screens;
 pub mod secrets;
 mod workspace;
 
