@@ -188,6 +188,9 @@ test('the Metrics screen shows the numbers and charts of `switchyard dora`', { t
   // No chart put markup into the page: they are images.
   assert.equal((await wd.findAll('[data-testid="charts"] svg')).length, 0);
   await shot('metrics.png');
+  await wd.execute(`document.querySelector('[data-testid=charts]').scrollIntoView()`);
+  await shot('metrics-charts.png');
+  await wd.execute(`document.querySelector('[data-testid=metrics] .body').scrollTop = 0`);
 
   // A card opens the records behind its number: the ids of `dora --records`.
   await wd.click((await wd.findAll('[data-testid="metric-card"][data-metric="change_failure_rate"]'))[0]);
