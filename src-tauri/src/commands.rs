@@ -8,7 +8,11 @@ use switchyard_app::core::views::{CalendarView, WorkspaceInfo};
 use switchyard_app::dora::MetricsQuery;
 use switchyard_app::saved::{default_export_dir, ExportRequest, SavedFile};
 use switchyard_app::screens::{DrillView, MetricsView};
-use switchyard_app::{AppError, ErrorCode, SystemClock, Workspace};
+use switchyard_app::sync_screen::{
+    self, LastSync, SyncConnections, SyncProgress, SyncStatus, SyncTarget,
+};
+use switchyard_app::{AppError, Clock, ErrorCode, SystemClock, Workspace};
+use tauri::ipc::Channel;
 use tauri::State;
 
 /// How long a command waits for the workspace to finish opening (first start loads the
@@ -114,6 +118,103 @@ pub fn save_export(
 ) -> Result<SavedFile, AppError> {
     let dir = default_export_dir()?;
     with_workspace(&state, |ws| ws.save_export(&SystemClock, &request, &dir))
+}
+
+#[tauri::command(async)]
+pub fn get_sync_status(state: State<'_, AppState>) -> Result<SyncStatus, AppError> {
+    with_workspace(&state, |ws| ws.sync_status())
+}
+
+#[tauri::command(async)]
+pub fn save_sync_settings(
+    state: State<'_, AppState>,
+    connections: SyncConnections,
+) -> Result<SyncStatus, AppError> {
+    with_workspace(&state, |ws| {
+        ws.save_sync_connections(&connections)?;
+        ws.sync_status()
+    })
+}
+
+/// Puts a token into the OS keyring. It is never sent back to the window.
+#[tauri::command(async)]
+pub fn store_sync_token(
+    state: State<'_, AppState>,
+    target: SyncTarget,
+    token: String,
+) -> Result<SyncStatus, AppError> {
+    sync_screen::store_sync_token(target, token)?;
+    with_workspace(&state, |ws| ws.sync_status())
+}
+
+/// Runs one sync to its end (or error, or cancel), sending progress lines on `progress`.
+/// The workspace lock is held only to read the settings and record the outcome; the sync
+/// writes through its own connection.
+#[tauri::command(async)]
+pub fn run_sync(
+    state: State<'_, AppState>,
+    target: SyncTarget,
+    progress: Channel<SyncProgress>,
+) -> Result<LastSync, AppError> {
+    let (path, connections) = with_workspace(&state, |ws| {
+        Ok((ws.store().path().to_owned(), ws.sync_connections()?))
+    })?;
+    let cancel = {
+        let mut running = state
+            .syncs
+            .lock()
+            .map_err(|_| AppError::new(ErrorCode::Internal, "the sync lock was poisoned"))?;
+        if running.contains_key(&target) {
+            return Err(AppError::new(
+                ErrorCode::InvalidInput,
+                "this sync is already running",
+            ));
+        }
+        running.entry(target).or_default().clone()
+    };
+    let sink = move |p: SyncProgress| {
+        if let Err(e) = progress.send(p) {
+            tracing::debug!("progress not delivered: {e}");
+        }
+    };
+    let result = sync_screen::run_sync(
+        &path,
+        &connections,
+        target,
+        &SystemClock,
+        std::sync::Arc::new(sink),
+        &cancel,
+    );
+    if let Ok(mut running) = state.syncs.lock() {
+        running.remove(&target);
+    }
+    let last = LastSync {
+        finished_at: SystemClock.now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        ok: result.is_ok(),
+        summary: match &result {
+            Ok(s) => s.clone(),
+            Err(e) => e.message.clone(),
+        },
+        error_code: result.as_ref().err().map(|e| e.code),
+    };
+    with_workspace(&state, |ws| ws.record_last_sync(target, &last))?;
+    result.map(|_| last)
+}
+
+/// Asks a running sync to stop; it ends with `cancelled` at its next step.
+#[tauri::command(async)]
+pub fn cancel_sync(state: State<'_, AppState>, target: SyncTarget) -> Result<bool, AppError> {
+    let running = state
+        .syncs
+        .lock()
+        .map_err(|_| AppError::new(ErrorCode::Internal, "the sync lock was poisoned"))?;
+    Ok(match running.get(&target) {
+        Some(c) => {
+            c.cancel();
+            true
+        }
+        None => false,
+    })
 }
 
 /// The window calls this once the calendar is on screen: the startup time, measured.

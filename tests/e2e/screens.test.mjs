@@ -25,8 +25,14 @@ const env = {
   XDG_CONFIG_HOME: join(home, 'config'),
   XDG_CACHE_HOME: join(home, 'cache'),
   RUST_LOG: 'info',
+  // A Jira token from the environment (the keyring may be absent under Xvfb); it never
+  // leaves the machine: the Jira URL below is a closed local port.
+  SWITCHYARD_JIRA_TOKEN: 'e2e-token-not-real',
 };
 delete env.SWITCHYARD_DB;
+delete env.SWITCHYARD_GITHUB_TOKEN;
+delete env.GITHUB_TOKEN;
+const UNREACHABLE = 'http://127.0.0.1:9';
 const workspace = join(home, 'data/dev.switchyard.desktop/switchyard.sqlite3');
 
 let driver = null;
@@ -263,7 +269,7 @@ test('the Export dialog saves reports into the download directory', { timeout: 1
   assert.equal(await wd.attribute(error, 'data-error-code'), 'io');
   await shot('export-error.png');
   rmSync(downloads, { force: true });
-  await wd.click((await wd.findAll('button.secondary'))[0]);
+  await wd.click((await wd.findAll('[data-testid="export-dialog"] button.secondary'))[0]);
   await waitUntil('dialog closed', async () => (await wd.findAll('[data-testid="export-dialog"]')).length === 0, 5_000);
 
   // From a release's panel: its readiness report, named by id, with its name in it.
@@ -287,4 +293,66 @@ test('the Export dialog saves reports into the download directory', { timeout: 1
   const report = await wd.text(await wd.waitFor('[data-testid="export-path"]', 5_000));
   assert.equal(basename(report), `switchyard-release-${target.id}-readiness.html`);
   assert.ok(readFileSync(report, 'utf8').includes(target.name));
+  await wd.click((await wd.findAll('[data-testid="export-dialog"] button.secondary'))[0]);
+  await waitUntil('dialog closed', async () => (await wd.findAll('[data-testid="export-dialog"]')).length === 0, 5_000);
+});
+
+/** Types into an input the way Svelte's bind:value hears it. */
+async function typeInto(testid, value) {
+  const el = await wd.waitFor(`[data-testid="${testid}"]`, 5_000);
+  await wd.execute(
+    `const e = arguments[0]; e.value = arguments[1]; e.dispatchEvent(new Event('input', { bubbles: true }));`,
+    [{ 'element-6066-11e4-a52e-4f735466cecf': el }, value],
+  );
+}
+
+test('the Sync screen syncs Jira with progress, cancels, and shows errors with codes', { timeout: 180_000 }, async () => {
+  await wd.click(await wd.waitFor('[data-testid="tab-sync"]', 5_000));
+  await wd.waitFor('[data-testid="sync"][data-ready="true"]', 30_000);
+  // The token from the environment counts as stored; the window never sees it.
+  assert.equal(await wd.text(await wd.waitFor('[data-testid="jira-token-state"]', 5_000)), 'stored');
+  const page = await wd.execute('return document.body.innerHTML');
+  assert.ok(!page.includes('e2e-token-not-real'), 'the token reached the page');
+  assert.equal(await wd.text(await wd.waitFor('[data-testid="jira-last"]', 5_000)), 'Never synced.');
+
+  await typeInto('jira-url', UNREACHABLE);
+  await typeInto('jira-projects', 'ABC');
+
+  // Sync now: progress while it retries the closed port, then Cancel stops it.
+  await wd.click(await wd.waitFor('[data-testid="jira-sync"]', 5_000));
+  await wd.waitFor('[data-testid="jira-progress"]', 10_000);
+  await waitUntil(
+    'a progress line from the sync',
+    async () =>
+      (await wd.execute(`return document.querySelector('[data-testid="jira-progress"] .line')?.textContent ?? ''`)).startsWith(
+        'waiting',
+      ),
+    20_000,
+  );
+  await shot('sync-progress.png');
+  await wd.click(await wd.waitFor('[data-testid="jira-cancel"]', 5_000));
+  const cancelled = await wd.waitFor('[data-testid="jira-error"]', 10_000);
+  assert.equal(await wd.attribute(cancelled, 'data-error-code'), 'cancelled');
+  assert.equal((await wd.findAll('[data-testid="jira-progress"]')).length, 0);
+
+  // Again, to the end: the same error code as `switchyard sync jira` on the same URL.
+  let cliCode = null;
+  try {
+    switchyard(['sync', 'jira', '--url', UNREACHABLE, '--project', 'ABC']);
+  } catch (e) {
+    cliCode = /error\[([a-z_]+)\]/.exec(e.stderr.toString('utf8'))?.[1] ?? null;
+  }
+  assert.ok(cliCode, 'the CLI fails on a closed port');
+  await wd.click(await wd.waitFor('[data-testid="jira-sync"]', 5_000));
+  await wd.waitFor('[data-testid="jira-progress"]', 10_000);
+  await waitUntil('the sync gave up', async () => (await wd.findAll('[data-testid="jira-progress"]')).length === 0, 90_000);
+  const error = await wd.waitFor('[data-testid="jira-error"]', 5_000);
+  assert.equal(await wd.attribute(error, 'data-error-code'), cliCode);
+  assert.equal(cliCode, 'jira_unavailable');
+  await waitUntil(
+    'the last sync line',
+    async () => (await wd.text(await wd.waitFor('[data-testid="jira-last"]', 1_000))).includes(`failed (${cliCode})`),
+    5_000,
+  );
+  await shot('sync.png');
 });

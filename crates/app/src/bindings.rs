@@ -5,6 +5,10 @@
 use crate::error::{AppError, ErrorCode};
 use crate::saved::{DocumentFormat, ExportRequest, SavedFile};
 use crate::screens::{ChartView, DrillRow, DrillView, MetricsView};
+use crate::sync_screen::{
+    GithubConnection, JiraConnection, LastSync, SyncConnections, SyncProgress, SyncStatus,
+    SyncTarget,
+};
 use std::path::{Path, PathBuf};
 use switchyard_core::dora::{
     Bucket, ChangeFailureRate, DoraDocument, Drill, Frequency, LeadTime, Metrics, Ratio,
@@ -66,6 +70,13 @@ pub fn bindings() -> Vec<(String, String)> {
         render::<ExportRequest>(&cfg),
         render::<DocumentFormat>(&cfg),
         render::<SavedFile>(&cfg),
+        render::<SyncTarget>(&cfg),
+        render::<SyncStatus>(&cfg),
+        render::<SyncConnections>(&cfg),
+        render::<JiraConnection>(&cfg),
+        render::<GithubConnection>(&cfg),
+        render::<LastSync>(&cfg),
+        render::<SyncProgress>(&cfg),
     ]
 }
 

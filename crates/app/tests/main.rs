@@ -261,4 +261,60 @@ mod screens {
         assert_eq!(err.code, switchyard_app::ErrorCode::NotFound);
         assert_eq!(std::fs::read_dir(&out).unwrap().count(), before);
     }
+
+    #[test]
+    fn sync_connections_are_kept_in_the_workspace_and_checked() {
+        use switchyard_app::jira::Cancel;
+        use switchyard_app::sync_screen::{
+            run_sync, GithubConnection, JiraConnection, SyncConnections, SyncTarget,
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ws.sqlite3");
+        let ws = Workspace::open(&path).unwrap();
+        assert_eq!(ws.sync_connections().unwrap(), SyncConnections::default());
+        let saved = ws
+            .save_sync_connections(&SyncConnections {
+                jira: JiraConnection {
+                    url: " https://jira.example.com/ ".into(),
+                    projects: vec!["ABC".into(), " ".into(), " OPS".into()],
+                    email: Some("  ".into()),
+                },
+                github: GithubConnection {
+                    api_url: "https://api.github.com".into(),
+                    repos: vec!["acme/web".into()],
+                },
+            })
+            .unwrap();
+        assert_eq!(saved.jira.url, "https://jira.example.com");
+        assert_eq!(saved.jira.projects, ["ABC", "OPS"]);
+        assert_eq!(saved.jira.email, None);
+        drop(ws);
+        let ws = Workspace::open(&path).unwrap();
+        assert_eq!(ws.sync_connections().unwrap(), saved);
+
+        let mut bad = saved.clone();
+        bad.jira.url = "javascript:alert(1)".into();
+        let err = ws.save_sync_connections(&bad).unwrap_err();
+        assert_eq!(err.code, switchyard_app::ErrorCode::InvalidInput);
+        let mut bad = saved.clone();
+        bad.github.repos = vec!["not-a-repo".into()];
+        assert!(ws.save_sync_connections(&bad).is_err());
+        assert_eq!(
+            ws.sync_connections().unwrap(),
+            saved,
+            "a refused save changes nothing"
+        );
+
+        // Without settings there is nothing to sync, and nothing is asked of the network.
+        let err = run_sync(
+            &path,
+            &SyncConnections::default(),
+            SyncTarget::Jira,
+            &clock(),
+            std::sync::Arc::new(|_| {}),
+            &Cancel::default(),
+        )
+        .unwrap_err();
+        assert_eq!(err.code, switchyard_app::ErrorCode::InvalidInput);
+    }
 }

@@ -1,4 +1,4 @@
-import { invoke } from "@tauri-apps/api/core";
+import { Channel, invoke } from "@tauri-apps/api/core";
 import type { ApiError } from "./bindings/ApiError";
 import type { Bucket } from "./bindings/Bucket";
 import type { CalendarView } from "./bindings/CalendarView";
@@ -7,7 +7,12 @@ import type { DrillView } from "./bindings/DrillView";
 import type { ErrorCode } from "./bindings/ErrorCode";
 import type { ExportRequest } from "./bindings/ExportRequest";
 import type { MetricsView } from "./bindings/MetricsView";
+import type { LastSync } from "./bindings/LastSync";
 import type { SavedFile } from "./bindings/SavedFile";
+import type { SyncConnections } from "./bindings/SyncConnections";
+import type { SyncProgress } from "./bindings/SyncProgress";
+import type { SyncStatus } from "./bindings/SyncStatus";
+import type { SyncTarget } from "./bindings/SyncTarget";
 import type { WorkspaceInfo } from "./bindings/WorkspaceInfo";
 
 const ERROR_CODES: readonly ErrorCode[] = [
@@ -137,4 +142,28 @@ export function saveExport(request: ExportRequest): Promise<SavedFile> {
 export interface ReleaseChoice {
   id: number;
   label: string;
+}
+
+export function getSyncStatus(): Promise<SyncStatus> {
+  return call<SyncStatus>("get_sync_status");
+}
+
+export function saveSyncSettings(connections: SyncConnections): Promise<SyncStatus> {
+  return call<SyncStatus>("save_sync_settings", { connections });
+}
+
+/** Sends a token to the OS keyring; only "stored" comes back, never the token. */
+export function storeSyncToken(target: SyncTarget, token: string): Promise<SyncStatus> {
+  return call<SyncStatus>("store_sync_token", { target, token });
+}
+
+/** Runs one sync; `onprogress` gets its progress lines while it runs. */
+export function runSync(target: SyncTarget, onprogress: (p: SyncProgress) => void): Promise<LastSync> {
+  const progress = new Channel<SyncProgress>();
+  progress.onmessage = onprogress;
+  return call<LastSync>("run_sync", { target, progress });
+}
+
+export function cancelSync(target: SyncTarget): Promise<boolean> {
+  return call<boolean>("cancel_sync", { target });
 }

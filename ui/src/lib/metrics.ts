@@ -4,7 +4,7 @@ import type { Drill } from "./bindings/Drill";
 import type { Metrics } from "./bindings/Metrics";
 
 /** The screens the top bar switches between. */
-export type Screen = "calendar" | "metrics";
+export type Screen = "calendar" | "metrics" | "sync";
 
 export const PERIODS = [30, 90, 180, 365] as const;
 export type PeriodDays = (typeof PERIODS)[number];
