@@ -158,6 +158,11 @@ export function cards(m: Metrics, prev: Metrics): CardModel[] {
   ];
 }
 
+/** No production deployment at all in the period, successful or failed: the empty state. */
+export function noDeployments(m: Metrics): boolean {
+  return m.deployment_frequency.count === 0 && m.deployment_success_rate.denominator === 0;
+}
+
 /** "▲ 12%" / "▼ 3%" / "±0%" against the previous period; null when either side is empty. */
 export function change(value: number | null, previous: number | null): string | null {
   if (value === null || previous === null) return null;
