@@ -4,6 +4,14 @@ fn main() {
         "get_calendar",
         "get_workspace_info",
         "mark_calendar_painted",
+        "get_metrics",
+        "get_metric_records",
+        "save_export",
+        "get_sync_status",
+        "save_sync_settings",
+        "store_sync_token",
+        "run_sync",
+        "cancel_sync",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri-build failed");

@@ -3,8 +3,16 @@
 use crate::AppState;
 use chrono::NaiveDate;
 use std::time::Duration;
+use switchyard_app::core::dora::{Bucket, Drill};
 use switchyard_app::core::views::{CalendarView, WorkspaceInfo};
-use switchyard_app::{AppError, ErrorCode, SystemClock, Workspace};
+use switchyard_app::dora::MetricsQuery;
+use switchyard_app::saved::{default_export_dir, ExportRequest, SavedFile};
+use switchyard_app::screens::{DrillView, MetricsView};
+use switchyard_app::sync_screen::{
+    self, LastSync, SyncConnections, SyncProgress, SyncStatus, SyncTarget,
+};
+use switchyard_app::{AppError, Clock, ErrorCode, SystemClock, Workspace};
+use tauri::ipc::Channel;
 use tauri::State;
 
 /// How long a command waits for the workspace to finish opening (first start loads the
@@ -45,6 +53,168 @@ pub fn get_calendar(
 #[tauri::command(async)]
 pub fn get_workspace_info(state: State<'_, AppState>) -> Result<WorkspaceInfo, AppError> {
     with_workspace(&state, |ws| ws.info())
+}
+
+fn metrics_query(
+    from: String,
+    to: String,
+    service: Option<String>,
+    team: Option<String>,
+    bucket: Option<Bucket>,
+) -> Result<MetricsQuery, AppError> {
+    let required = |field: &str, v: Option<NaiveDate>| {
+        v.ok_or_else(|| AppError::new(ErrorCode::InvalidInput, format!("{field} is required")))
+    };
+    let from = required("from", parse_date("from", Some(from))?)?;
+    let to = required("to", parse_date("to", Some(to))?)?;
+    if from > to {
+        return Err(AppError::new(
+            ErrorCode::InvalidInput,
+            format!("the period starts ({from}) after it ends ({to})"),
+        ));
+    }
+    Ok(MetricsQuery {
+        from,
+        to,
+        service: service.filter(|s| !s.is_empty()),
+        team: team.filter(|t| !t.is_empty()),
+        bucket: bucket.unwrap_or_default(),
+    })
+}
+
+/// The Metrics screen: DORA numbers of a period and the one before, charts, scopes.
+#[tauri::command(async)]
+pub fn get_metrics(
+    state: State<'_, AppState>,
+    from: String,
+    to: String,
+    service: Option<String>,
+    team: Option<String>,
+    bucket: Option<Bucket>,
+) -> Result<MetricsView, AppError> {
+    let q = metrics_query(from, to, service, team, bucket)?;
+    with_workspace(&state, |ws| ws.metrics_view(&q))
+}
+
+/// The records behind one number of the Metrics screen.
+#[tauri::command(async)]
+pub fn get_metric_records(
+    state: State<'_, AppState>,
+    from: String,
+    to: String,
+    service: Option<String>,
+    team: Option<String>,
+    drill: Drill,
+) -> Result<DrillView, AppError> {
+    let q = metrics_query(from, to, service, team, None)?;
+    with_workspace(&state, |ws| ws.metric_records(&q, drill))
+}
+
+/// Writes a report or export into the user's download directory under a new, safe name.
+#[tauri::command(async)]
+pub fn save_export(
+    state: State<'_, AppState>,
+    request: ExportRequest,
+) -> Result<SavedFile, AppError> {
+    let dir = default_export_dir()?;
+    with_workspace(&state, |ws| ws.save_export(&SystemClock, &request, &dir))
+}
+
+#[tauri::command(async)]
+pub fn get_sync_status(state: State<'_, AppState>) -> Result<SyncStatus, AppError> {
+    with_workspace(&state, |ws| ws.sync_status())
+}
+
+#[tauri::command(async)]
+pub fn save_sync_settings(
+    state: State<'_, AppState>,
+    connections: SyncConnections,
+) -> Result<SyncStatus, AppError> {
+    with_workspace(&state, |ws| {
+        ws.save_sync_connections(&connections)?;
+        ws.sync_status()
+    })
+}
+
+/// Puts a token into the OS keyring. It is never sent back to the window.
+#[tauri::command(async)]
+pub fn store_sync_token(
+    state: State<'_, AppState>,
+    target: SyncTarget,
+    token: String,
+) -> Result<SyncStatus, AppError> {
+    sync_screen::store_sync_token(target, token)?;
+    with_workspace(&state, |ws| ws.sync_status())
+}
+
+/// Runs one sync to its end (or error, or cancel), sending progress lines on `progress`.
+/// The workspace lock is held only to read the settings and record the outcome; the sync
+/// writes through its own connection.
+#[tauri::command(async)]
+pub fn run_sync(
+    state: State<'_, AppState>,
+    target: SyncTarget,
+    progress: Channel<SyncProgress>,
+) -> Result<LastSync, AppError> {
+    let (path, connections) = with_workspace(&state, |ws| {
+        Ok((ws.store().path().to_owned(), ws.sync_connections()?))
+    })?;
+    let cancel = {
+        let mut running = state
+            .syncs
+            .lock()
+            .map_err(|_| AppError::new(ErrorCode::Internal, "the sync lock was poisoned"))?;
+        if running.contains_key(&target) {
+            return Err(AppError::new(
+                ErrorCode::InvalidInput,
+                "this sync is already running",
+            ));
+        }
+        running.entry(target).or_default().clone()
+    };
+    let sink = move |p: SyncProgress| {
+        if let Err(e) = progress.send(p) {
+            tracing::debug!("progress not delivered: {e}");
+        }
+    };
+    let result = sync_screen::run_sync(
+        &path,
+        &connections,
+        target,
+        &SystemClock,
+        std::sync::Arc::new(sink),
+        &cancel,
+    );
+    if let Ok(mut running) = state.syncs.lock() {
+        running.remove(&target);
+    }
+    let last = LastSync {
+        finished_at: SystemClock.now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        ok: result.is_ok(),
+        summary: match &result {
+            Ok(s) => s.clone(),
+            Err(e) => e.message.clone(),
+        },
+        error_code: result.as_ref().err().map(|e| e.code),
+    };
+    with_workspace(&state, |ws| ws.record_last_sync(target, &last))?;
+    result.map(|_| last)
+}
+
+/// Asks a running sync to stop; it ends with `cancelled` at its next step.
+#[tauri::command(async)]
+pub fn cancel_sync(state: State<'_, AppState>, target: SyncTarget) -> Result<bool, AppError> {
+    let running = state
+        .syncs
+        .lock()
+        .map_err(|_| AppError::new(ErrorCode::Internal, "the sync lock was poisoned"))?;
+    Ok(match running.get(&target) {
+        Some(c) => {
+            c.cancel();
+            true
+        }
+        None => false,
+    })
 }
 
 /// The window calls this once the calendar is on screen: the startup time, measured.

@@ -4,9 +4,12 @@
 mod commands;
 mod logging;
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
+use switchyard_app::jira::Cancel;
+use switchyard_app::sync_screen::SyncTarget;
 use switchyard_app::{AppError, ErrorCode, SystemClock, Workspace};
 use tauri::Manager;
 
@@ -53,6 +56,8 @@ impl WorkspaceSlot {
 pub struct AppState {
     pub workspace: Arc<WorkspaceSlot>,
     pub started: Instant,
+    /// The cancel flag of each sync running now.
+    pub syncs: Mutex<HashMap<SyncTarget, Cancel>>,
 }
 
 fn workspace_path(app: &tauri::App) -> Result<PathBuf, AppError> {
@@ -111,11 +116,23 @@ pub fn run() {
                 Ok(())
             }
         })
-        .manage(AppState { workspace, started })
+        .manage(AppState {
+            workspace,
+            started,
+            syncs: Mutex::default(),
+        })
         .invoke_handler(tauri::generate_handler![
             commands::get_calendar,
             commands::get_workspace_info,
             commands::mark_calendar_painted,
+            commands::get_metrics,
+            commands::get_metric_records,
+            commands::save_export,
+            commands::get_sync_status,
+            commands::save_sync_settings,
+            commands::store_sync_token,
+            commands::run_sync,
+            commands::cancel_sync,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

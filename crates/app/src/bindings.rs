@@ -3,7 +3,18 @@
 //! `check_bindings` is what the test suite runs to fail on stale files.
 
 use crate::error::{AppError, ErrorCode};
+use crate::saved::{DocumentFormat, ExportRequest, SavedFile};
+use crate::screens::{ChartView, DrillRow, DrillView, MetricsView};
+use crate::sync_screen::{
+    GithubConnection, JiraConnection, LastSync, SyncConnections, SyncProgress, SyncStatus,
+    SyncTarget,
+};
 use std::path::{Path, PathBuf};
+use switchyard_core::dora::{
+    Bucket, ChangeFailureRate, DoraDocument, Drill, Frequency, LeadTime, Metrics, Ratio,
+    RecoveryTime, SeriesEntry,
+};
+use switchyard_core::settings::Cluster;
 use switchyard_core::views::*;
 use ts_rs::{Config, TS};
 
@@ -41,6 +52,31 @@ pub fn bindings() -> Vec<(String, String)> {
         render::<WorkspaceCounts>(&cfg),
         render::<AppError>(&cfg),
         render::<ErrorCode>(&cfg),
+        render::<MetricsView>(&cfg),
+        render::<ChartView>(&cfg),
+        render::<DrillView>(&cfg),
+        render::<DrillRow>(&cfg),
+        render::<DoraDocument>(&cfg),
+        render::<Metrics>(&cfg),
+        render::<SeriesEntry>(&cfg),
+        render::<Frequency>(&cfg),
+        render::<Ratio>(&cfg),
+        render::<LeadTime>(&cfg),
+        render::<ChangeFailureRate>(&cfg),
+        render::<RecoveryTime>(&cfg),
+        render::<Cluster>(&cfg),
+        render::<Drill>(&cfg),
+        render::<Bucket>(&cfg),
+        render::<ExportRequest>(&cfg),
+        render::<DocumentFormat>(&cfg),
+        render::<SavedFile>(&cfg),
+        render::<SyncTarget>(&cfg),
+        render::<SyncStatus>(&cfg),
+        render::<SyncConnections>(&cfg),
+        render::<JiraConnection>(&cfg),
+        render::<GithubConnection>(&cfg),
+        render::<LastSync>(&cfg),
+        render::<SyncProgress>(&cfg),
     ]
 }
 

@@ -30,6 +30,16 @@ fn svg_time(secs: i64) -> String {
         .unwrap_or_default()
 }
 
+/// The subtitle of every chart of a query: its scope and period.
+pub(crate) fn chart_title(q: &MetricsQuery) -> String {
+    let scope = q
+        .service
+        .clone()
+        .or_else(|| q.team.clone().map(|t| format!("team {t}")))
+        .unwrap_or_else(|| "organisation".into());
+    format!("{scope}, {} to {}", q.from, q.to)
+}
+
 /// The linked facts, a calendar and a scope for one query.
 pub struct Prepared {
     pub linked: Linked,
@@ -51,7 +61,11 @@ impl Workspace {
         Ok(s)
     }
 
-    fn metrics_calendar(&self, q: &MetricsQuery, settings: &Settings) -> Result<Calendar> {
+    pub(crate) fn metrics_calendar(
+        &self,
+        q: &MetricsQuery,
+        settings: &Settings,
+    ) -> Result<Calendar> {
         let tz = settings.tz().map_err(|e| invalid(e.to_string()))?;
         Calendar::new(q.from, q.to, tz, q.bucket).map_err(|e| invalid(e.to_string()))
     }
@@ -168,12 +182,7 @@ impl Workspace {
         release: Option<&str>,
         today: NaiveDate,
     ) -> Result<String> {
-        let title = q
-            .service
-            .clone()
-            .or_else(|| q.team.clone().map(|t| format!("team {t}")))
-            .unwrap_or_else(|| "organisation".into());
-        let title = format!("{title}, {} to {}", q.from, q.to);
+        let title = chart_title(q);
         let chart_err = |e: charts::ChartError| AppError::new(ErrorCode::Internal, e.to_string());
         match kind {
             ChartKind::Pipeline => {

@@ -1,10 +1,10 @@
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use switchyard_store::StoreError;
 use ts_rs::TS;
 
 /// The closed list of error codes. The CLI prints them as `error[CODE]`, the UI receives
 /// them in `ApiError.code`; both match on them, so a code is never renamed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     DbNewerVersion,

@@ -10,7 +10,10 @@ pub mod governance;
 pub mod jira;
 pub mod plan;
 pub mod reports;
+pub mod saved;
+pub mod screens;
 pub mod secrets;
+pub mod sync_screen;
 mod workspace;
 
 pub use bindings::{check_bindings, default_bindings_dir, write_bindings, BINDINGS_HEADER};

@@ -90,3 +90,231 @@ fn errors_cross_as_code_and_one_line_message() {
     assert_eq!(err.code, ErrorCode::InvalidInput);
     assert!(!err.message.contains('\n'));
 }
+
+/// The Metrics screen and exports of the window (issue 8).
+mod screens {
+    use super::clock;
+    use chrono::NaiveDate;
+    use switchyard_app::core::dora::{Bucket, Drill};
+    use switchyard_app::dora::MetricsQuery;
+    use switchyard_app::saved::{DocumentFormat, ExportRequest};
+    use switchyard_app::Workspace;
+
+    const EVIL: &str = "<script>alert(1)</script>";
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn query(service: Option<&str>) -> MetricsQuery {
+        MetricsQuery {
+            from: day("2026-08-31"),
+            to: day("2026-11-27"),
+            service: service.map(str::to_string),
+            team: None,
+            bucket: Bucket::Week,
+        }
+    }
+
+    /// The demo with its web-storefront service renamed to a script tag.
+    fn hostile_workspace(dir: &std::path::Path) -> Workspace {
+        let demo = Workspace::open_first_start(&dir.join("demo.sqlite3"), &clock()).unwrap();
+        let json = demo
+            .export_json()
+            .unwrap()
+            .replace("\"web-storefront\"", &serde_json::to_string(EVIL).unwrap());
+        let mut ws = Workspace::open(&dir.join("hostile.sqlite3")).unwrap();
+        ws.import_json(&json).unwrap();
+        ws
+    }
+
+    #[test]
+    fn the_metrics_view_matches_the_dora_document_and_escapes_chart_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = hostile_workspace(dir.path());
+        let q = query(Some(EVIL));
+        let view = ws.metrics_view(&q).unwrap();
+        // The same numbers as `switchyard dora --json`.
+        assert_eq!(view.dora, ws.dora(&q).unwrap());
+        assert!(view.dora.metrics.deployment_frequency.count > 0);
+        // The period before, of the same length.
+        assert_eq!(view.previous_to, day("2026-08-30"));
+        assert_eq!(view.previous_from, day("2026-06-03"));
+        let prev = ws
+            .dora(&MetricsQuery {
+                from: view.previous_from,
+                to: view.previous_to,
+                ..q.clone()
+            })
+            .unwrap();
+        assert_eq!(view.previous, prev.metrics);
+        assert!(view.services.iter().any(|s| s == EVIL));
+        assert!(!view.teams.is_empty());
+        let kinds: Vec<&str> = view.charts.iter().map(|c| c.kind.as_str()).collect();
+        assert_eq!(
+            kinds,
+            [
+                "deployment-frequency",
+                "lead-time",
+                "change-failure-rate",
+                "recovery-time",
+                "rework-rate",
+                "pipeline"
+            ]
+        );
+        for c in &view.charts {
+            assert!(
+                !c.svg.contains("<script"),
+                "{}: unescaped service name",
+                c.kind
+            );
+            assert!(
+                c.svg.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+                "{}: the service name is in the title, escaped",
+                c.kind
+            );
+            assert!(c.svg.starts_with("<svg"), "{}", c.kind);
+        }
+    }
+
+    #[test]
+    fn drill_rows_are_the_records_behind_the_number() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::open_first_start(&dir.path().join("ws.sqlite3"), &clock()).unwrap();
+        let q = query(None);
+        let view = ws.metrics_view(&q).unwrap();
+        let cfr = ws.metric_records(&q, Drill::ChangeFailures).unwrap();
+        assert_eq!(
+            cfr.total, view.dora.metrics.change_failure_rate.numerator,
+            "one row per failed change"
+        );
+        let ids = ws.dora_records(&q, Drill::ChangeFailures, None).unwrap();
+        let rows: Vec<i64> = cfr.rows.iter().map(|r| r.id).collect();
+        assert_eq!(rows, ids);
+        assert!(cfr
+            .rows
+            .iter()
+            .all(|r| r.kind == "deployment" && r.time.is_some()));
+        let changes = ws.metric_records(&q, Drill::Changes).unwrap();
+        assert_eq!(changes.total, view.dora.metrics.lead_time.changes);
+        assert!(changes.rows.len() <= switchyard_app::screens::DRILL_ROWS);
+        assert!(changes.rows.iter().all(|r| r.kind == "change"));
+    }
+
+    #[test]
+    fn exports_get_safe_new_file_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = hostile_workspace(dir.path());
+        let out = dir.path().join("downloads");
+        let doc = ws.export().unwrap();
+        let release = doc
+            .releases
+            .iter()
+            .find(|r| r.services.iter().any(|s| s == EVIL))
+            .expect("a release of the renamed service");
+        let req = ExportRequest::ReleaseReport {
+            release: release.id,
+            format: DocumentFormat::Html,
+        };
+        let first = ws.save_export(&clock(), &req, &out).unwrap();
+        let second = ws.save_export(&clock(), &req, &out).unwrap();
+        assert_eq!(
+            first.file_name,
+            format!("switchyard-release-{}-readiness.html", release.id)
+        );
+        assert_eq!(
+            second.file_name,
+            format!("switchyard-release-{}-readiness-2.html", release.id)
+        );
+        let written = std::fs::read(&first.path).unwrap();
+        assert_eq!(written.len() as u64, first.bytes);
+        assert_eq!(
+            written,
+            ws.release_report(
+                &clock(),
+                &release.id.to_string(),
+                switchyard_app::reports::ReportFormat::Html
+            )
+            .unwrap()
+        );
+        let pdf = ws
+            .save_export(
+                &clock(),
+                &ExportRequest::Leadership {
+                    from: day("2026-08-31"),
+                    to: day("2026-11-27"),
+                    format: DocumentFormat::Pdf,
+                },
+                &out,
+            )
+            .unwrap();
+        assert_eq!(
+            pdf.file_name,
+            "switchyard-leadership-2026-08-31-to-2026-11-27.pdf"
+        );
+        assert!(std::fs::read(&pdf.path).unwrap().starts_with(b"%PDF"));
+        // A release that does not exist is an error with a code, and writes nothing.
+        let before = std::fs::read_dir(&out).unwrap().count();
+        let err = ws
+            .save_export(&clock(), &ExportRequest::EvidencePack { release: -7 }, &out)
+            .unwrap_err();
+        assert_eq!(err.code, switchyard_app::ErrorCode::NotFound);
+        assert_eq!(std::fs::read_dir(&out).unwrap().count(), before);
+    }
+
+    #[test]
+    fn sync_connections_are_kept_in_the_workspace_and_checked() {
+        use switchyard_app::jira::Cancel;
+        use switchyard_app::sync_screen::{
+            run_sync, GithubConnection, JiraConnection, SyncConnections, SyncTarget,
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ws.sqlite3");
+        let ws = Workspace::open(&path).unwrap();
+        assert_eq!(ws.sync_connections().unwrap(), SyncConnections::default());
+        let saved = ws
+            .save_sync_connections(&SyncConnections {
+                jira: JiraConnection {
+                    url: " https://jira.example.com/ ".into(),
+                    projects: vec!["ABC".into(), " ".into(), " OPS".into()],
+                    email: Some("  ".into()),
+                },
+                github: GithubConnection {
+                    api_url: "https://api.github.com".into(),
+                    repos: vec!["acme/web".into()],
+                },
+            })
+            .unwrap();
+        assert_eq!(saved.jira.url, "https://jira.example.com");
+        assert_eq!(saved.jira.projects, ["ABC", "OPS"]);
+        assert_eq!(saved.jira.email, None);
+        drop(ws);
+        let ws = Workspace::open(&path).unwrap();
+        assert_eq!(ws.sync_connections().unwrap(), saved);
+
+        let mut bad = saved.clone();
+        bad.jira.url = "javascript:alert(1)".into();
+        let err = ws.save_sync_connections(&bad).unwrap_err();
+        assert_eq!(err.code, switchyard_app::ErrorCode::InvalidInput);
+        let mut bad = saved.clone();
+        bad.github.repos = vec!["not-a-repo".into()];
+        assert!(ws.save_sync_connections(&bad).is_err());
+        assert_eq!(
+            ws.sync_connections().unwrap(),
+            saved,
+            "a refused save changes nothing"
+        );
+
+        // Without settings there is nothing to sync, and nothing is asked of the network.
+        let err = run_sync(
+            &path,
+            &SyncConnections::default(),
+            SyncTarget::Jira,
+            &clock(),
+            std::sync::Arc::new(|_| {}),
+            &Cancel::default(),
+        )
+        .unwrap_err();
+        assert_eq!(err.code, switchyard_app::ErrorCode::InvalidInput);
+    }
+}

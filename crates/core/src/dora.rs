@@ -22,6 +22,7 @@ use chrono::{Datelike, NaiveDate, TimeZone};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
+use ts_rs::TS;
 
 /// Seconds since 1970-01-01T00:00:00Z.
 pub type Secs = i64;
@@ -247,7 +248,7 @@ pub fn nearest_rank<T: Copy + Ord>(values: &mut [T], p: u32) -> Option<T> {
     Some(*values.select_nth_unstable(rank - 1).1)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Bucket {
     #[default]
@@ -924,7 +925,7 @@ impl Linked {
 }
 
 /// What [`Linked::drill`] lists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Drill {
     /// Successful production deployments (deployment frequency, denominators).
@@ -1043,7 +1044,7 @@ impl Acc {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Frequency {
     /// Successful production deployments in the period.
     pub count: u64,
@@ -1052,7 +1053,7 @@ pub struct Frequency {
     pub cluster: Option<Cluster>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Ratio {
     pub numerator: u64,
     pub denominator: u64,
@@ -1060,7 +1061,7 @@ pub struct Ratio {
     pub value: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct LeadTime {
     pub median_hours: Option<f64>,
     pub p90_hours: Option<f64>,
@@ -1070,7 +1071,7 @@ pub struct LeadTime {
     pub cluster: Option<Cluster>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct ChangeFailureRate {
     pub numerator: u64,
     pub denominator: u64,
@@ -1078,7 +1079,7 @@ pub struct ChangeFailureRate {
     pub cluster: Option<Cluster>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct RecoveryTime {
     pub median_hours: Option<f64>,
     pub p90_hours: Option<f64>,
@@ -1090,7 +1091,7 @@ pub struct RecoveryTime {
 }
 
 /// The metrics of one period or bucket, as the JSON of spec/dora.md names them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Metrics {
     pub deployment_frequency: Frequency,
     pub deployment_success_rate: Ratio,
@@ -1101,7 +1102,7 @@ pub struct Metrics {
     pub unlinked_incidents: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct SeriesEntry {
     pub period_start: NaiveDate,
     /// Last day of the bucket (inclusive).
@@ -1119,7 +1120,7 @@ pub struct Report {
 }
 
 /// `switchyard dora --json`: the document of spec/dora.md.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct DoraDocument {
     pub from: NaiveDate,
     pub to: NaiveDate,

@@ -3,9 +3,10 @@
 //! an absent or partial document reads as the defaults.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 /// A DORA performance cluster (State of DevOps 2023/2024).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Cluster {
     Elite,

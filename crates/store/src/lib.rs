@@ -131,6 +131,17 @@ impl Store {
             .optional()?)
     }
 
+    /// Sets a `meta` value (the caller's fixed key).
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            )?
+            .execute([key, value])?;
+        Ok(())
+    }
+
     /// Row counts of the main tables, for the status line and for "is it empty?".
     pub fn counts(&self) -> Result<Counts> {
         let c = |table: &str| -> Result<i64> {

@@ -1,7 +1,18 @@
-import { invoke } from "@tauri-apps/api/core";
+import { Channel, invoke } from "@tauri-apps/api/core";
 import type { ApiError } from "./bindings/ApiError";
+import type { Bucket } from "./bindings/Bucket";
 import type { CalendarView } from "./bindings/CalendarView";
+import type { Drill } from "./bindings/Drill";
+import type { DrillView } from "./bindings/DrillView";
 import type { ErrorCode } from "./bindings/ErrorCode";
+import type { ExportRequest } from "./bindings/ExportRequest";
+import type { MetricsView } from "./bindings/MetricsView";
+import type { LastSync } from "./bindings/LastSync";
+import type { SavedFile } from "./bindings/SavedFile";
+import type { SyncConnections } from "./bindings/SyncConnections";
+import type { SyncProgress } from "./bindings/SyncProgress";
+import type { SyncStatus } from "./bindings/SyncStatus";
+import type { SyncTarget } from "./bindings/SyncTarget";
 import type { WorkspaceInfo } from "./bindings/WorkspaceInfo";
 
 const ERROR_CODES: readonly ErrorCode[] = [
@@ -13,6 +24,22 @@ const ERROR_CODES: readonly ErrorCode[] = [
   "invalid_input",
   "workspace_not_empty",
   "internal",
+  "dependency_cycle",
+  "ambiguous",
+  "audit_broken",
+  "sod_violation",
+  "approvals_missing",
+  "jira_auth",
+  "jira_rate_limited",
+  "jira_unavailable",
+  "jira_bad_response",
+  "jira_request",
+  "cancelled",
+  "github_auth",
+  "github_forbidden",
+  "github_rate_limited",
+  "github_unavailable",
+  "github_bad_response",
 ];
 
 /** A rejected command, carrying the backend's ApiError. */
@@ -80,4 +107,63 @@ export function getWorkspaceInfo(): Promise<WorkspaceInfo> {
 
 export function markCalendarPainted(): Promise<void> {
   return call<void>("mark_calendar_painted");
+}
+
+/** Which part of the organisation the metrics cover. */
+export type MetricsScope = { kind: "organisation" } | { kind: "team"; name: string } | { kind: "service"; name: string };
+
+export interface MetricsArgs {
+  from: string;
+  to: string;
+  scope: MetricsScope;
+}
+
+function scopeArgs(scope: MetricsScope): { service: string | null; team: string | null } {
+  return {
+    service: scope.kind === "service" ? scope.name : null,
+    team: scope.kind === "team" ? scope.name : null,
+  };
+}
+
+export function getMetrics(args: MetricsArgs, bucket: Bucket): Promise<MetricsView> {
+  return call<MetricsView>("get_metrics", { from: args.from, to: args.to, ...scopeArgs(args.scope), bucket });
+}
+
+export function getMetricRecords(args: MetricsArgs, drill: Drill): Promise<DrillView> {
+  return call<DrillView>("get_metric_records", { from: args.from, to: args.to, ...scopeArgs(args.scope), drill });
+}
+
+/** Writes a report or export into the download directory; resolves with where. */
+export function saveExport(request: ExportRequest): Promise<SavedFile> {
+  return call<SavedFile>("save_export", { request });
+}
+
+/** A release the export dialog offers. */
+export interface ReleaseChoice {
+  id: number;
+  label: string;
+}
+
+export function getSyncStatus(): Promise<SyncStatus> {
+  return call<SyncStatus>("get_sync_status");
+}
+
+export function saveSyncSettings(connections: SyncConnections): Promise<SyncStatus> {
+  return call<SyncStatus>("save_sync_settings", { connections });
+}
+
+/** Sends a token to the OS keyring; only "stored" comes back, never the token. */
+export function storeSyncToken(target: SyncTarget, token: string): Promise<SyncStatus> {
+  return call<SyncStatus>("store_sync_token", { target, token });
+}
+
+/** Runs one sync; `onprogress` gets its progress lines while it runs. */
+export function runSync(target: SyncTarget, onprogress: (p: SyncProgress) => void): Promise<LastSync> {
+  const progress = new Channel<SyncProgress>();
+  progress.onmessage = onprogress;
+  return call<LastSync>("run_sync", { target, progress });
+}
+
+export function cancelSync(target: SyncTarget): Promise<boolean> {
+  return call<boolean>("cancel_sync", { target });
 }

@@ -1,0 +1,206 @@
+//! Exports the window saves as files: the reports and exports of `reports.rs`, written into
+//! a directory (the user's download directory) under a name made only of fixed words,
+//! dates and numeric ids, never of synced text, and never over an existing file.
+
+use crate::reports::{CsvKind, ReportFormat};
+use crate::{AppError, Clock, ErrorCode, Result, Workspace};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use ts_rs::TS;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentFormat {
+    Html,
+    Pdf,
+    Markdown,
+}
+
+impl DocumentFormat {
+    fn report(self) -> ReportFormat {
+        match self {
+            DocumentFormat::Html => ReportFormat::Html,
+            DocumentFormat::Pdf => ReportFormat::Pdf,
+            DocumentFormat::Markdown => ReportFormat::Markdown,
+        }
+    }
+
+    fn extension(self) -> &'static str {
+        match self {
+            DocumentFormat::Html => "html",
+            DocumentFormat::Pdf => "pdf",
+            DocumentFormat::Markdown => "md",
+        }
+    }
+}
+
+/// What to export. Releases are named by id only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ExportRequest {
+    Leadership {
+        from: NaiveDate,
+        to: NaiveDate,
+        format: DocumentFormat,
+    },
+    ReleaseReport {
+        #[ts(type = "number")]
+        release: i64,
+        format: DocumentFormat,
+    },
+    ReleaseNotes {
+        #[ts(type = "number")]
+        release: i64,
+    },
+    EvidencePack {
+        #[ts(type = "number")]
+        release: i64,
+    },
+    CalendarIcs,
+    ReleasesCsv,
+    MetricsCsv {
+        from: NaiveDate,
+        to: NaiveDate,
+    },
+}
+
+/// A file written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct SavedFile {
+    pub path: String,
+    pub file_name: String,
+    #[ts(type = "number")]
+    pub bytes: u64,
+}
+
+/// The user's download directory, else documents, else `~/Downloads`.
+pub fn default_export_dir() -> Result<PathBuf> {
+    dirs::download_dir()
+        .or_else(dirs::document_dir)
+        .or_else(|| dirs::home_dir().map(|h| h.join("Downloads")))
+        .ok_or_else(|| AppError::new(ErrorCode::Io, "no download, document or home directory"))
+}
+
+impl ExportRequest {
+    /// The file name before de-duplication: fixed words, dates and ids only.
+    pub fn file_name(&self) -> String {
+        match self {
+            ExportRequest::Leadership { from, to, format } => {
+                format!(
+                    "switchyard-leadership-{from}-to-{to}.{}",
+                    format.extension()
+                )
+            }
+            ExportRequest::ReleaseReport { release, format } => {
+                format!(
+                    "switchyard-release-{release}-readiness.{}",
+                    format.extension()
+                )
+            }
+            ExportRequest::ReleaseNotes { release } => {
+                format!("switchyard-release-{release}-notes.md")
+            }
+            ExportRequest::EvidencePack { release } => {
+                format!("switchyard-release-{release}-evidence.zip")
+            }
+            ExportRequest::CalendarIcs => "switchyard-calendar.ics".into(),
+            ExportRequest::ReleasesCsv => "switchyard-releases.csv".into(),
+            ExportRequest::MetricsCsv { from, to } => {
+                format!("switchyard-metrics-{from}-to-{to}.csv")
+            }
+        }
+    }
+}
+
+/// Creates `dir/name`, or `dir/stem-2.ext`, `-3`, ... when taken (never overwrites), and
+/// writes `bytes` into it.
+pub fn write_new_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
+    let io = |path: &Path, e: std::io::Error| {
+        AppError::new(
+            ErrorCode::Io,
+            format!("cannot write {}: {e}", path.display()),
+        )
+    };
+    std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+    let (stem, ext) = match name.find('.') {
+        Some(i) => (&name[..i], &name[i..]),
+        None => (name, ""),
+    };
+    for n in 1..1000 {
+        let candidate = if n == 1 {
+            dir.join(name)
+        } else {
+            dir.join(format!("{stem}-{n}{ext}"))
+        };
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&candidate)
+        {
+            Ok(mut f) => {
+                if let Err(e) = f.write_all(bytes).and_then(|_| f.sync_all()) {
+                    drop(f);
+                    let _ = std::fs::remove_file(&candidate);
+                    return Err(io(&candidate, e));
+                }
+                return Ok(candidate);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(io(&candidate, e)),
+        }
+    }
+    Err(AppError::new(
+        ErrorCode::Io,
+        format!("{} has 999 files named like {name}", dir.display()),
+    ))
+}
+
+impl Workspace {
+    /// The bytes of an export.
+    pub fn export_bytes(&self, clock: &dyn Clock, req: &ExportRequest) -> Result<Vec<u8>> {
+        Ok(match req {
+            ExportRequest::Leadership { from, to, format } => {
+                self.leadership_report(clock, *from, *to, format.report())?
+            }
+            ExportRequest::ReleaseReport { release, format } => {
+                self.release_report(clock, &release.to_string(), format.report())?
+            }
+            ExportRequest::ReleaseNotes { release } => {
+                self.release_notes(&release.to_string())?.into_bytes()
+            }
+            ExportRequest::EvidencePack { release } => {
+                self.evidence_pack(clock, &release.to_string())?
+            }
+            ExportRequest::CalendarIcs => self.calendar_ics(clock, None, None)?.into_bytes(),
+            ExportRequest::ReleasesCsv => {
+                let today = clock.today();
+                self.export_csv(clock, CsvKind::Releases, today, today)?
+                    .into_bytes()
+            }
+            ExportRequest::MetricsCsv { from, to } => self
+                .export_csv(clock, CsvKind::Metrics, *from, *to)?
+                .into_bytes(),
+        })
+    }
+
+    /// Writes an export into `dir` under a new, safe name.
+    pub fn save_export(
+        &self,
+        clock: &dyn Clock,
+        req: &ExportRequest,
+        dir: &Path,
+    ) -> Result<SavedFile> {
+        let bytes = self.export_bytes(clock, req)?;
+        let path = write_new_file(dir, &req.file_name(), &bytes)?;
+        Ok(SavedFile {
+            file_name: path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            path: path.display().to_string(),
+            bytes: bytes.len() as u64,
+        })
+    }
+}

@@ -1,0 +1,207 @@
+//! What the desktop window's Metrics screen reads in one call: the DORA document of a
+//! period, the same numbers for the period before it, the charts (the SVGs of
+//! `switchyard chart`), the scopes to choose from, and the records behind a number.
+
+use crate::dora::{chart_title, MetricsQuery};
+use crate::{AppError, ErrorCode, Result, Workspace};
+use chrono::{DateTime, Days, Utc};
+use serde::Serialize;
+use std::collections::HashMap;
+use switchyard_core::dora::{DoraDocument, Drill, Metrics};
+use switchyard_report::charts::{self, ChartKind};
+use ts_rs::TS;
+
+/// One chart, as SVG drawn by `switchyard-report` (every text in it escaped there).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ChartView {
+    /// `deployment-frequency`, `lead-time`, ... as `switchyard chart` names them.
+    pub kind: String,
+    pub title: String,
+    pub svg: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct MetricsView {
+    pub dora: DoraDocument,
+    /// The period of the same length just before `dora`'s, and its metrics.
+    pub previous_from: chrono::NaiveDate,
+    pub previous_to: chrono::NaiveDate,
+    pub previous: Metrics,
+    pub charts: Vec<ChartView>,
+    /// Scopes to choose from: every service, and every team that owns one.
+    pub services: Vec<String>,
+    pub teams: Vec<String>,
+}
+
+/// One record behind a number.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct DrillRow {
+    #[ts(type = "number")]
+    pub id: i64,
+    /// `deployment`, `change` or `incident`.
+    pub kind: String,
+    pub service: Option<String>,
+    /// When it happened (deployed, merged, created), RFC 3339 UTC.
+    pub time: Option<String>,
+    pub title: String,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct DrillView {
+    pub drill: Drill,
+    /// How many records there are; `rows` holds the first [`DRILL_ROWS`] of them.
+    #[ts(type = "number")]
+    pub total: u64,
+    pub rows: Vec<DrillRow>,
+}
+
+/// At most this many rows go to the window.
+pub const DRILL_ROWS: usize = 500;
+
+fn rfc3339(t: &DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+const CHARTS: [(ChartKind, &str); 6] = [
+    (ChartKind::DeploymentFrequency, "Deployment frequency"),
+    (ChartKind::LeadTime, "Lead time for changes"),
+    (ChartKind::ChangeFailureRate, "Change failure rate"),
+    (ChartKind::RecoveryTime, "Failed deployment recovery time"),
+    (ChartKind::ReworkRate, "Rework rate"),
+    (ChartKind::Pipeline, "Pipeline health"),
+];
+
+impl Workspace {
+    /// The Metrics screen of a query: loads and links the facts once for both periods and
+    /// every chart.
+    pub fn metrics_view(&self, q: &MetricsQuery) -> Result<MetricsView> {
+        let p = self.prepare_metrics(q)?;
+        let th = &p.settings.thresholds;
+        let r = p.linked.report(&p.calendar, &p.scope, th);
+        let days = (q.to - q.from).num_days().max(0) as u64 + 1;
+        let previous_to = q.from - Days::new(1);
+        let previous_from = previous_to - Days::new(days - 1);
+        let prev_q = MetricsQuery {
+            from: previous_from,
+            to: previous_to,
+            ..q.clone()
+        };
+        let prev_cal = self.metrics_calendar(&prev_q, &p.settings)?;
+        let previous = p.linked.report(&prev_cal, &p.scope, th).metrics;
+
+        let title = chart_title(q);
+        let s = &r.series;
+        let chart_err = |e: charts::ChartError| AppError::new(ErrorCode::Internal, e.to_string());
+        let health = self.pipeline_health(q)?;
+        let charts = CHARTS
+            .iter()
+            .map(|&(kind, name)| {
+                let svg = match kind {
+                    ChartKind::DeploymentFrequency => charts::deployment_frequency(s, th, &title),
+                    ChartKind::LeadTime => charts::lead_time(s, &title),
+                    ChartKind::ChangeFailureRate => charts::change_failure_rate(s, &title),
+                    ChartKind::RecoveryTime => charts::recovery_time(s, &title),
+                    ChartKind::ReworkRate => charts::rework_rate(s, &title),
+                    _ => charts::pipeline(&health, &title),
+                }
+                .map_err(chart_err)?;
+                Ok(ChartView {
+                    kind: kind.name().into(),
+                    title: name.into(),
+                    svg,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+
+        let service_teams = self.store().service_teams()?;
+        let mut services: Vec<String> = service_teams.iter().map(|(s, _)| s.clone()).collect();
+        services.sort();
+        services.dedup();
+        let mut teams: Vec<String> = service_teams.into_iter().filter_map(|(_, t)| t).collect();
+        teams.sort();
+        teams.dedup();
+
+        Ok(MetricsView {
+            dora: DoraDocument {
+                from: q.from,
+                to: q.to,
+                service: q.service.clone(),
+                team: q.team.clone(),
+                timezone: p.settings.timezone.clone(),
+                metrics: r.metrics,
+                series: r.series,
+            },
+            previous_from,
+            previous_to,
+            previous,
+            charts,
+            services,
+            teams,
+        })
+    }
+
+    /// The records behind a number of the whole period (`dora --records`), with what the
+    /// window shows of each.
+    pub fn metric_records(&self, q: &MetricsQuery, what: Drill) -> Result<DrillView> {
+        let ids = self.dora_records(q, what, None)?;
+        let doc = self.export()?;
+        let shown = &ids[..ids.len().min(DRILL_ROWS)];
+        let rows = match what {
+            Drill::Changes | Drill::Waiting => {
+                let by_id: HashMap<_, _> = doc.work_items.iter().map(|w| (w.id, w)).collect();
+                shown
+                    .iter()
+                    .filter_map(|id| by_id.get(id))
+                    .map(|w| DrillRow {
+                        id: w.id,
+                        kind: "change".into(),
+                        service: w.service.clone(),
+                        time: w.merged_at.as_ref().map(rfc3339),
+                        title: w.title.clone(),
+                        detail: w.source_key.clone().unwrap_or_default(),
+                    })
+                    .collect()
+            }
+            Drill::UnlinkedIncidents => {
+                let by_id: HashMap<_, _> = doc.incidents.iter().map(|i| (i.id, i)).collect();
+                shown
+                    .iter()
+                    .filter_map(|id| by_id.get(id))
+                    .map(|i| DrillRow {
+                        id: i.id,
+                        kind: "incident".into(),
+                        service: i.service.clone(),
+                        time: Some(rfc3339(&i.created_at)),
+                        title: i.title.clone(),
+                        detail: i.severity.clone().unwrap_or_default(),
+                    })
+                    .collect()
+            }
+            _ => {
+                let by_id: HashMap<_, _> = doc.deployments.iter().map(|d| (d.id, d)).collect();
+                shown
+                    .iter()
+                    .filter_map(|id| by_id.get(id))
+                    .map(|d| DrillRow {
+                        id: d.id,
+                        kind: "deployment".into(),
+                        service: Some(d.service.clone()),
+                        time: d.time.as_ref().map(rfc3339),
+                        title: format!(
+                            "{} to {}",
+                            d.sha.chars().take(10).collect::<String>(),
+                            d.environment
+                        ),
+                        detail: d.outcome.as_str().into(),
+                    })
+                    .collect()
+            }
+        };
+        Ok(DrillView {
+            drill: what,
+            total: ids.len() as u64,
+            rows,
+        })
+    }
+}

@@ -1,0 +1,290 @@
+//! The window's Sync screen: the Jira and GitHub connections of a workspace (kept in its
+//! `meta` table, key `sync_connections`; tokens only in the keyring), whether a token is
+//! there, the last run of each, and one sync run with progress and a cancel flag, through
+//! the same use cases as `switchyard sync jira|github`.
+
+use crate::github::{sync_github, GithubOptions};
+use crate::jira::{sync_jira, Cancel, JiraOptions, ProgressEvent};
+use crate::secrets::{load_token, store_token, Secret, TokenFor};
+use crate::{AppError, Clock, ErrorCode, Result, Workspace};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+use std::sync::Arc;
+use ts_rs::TS;
+
+const CONNECTIONS_KEY: &str = "sync_connections";
+const LAST_JIRA_KEY: &str = "last_sync_jira";
+const LAST_GITHUB_KEY: &str = "last_sync_github";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncTarget {
+    Jira,
+    Github,
+}
+
+impl SyncTarget {
+    fn token(self) -> TokenFor {
+        match self {
+            SyncTarget::Jira => TokenFor::Jira,
+            SyncTarget::Github => TokenFor::Github,
+        }
+    }
+
+    fn last_key(self) -> &'static str {
+        match self {
+            SyncTarget::Jira => LAST_JIRA_KEY,
+            SyncTarget::Github => LAST_GITHUB_KEY,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+pub struct JiraConnection {
+    /// `https://example.atlassian.net` or a Data Center base URL.
+    pub url: String,
+    pub projects: Vec<String>,
+    /// With an email the token is a Cloud API token (basic auth), else a PAT.
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct GithubConnection {
+    pub api_url: String,
+    /// `owner/name` each.
+    pub repos: Vec<String>,
+}
+
+impl Default for GithubConnection {
+    fn default() -> Self {
+        Self {
+            api_url: "https://api.github.com".into(),
+            repos: vec![],
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+pub struct SyncConnections {
+    #[serde(default)]
+    pub jira: JiraConnection,
+    #[serde(default)]
+    pub github: GithubConnection,
+}
+
+/// How the last run of one sync ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct LastSync {
+    /// RFC 3339 UTC.
+    pub finished_at: String,
+    pub ok: bool,
+    /// What was synced, or the error's message.
+    pub summary: String,
+    /// The error's code when it failed.
+    pub error_code: Option<ErrorCode>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct SyncStatus {
+    pub connections: SyncConnections,
+    /// A token is in the keyring or the environment (the token itself never leaves Rust).
+    pub jira_token: bool,
+    pub github_token: bool,
+    pub last_jira: Option<LastSync>,
+    pub last_github: Option<LastSync>,
+}
+
+/// One line of progress for the window.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct SyncProgress {
+    pub target: SyncTarget,
+    /// `ABC: issues 200/450`, `waiting 4s: ...`.
+    pub line: String,
+    /// Done share of the current list when the server says how many there are.
+    pub fraction: Option<f64>,
+    /// Records so far in the current list.
+    #[ts(type = "number")]
+    pub total: u64,
+}
+
+impl SyncProgress {
+    pub fn from_event(target: SyncTarget, e: ProgressEvent) -> Self {
+        let (line, fraction, total) = match e {
+            ProgressEvent::Started { scope, list } => (format!("{scope}: {list}…"), None, 0),
+            ProgressEvent::Page {
+                scope,
+                list,
+                total,
+                expected,
+                ..
+            } => match expected {
+                Some(x) if x > 0 => (
+                    format!("{scope}: {list} {total}/{x}"),
+                    Some((total as f64 / x as f64).min(1.0)),
+                    total,
+                ),
+                _ => (format!("{scope}: {list} {total}"), None, total),
+            },
+            ProgressEvent::Waiting { seconds, reason } => {
+                (format!("waiting {seconds} s: {reason}"), None, 0)
+            }
+            ProgressEvent::Finished { scope, list, total } => {
+                (format!("{scope}: {total} {list}"), Some(1.0), total)
+            }
+        };
+        SyncProgress {
+            target,
+            line,
+            fraction,
+            total,
+        }
+    }
+}
+
+fn json_err(e: serde_json::Error) -> AppError {
+    AppError::new(ErrorCode::Internal, e.to_string())
+}
+
+fn invalid(message: impl Into<String>) -> AppError {
+    AppError::new(ErrorCode::InvalidInput, message)
+}
+
+fn http_url(field: &str, url: &str) -> Result<()> {
+    if url.starts_with("https://") || url.starts_with("http://") {
+        Ok(())
+    } else {
+        Err(invalid(format!(
+            "{field} must start with https:// or http://"
+        )))
+    }
+}
+
+impl Workspace {
+    pub fn sync_connections(&self) -> Result<SyncConnections> {
+        match self.store().meta(CONNECTIONS_KEY)? {
+            Some(text) => serde_json::from_str(&text).map_err(json_err),
+            None => Ok(SyncConnections::default()),
+        }
+    }
+
+    /// Checks and stores the connection settings (trimmed, empty entries dropped).
+    pub fn save_sync_connections(&self, c: &SyncConnections) -> Result<SyncConnections> {
+        let list = |v: &[String]| -> Vec<String> {
+            v.iter()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect()
+        };
+        let c = SyncConnections {
+            jira: JiraConnection {
+                url: c.jira.url.trim().trim_end_matches('/').to_string(),
+                projects: list(&c.jira.projects),
+                email: c
+                    .jira
+                    .email
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|e| !e.is_empty())
+                    .map(str::to_string),
+            },
+            github: GithubConnection {
+                api_url: c.github.api_url.trim().trim_end_matches('/').to_string(),
+                repos: list(&c.github.repos),
+            },
+        };
+        if !c.jira.url.is_empty() {
+            http_url("the Jira URL", &c.jira.url)?;
+        }
+        if !c.github.api_url.is_empty() {
+            http_url("the GitHub API URL", &c.github.api_url)?;
+        }
+        if let Some(bad) = c.github.repos.iter().find(|r| r.split('/').count() != 2) {
+            return Err(invalid(format!("{bad:?} is not owner/name")));
+        }
+        let text = serde_json::to_string(&c).map_err(json_err)?;
+        self.store().set_meta(CONNECTIONS_KEY, &text)?;
+        Ok(c)
+    }
+
+    fn last_sync(&self, target: SyncTarget) -> Result<Option<LastSync>> {
+        self.store()
+            .meta(target.last_key())?
+            .map(|t| serde_json::from_str(&t).map_err(json_err))
+            .transpose()
+    }
+
+    pub fn record_last_sync(&self, target: SyncTarget, last: &LastSync) -> Result<()> {
+        let text = serde_json::to_string(last).map_err(json_err)?;
+        Ok(self.store().set_meta(target.last_key(), &text)?)
+    }
+
+    pub fn sync_status(&self) -> Result<SyncStatus> {
+        // A keyring that cannot be read counts as no token; syncing says why.
+        let has = |t: TokenFor| load_token(t).ok().flatten().is_some();
+        Ok(SyncStatus {
+            connections: self.sync_connections()?,
+            jira_token: has(TokenFor::Jira),
+            github_token: has(TokenFor::Github),
+            last_jira: self.last_sync(SyncTarget::Jira)?,
+            last_github: self.last_sync(SyncTarget::Github)?,
+        })
+    }
+}
+
+/// Stores a token in the OS keyring.
+pub fn store_sync_token(target: SyncTarget, token: String) -> Result<()> {
+    let secret = Secret::new(token);
+    store_token(target.token(), &secret)
+}
+
+/// One sync run of the workspace at `path` with `connections`, on this thread: progress to
+/// `progress`, stopped by `cancel`. Returns the one-line summary.
+pub fn run_sync(
+    path: &Path,
+    connections: &SyncConnections,
+    target: SyncTarget,
+    clock: &dyn Clock,
+    progress: Arc<dyn Fn(SyncProgress) + Send + Sync>,
+    cancel: &Cancel,
+) -> Result<String> {
+    match target {
+        SyncTarget::Jira => {
+            let j = &connections.jira;
+            if j.url.is_empty() || j.projects.is_empty() {
+                return Err(invalid("set the Jira URL and at least one project first"));
+            }
+            let mut opts = JiraOptions::new(j.url.clone(), j.projects.clone());
+            opts.email = j.email.clone();
+            let sink = move |e: ProgressEvent| progress(SyncProgress::from_event(target, e));
+            let s = sync_jira(path, &opts, None, clock, &sink, cancel)?;
+            let parts: Vec<String> = s
+                .projects
+                .iter()
+                .map(|p| format!("{}: {} versions, {} issues", p.key, p.versions, p.issues))
+                .collect();
+            Ok(format!("{} ({} requests)", parts.join("; "), s.requests))
+        }
+        SyncTarget::Github => {
+            let g = &connections.github;
+            if g.api_url.is_empty() || g.repos.is_empty() {
+                return Err(invalid(
+                    "set the GitHub API URL and at least one repository first",
+                ));
+            }
+            let opts = GithubOptions::new(g.api_url.clone(), g.repos.clone());
+            let sink: Arc<dyn crate::jira::Progress> =
+                Arc::new(move |e: ProgressEvent| progress(SyncProgress::from_event(target, e)));
+            let s = sync_github(path, &opts, None, clock, sink, cancel)?;
+            Ok(format!(
+                "{} repositories: {} releases, {} pull requests, {} deployments, {} incidents, {} runs ({} requests)",
+                s.repositories,
+                s.releases,
+                s.pull_requests,
+                s.deployments,
+                s.incidents,
+                s.pipeline_runs,
+                s.requests
+            ))
+        }
+    }
+}

@@ -1,0 +1,358 @@
+// End to end: the Metrics screen and the Export dialog of the real window, checked against
+// the real `switchyard` CLI on the same workspace. Run by `./dev test` with calendar.test.mjs:
+//   xvfb-run -a -s "-screen 0 1280x800x24" node --test tests/e2e/
+// Every process this starts is stopped in `after`, pass or fail, and every wait has a deadline.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { WebDriver, sleep } from './webdriver.mjs';
+
+const root = resolve(import.meta.dirname, '../..');
+const app = process.env.SWITCHYARD_APP ?? join(root, 'target/debug/switchyard-desktop');
+const cli = process.env.SWITCHYARD_CLI ?? join(root, 'target/debug/switchyard');
+const outDir = join(root, 'target/e2e');
+const port = 4444 + (process.pid % 500);
+
+const home = mkdtempSync(join(tmpdir(), 'switchyard-e2e-screens-'));
+const downloads = join(home, 'downloads');
+const env = {
+  ...process.env,
+  XDG_DATA_HOME: join(home, 'data'),
+  XDG_CONFIG_HOME: join(home, 'config'),
+  XDG_CACHE_HOME: join(home, 'cache'),
+  RUST_LOG: 'info',
+  // A Jira token from the environment (the keyring may be absent under Xvfb); it never
+  // leaves the machine: the Jira URL below is a closed local port.
+  SWITCHYARD_JIRA_TOKEN: 'e2e-token-not-real',
+};
+delete env.SWITCHYARD_DB;
+delete env.SWITCHYARD_GITHUB_TOKEN;
+delete env.GITHUB_TOKEN;
+const UNREACHABLE = 'http://127.0.0.1:9';
+const workspace = join(home, 'data/dev.switchyard.desktop/switchyard.sqlite3');
+
+let driver = null;
+const wd = new WebDriver(`http://127.0.0.1:${port}`);
+
+function stopDriver() {
+  if (!driver || driver.exitCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    const kill = (sig) => {
+      try {
+        process.kill(-driver.pid, sig); // the whole group: tauri-driver, WebKitWebDriver, the app
+      } catch {
+        /* already gone */
+      }
+    };
+    const force = setTimeout(() => kill('SIGKILL'), 5_000);
+    driver.once('exit', () => {
+      clearTimeout(force);
+      done();
+    });
+    kill('SIGTERM');
+  });
+}
+
+function switchyard(args) {
+  return execFileSync(cli, ['--db', workspace, ...args], { env, maxBuffer: 64 << 20 });
+}
+
+function cliJson(args) {
+  return JSON.parse(switchyard([...args, '--json']).toString('utf8'));
+}
+
+/** Resolves after two animation frames: what the last DOM change drew is on screen. */
+async function painted() {
+  await wd.call('POST', wd.s('/execute/async'), {
+    script: 'const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));',
+    args: [],
+  });
+}
+
+/**
+ * The X screen as the user sees it (ImageMagick's `import -window root`, as
+ * tests/perf/measure.py takes the README's picture). WebKitWebDriver's own screenshot can
+ * stall for minutes on a modal dialog over the charts.
+ */
+async function shot(name) {
+  await painted();
+  await sleep(200);
+  execFileSync('import', ['-window', 'root', join(outDir, name)], { env, timeout: 20_000 });
+}
+
+async function waitUntil(what, fn, deadlineMs) {
+  const end = Date.now() + deadlineMs;
+  for (;;) {
+    const v = await fn().catch(() => null);
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`${what}: not within ${deadlineMs} ms`);
+    await sleep(200);
+  }
+}
+
+const fmt = {
+  pct: (v) => (v === null ? '–' : (v * 100).toFixed(1)),
+  hours: (v) => (v === null ? '–' : v.toFixed(1)),
+};
+
+/** What each card shows, from the CLI's document of spec/dora.md. */
+function expectedCards(doc) {
+  return {
+    deployment_frequency: [doc.deployment_frequency.per_week, doc.deployment_frequency.per_week.toFixed(2), doc.deployment_frequency.cluster],
+    lead_time: [doc.lead_time.median_hours, fmt.hours(doc.lead_time.median_hours), doc.lead_time.cluster],
+    change_failure_rate: [doc.change_failure_rate.value, fmt.pct(doc.change_failure_rate.value), doc.change_failure_rate.cluster],
+    recovery_time: [doc.recovery_time.median_hours, fmt.hours(doc.recovery_time.median_hours), doc.recovery_time.cluster],
+    rework_rate: [doc.rework_rate.value, fmt.pct(doc.rework_rate.value), null],
+    deployment_success_rate: [doc.deployment_success_rate.value, fmt.pct(doc.deployment_success_rate.value), null],
+  };
+}
+
+async function shownCards() {
+  return wd.execute(`return [...document.querySelectorAll('[data-testid=metric-card]')].map(c => ({
+    key: c.dataset.metric,
+    value: c.dataset.value,
+    cluster: c.dataset.cluster,
+    shown: c.querySelector('[data-testid=metric-value]').textContent.trim(),
+    detail: c.querySelector('[data-testid=metric-detail]').textContent.trim(),
+  }))`);
+}
+
+function assertCardsMatch(cards, doc, label) {
+  const want = expectedCards(doc);
+  assert.deepEqual(cards.map((c) => c.key).sort(), Object.keys(want).sort(), `${label}: six cards`);
+  for (const c of cards) {
+    const [value, shown, cluster] = want[c.key];
+    assert.equal(c.value, value === null ? '' : String(value), `${label}: ${c.key} value`);
+    assert.equal(c.shown, shown, `${label}: ${c.key} as shown`);
+    assert.equal(c.cluster, cluster ?? '', `${label}: ${c.key} cluster`);
+  }
+  const freq = cards.find((c) => c.key === 'deployment_frequency');
+  assert.ok(freq.detail.startsWith(`${doc.deployment_frequency.count} deployments`), `${label}: ${freq.detail}`);
+  const cfr = cards.find((c) => c.key === 'change_failure_rate');
+  assert.equal(cfr.detail, `${doc.change_failure_rate.numerator} of ${doc.change_failure_rate.denominator} deployments`);
+}
+
+async function metricsReady() {
+  return wd.waitFor('[data-testid="metrics"][data-ready="true"]', 60_000);
+}
+
+before(async () => {
+  assert.ok(existsSync(app), `build the app first: ${app}`);
+  mkdirSync(outDir, { recursive: true });
+  // The download directory, as xdg-user-dirs names it.
+  mkdirSync(join(home, 'config'), { recursive: true });
+  writeFileSync(join(home, 'config/user-dirs.dirs'), `XDG_DOWNLOAD_DIR="${downloads}"\n`);
+  driver = spawn('tauri-driver', ['--port', String(port), '--native-port', String(port + 1)], {
+    env,
+    detached: true,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  await wd.waitForServer(20_000);
+  await wd.start(app);
+  await wd.waitFor('[data-testid="calendar"][data-ready="true"]', 60_000);
+});
+
+after(async () => {
+  await wd.stop();
+  await stopDriver();
+});
+
+test('the Metrics screen shows the numbers and charts of `switchyard dora`', { timeout: 180_000 }, async () => {
+  await wd.click(await wd.waitFor('[data-testid="tab-metrics"]', 10_000));
+  const screen = await metricsReady();
+  const from = await wd.attribute(screen, 'data-from');
+  const to = await wd.attribute(screen, 'data-to');
+  assert.equal(await wd.attribute(screen, 'data-bucket'), 'week');
+  // The default period: the last 90 days up to yesterday.
+  assert.equal((Date.parse(to) - Date.parse(from)) / 86_400_000, 89);
+
+  const doc = cliJson(['dora', '--from', from, '--to', to]);
+  assert.ok(doc.deployment_frequency.count > 0, 'the demo deploys in the last 90 days');
+  assertCardsMatch(await shownCards(), doc, 'organisation');
+
+  // Six charts, each an SVG drawn by Rust that loaded as an image.
+  const charts = await waitUntil(
+    'charts loaded',
+    async () => {
+      const c = await wd.execute(`return [...document.querySelectorAll('[data-testid=chart]')].map(f => {
+        const img = f.querySelector('img');
+        return { kind: f.dataset.chart, ok: img.complete && img.naturalWidth > 0, w: img.getBoundingClientRect().width };
+      })`);
+      return c.every((x) => x.ok) ? c : null;
+    },
+    10_000,
+  );
+  assert.deepEqual(
+    charts.map((c) => c.kind),
+    ['deployment-frequency', 'lead-time', 'change-failure-rate', 'recovery-time', 'rework-rate', 'pipeline'],
+  );
+  assert.ok(charts.every((c) => c.w > 300), `charts have room: ${charts.map((c) => c.w)}`);
+  // No chart put markup into the page: they are images.
+  assert.equal((await wd.findAll('[data-testid="charts"] svg')).length, 0);
+  await shot('metrics.png');
+  await wd.execute(`document.querySelector('[data-testid=charts]').scrollIntoView()`);
+  await shot('metrics-charts.png');
+  await wd.execute(`document.querySelector('[data-testid=metrics] .body').scrollTop = 0`);
+
+  // A card opens the records behind its number: the ids of `dora --records`.
+  await wd.click((await wd.findAll('[data-testid="metric-card"][data-metric="change_failure_rate"]'))[0]);
+  const panel = await wd.waitFor('[data-testid="drill-panel"][data-total]', 30_000);
+  const ids = cliJson(['dora', '--from', from, '--to', to, '--records', 'change-failures']);
+  assert.equal(Number(await wd.attribute(panel, 'data-total')), ids.length);
+  assert.equal(ids.length, doc.change_failure_rate.numerator);
+  const rows = await wd.execute(`return [...document.querySelectorAll('[data-testid=drill-row]')].map(r => Number(r.dataset.id))`);
+  assert.deepEqual(rows, ids.slice(0, 500));
+  await shot('metrics-drill.png');
+  await wd.execute(`document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })); window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }));`);
+  await waitUntil('drill panel closed', async () => (await wd.findAll('[data-testid="drill-panel"]')).length === 0, 5_000);
+
+  // A team's scope and a year by month, against the CLI again.
+  const teams = await wd.execute(`return [...document.querySelectorAll('[data-testid=scope] option')].map(o => o.value).filter(v => v.startsWith('team:'))`);
+  assert.ok(teams.length > 0, 'teams to choose from');
+  const team = teams[0].slice('team:'.length);
+  await wd.click(await wd.waitFor('[data-testid="period-365"]', 5_000));
+  await waitUntil('a year, by month', async () => (await wd.findAll('[data-testid="metrics"][data-ready="true"][data-bucket="month"]')).length > 0, 60_000);
+  await wd.execute(
+    `const s = document.querySelector('[data-testid=scope]'); s.value = arguments[0]; s.dispatchEvent(new Event('change', { bubbles: true }));`,
+    [teams[0]],
+  );
+  await sleep(100);
+  const yearScreen = await metricsReady();
+  const yFrom = await wd.attribute(yearScreen, 'data-from');
+  const yTo = await wd.attribute(yearScreen, 'data-to');
+  assert.equal(yTo, to);
+  const teamDoc = cliJson(['dora', '--from', yFrom, '--to', yTo, '--team', team, '--bucket', 'month']);
+  assert.equal(teamDoc.team, team);
+  assertCardsMatch(await shownCards(), teamDoc, `team ${team}`);
+  assert.ok(teamDoc.deployment_frequency.count < cliJson(['dora', '--from', yFrom, '--to', yTo]).deployment_frequency.count);
+  await shot('metrics-team-year.png');
+});
+
+test('the Export dialog saves reports into the download directory', { timeout: 180_000 }, async () => {
+  await wd.click(await wd.waitFor('[data-testid="open-export"]', 5_000));
+  await wd.waitFor('[data-testid="export-dialog"]', 5_000);
+
+  // Releases CSV: the same bytes as `switchyard report csv --kind releases`.
+  await wd.click(await wd.waitFor('[data-testid="export-kind-releases_csv"]', 5_000));
+  await wd.click(await wd.waitFor('[data-testid="export-save"]', 5_000));
+  const status = await wd.waitFor('[data-testid="export-status"][data-state="saved"]', 60_000);
+  const path = await wd.text(await wd.waitFor('[data-testid="export-path"]', 5_000));
+  assert.equal(dirname(path), downloads);
+  assert.equal(basename(path), 'switchyard-releases.csv');
+  assert.deepEqual(readFileSync(path), switchyard(['report', 'csv', '--kind', 'releases']));
+  assert.ok((await wd.text(status)).startsWith('Saved to '));
+
+  // The leadership report as PDF for the default period.
+  await wd.click(await wd.waitFor('[data-testid="export-kind-leadership"]', 5_000));
+  await wd.execute(`document.querySelector('[data-testid=export-format-pdf]').click()`);
+  await wd.click(await wd.waitFor('[data-testid="export-save"]', 5_000));
+  await waitUntil(
+    'leadership report saved',
+    async () => (await wd.text(await wd.waitFor('[data-testid="export-path"]', 1_000))).endsWith('.pdf'),
+    90_000,
+  );
+  const pdf = await wd.text(await wd.waitFor('[data-testid="export-path"]', 1_000));
+  assert.match(basename(pdf), /^switchyard-leadership-\d{4}-\d\d-\d\d-to-\d{4}-\d\d-\d\d\.pdf$/);
+  assert.equal(readFileSync(pdf).subarray(0, 5).toString(), '%PDF-');
+  await shot('export.png');
+
+  // An error shows its code: the download directory is now a file.
+  rmSync(downloads, { recursive: true, force: true });
+  writeFileSync(downloads, 'not a directory');
+  await wd.click(await wd.waitFor('[data-testid="export-kind-calendar_ics"]', 5_000));
+  await wd.click(await wd.waitFor('[data-testid="export-save"]', 5_000));
+  const error = await wd.waitFor('[data-testid="export-error"]', 30_000);
+  assert.equal(await wd.attribute(error, 'data-error-code'), 'io');
+  await shot('export-error.png');
+  rmSync(downloads, { force: true });
+  await wd.click((await wd.findAll('[data-testid="export-dialog"] button.secondary'))[0]);
+  await waitUntil('dialog closed', async () => (await wd.findAll('[data-testid="export-dialog"]')).length === 0, 5_000);
+
+  // From a release's panel: its readiness report, named by id, with its name in it.
+  await wd.click(await wd.waitFor('[data-testid="tab-calendar"]', 5_000));
+  const docJson = JSON.parse(switchyard(['export', '--format', 'json']).toString('utf8'));
+  const today = new Date().toISOString().slice(0, 10);
+  const platform = docJson.trains.find((t) => t.name === 'Platform');
+  const target = docJson.releases
+    .filter((r) => r.train_id === platform.id && r.release_date > today)
+    .sort((a, b) => a.release_date.localeCompare(b.release_date))[0];
+  await painted();
+  const marker = (await wd.findAll(`[data-testid="release"][data-release-name="${target.name}"]`))[0];
+  assert.ok(marker, `${target.name} is on screen`);
+  await wd.pointerClick(marker);
+  await wd.click(await wd.waitFor('[data-testid="release-export"]', 10_000));
+  await wd.waitFor('[data-testid="export-dialog"]', 5_000);
+  const chosen = await wd.execute(`return document.querySelector('[data-testid=export-release]').value`);
+  assert.equal(String(chosen), String(target.id));
+  await wd.click(await wd.waitFor('[data-testid="export-save"]', 5_000));
+  await wd.waitFor('[data-testid="export-status"][data-state="saved"]', 60_000);
+  const report = await wd.text(await wd.waitFor('[data-testid="export-path"]', 5_000));
+  assert.equal(basename(report), `switchyard-release-${target.id}-readiness.html`);
+  assert.ok(readFileSync(report, 'utf8').includes(target.name));
+  await wd.click((await wd.findAll('[data-testid="export-dialog"] button.secondary'))[0]);
+  await waitUntil('dialog closed', async () => (await wd.findAll('[data-testid="export-dialog"]')).length === 0, 5_000);
+});
+
+/** Types into an input the way Svelte's bind:value hears it. */
+async function typeInto(testid, value) {
+  const el = await wd.waitFor(`[data-testid="${testid}"]`, 5_000);
+  await wd.execute(
+    `const e = arguments[0]; e.value = arguments[1]; e.dispatchEvent(new Event('input', { bubbles: true }));`,
+    [{ 'element-6066-11e4-a52e-4f735466cecf': el }, value],
+  );
+}
+
+test('the Sync screen syncs Jira with progress, cancels, and shows errors with codes', { timeout: 180_000 }, async () => {
+  await wd.click(await wd.waitFor('[data-testid="tab-sync"]', 5_000));
+  await wd.waitFor('[data-testid="sync"][data-ready="true"]', 30_000);
+  // The token from the environment counts as stored; the window never sees it.
+  assert.equal(await wd.text(await wd.waitFor('[data-testid="jira-token-state"]', 5_000)), 'stored');
+  const page = await wd.execute('return document.body.innerHTML');
+  assert.ok(!page.includes('e2e-token-not-real'), 'the token reached the page');
+  assert.equal(await wd.text(await wd.waitFor('[data-testid="jira-last"]', 5_000)), 'Never synced.');
+
+  await typeInto('jira-url', UNREACHABLE);
+  await typeInto('jira-projects', 'ABC');
+
+  // Sync now: progress while it retries the closed port, then Cancel stops it.
+  await wd.click(await wd.waitFor('[data-testid="jira-sync"]', 5_000));
+  await wd.waitFor('[data-testid="jira-progress"]', 10_000);
+  await waitUntil(
+    'a progress line from the sync',
+    async () =>
+      (await wd.execute(`return document.querySelector('[data-testid="jira-progress"] .line')?.textContent ?? ''`)).startsWith(
+        'waiting',
+      ),
+    20_000,
+  );
+  await shot('sync-progress.png');
+  await wd.click(await wd.waitFor('[data-testid="jira-cancel"]', 5_000));
+  const cancelled = await wd.waitFor('[data-testid="jira-error"]', 10_000);
+  assert.equal(await wd.attribute(cancelled, 'data-error-code'), 'cancelled');
+  assert.equal((await wd.findAll('[data-testid="jira-progress"]')).length, 0);
+
+  // Again, to the end: the same error code as `switchyard sync jira` on the same URL.
+  let cliCode = null;
+  try {
+    switchyard(['sync', 'jira', '--url', UNREACHABLE, '--project', 'ABC']);
+  } catch (e) {
+    cliCode = /error\[([a-z_]+)\]/.exec(e.stderr.toString('utf8'))?.[1] ?? null;
+  }
+  assert.ok(cliCode, 'the CLI fails on a closed port');
+  await wd.click(await wd.waitFor('[data-testid="jira-sync"]', 5_000));
+  await wd.waitFor('[data-testid="jira-progress"]', 10_000);
+  await waitUntil('the sync gave up', async () => (await wd.findAll('[data-testid="jira-progress"]')).length === 0, 90_000);
+  const error = await wd.waitFor('[data-testid="jira-error"]', 5_000);
+  assert.equal(await wd.attribute(error, 'data-error-code'), cliCode);
+  assert.equal(cliCode, 'jira_unavailable');
+  await waitUntil(
+    'the last sync line',
+    async () => (await wd.text(await wd.waitFor('[data-testid="jira-last"]', 1_000))).includes(`failed (${cliCode})`),
+    5_000,
+  );
+  await shot('sync.png');
+});

@@ -1,0 +1,14 @@
+// Generated from the Rust types by ts-rs. Do not edit: run `./dev bindings` to regenerate.
+import type { ChartView } from "./ChartView";
+import type { DoraDocument } from "./DoraDocument";
+import type { Metrics } from "./Metrics";
+
+export type MetricsView = { dora: DoraDocument, 
+/**
+ * The period of the same length just before `dora`'s, and its metrics.
+ */
+previous_from: string, previous_to: string, previous: Metrics, charts: Array<ChartView>, 
+/**
+ * Scopes to choose from: every service, and every team that owns one.
+ */
+services: Array<string>, teams: Array<string>, };
