@@ -436,12 +436,22 @@ pub fn latest_assessment(conn: &Connection, release: Id) -> Result<Option<RiskAs
 
 /// Inserts `a` (its id is ignored); returns the new id.
 pub fn insert_assessment(conn: &Connection, a: &RiskAssessment) -> Result<Id> {
+    Ok(insert_assessment_with_id(conn, None, a)?)
+}
+
+/// Inserts `a` under `id`, or a fresh id when `None`; returns the id.
+pub(crate) fn insert_assessment_with_id(
+    conn: &Connection,
+    id: Option<Id>,
+    a: &RiskAssessment,
+) -> rusqlite::Result<Id> {
     conn.prepare_cached(
-        "INSERT INTO risk_assessments (release_id, score, class, factors, override_class,
+        "INSERT INTO risk_assessments (id, release_id, score, class, factors, override_class,
                                        override_reason, assessed_at, assessed_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![
+        id,
         a.release_id,
         a.score,
         a.class,
@@ -787,11 +797,28 @@ pub fn decisions_of(conn: &Connection, release: Id) -> Result<Vec<Decision>> {
 
 /// Records a decision with the open approvals `taken` (their ids), marking them as taken.
 pub fn insert_decision(conn: &Connection, d: &Decision, taken: &[Id]) -> Result<Id> {
+    let id = insert_decision_with_id(conn, None, d)?;
+    for t in taken {
+        conn.prepare_cached("UPDATE release_approvals SET decision_id = ?2 WHERE id = ?1")?
+            .execute(params![t, id])?;
+    }
+    Ok(id)
+}
+
+/// Inserts decision `d` with its approvals under `id`, or a fresh id when `None`; returns
+/// the id.
+pub(crate) fn insert_decision_with_id(
+    conn: &Connection,
+    id: Option<Id>,
+    d: &Decision,
+) -> rusqlite::Result<Id> {
     conn.prepare_cached(
-        "INSERT INTO decisions (release_id, outcome, criteria, notes, decided_by, decided_at, supersedes)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO decisions (id, release_id, outcome, criteria, notes, decided_by, decided_at,
+                                supersedes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
     .execute(params![
+        id,
         d.release_id,
         d.outcome,
         json(&d.criteria),
@@ -806,10 +833,6 @@ pub fn insert_decision(conn: &Connection, d: &Decision, taken: &[Id]) -> Result<
             "INSERT INTO approvals (decision_id, role, approver, approved_at) VALUES (?1, ?2, ?3, ?4)",
         )?
         .execute(params![id, a.role, a.approver, ts(&a.approved_at)])?;
-    }
-    for t in taken {
-        conn.prepare_cached("UPDATE release_approvals SET decision_id = ?2 WHERE id = ?1")?
-            .execute(params![t, id])?;
     }
     Ok(id)
 }
