@@ -478,6 +478,15 @@ fn record_text(c: &switchyard_app::core::ChangeRecord) -> String {
     )
 }
 
+/// The records' texts one a line, or `none` when there are none.
+fn texts<T>(records: &[T], text: fn(&T) -> String, none: impl FnOnce() -> String) -> String {
+    if records.is_empty() {
+        none()
+    } else {
+        records.iter().map(text).collect::<Vec<_>>().join("\n")
+    }
+}
+
 fn change_record(
     ws: &switchyard_app::Workspace,
     action: ChangeRecordAction,
@@ -488,15 +497,9 @@ fn change_record(
             let (release, records) = ws.change_records(&release)?;
             let doc = serde_json::json!({"release": release, "change_records": records});
             emit(json, &doc, |_| {
-                if records.is_empty() {
+                texts(&records, record_text, || {
                     format!("{} has no change record.", release.name)
-                } else {
-                    records
-                        .iter()
-                        .map(record_text)
-                        .collect::<Vec<_>>()
-                        .join("\n")
-                }
+                })
             })
         }
         ChangeRecordAction::Create {
@@ -584,15 +587,9 @@ fn review(ws: &switchyard_app::Workspace, action: ReviewAction) -> Result<(), Ap
             let (release, reviews) = ws.reviews(&release)?;
             let doc = serde_json::json!({"release": release, "reviews": reviews});
             emit(json, &doc, |_| {
-                if reviews.is_empty() {
+                texts(&reviews, review_text, || {
                     format!("{} has no post-release review.", release.name)
-                } else {
-                    reviews
-                        .iter()
-                        .map(review_text)
-                        .collect::<Vec<_>>()
-                        .join("\n")
-                }
+                })
             })
         }
         ReviewAction::Schedule {

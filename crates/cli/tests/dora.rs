@@ -8,6 +8,13 @@ fn demo(dir: &Path) {
     ok(dir, &["--db", "ws.sqlite3", "demo", "load"]);
 }
 
+/// `switchyard --db ws.sqlite3 dora --from <from> --to <to> <extra>`: its output.
+fn dora(dir: &Path, from: &str, to: &str, extra: &[&str]) -> String {
+    let mut args = vec!["--db", "ws.sqlite3", "dora", "--from", from, "--to", to];
+    args.extend_from_slice(extra);
+    ok(dir, &args)
+}
+
 fn dates() -> (String, String) {
     let today = chrono::Utc::now().date_naive();
     let from = today - chrono::Days::new(83);
@@ -20,19 +27,7 @@ fn dora_json_has_the_shape_of_the_spec_and_adds_up() {
     let d = dir.path();
     demo(d);
     let (from, to) = dates();
-    let out = ok(
-        d,
-        &[
-            "--db",
-            "ws.sqlite3",
-            "dora",
-            "--from",
-            &from,
-            "--to",
-            &to,
-            "--json",
-        ],
-    );
+    let out = dora(d, &from, &to, &["--json"]);
     let v: Value = serde_json::from_str(&out).expect("one JSON document");
     assert_eq!(v["from"], from.as_str());
     assert_eq!(v["to"], to.as_str());
@@ -98,21 +93,7 @@ fn dora_json_has_the_shape_of_the_spec_and_adds_up() {
     }
 
     // The drill-down lists the records behind the numbers.
-    let ids = ok(
-        d,
-        &[
-            "--db",
-            "ws.sqlite3",
-            "dora",
-            "--from",
-            &from,
-            "--to",
-            &to,
-            "--records",
-            "change-failures",
-            "--json",
-        ],
-    );
+    let ids = dora(d, &from, &to, &["--records", "change-failures", "--json"]);
     let ids: Vec<i64> = serde_json::from_str(&ids).unwrap();
     assert_eq!(
         ids.len() as u64,
@@ -120,22 +101,11 @@ fn dora_json_has_the_shape_of_the_spec_and_adds_up() {
     );
 
     // One service, monthly; and the readable table.
-    let out = ok(
+    let out = dora(
         d,
-        &[
-            "--db",
-            "ws.sqlite3",
-            "dora",
-            "--from",
-            &from,
-            "--to",
-            &to,
-            "--service",
-            "api-gateway",
-            "--bucket",
-            "month",
-            "--json",
-        ],
+        &from,
+        &to,
+        &["--service", "api-gateway", "--bucket", "month", "--json"],
     );
     let one: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(one["service"], "api-gateway");
@@ -148,19 +118,7 @@ fn dora_json_has_the_shape_of_the_spec_and_adds_up() {
     assert!(table.contains("change failure rate") && table.contains("deployment frequency"));
 
     // An empty period: nulls, not zeros.
-    let out = ok(
-        d,
-        &[
-            "--db",
-            "ws.sqlite3",
-            "dora",
-            "--from",
-            "2001-01-01",
-            "--to",
-            "2001-01-31",
-            "--json",
-        ],
-    );
+    let out = dora(d, "2001-01-01", "2001-01-31", &["--json"]);
     let empty: Value = serde_json::from_str(&out).unwrap();
     assert!(empty["lead_time"]["median_hours"].is_null());
     assert!(empty["change_failure_rate"]["value"].is_null());
@@ -270,20 +228,7 @@ fn settings_change_the_time_zone_of_the_report() {
         ],
     );
     let (from, to) = dates();
-    let v: Value = serde_json::from_str(&ok(
-        d,
-        &[
-            "--db",
-            "ws.sqlite3",
-            "dora",
-            "--from",
-            &from,
-            "--to",
-            &to,
-            "--json",
-        ],
-    ))
-    .unwrap();
+    let v: Value = serde_json::from_str(&dora(d, &from, &to, &["--json"])).unwrap();
     assert_eq!(v["timezone"], "America/New_York");
     // No environment counts as production any more except flagged ones; the demo's are flagged.
     ok(
@@ -297,20 +242,7 @@ fn settings_change_the_time_zone_of_the_report() {
             "live",
         ],
     );
-    let v2: Value = serde_json::from_str(&ok(
-        d,
-        &[
-            "--db",
-            "ws.sqlite3",
-            "dora",
-            "--from",
-            &from,
-            "--to",
-            &to,
-            "--json",
-        ],
-    ))
-    .unwrap();
+    let v2: Value = serde_json::from_str(&dora(d, &from, &to, &["--json"])).unwrap();
     assert_eq!(
         v["deployment_frequency"]["count"],
         v2["deployment_frequency"]["count"]

@@ -73,6 +73,11 @@ fn future_release(doc: &Value) -> i64 {
         .unwrap()
 }
 
+/// Overrides the risk class of release `id` (as the default actor).
+fn override_risk(d: &Path, id: &str, class: &str, reason: &str) {
+    run(d, &["risk", id, "--override", class, "--reason", reason]);
+}
+
 fn audit_actions(doc: &Value) -> Vec<String> {
     doc["audit_events"]
         .as_array()
@@ -242,17 +247,7 @@ fn a_new_decision_supersedes_the_old_one_which_stays_as_it_was() {
     let dir = demo();
     let d = dir.path();
     let id = future_release(&export(d)).to_string();
-    run(
-        d,
-        &[
-            "risk",
-            &id,
-            "--override",
-            "high",
-            "--reason",
-            "new payment flow",
-        ],
-    );
+    override_risk(d, &id, "high", "new payment flow");
     let first = run_json(
         d,
         &[
@@ -340,18 +335,7 @@ fn a_risk_class_that_rises_brings_the_larger_checklist_and_keeps_ticked_items() 
     let dir = demo();
     let d = dir.path();
     let id = future_release(&export(d)).to_string();
-    run_json(
-        d,
-        &[
-            "risk",
-            &id,
-            "--override",
-            "low",
-            "--reason",
-            "tiny",
-            "--json",
-        ],
-    );
+    override_risk(d, &id, "low", "tiny");
     let low = run_json(d, &["readiness", &id, "--json"]);
     assert!(
         !low["template"].as_str().unwrap().starts_with("critical-"),

@@ -406,55 +406,38 @@ pub fn deployment_frequency(
 
 /// Lead time for changes, p50 and p90 in hours per bucket.
 pub fn lead_time(series: &[SeriesEntry], title: &str) -> Result<String> {
-    let lines = Lines {
-        title: format!("Lead time for changes — {title}"),
-        y_desc: "hours",
-        labels: bucket_labels(series),
-        series: vec![
-            (
-                "p50",
-                BLUE,
-                series
-                    .iter()
-                    .map(|s| s.metrics.lead_time.median_hours)
-                    .collect(),
-            ),
-            (
-                "p90",
-                ORANGE,
-                series
-                    .iter()
-                    .map(|s| s.metrics.lead_time.p90_hours)
-                    .collect(),
-            ),
-        ],
-    };
-    svg(WIDTH, HEIGHT, |root| draw_lines(&root, &lines))
+    hours_p50_p90(
+        series,
+        format!("Lead time for changes — {title}"),
+        |s| s.metrics.lead_time.median_hours,
+        |s| s.metrics.lead_time.p90_hours,
+    )
 }
 
 /// Failed deployment recovery time, p50 and p90 in hours per bucket.
 pub fn recovery_time(series: &[SeriesEntry], title: &str) -> Result<String> {
+    hours_p50_p90(
+        series,
+        format!("Failed deployment recovery time — {title}"),
+        |s| s.metrics.recovery_time.median_hours,
+        |s| s.metrics.recovery_time.p90_hours,
+    )
+}
+
+/// A line chart of a p50 and a p90 in hours per bucket.
+fn hours_p50_p90(
+    series: &[SeriesEntry],
+    title: String,
+    p50: impl Fn(&SeriesEntry) -> Option<f64>,
+    p90: impl Fn(&SeriesEntry) -> Option<f64>,
+) -> Result<String> {
     let lines = Lines {
-        title: format!("Failed deployment recovery time — {title}"),
+        title,
         y_desc: "hours",
         labels: bucket_labels(series),
         series: vec![
-            (
-                "p50",
-                BLUE,
-                series
-                    .iter()
-                    .map(|s| s.metrics.recovery_time.median_hours)
-                    .collect(),
-            ),
-            (
-                "p90",
-                ORANGE,
-                series
-                    .iter()
-                    .map(|s| s.metrics.recovery_time.p90_hours)
-                    .collect(),
-            ),
+            ("p50", BLUE, series.iter().map(p50).collect()),
+            ("p90", ORANGE, series.iter().map(p90).collect()),
         ],
     };
     svg(WIDTH, HEIGHT, |root| draw_lines(&root, &lines))
@@ -462,42 +445,45 @@ pub fn recovery_time(series: &[SeriesEntry], title: &str) -> Result<String> {
 
 /// Change failure rate per bucket, each bar labelled `failed/deployments`.
 pub fn change_failure_rate(series: &[SeriesEntry], title: &str) -> Result<String> {
-    let bars = Bars {
-        title: format!("Change failure rate — {title}"),
-        y_desc: "failed changes",
-        labels: bucket_labels(series),
-        values: series
-            .iter()
-            .map(|s| s.metrics.change_failure_rate.value)
-            .collect(),
-        bar_labels: series
-            .iter()
-            .map(|s| {
-                let c = &s.metrics.change_failure_rate;
-                format!("{}/{}", c.numerator, c.denominator)
-            })
-            .collect(),
-        bands: vec![],
-        y_floor: 0.2,
-        percent: true,
-    };
-    svg(WIDTH, HEIGHT, |root| draw_bars(&root, &bars))
+    ratio_bars(
+        series,
+        format!("Change failure rate — {title}"),
+        "failed changes",
+        |s| {
+            let c = &s.metrics.change_failure_rate;
+            (c.value, c.numerator, c.denominator)
+        },
+    )
 }
 
 /// Deployment rework rate per bucket, each bar labelled `rework/deployments`.
 pub fn rework_rate(series: &[SeriesEntry], title: &str) -> Result<String> {
+    ratio_bars(
+        series,
+        format!("Deployment rework rate — {title}"),
+        "deployments during an incident",
+        |s| {
+            let c = &s.metrics.rework_rate;
+            (c.value, c.numerator, c.denominator)
+        },
+    )
+}
+
+/// Bars of a rate per bucket (as a percentage), each labelled `numerator/denominator`;
+/// `pick` gives a bucket's value, numerator and denominator.
+fn ratio_bars<N: std::fmt::Display, D: std::fmt::Display>(
+    series: &[SeriesEntry],
+    title: String,
+    y_desc: &str,
+    pick: impl Fn(&SeriesEntry) -> (Option<f64>, N, D),
+) -> Result<String> {
+    let picked: Vec<_> = series.iter().map(pick).collect();
     let bars = Bars {
-        title: format!("Deployment rework rate — {title}"),
-        y_desc: "deployments during an incident",
+        title,
+        y_desc,
         labels: bucket_labels(series),
-        values: series.iter().map(|s| s.metrics.rework_rate.value).collect(),
-        bar_labels: series
-            .iter()
-            .map(|s| {
-                let c = &s.metrics.rework_rate;
-                format!("{}/{}", c.numerator, c.denominator)
-            })
-            .collect(),
+        values: picked.iter().map(|(v, _, _)| *v).collect(),
+        bar_labels: picked.iter().map(|(_, n, d)| format!("{n}/{d}")).collect(),
         bands: vec![],
         y_floor: 0.2,
         percent: true,

@@ -218,6 +218,26 @@ fn t(ts: &Timestamp) -> String {
     ts.format("%Y-%m-%d %H:%M").to_string()
 }
 
+/// A table of approvals: role, approver and when, one row each.
+fn approval_table<'a>(
+    head: [&str; 3],
+    approvals: impl Iterator<Item = (&'a String, &'a String, &'a Timestamp)>,
+) -> Block {
+    Block::Table {
+        head: head.map(String::from).to_vec(),
+        rows: approvals
+            .map(|(role, approver, at)| {
+                vec![
+                    vec![Span::text(role)],
+                    vec![Span::text(approver)],
+                    vec![Span::text(t(at))],
+                ]
+            })
+            .collect(),
+        numeric: vec![],
+    }
+}
+
 fn opt(s: &Option<String>) -> String {
     s.clone()
         .filter(|s| !s.is_empty())
@@ -449,23 +469,12 @@ impl ReleaseReport {
             "Approvals not complete for the risk class."
         })]));
         if !self.open_approvals.is_empty() {
-            b.push(Block::Table {
-                head: ["Pending approval: role", "Approver", "At"]
-                    .map(String::from)
-                    .to_vec(),
-                rows: self
-                    .open_approvals
+            b.push(approval_table(
+                ["Pending approval: role", "Approver", "At"],
+                self.open_approvals
                     .iter()
-                    .map(|a| {
-                        vec![
-                            vec![Span::text(&a.role)],
-                            vec![Span::text(&a.approver)],
-                            vec![Span::text(t(&a.approved_at))],
-                        ]
-                    })
-                    .collect(),
-                numeric: vec![],
-            });
+                    .map(|a| (&a.role, &a.approver, &a.approved_at)),
+            ));
         }
         if self.decisions.is_empty() {
             b.push(Block::Para(vec![Span::text(
@@ -487,21 +496,12 @@ impl ReleaseReport {
                 b.push(Block::Para(vec![Span::text(&d.notes)]));
             }
             if !d.approvals.is_empty() {
-                b.push(Block::Table {
-                    head: ["Role", "Approver", "Approved"].map(String::from).to_vec(),
-                    rows: d
-                        .approvals
+                b.push(approval_table(
+                    ["Role", "Approver", "Approved"],
+                    d.approvals
                         .iter()
-                        .map(|a| {
-                            vec![
-                                vec![Span::text(&a.role)],
-                                vec![Span::text(&a.approver)],
-                                vec![Span::text(t(&a.approved_at))],
-                            ]
-                        })
-                        .collect(),
-                    numeric: vec![],
-                });
+                        .map(|a| (&a.role, &a.approver, &a.approved_at)),
+                ));
             }
             if let Some(list) = d.criteria.as_array().filter(|l| !l.is_empty()) {
                 let items: Vec<Line> = list

@@ -209,30 +209,15 @@ impl Store {
 
     /// Workflow runs started in `[start, end)` (RFC 3339 text bounds).
     pub fn pipeline_runs_between(&self, start: &str, end: &str) -> Result<Vec<PipelineRun>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT p.id, p.source, p.source_key, s.name, p.workflow, p.head_sha, p.event,
-                    p.status, p.conclusion, p.attempt, p.started_at, p.finished_at
-             FROM pipeline_runs p JOIN services s ON s.id = p.service_id
-             WHERE p.started_at >= ?1 AND p.started_at < ?2
-             ORDER BY p.started_at, p.id",
-        )?;
-        let rows = stmt.query_map([start, end], |r| {
-            Ok(PipelineRun {
-                id: r.get(0)?,
-                source: codec::get_source_opt(r, 1)?,
-                source_key: r.get(2)?,
-                service: r.get(3)?,
-                workflow: r.get(4)?,
-                head_sha: r.get(5)?,
-                event: r.get(6)?,
-                status: r.get(7)?,
-                conclusion: r.get(8)?,
-                attempt: r.get(9)?,
-                started_at: codec::get_ts(r, 10)?,
-                finished_at: codec::get_ts_opt(r, 11)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        crate::rows::all(
+            self.conn(),
+            &format!(
+                "{} WHERE p.started_at >= ?1 AND p.started_at < ?2 ORDER BY p.started_at, p.id",
+                crate::rows::PIPELINE_RUN
+            ),
+            [start, end],
+            crate::rows::pipeline_run,
+        )
     }
 
     /// Release ids by id, name or version; or the releases of a train by its name.
@@ -264,10 +249,6 @@ impl Store {
         let mut lists = self.conn().prepare_cached(
             "SELECT id, created_at FROM checklists WHERE release_id = ?1 ORDER BY id",
         )?;
-        let mut items = self.conn().prepare_cached(
-            "SELECT id, position, title, kind, rule, owner, state, evidence_url, note, updated_at
-             FROM checklist_items WHERE checklist_id = ?1 ORDER BY position, id",
-        )?;
         let mut milestones = self.conn().prepare_cached(
             "SELECT date, name FROM milestones WHERE release_id = ?1 ORDER BY date, id",
         )?;
@@ -280,23 +261,8 @@ impl Store {
             let mut created = None;
             for (cid, at) in &checklists {
                 created = Some(created.map_or(*at, |c: switchyard_core::Timestamp| c.min(*at)));
-                let rows = items.query_map([cid], |r| {
-                    Ok(ChecklistItem {
-                        id: r.get(0)?,
-                        position: r.get(1)?,
-                        title: r.get(2)?,
-                        kind: r.get(3)?,
-                        rule: r.get(4)?,
-                        owner: r.get(5)?,
-                        state: r.get(6)?,
-                        evidence_url: r.get(7)?,
-                        note: r.get(8)?,
-                        updated_at: codec::get_ts(r, 9)?,
-                    })
-                })?;
-                for item in rows {
-                    all.push(item?);
-                }
+                let items = crate::rows::checklist_items(self.conn(), Some(*cid))?;
+                all.extend(items.into_iter().map(|(_, item)| item));
             }
             match created {
                 Some(c) => out.releases.push(readiness_from_items(name, c, &all)),

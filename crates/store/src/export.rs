@@ -1,7 +1,7 @@
 //! The whole workspace as one `Document`, every list ordered by id.
 
 use crate::codec::*;
-use crate::{Result, Store};
+use crate::{rows, Result, Store};
 use rusqlite::{Connection, Row};
 use std::collections::HashMap;
 use switchyard_core::*;
@@ -11,9 +11,7 @@ fn all<T>(
     sql: &str,
     f: impl FnMut(&Row) -> rusqlite::Result<T>,
 ) -> Result<Vec<T>> {
-    let mut stmt = conn.prepare_cached(sql)?;
-    let rows = stmt.query_map([], f)?;
-    Ok(rows.collect::<rusqlite::Result<Vec<T>>>()?)
+    rows::all(conn, sql, [], f)
 }
 
 /// `parent id -> [names]` from a link table joined to services or releases.
@@ -53,17 +51,8 @@ impl Store {
         let releases = crate::plan::releases(conn)?;
         let milestones = all(
             conn,
-            "SELECT id, release_id, kind, name, date, completed_at FROM milestones ORDER BY id",
-            |r| {
-                Ok(Milestone {
-                    id: r.get(0)?,
-                    release_id: r.get(1)?,
-                    kind: r.get(2)?,
-                    name: r.get(3)?,
-                    date: get_date(r, 4)?,
-                    completed_at: get_ts_opt(r, 5)?,
-                })
-            },
+            &format!("{} ORDER BY m.id", rows::MILESTONE),
+            rows::milestone,
         )?;
         // A dependency end is named by its source_key when synced, else by its id.
         let dependencies = all(
@@ -188,120 +177,10 @@ impl Store {
         )?;
         let pipeline_runs = all(
             conn,
-            "SELECT p.id, p.source, p.source_key, s.name, p.workflow, p.head_sha, p.event,
-                    p.status, p.conclusion, p.attempt, p.started_at, p.finished_at
-               FROM pipeline_runs p JOIN services s ON s.id = p.service_id ORDER BY p.id",
-            |r| {
-                Ok(PipelineRun {
-                    id: r.get(0)?,
-                    source: get_source_opt(r, 1)?,
-                    source_key: r.get(2)?,
-                    service: r.get(3)?,
-                    workflow: r.get(4)?,
-                    head_sha: r.get(5)?,
-                    event: r.get(6)?,
-                    status: r.get(7)?,
-                    conclusion: r.get(8)?,
-                    attempt: r.get(9)?,
-                    started_at: get_ts(r, 10)?,
-                    finished_at: get_ts_opt(r, 11)?,
-                })
-            },
+            &format!("{} ORDER BY p.id", rows::PIPELINE_RUN),
+            rows::pipeline_run,
         )?;
         let freeze_windows = crate::plan::freeze_windows(conn)?;
-        let risk_assessments = all(
-            conn,
-            "SELECT id, release_id, score, class, factors, override_class, override_reason,
-                    assessed_at, assessed_by FROM risk_assessments ORDER BY id",
-            |r| {
-                Ok(RiskAssessment {
-                    id: r.get(0)?,
-                    release_id: r.get(1)?,
-                    score: r.get(2)?,
-                    class: r.get(3)?,
-                    factors: get_json(r, 4)?,
-                    override_class: r.get(5)?,
-                    override_reason: r.get(6)?,
-                    assessed_at: get_ts(r, 7)?,
-                    assessed_by: r.get(8)?,
-                })
-            },
-        )?;
-        let mut items: HashMap<i64, Vec<ChecklistItem>> = HashMap::new();
-        for (checklist, item) in all(
-            conn,
-            "SELECT checklist_id, id, position, title, kind, rule, owner, state, evidence_url,
-                    note, updated_at FROM checklist_items ORDER BY checklist_id, position, id",
-            |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    ChecklistItem {
-                        id: r.get(1)?,
-                        position: r.get(2)?,
-                        title: r.get(3)?,
-                        kind: r.get(4)?,
-                        rule: r.get(5)?,
-                        owner: r.get(6)?,
-                        state: r.get(7)?,
-                        evidence_url: r.get(8)?,
-                        note: r.get(9)?,
-                        updated_at: get_ts(r, 10)?,
-                    },
-                ))
-            },
-        )? {
-            items.entry(checklist).or_default().push(item);
-        }
-        let checklists = all(
-            conn,
-            "SELECT id, release_id, template, created_at FROM checklists ORDER BY id",
-            |r| {
-                let id: i64 = r.get(0)?;
-                Ok(Checklist {
-                    id,
-                    release_id: r.get(1)?,
-                    template: r.get(2)?,
-                    created_at: get_ts(r, 3)?,
-                    items: items.remove(&id).unwrap_or_default(),
-                })
-            },
-        )?;
-        let mut approvals: HashMap<i64, Vec<Approval>> = HashMap::new();
-        for (decision, a) in all(
-            conn,
-            "SELECT decision_id, role, approver, approved_at FROM approvals ORDER BY decision_id, id",
-            |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    Approval {
-                        role: r.get(1)?,
-                        approver: r.get(2)?,
-                        approved_at: get_ts(r, 3)?,
-                    },
-                ))
-            },
-        )? {
-            approvals.entry(decision).or_default().push(a);
-        }
-        let decisions = all(
-            conn,
-            "SELECT id, release_id, outcome, criteria, notes, decided_by, decided_at, supersedes
-               FROM decisions ORDER BY id",
-            |r| {
-                let id: i64 = r.get(0)?;
-                Ok(Decision {
-                    id,
-                    release_id: r.get(1)?,
-                    outcome: r.get(2)?,
-                    criteria: get_json(r, 3)?,
-                    approvals: approvals.remove(&id).unwrap_or_default(),
-                    notes: r.get(4)?,
-                    decided_by: r.get(5)?,
-                    decided_at: get_ts(r, 6)?,
-                    supersedes: r.get(7)?,
-                })
-            },
-        )?;
         let audit_events = all(
             conn,
             "SELECT id, at, actor, action, entity, entity_id, before, after, prev_hash, hash
@@ -347,9 +226,9 @@ impl Store {
             incidents,
             pipeline_runs,
             freeze_windows,
-            risk_assessments,
-            checklists,
-            decisions,
+            risk_assessments: gov.risk_assessments,
+            checklists: gov.checklists,
+            decisions: gov.decisions,
             audit_events,
             sync_state,
             holidays: crate::plan::holidays(conn)?,

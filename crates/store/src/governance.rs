@@ -4,27 +4,19 @@
 //! transaction (`Connection::unchecked_transaction`) together with `append_audit`.
 
 use crate::codec::*;
+use crate::rows::{self, all, group};
 use crate::Result;
 use chrono::{Duration, NaiveDate};
-use rusqlite::{params, Connection, OptionalExtension, Row};
-use std::collections::HashMap;
+use rusqlite::{params, Connection, OptionalExtension};
 use switchyard_core::readiness::RuleFacts;
 use switchyard_core::risk::{ChangeFacts, RiskInputs, RiskPolicy, ServiceFailures};
 use switchyard_core::*;
 
-fn all<T>(
-    conn: &Connection,
-    sql: &str,
-    p: impl rusqlite::Params,
-    f: impl FnMut(&Row) -> rusqlite::Result<T>,
-) -> Result<Vec<T>> {
-    let mut stmt = conn.prepare_cached(sql)?;
-    let rows = stmt.query_map(p, f)?;
-    Ok(rows.collect::<rusqlite::Result<Vec<T>>>()?)
-}
-
 /// The parts of the export document this module owns.
 pub(crate) struct Governance {
+    pub risk_assessments: Vec<RiskAssessment>,
+    pub checklists: Vec<Checklist>,
+    pub decisions: Vec<Decision>,
     pub risk_policies: Vec<RiskPolicyVersion>,
     pub checklist_item_events: Vec<ChecklistItemEvent>,
     pub release_approvals: Vec<ReleaseApproval>,
@@ -33,7 +25,31 @@ pub(crate) struct Governance {
 }
 
 pub(crate) fn export_governance(conn: &Connection) -> Result<Governance> {
+    let mut items = group(rows::checklist_items(conn, None)?);
+    let checklists = all(
+        conn,
+        "SELECT id, release_id, template, created_at FROM checklists ORDER BY id",
+        [],
+        |r| {
+            let id: Id = r.get(0)?;
+            Ok(Checklist {
+                id,
+                release_id: r.get(1)?,
+                template: r.get(2)?,
+                created_at: get_ts(r, 3)?,
+                items: items.remove(&id).unwrap_or_default(),
+            })
+        },
+    )?;
     Ok(Governance {
+        risk_assessments: all(
+            conn,
+            &format!("{} ORDER BY id", rows::ASSESSMENT),
+            [],
+            rows::assessment,
+        )?,
+        checklists,
+        decisions: rows::decisions(conn, None)?,
         risk_policies: all(
             conn,
             "SELECT id, policy, created_at, created_by FROM risk_policies ORDER BY id",
@@ -317,35 +333,6 @@ fn changes_of(conn: &Connection, release: Id) -> Result<Vec<Change>> {
     )
 }
 
-fn freeze_windows(conn: &Connection) -> Result<Vec<FreezeWindow>> {
-    let mut services: HashMap<Id, Vec<String>> = HashMap::new();
-    for (w, name) in all(
-        conn,
-        "SELECT fs.freeze_window_id, s.name FROM freeze_window_services fs
-           JOIN services s ON s.id = fs.service_id ORDER BY fs.freeze_window_id, s.id",
-        [],
-        |r| Ok((r.get::<_, Id>(0)?, r.get::<_, String>(1)?)),
-    )? {
-        services.entry(w).or_default().push(name);
-    }
-    all(
-        conn,
-        "SELECT id, name, start_date, end_date, reason FROM freeze_windows ORDER BY id",
-        [],
-        |r| {
-            let id: Id = r.get(0)?;
-            Ok(FreezeWindow {
-                id,
-                name: r.get(1)?,
-                start_date: get_date(r, 2)?,
-                end_date: get_date(r, 3)?,
-                services: services.get(&id).cloned().unwrap_or_default(),
-                reason: r.get(4)?,
-            })
-        },
-    )
-}
-
 /// Holidays from the workspace's `holidays` table, when this schema has one.
 fn holidays(conn: &Connection) -> Result<Vec<NaiveDate>> {
     let has: i64 = conn.query_row(
@@ -432,44 +419,39 @@ pub fn risk_inputs(
         rollback_item_done: rollback_item_done > 0,
         rollback_plan_recorded: rollback_plan_recorded > 0,
         failures,
-        freeze_windows: freeze_windows(conn)?,
+        freeze_windows: crate::plan::freeze_windows(conn)?,
         holidays: holidays(conn)?,
-    })
-}
-
-fn assessment_row(r: &Row) -> rusqlite::Result<RiskAssessment> {
-    Ok(RiskAssessment {
-        id: r.get(0)?,
-        release_id: r.get(1)?,
-        score: r.get(2)?,
-        class: r.get(3)?,
-        factors: get_json(r, 4)?,
-        override_class: r.get(5)?,
-        override_reason: r.get(6)?,
-        assessed_at: get_ts(r, 7)?,
-        assessed_by: r.get(8)?,
     })
 }
 
 pub fn latest_assessment(conn: &Connection, release: Id) -> Result<Option<RiskAssessment>> {
     Ok(conn
-        .prepare_cached(
-            "SELECT id, release_id, score, class, factors, override_class, override_reason,
-                    assessed_at, assessed_by
-               FROM risk_assessments WHERE release_id = ?1 ORDER BY assessed_at DESC, id DESC LIMIT 1",
-        )?
-        .query_row([release], assessment_row)
+        .prepare_cached(&format!(
+            "{} WHERE release_id = ?1 ORDER BY assessed_at DESC, id DESC LIMIT 1",
+            rows::ASSESSMENT
+        ))?
+        .query_row([release], rows::assessment)
         .optional()?)
 }
 
 /// Inserts `a` (its id is ignored); returns the new id.
 pub fn insert_assessment(conn: &Connection, a: &RiskAssessment) -> Result<Id> {
+    Ok(insert_assessment_with_id(conn, None, a)?)
+}
+
+/// Inserts `a` under `id`, or a fresh id when `None`; returns the id.
+pub(crate) fn insert_assessment_with_id(
+    conn: &Connection,
+    id: Option<Id>,
+    a: &RiskAssessment,
+) -> rusqlite::Result<Id> {
     conn.prepare_cached(
-        "INSERT INTO risk_assessments (release_id, score, class, factors, override_class,
+        "INSERT INTO risk_assessments (id, release_id, score, class, factors, override_class,
                                        override_reason, assessed_at, assessed_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![
+        id,
         a.release_id,
         a.score,
         a.class,
@@ -506,21 +488,6 @@ pub fn authors_and_deployers(conn: &Connection, release: Id) -> Result<(Vec<Stri
 
 // ---- readiness ----
 
-fn item_row(r: &Row) -> rusqlite::Result<ChecklistItem> {
-    Ok(ChecklistItem {
-        id: r.get(0)?,
-        position: r.get(1)?,
-        title: r.get(2)?,
-        kind: r.get(3)?,
-        rule: r.get(4)?,
-        owner: r.get(5)?,
-        state: r.get(6)?,
-        evidence_url: r.get(7)?,
-        note: r.get(8)?,
-        updated_at: get_ts(r, 9)?,
-    })
-}
-
 /// The release's newest checklist.
 pub fn checklist_of(conn: &Connection, release: Id) -> Result<Option<Checklist>> {
     let head: Option<(Id, String, Timestamp)> = conn
@@ -532,13 +499,10 @@ pub fn checklist_of(conn: &Connection, release: Id) -> Result<Option<Checklist>>
     let Some((id, template, created_at)) = head else {
         return Ok(None);
     };
-    let items = all(
-        conn,
-        "SELECT id, position, title, kind, rule, owner, state, evidence_url, note, updated_at
-           FROM checklist_items WHERE checklist_id = ?1 ORDER BY position, id",
-        [id],
-        item_row,
-    )?;
+    let items = rows::checklist_items(conn, Some(id))?
+        .into_iter()
+        .map(|(_, item)| item)
+        .collect();
     Ok(Some(Checklist {
         id,
         release_id: release,
@@ -828,54 +792,33 @@ pub fn insert_release_approval(
 
 /// The release's decisions, oldest first.
 pub fn decisions_of(conn: &Connection, release: Id) -> Result<Vec<Decision>> {
-    let mut approvals: HashMap<Id, Vec<Approval>> = HashMap::new();
-    for (d, a) in all(
-        conn,
-        "SELECT a.decision_id, a.role, a.approver, a.approved_at FROM approvals a
-           JOIN decisions d ON d.id = a.decision_id WHERE d.release_id = ?1 ORDER BY a.decision_id, a.id",
-        [release],
-        |r| {
-            Ok((
-                r.get::<_, Id>(0)?,
-                Approval {
-                    role: r.get(1)?,
-                    approver: r.get(2)?,
-                    approved_at: get_ts(r, 3)?,
-                },
-            ))
-        },
-    )? {
-        approvals.entry(d).or_default().push(a);
-    }
-    all(
-        conn,
-        "SELECT id, release_id, outcome, criteria, notes, decided_by, decided_at, supersedes
-           FROM decisions WHERE release_id = ?1 ORDER BY decided_at, id",
-        [release],
-        |r| {
-            let id: Id = r.get(0)?;
-            Ok(Decision {
-                id,
-                release_id: r.get(1)?,
-                outcome: r.get(2)?,
-                criteria: get_json(r, 3)?,
-                approvals: approvals.remove(&id).unwrap_or_default(),
-                notes: r.get(4)?,
-                decided_by: r.get(5)?,
-                decided_at: get_ts(r, 6)?,
-                supersedes: r.get(7)?,
-            })
-        },
-    )
+    rows::decisions(conn, Some(release))
 }
 
 /// Records a decision with the open approvals `taken` (their ids), marking them as taken.
 pub fn insert_decision(conn: &Connection, d: &Decision, taken: &[Id]) -> Result<Id> {
+    let id = insert_decision_with_id(conn, None, d)?;
+    for t in taken {
+        conn.prepare_cached("UPDATE release_approvals SET decision_id = ?2 WHERE id = ?1")?
+            .execute(params![t, id])?;
+    }
+    Ok(id)
+}
+
+/// Inserts decision `d` with its approvals under `id`, or a fresh id when `None`; returns
+/// the id.
+pub(crate) fn insert_decision_with_id(
+    conn: &Connection,
+    id: Option<Id>,
+    d: &Decision,
+) -> rusqlite::Result<Id> {
     conn.prepare_cached(
-        "INSERT INTO decisions (release_id, outcome, criteria, notes, decided_by, decided_at, supersedes)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO decisions (id, release_id, outcome, criteria, notes, decided_by, decided_at,
+                                supersedes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
     .execute(params![
+        id,
         d.release_id,
         d.outcome,
         json(&d.criteria),
@@ -891,10 +834,6 @@ pub fn insert_decision(conn: &Connection, d: &Decision, taken: &[Id]) -> Result<
         )?
         .execute(params![id, a.role, a.approver, ts(&a.approved_at)])?;
     }
-    for t in taken {
-        conn.prepare_cached("UPDATE release_approvals SET decision_id = ?2 WHERE id = ?1")?
-            .execute(params![t, id])?;
-    }
     Ok(id)
 }
 
@@ -902,44 +841,26 @@ pub fn insert_decision(conn: &Connection, d: &Decision, taken: &[Id]) -> Result<
 
 /// Change records, by id: of one release or all.
 pub fn change_records(conn: &Connection, release: Option<Id>) -> Result<Vec<ChangeRecord>> {
-    let mut services: HashMap<Id, Vec<String>> = HashMap::new();
-    for (c, name) in all(
+    let mut services = group(all(
         conn,
         "SELECT cs.change_record_id, s.name FROM change_record_services cs
            JOIN services s ON s.id = cs.service_id ORDER BY cs.change_record_id, s.id",
         [],
-        |r| Ok((r.get::<_, Id>(0)?, r.get::<_, String>(1)?)),
-    )? {
-        services.entry(c).or_default().push(name);
-    }
-    let mut items: HashMap<Id, Vec<Id>> = HashMap::new();
-    for (c, w) in all(
+        |r| Ok((r.get(0)?, r.get::<_, String>(1)?)),
+    )?);
+    let mut items = group(all(
         conn,
         "SELECT change_record_id, work_item_id FROM change_record_items ORDER BY change_record_id, work_item_id",
         [],
-        |r| Ok((r.get::<_, Id>(0)?, r.get::<_, Id>(1)?)),
-    )? {
-        items.entry(c).or_default().push(w);
-    }
-    let mut approvals: HashMap<Id, Vec<Approval>> = HashMap::new();
-    for (c, a) in all(
+        |r| Ok((r.get(0)?, r.get::<_, Id>(1)?)),
+    )?);
+    let mut approvals = group(all(
         conn,
         "SELECT change_record_id, role, approver, approved_at FROM change_record_approvals
           ORDER BY change_record_id, id",
         [],
-        |r| {
-            Ok((
-                r.get::<_, Id>(0)?,
-                Approval {
-                    role: r.get(1)?,
-                    approver: r.get(2)?,
-                    approved_at: get_ts(r, 3)?,
-                },
-            ))
-        },
-    )? {
-        approvals.entry(c).or_default().push(a);
-    }
+        rows::keyed_approval,
+    )?);
     all(
         conn,
         "SELECT id, release_id, title, kind, status, window_start, window_end, risk_class,
@@ -1050,15 +971,14 @@ pub fn work_item_ids(conn: &Connection, release: Id) -> Result<Vec<Id>> {
 // ---- reviews ----
 
 pub fn reviews(conn: &Connection, release: Option<Id>) -> Result<Vec<Review>> {
-    let mut items: HashMap<Id, Vec<ActionItem>> = HashMap::new();
-    for (rid, a) in all(
+    let mut items = group(all(
         conn,
         "SELECT review_id, id, title, owner, due_date, status, updated_at FROM review_action_items
           ORDER BY review_id, id",
         [],
         |r| {
             Ok((
-                r.get::<_, Id>(0)?,
+                r.get(0)?,
                 ActionItem {
                     id: r.get(1)?,
                     title: r.get(2)?,
@@ -1069,9 +989,7 @@ pub fn reviews(conn: &Connection, release: Option<Id>) -> Result<Vec<Review>> {
                 },
             ))
         },
-    )? {
-        items.entry(rid).or_default().push(a);
-    }
+    )?);
     all(
         conn,
         "SELECT id, release_id, due_date, status, summary, held_at, created_at, created_by

@@ -362,23 +362,8 @@ pub(crate) fn insert_document(tx: &Transaction, doc: &Document) -> Result<()> {
         }
     }
     for a in &doc.risk_assessments {
-        tx.prepare_cached(
-            "INSERT INTO risk_assessments (id, release_id, score, class, factors, override_class,
-                                           override_reason, assessed_at, assessed_by)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        )?
-        .execute(params![
-            a.id,
-            a.release_id,
-            a.score,
-            a.class,
-            json(&a.factors),
-            a.override_class,
-            a.override_reason,
-            ts(&a.assessed_at),
-            a.assessed_by
-        ])
-        .map_err(invalid(format!("risk assessment {}", a.id)))?;
+        crate::governance::insert_assessment_with_id(tx, Some(a.id), a)
+            .map_err(invalid(format!("risk assessment {}", a.id)))?;
     }
     for c in &doc.checklists {
         tx.prepare_cached(
@@ -409,29 +394,8 @@ pub(crate) fn insert_document(tx: &Transaction, doc: &Document) -> Result<()> {
         }
     }
     for d in &doc.decisions {
-        tx.prepare_cached(
-            "INSERT INTO decisions (id, release_id, outcome, criteria, notes, decided_by, decided_at,
-                                    supersedes)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        )?
-        .execute(params![
-            d.id,
-            d.release_id,
-            d.outcome,
-            json(&d.criteria),
-            d.notes,
-            d.decided_by,
-            ts(&d.decided_at),
-            d.supersedes
-        ])
-        .map_err(invalid(format!("decision {}", d.id)))?;
-        for a in &d.approvals {
-            tx.prepare_cached(
-                "INSERT INTO approvals (decision_id, role, approver, approved_at) VALUES (?1, ?2, ?3, ?4)",
-            )?
-            .execute(params![d.id, a.role, a.approver, ts(&a.approved_at)])
+        crate::governance::insert_decision_with_id(tx, Some(d.id), d)
             .map_err(invalid(format!("decision {}", d.id)))?;
-        }
     }
     for e in &doc.audit_events {
         tx.prepare_cached(

@@ -12,6 +12,7 @@ pub mod governance;
 mod import;
 mod migrate;
 pub mod plan;
+mod rows;
 
 pub use audit::{append_audit, check_audit, verify_audit, AuditCheck, AuditEntry};
 pub use calendar::OFF_TRAIN_LANE;

@@ -3,22 +3,12 @@
 //! case can put the change and its audit event in one (see `Store::write`).
 
 use crate::codec::*;
+use crate::rows::{self, all};
 use crate::{Result, Store, StoreError};
-use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use std::collections::BTreeMap;
 use switchyard_core::plan::{DepKind, Edge, PlanInput};
 use switchyard_core::*;
-
-fn all<T>(
-    conn: &Connection,
-    sql: &str,
-    p: impl rusqlite::Params,
-    f: impl FnMut(&Row) -> rusqlite::Result<T>,
-) -> Result<Vec<T>> {
-    let mut stmt = conn.prepare_cached(sql)?;
-    let rows = stmt.query_map(p, f)?;
-    Ok(rows.collect::<rusqlite::Result<Vec<T>>>()?)
-}
 
 fn rule_of(s: &str) -> FreezeRule {
     if s == "flag" {
@@ -90,11 +80,12 @@ impl Store {
         .collect();
         let milestones = all(
             conn,
-            "SELECT m.id, m.release_id, m.kind, m.name, m.date, m.completed_at
-               FROM milestones m JOIN releases r ON r.id = m.release_id
-              WHERE r.released = 0 ORDER BY m.id",
+            &format!(
+                "{} JOIN releases r ON r.id = m.release_id WHERE r.released = 0 ORDER BY m.id",
+                rows::MILESTONE
+            ),
             [],
-            milestone_row,
+            rows::milestone,
         )?;
         let mut risk = BTreeMap::new();
         for (release, id, class) in all(
@@ -125,17 +116,6 @@ impl Store {
             risk,
         })
     }
-}
-
-fn milestone_row(r: &Row) -> rusqlite::Result<Milestone> {
-    Ok(Milestone {
-        id: r.get(0)?,
-        release_id: r.get(1)?,
-        kind: r.get(2)?,
-        name: r.get(3)?,
-        date: get_date(r, 4)?,
-        completed_at: get_ts_opt(r, 5)?,
-    })
 }
 
 fn names_by(conn: &Connection, sql: &str) -> Result<BTreeMap<Id, Vec<String>>> {
@@ -250,10 +230,12 @@ pub fn holidays(conn: &Connection) -> Result<Vec<Holiday>> {
 pub fn milestones_of(conn: &Connection, release: Id) -> Result<Vec<Milestone>> {
     all(
         conn,
-        "SELECT id, release_id, kind, name, date, completed_at FROM milestones
-          WHERE release_id = ?1 ORDER BY date, id",
+        &format!(
+            "{} WHERE m.release_id = ?1 ORDER BY m.date, m.id",
+            rows::MILESTONE
+        ),
         [release],
-        milestone_row,
+        rows::milestone,
     )
 }
 
