@@ -47,6 +47,12 @@ pub struct Document {
     /// Post-release reviews and their action items.
     #[serde(default)]
     pub reviews: Vec<Review>,
+    /// What only Jira issues have (their Jira id, project, description, sync run).
+    #[serde(default)]
+    pub jira_issues: Vec<JiraIssue>,
+    /// Status transitions of work items, from Jira changelogs.
+    #[serde(default)]
+    pub work_item_transitions: Vec<WorkItemTransition>,
 }
 
 impl Document {
@@ -73,6 +79,8 @@ impl Document {
             risk_policies: vec![],
             checklist_item_events: vec![],
             release_approvals: vec![],
+            jira_issues: vec![],
+            work_item_transitions: vec![],
             change_records: vec![],
             reviews: vec![],
         }
@@ -421,6 +429,33 @@ pub struct AuditEvent {
     /// SHA-256 (hex) of the previous event; empty for the first.
     pub prev_hash: String,
     pub hash: String,
+}
+
+/// The Jira side of a work item that came from Jira.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JiraIssue {
+    pub work_item_id: Id,
+    pub issue_id: String,
+    pub project: String,
+    /// Plain text, from ADF (Cloud) or wiki markup (Data Center).
+    pub description: String,
+    /// The sync run that last saw the issue.
+    pub last_seen_run: String,
+    /// When a full sync found it gone from Jira.
+    pub vanished_at: Option<Timestamp>,
+}
+
+/// A status change of a work item (a Jira changelog `status` item).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkItemTransition {
+    pub id: Id,
+    pub work_item_id: Id,
+    pub at: Timestamp,
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub actor: Option<String>,
+    /// The Jira changelog history id.
+    pub source_key: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -212,6 +212,37 @@ impl Store {
                 })
             },
         )?;
+        let jira_issues = all(
+            conn,
+            "SELECT work_item_id, issue_id, project, description, last_seen_run, vanished_at
+               FROM jira_issues ORDER BY work_item_id",
+            |r| {
+                Ok(JiraIssue {
+                    work_item_id: r.get(0)?,
+                    issue_id: r.get(1)?,
+                    project: r.get(2)?,
+                    description: r.get(3)?,
+                    last_seen_run: r.get(4)?,
+                    vanished_at: get_ts_opt(r, 5)?,
+                })
+            },
+        )?;
+        let work_item_transitions = all(
+            conn,
+            "SELECT id, work_item_id, at, from_status, to_status, actor, source_key
+               FROM work_item_transitions ORDER BY id",
+            |r| {
+                Ok(WorkItemTransition {
+                    id: r.get(0)?,
+                    work_item_id: r.get(1)?,
+                    at: get_ts(r, 2)?,
+                    from_status: r.get(3)?,
+                    to_status: r.get(4)?,
+                    actor: r.get(5)?,
+                    source_key: r.get(6)?,
+                })
+            },
+        )?;
         let gov = crate::governance::export_governance(conn)?;
         Ok(Document {
             schema_version: self.schema_version()?,
@@ -237,6 +268,8 @@ impl Store {
             release_approvals: gov.release_approvals,
             change_records: gov.change_records,
             reviews: gov.reviews,
+            jira_issues,
+            work_item_transitions,
         })
     }
 }

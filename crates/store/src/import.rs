@@ -429,6 +429,37 @@ pub(crate) fn insert_document(tx: &Transaction, doc: &Document) -> Result<()> {
         ])
         .map_err(invalid(format!("sync state {}", s.scope)))?;
     }
+    for j in &doc.jira_issues {
+        tx.prepare_cached(
+            "INSERT INTO jira_issues (work_item_id, issue_id, project, description, last_seen_run, vanished_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?
+        .execute(params![
+            j.work_item_id,
+            j.issue_id,
+            j.project,
+            j.description,
+            j.last_seen_run,
+            j.vanished_at.as_ref().map(ts)
+        ])
+        .map_err(invalid(format!("jira issue of work item {}", j.work_item_id)))?;
+    }
+    for t in &doc.work_item_transitions {
+        tx.prepare_cached(
+            "INSERT INTO work_item_transitions (id, work_item_id, at, from_status, to_status, actor, source_key)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?
+        .execute(params![
+            t.id,
+            t.work_item_id,
+            ts(&t.at),
+            t.from_status,
+            t.to_status,
+            t.actor,
+            t.source_key
+        ])
+        .map_err(invalid(format!("work item transition {}", t.id)))?;
+    }
     insert_holidays(tx, doc)?;
     crate::governance::insert_governance(tx, doc)?;
     if let Some(last) = doc.audit_events.last() {

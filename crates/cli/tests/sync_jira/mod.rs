@@ -149,6 +149,38 @@ fn sync_jira_fills_releases_work_items_dependencies_and_incidents() {
         .any(|s| s["scope"] == "PROJ/issues"));
     // Not a terminal: no progress bar on stderr.
     assert!(!stderr.contains('\r'));
+    // The Jira side travels with the document: descriptions and status transitions.
+    let jira = doc["jira_issues"].as_array().unwrap();
+    assert_eq!(jira.len(), 12);
+    assert!(jira.iter().all(|j| j["project"] == "PROJ"));
+    let transitions = doc["work_item_transitions"].as_array().unwrap();
+    assert!(!transitions.is_empty(), "{doc:#}");
+    assert!(transitions.iter().all(|t| t["to_status"].is_string()));
+    // ... and comes back whole from an import into a new workspace.
+    std::fs::write(d.join("doc.json"), serde_json::to_vec(&doc).unwrap()).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_switchyard"))
+        .args([
+            "--db",
+            "copy.sqlite3",
+            "import",
+            "--format",
+            "json",
+            "doc.json",
+        ])
+        .current_dir(d)
+        .env_remove("SWITCHYARD_DB")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let out = Command::new(env!("CARGO_BIN_EXE_switchyard"))
+        .args(["--db", "copy.sqlite3", "export", "--format", "json"])
+        .current_dir(d)
+        .env_remove("SWITCHYARD_DB")
+        .output()
+        .unwrap();
+    let copy: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(copy["jira_issues"], doc["jira_issues"]);
+    assert_eq!(copy["work_item_transitions"], doc["work_item_transitions"]);
 
     // Again: nothing new, nothing doubled.
     let out = sync(d, &server.url(), &["--email", EMAIL], TOKEN);
