@@ -33,7 +33,7 @@ pub struct Document {
     /// Days nothing ships (schema step 2; absent in older documents).
     #[serde(default)]
     pub holidays: Vec<Holiday>,
-    /// Versions of the risk policy; the newest is in force (schema step 2).
+    /// Versions of the risk policy; the newest is in force (schema step 3).
     #[serde(default)]
     pub risk_policies: Vec<RiskPolicyVersion>,
     /// Every state change of a checklist item: the readiness timeline.

@@ -1,5 +1,5 @@
 //! Risk policy, readiness history, go/no-go approvals, change records and post-release
-//! reviews: small repository functions over schema step 2 (section B), and their part of
+//! reviews: small repository functions over schema step 3 (section B), and their part of
 //! export/import. Functions take a `&Connection`, so a caller can run several inside one
 //! transaction (`Connection::unchecked_transaction`) together with `append_audit`.
 

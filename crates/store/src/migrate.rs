@@ -7,10 +7,12 @@ use crate::Result;
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 
-/// The SQL of each step; `MIGRATIONS[0]` creates version 1, `MIGRATIONS[1]` takes it to 2.
+/// The SQL of each step; `MIGRATIONS[0]` creates version 1, `MIGRATIONS[n]` takes n to n+1.
+/// A step never changes once it has shipped: a change is a new step.
 pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/v1.sql"),
     include_str!("migrations/v2.sql"),
+    include_str!("migrations/v3.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

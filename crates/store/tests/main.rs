@@ -403,3 +403,50 @@ fn a_version_1_workspace_is_backed_up_and_upgraded() {
         .unwrap();
     assert_eq!(n, 2);
 }
+
+/// A workspace made by the build that shipped schema step 2 (the planning tables alone)
+/// is taken to the current version: the governance and sync tables exist afterwards and a
+/// backup of the version 2 file is kept.
+#[test]
+fn a_version_2_workspace_gets_the_governance_and_sync_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v2.sqlite3");
+    let mut conn = Connection::open(&path).unwrap();
+    switchyard_store::upgrade_with(&mut conn, &path, 0, &switchyard_store::MIGRATIONS[..2])
+        .unwrap();
+    conn.execute(
+        "INSERT INTO holidays (date, name) VALUES ('2027-01-01', 'New year')",
+        [],
+    )
+    .unwrap();
+    let has = |c: &Connection, table: &str| -> bool {
+        c.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
+            [table],
+            |r| r.get::<_, i64>(0),
+        )
+        .unwrap()
+            == 1
+    };
+    assert!(
+        !has(&conn, "risk_policies"),
+        "step 2 alone has no governance tables"
+    );
+    drop(conn);
+
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    for table in [
+        "risk_policies",
+        "checklist_item_events",
+        "release_approvals",
+        "change_records",
+        "reviews",
+        "jira_issues",
+        "work_item_transitions",
+    ] {
+        assert!(has(store.conn(), table), "{table} after the upgrade");
+    }
+    assert_eq!(store.export().unwrap().holidays.len(), 1, "the data stays");
+    assert!(dir.path().join("v2.sqlite3.v2.backup").exists());
+}
