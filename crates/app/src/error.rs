@@ -92,7 +92,7 @@ impl From<StoreError> for AppError {
             StoreError::NotEmpty(_) => ErrorCode::WorkspaceNotEmpty,
             StoreError::Invalid(_) => ErrorCode::InvalidInput,
             StoreError::NotFound(_) => ErrorCode::NotFound,
-            StoreError::Sqlite(_) => ErrorCode::Db,
+            StoreError::Sqlite(_) | StoreError::UpgradeFailed { .. } => ErrorCode::Db,
         };
         AppError::new(code, e.to_string())
     }

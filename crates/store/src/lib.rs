@@ -48,6 +48,13 @@ pub enum StoreError {
     Invalid(String),
     #[error("{0} not found")]
     NotFound(String),
+    #[error("{path}: upgrading to schema version {to} failed ({why}); the workspace was left at version {from}")]
+    UpgradeFailed {
+        path: PathBuf,
+        from: i64,
+        to: i64,
+        why: String,
+    },
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
 }

@@ -3,7 +3,7 @@
 //! as it was. Before upgrading a database that already has data, a copy is written next to
 //! it with `VACUUM INTO`.
 
-use crate::Result;
+use crate::{Result, StoreError};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 
@@ -39,9 +39,23 @@ pub fn upgrade_with(conn: &mut Connection, path: &Path, from: i64, steps: &[&str
     for (step, sql) in steps.iter().enumerate().skip(from as usize) {
         let to = step as i64 + 1;
         let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", to)?;
-        tx.commit()?;
+        let applied = tx
+            .execute_batch(sql)
+            .and_then(|_| tx.pragma_update(None, "user_version", to))
+            .and_then(|_| tx.commit());
+        if let Err(e) = applied {
+            // SQLite's own message, without the step's SQL that rusqlite would append.
+            let why = match &e {
+                rusqlite::Error::SqlInputError { msg, .. } => msg.clone(),
+                other => other.to_string(),
+            };
+            return Err(StoreError::UpgradeFailed {
+                path: path.to_owned(),
+                from: to - 1,
+                to,
+                why: why.lines().next().unwrap_or_default().to_owned(),
+            });
+        }
         tracing::info!(to, "workspace schema upgraded");
     }
     Ok(())

@@ -333,6 +333,16 @@ fn an_upgrade_backs_up_first_and_a_failed_step_changes_nothing() {
         err.to_string().contains("missing datatype") || err.to_string().contains("broken"),
         "{err}"
     );
+    // One line that names the step, without the step's SQL.
+    let line = err.to_string();
+    assert!(
+        !line.contains('\n') && !line.contains("ALTER TABLE"),
+        "{line}"
+    );
+    assert!(
+        line.contains(&format!("schema version {}", SCHEMA_VERSION + 1)),
+        "{line}"
+    );
     let v: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
