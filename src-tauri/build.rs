@@ -6,6 +6,7 @@ fn main() {
         "mark_calendar_painted",
         "get_metrics",
         "get_metric_records",
+        "get_readiness_chart",
         "save_export",
         "get_sync_status",
         "save_sync_settings",

@@ -96,6 +96,16 @@ pub fn get_metrics(
     with_workspace(&state, |ws| ws.metrics_view(&q))
 }
 
+/// Percent ready over time of one release (its checklist history), milestones as markers
+/// and a today line: the plotters SVG the reports use.
+#[tauri::command(async)]
+pub fn get_readiness_chart(state: State<'_, AppState>, release: i64) -> Result<String, AppError> {
+    // Drawn at the release panel's width, so its text stays at its own size.
+    with_workspace(&state, |ws| {
+        ws.readiness_chart(&release.to_string(), SystemClock.today(), 420, 300)
+    })
+}
+
 /// The records behind one number of the Metrics screen.
 #[tauri::command(async)]
 pub fn get_metric_records(

@@ -127,6 +127,7 @@ pub fn run() {
             commands::mark_calendar_painted,
             commands::get_metrics,
             commands::get_metric_records,
+            commands::get_readiness_chart,
             commands::save_export,
             commands::get_sync_status,
             commands::save_sync_settings,

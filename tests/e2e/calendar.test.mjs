@@ -110,6 +110,30 @@ test('the window opens on the release calendar of the demo organisation', { time
   const panel = await wd.waitFor('[data-testid="release-panel"]', 10_000);
   const text = await wd.text(panel);
   assert.ok(text.includes(target.name), `panel shows: ${text.slice(0, 200)}`);
+
+  // Its readiness timeline: the plotters chart of the reports, drawn for this release,
+  // with a marker label for each of its milestones and the today line.
+  const chart = await wd.waitFor('[data-testid="readiness-chart"]', 15_000);
+  const src = await wd.attribute(chart, 'src');
+  assert.ok(src.startsWith('data:image/svg+xml'), src.slice(0, 60));
+  const svg = decodeURIComponent(src.slice(src.indexOf(',') + 1));
+  const texts = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1].trim());
+  assert.ok(texts.includes(`Readiness — ${target.name}`), `the chart is of the release shown: ${texts}`);
+  assert.ok(texts.includes('today'), 'a today line');
+  const milestones = doc.milestones.filter((m) => m.release_id === target.id);
+  assert.ok(milestones.length > 0);
+  for (const m of milestones) {
+    assert.ok(texts.includes(m.name), `milestone ${m.name} marked: ${texts}`);
+  }
+  const drawn = await wd.execute(
+    'const i = document.querySelector(\'[data-testid="readiness-chart"]\'); return i.complete && i.naturalWidth;',
+  );
+  assert.ok(drawn > 0, 'the image decodes');
   await sleep(300);
   writeFileSync(join(outDir, 'release-panel.png'), await wd.screenshot());
+  await wd.execute(
+    'document.querySelector(\'[data-testid="readiness-chart"]\').scrollIntoView({ block: "end" });',
+  );
+  await sleep(300);
+  writeFileSync(join(outDir, 'release-panel-readiness.png'), await wd.screenshot());
 });

@@ -174,6 +174,24 @@ impl Workspace {
         Ok(self.store().readiness_timeline(&releases, today)?)
     }
 
+    /// The readiness chart of a release (or a train's releases) at a given size in pixels.
+    pub fn readiness_chart(
+        &self,
+        release: &str,
+        today: NaiveDate,
+        width: u32,
+        height: u32,
+    ) -> Result<String> {
+        let t = self.readiness_timeline(release, today)?;
+        // Named as the release is, even when asked for by id.
+        let title = match t.releases.as_slice() {
+            [one] => one.release.clone(),
+            _ => release.to_owned(),
+        };
+        charts::readiness_sized(&t, &title, width, height)
+            .map_err(|e| AppError::new(ErrorCode::Internal, e.to_string()))
+    }
+
     /// One chart as SVG. `release` is needed for the readiness chart only.
     pub fn chart(
         &self,

@@ -565,6 +565,16 @@ pub fn pipeline(h: &PipelineHealth, title: &str) -> Result<String> {
 /// Percent ready over time for one release (or a train's releases overlaid), milestones as
 /// markers, and a today line.
 pub fn readiness(t: &ReadinessTimeline, title: &str) -> Result<String> {
+    readiness_sized(t, title, WIDTH, HEIGHT + 40)
+}
+
+/// The readiness chart at another size (the app's release panel is narrower than a page).
+pub fn readiness_sized(
+    t: &ReadinessTimeline,
+    title: &str,
+    width: u32,
+    height: u32,
+) -> Result<String> {
     let day_secs = |d: NaiveDate| {
         d.and_hms_opt(0, 0, 0)
             .map_or(0, |x| x.and_utc().timestamp()) as f64
@@ -581,7 +591,7 @@ pub fn readiness(t: &ReadinessTimeline, title: &str) -> Result<String> {
     let span_days = ((hi - lo) / 86_400.0).max(1.0);
     let step_days = [1.0, 2.0, 7.0, 14.0, 28.0, 56.0, 91.0, 182.0]
         .into_iter()
-        .find(|s| span_days / s <= 10.0)
+        .find(|s| span_days / s <= (width as f64 / 76.0).floor())
         .unwrap_or(365.0);
     let first = (lo / 86_400.0).ceil() * 86_400.0;
     let keys: Vec<f64> = (0..)
@@ -589,18 +599,20 @@ pub fn readiness(t: &ReadinessTimeline, title: &str) -> Result<String> {
         .take_while(|&x| x <= hi)
         .collect();
     let date_of = |x: f64| DateTime::from_timestamp(x as i64, 0).map(|d| d.date_naive());
-    svg(WIDTH, HEIGHT + 40, |root| {
+    svg(width, height, |root| {
         let mut chart = ChartBuilder::on(&root)
             .caption(format!("Readiness — {title}"), font(15))
             .margin(14)
             .margin_right(32)
             .x_label_area_size(34)
             .y_label_area_size(58)
-            .build_cartesian_2d(keyed(lo, hi, keys), RangedCoordf64::from(0f64..116.0))
+            // A little room below 0%, so a release not started yet is a line of its own
+            // rather than hidden in the x axis.
+            .build_cartesian_2d(keyed(lo, hi, keys), RangedCoordf64::from(-4f64..116.0))
             .map_err(err)?;
         let x_fmt = |x: &f64| date_of(*x).map(short).unwrap_or_default();
         let y_fmt = |y: &f64| {
-            if *y <= 100.0 {
+            if (0.0..=100.0).contains(y) {
                 format!("{y:.0}%")
             } else {
                 String::new()
@@ -635,13 +647,22 @@ pub fn readiness(t: &ReadinessTimeline, title: &str) -> Result<String> {
                     PURPLE.filled(),
                 )))
                 .map_err(err)?;
-            // Alternate heights so neighbouring labels do not overlap.
+            // Alternate heights so neighbouring labels do not overlap; labels near an end
+            // of the axis grow inwards so they are not cut off.
             let y = [112.0, 107.5, 103.0][k % 3];
+            let at = (x - lo) / (hi - lo);
+            let h = if at > 0.85 {
+                HPos::Right
+            } else if at < 0.15 {
+                HPos::Left
+            } else {
+                HPos::Center
+            };
             chart
                 .draw_series(std::iter::once(Text::new(
                     m.label.clone(),
                     (x, y),
-                    muted(11).pos(Pos::new(HPos::Center, VPos::Center)),
+                    muted(11).pos(Pos::new(h, VPos::Center)),
                 )))
                 .map_err(err)?;
         }

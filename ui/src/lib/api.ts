@@ -133,6 +133,11 @@ export function getMetricRecords(args: MetricsArgs, drill: Drill): Promise<Drill
   return call<DrillView>("get_metric_records", { from: args.from, to: args.to, ...scopeArgs(args.scope), drill });
 }
 
+/** A release's readiness over time as the SVG chart the reports use. */
+export function getReadinessChart(releaseId: number): Promise<string> {
+  return call<string>("get_readiness_chart", { release: releaseId });
+}
+
 /** Writes a report or export into the download directory; resolves with where. */
 export function saveExport(request: ExportRequest): Promise<SavedFile> {
   return call<SavedFile>("save_export", { request });
