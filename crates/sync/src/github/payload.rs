@@ -55,13 +55,6 @@ pub struct Pull {
     pub draft: Option<bool>,
 }
 
-/// `GET /repos/{o}/{r}/pulls/{n}`: only the size.
-#[derive(Debug, Clone, Deserialize)]
-pub struct PullDetail {
-    pub additions: Option<i64>,
-    pub deletions: Option<i64>,
-    pub changed_files: Option<i64>,
-}
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct GitActor {
