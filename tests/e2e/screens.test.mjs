@@ -28,9 +28,9 @@ const env = {
   // A Jira token from the environment (the keyring may be absent under Xvfb); it never
   // leaves the machine: the Jira URL below is a closed local port.
   SWITCHYARD_JIRA_TOKEN: 'e2e-token-not-real',
+  SWITCHYARD_GITHUB_TOKEN: 'e2e-github-token-not-real',
 };
 delete env.SWITCHYARD_DB;
-delete env.SWITCHYARD_GITHUB_TOKEN;
 delete env.GITHUB_TOKEN;
 const UNREACHABLE = 'http://127.0.0.1:9';
 const workspace = join(home, 'data/dev.switchyard.desktop/switchyard.sqlite3');
@@ -313,6 +313,7 @@ test('the Sync screen syncs Jira with progress, cancels, and shows errors with c
   assert.equal(await wd.text(await wd.waitFor('[data-testid="jira-token-state"]', 5_000)), 'stored');
   const page = await wd.execute('return document.body.innerHTML');
   assert.ok(!page.includes('e2e-token-not-real'), 'the token reached the page');
+  assert.ok(!page.includes('e2e-github-token-not-real'), 'the GitHub token reached the page');
   assert.equal(await wd.text(await wd.waitFor('[data-testid="jira-last"]', 5_000)), 'Never synced.');
 
   await typeInto('jira-url', UNREACHABLE);
@@ -355,4 +356,30 @@ test('the Sync screen syncs Jira with progress, cancels, and shows errors with c
     5_000,
   );
   await shot('sync.png');
+
+  // GitHub through the same screen: its own settings, its own run, the CLI's error code.
+  assert.equal(await wd.text(await wd.waitFor('[data-testid="github-token-state"]', 5_000)), 'stored');
+  await typeInto('github-url', UNREACHABLE);
+  await typeInto('github-repos', 'acme/web');
+  let ghCode = null;
+  try {
+    switchyard(['sync', 'github', '--api-url', UNREACHABLE, '--repo', 'acme/web']);
+  } catch (e) {
+    ghCode = /error\[([a-z_]+)\]/.exec(e.stderr.toString('utf8'))?.[1] ?? null;
+  }
+  assert.equal(ghCode, 'github_unavailable');
+  await wd.click(await wd.waitFor('[data-testid="github-sync"]', 5_000));
+  await waitUntil('the GitHub sync gave up', async () => (await wd.findAll('[data-testid="github-error"]')).length === 1, 60_000);
+  const ghError = await wd.waitFor('[data-testid="github-error"]', 1_000);
+  assert.equal(await wd.attribute(ghError, 'data-error-code'), ghCode);
+  const ghMessage = await wd.execute(`return document.querySelector('[data-testid="github-error"]').textContent`);
+  assert.ok(ghMessage.includes('cannot reach'), `the error says what failed: ${ghMessage}`);
+  await waitUntil(
+    'the GitHub last sync line',
+    async () => (await wd.text(await wd.waitFor('[data-testid="github-last"]', 1_000))).includes(`failed (${ghCode})`),
+    5_000,
+  );
+  // The Jira side kept its own state.
+  assert.equal(await wd.attribute(await wd.waitFor('[data-testid="jira-error"]', 1_000), 'data-error-code'), cliCode);
+  await shot('sync-github.png');
 });

@@ -143,8 +143,31 @@ pub fn valid_repo(repo: &str) -> bool {
 }
 
 /// Syncs `opts.repos` into the workspace at `db` (its own connection). Blocks until done;
-/// runs its own tokio runtime.
+/// runs its own tokio runtime, on a thread of its own when the caller's thread already
+/// belongs to a runtime (the desktop's command pool), where a second one cannot start.
 pub fn sync(
+    db: &Path,
+    opts: &GithubOptions,
+    token: Option<Token>,
+    now: Ts,
+    progress: Arc<dyn Progress>,
+    cancel: Cancel,
+) -> Result<GithubSummary, GithubError> {
+    if tokio::runtime::Handle::try_current().is_ok() {
+        return std::thread::scope(|s| {
+            s.spawn(|| sync_on_this_thread(db, opts, token, now, progress, cancel))
+                .join()
+                .unwrap_or_else(|_| {
+                    Err(GithubError::Unavailable(
+                        "the sync thread stopped unexpectedly".into(),
+                    ))
+                })
+        });
+    }
+    sync_on_this_thread(db, opts, token, now, progress, cancel)
+}
+
+fn sync_on_this_thread(
     db: &Path,
     opts: &GithubOptions,
     token: Option<Token>,

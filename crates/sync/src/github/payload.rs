@@ -55,7 +55,6 @@ pub struct Pull {
     pub draft: Option<bool>,
 }
 
-
 #[derive(Debug, Clone, Deserialize)]
 pub struct GitActor {
     pub date: Option<Ts>,

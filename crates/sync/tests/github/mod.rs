@@ -371,6 +371,34 @@ fn a_spent_primary_limit_waits_for_its_reset() {
     assert!(w[0].1.contains("rate limit is spent"), "{w:?}");
 }
 
+/// The desktop calls the sync from a thread of its async command pool, where a second
+/// tokio runtime cannot be started (it panicked there and the window waited forever).
+#[test]
+fn a_sync_called_from_inside_a_runtime_still_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ws.sqlite3");
+    let (mock, routes) = fixtures::start();
+    fixtures::world(&routes);
+    let o = opts(&mock.url());
+    let outer = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    // Called right on a worker thread of the outer runtime, as a Tauri command body is.
+    let summary = outer
+        .block_on(async move {
+            tokio::spawn(async move {
+                run(&db, &o, Cancel::default(), Events::default()).map(|s| (s, db))
+            })
+            .await
+        })
+        .expect("the sync did not panic");
+    let (s, db) = summary.unwrap();
+    assert_eq!(s.pull_requests, 60);
+    assert_eq!(export(&db).deployments.len(), 3);
+}
+
 fn fails_with(reply: Reply) -> (GithubError, u64) {
     let dir = tempfile::tempdir().unwrap();
     let (mock, routes) = fixtures::start();
