@@ -77,7 +77,7 @@ impl Workspace {
         }
         let settings = self.settings()?;
         let calendar = self.metrics_calendar(q, &settings)?;
-        let linked = Linked::new(self.store().dora_facts(&settings)?);
+        let linked = self.store().linked_facts(&settings)?;
         let scope = match (&q.service, &q.team) {
             (Some(name), _) => {
                 Scope::Services(vec![linked.service_index(name).ok_or_else(|| {

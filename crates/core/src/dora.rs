@@ -395,12 +395,26 @@ pub enum Scope {
     Services(Vec<u32>),
 }
 
+/// A production deployment once linked: its sha is no longer needed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Dep {
+    id: Id,
+    time: Secs,
+    service: u32,
+    success: bool,
+}
+
 /// The facts with every link of the spec resolved.
-#[derive(Debug, Clone)]
+///
+/// Only a few of its fields are decisions that need the raw facts (the sorted records, the
+/// rollbacks found by sha, which successes were rework); the rest are derived from those by
+/// [`Linked::assemble`]. [`Linked::to_bytes`] keeps just the decisions, so that a workspace
+/// can store the linked facts and read them back in a fraction of the linking time.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Linked {
     services: Vec<ServiceInfo>,
     /// Sorted by (service, time, id).
-    deps: Vec<DeployFact>,
+    deps: Vec<Dep>,
     dep_range: Vec<(usize, usize)>,
     /// Indices into `deps` of the successes, by service, in time order.
     succ: Vec<u32>,
@@ -488,6 +502,118 @@ impl std::hash::Hasher for KeyHasher {
 
 type KeySet = HashSet<u64, std::hash::BuildHasherDefault<KeyHasher>>;
 
+/// Indices of the successes, grouped by service in time order (deps sorted so already).
+fn successes(deps: &[Dep], ns: usize) -> (Vec<u32>, Vec<(usize, usize)>) {
+    let succ: Vec<u32> = (0..deps.len() as u32)
+        .filter(|&i| deps[i as usize].success)
+        .collect();
+    let range = ranges(ns, succ.iter().map(|&i| deps[i as usize].service));
+    (succ, range)
+}
+
+/// Rework: a success while an incident of its service is open (created <= t <= resolved).
+fn rework_of(
+    deps: &[Dep],
+    succ: &[u32],
+    succ_range: &[(usize, usize)],
+    incidents: &[IncidentFact],
+) -> Vec<bool> {
+    let ns = succ_range.len();
+    let mut by_service: Vec<Vec<(Secs, Secs)>> = vec![Vec::new(); ns];
+    for inc in incidents {
+        if let Some(s) = inc.service {
+            by_service[s as usize].push((inc.created, inc.resolved.unwrap_or(NEVER)));
+        }
+    }
+    let mut rework = vec![false; deps.len()];
+    for (s, list) in by_service.iter_mut().enumerate() {
+        if list.is_empty() {
+            continue;
+        }
+        // Already in creation order; a running maximum of the resolutions.
+        let mut max = Secs::MIN;
+        for e in list.iter_mut() {
+            max = max.max(e.1);
+            e.1 = max;
+        }
+        let (a, b) = succ_range[s];
+        for &i in &succ[a..b] {
+            let t = deps[i as usize].time;
+            let k = list.partition_point(|e| e.0 <= t);
+            rework[i as usize] = k > 0 && list[k - 1].1 >= t;
+        }
+    }
+    rework
+}
+
+/// Incidents: each caused by the latest success of its service at or before its creation.
+/// Per deployment, how many it caused and their earliest resolution; per incident, its cause.
+///
+/// A walk per service over its incidents (in creation order) and its successes (in time
+/// order): a binary search per incident would miss the cache at every step.
+fn link_incidents(
+    deps: &[Dep],
+    succ: &[u32],
+    succ_range: &[(usize, usize)],
+    incidents: &[IncidentFact],
+) -> (Vec<u32>, Vec<Secs>, Vec<u32>) {
+    let n = deps.len();
+    let mut caused = vec![0u32; n];
+    let mut first_resolution = vec![NEVER; n];
+    let mut incident_cause = vec![NONE; incidents.len()];
+    let mut by_service: Vec<Vec<u32>> = vec![Vec::new(); succ_range.len()];
+    for (j, inc) in incidents.iter().enumerate() {
+        if let Some(s) = inc.service {
+            by_service[s as usize].push(j as u32);
+        }
+    }
+    for (s, list) in by_service.iter().enumerate() {
+        let (a, b) = succ_range[s];
+        let succ = &succ[a..b];
+        let mut k = 0;
+        for &j in list {
+            let inc = &incidents[j as usize];
+            while k < succ.len() && deps[succ[k] as usize].time <= inc.created {
+                k += 1;
+            }
+            if k > 0 {
+                let d = succ[k - 1] as usize;
+                incident_cause[j as usize] = d as u32;
+                caused[d] += 1;
+                if let Some(r) = inc.resolved {
+                    first_resolution[d] = first_resolution[d].min(r);
+                }
+            }
+        }
+    }
+    (caused, first_resolution, incident_cause)
+}
+
+/// Changes: each deployed by the first success of its service at or after its merge.
+fn link_changes(
+    deps: &[Dep],
+    succ: &[u32],
+    succ_range: &[(usize, usize)],
+    changes: &[ChangeFact],
+    change_range: &[(usize, usize)],
+) -> Vec<u32> {
+    let mut change_dep = vec![NONE; changes.len()];
+    for (s, &(a, b)) in change_range.iter().enumerate() {
+        let (sa, sb) = succ_range[s];
+        let list = &succ[sa..sb];
+        let mut k = 0;
+        for (c, slot) in changes[a..b].iter().zip(&mut change_dep[a..b]) {
+            while k < list.len() && deps[list[k] as usize].time < c.merged {
+                k += 1;
+            }
+            if k < list.len() {
+                *slot = list[k];
+            }
+        }
+    }
+    change_dep
+}
+
 impl Linked {
     pub fn new(facts: Facts) -> Self {
         let Facts {
@@ -513,19 +639,20 @@ impl Linked {
         let deployments = group_sorted(deployments, ns, |d| d.service, |d| (d.time, d.id));
         let changes = group_sorted(changes, ns, |c| c.service, |c| (c.merged, c.id));
         incidents.sort_unstable_by_key(|i| (i.created, i.id));
-        let dep_range = ranges(ns, deployments.iter().map(|d| d.service));
-        let change_range = ranges(ns, changes.iter().map(|c| c.service));
-
-        let succ: Vec<u32> = (0..deployments.len() as u32)
-            .filter(|&i| deployments[i as usize].success)
+        let deps: Vec<Dep> = deployments
+            .iter()
+            .map(|d| Dep {
+                id: d.id,
+                time: d.time,
+                service: d.service,
+                success: d.success,
+            })
             .collect();
-        let succ_range = ranges(ns, succ.iter().map(|&i| deployments[i as usize].service));
+        let (succ, succ_range) = successes(&deps, ns);
 
         // Rollbacks: a success whose sha equals an earlier success's other than the one
         // right before it rolls that one back.
-        let n = deployments.len();
-        let mut rolled_back_at = vec![NEVER; n];
-        let mut rolled_back_by = vec![NONE; n];
+        let mut rollbacks = Vec::new();
         let mut seen = KeySet::default();
         for &(a, b) in &succ_range {
             seen.clear();
@@ -533,81 +660,64 @@ impl Linked {
                 if k >= a + 2 {
                     seen.insert(deployments[succ[k - 2] as usize].sha);
                 }
-                let cur = succ[k] as usize;
-                if k > a && seen.contains(&deployments[cur].sha) {
-                    let prev = succ[k - 1] as usize;
-                    if rolled_back_at[prev] == NEVER {
-                        rolled_back_at[prev] = deployments[cur].time;
-                        rolled_back_by[prev] = cur as u32;
-                    }
+                let cur = succ[k];
+                if k > a && seen.contains(&deployments[cur as usize].sha) {
+                    rollbacks.push((succ[k - 1], cur));
                 }
             }
         }
+        let rework = rework_of(&deps, &succ, &succ_range, &incidents);
+        Self::assemble(services, deps, &rollbacks, rework, incidents, || {
+            Some(changes)
+        })
+        .expect("the changes are given")
+    }
 
-        // Incidents: caused by the latest success of their service at or before creation.
-        let mut caused = vec![0u32; n];
-        let mut first_resolution = vec![NEVER; n];
-        let mut incident_cause = vec![NONE; incidents.len()];
-        for (j, inc) in incidents.iter().enumerate() {
-            let Some(s) = inc.service else { continue };
-            let (a, b) = succ_range[s as usize];
-            let list = &succ[a..b];
-            let k = list.partition_point(|&i| deployments[i as usize].time <= inc.created);
-            if k > 0 {
-                let d = list[k - 1] as usize;
-                incident_cause[j] = d as u32;
-                caused[d] += 1;
-                if let Some(r) = inc.resolved {
-                    first_resolution[d] = first_resolution[d].min(r);
-                }
-            }
-        }
+    /// The linked facts from the decisions: `deps` and the changes sorted by (service,
+    /// time, id), `incidents` by (created, id), `rollbacks` as (rolled back, by) index pairs.
+    /// The changes (the most records) come from `changes` on a second thread, which then
+    /// links them while this one links the incidents; `None` from it is `None` here.
+    fn assemble(
+        services: Vec<ServiceInfo>,
+        deps: Vec<Dep>,
+        rollbacks: &[(u32, u32)],
+        rework: Vec<bool>,
+        incidents: Vec<IncidentFact>,
+        changes: impl FnOnce() -> Option<Vec<ChangeFact>> + Send,
+    ) -> Option<Self> {
+        let ns = services.len();
+        let n = deps.len();
+        let dep_range = ranges(ns, deps.iter().map(|d| d.service));
+        let (succ, succ_range) = successes(&deps, ns);
 
-        // Rework: a success while an incident of its service is open (created <= t <= resolved).
-        let mut by_service: Vec<Vec<(Secs, Secs)>> = vec![Vec::new(); ns];
-        for inc in &incidents {
-            if let Some(s) = inc.service {
-                by_service[s as usize].push((inc.created, inc.resolved.unwrap_or(NEVER)));
-            }
-        }
-        let mut rework = vec![false; n];
-        for (s, list) in by_service.iter_mut().enumerate() {
-            if list.is_empty() {
-                continue;
-            }
-            // Already in creation order; a running maximum of the resolutions.
-            let mut max = Secs::MIN;
-            for e in list.iter_mut() {
-                max = max.max(e.1);
-                e.1 = max;
-            }
-            let (a, b) = succ_range[s];
-            for &i in &succ[a..b] {
-                let t = deployments[i as usize].time;
-                let k = list.partition_point(|e| e.0 <= t);
-                rework[i as usize] = k > 0 && list[k - 1].1 >= t;
-            }
-        }
+        let (changes, incident_links, rolled_back) = std::thread::scope(|scope| {
+            let (deps, succ, succ_range) = (&deps, &succ, &succ_range);
+            let changes = scope.spawn(move || {
+                let changes = changes()?;
+                let change_range = ranges(ns, changes.iter().map(|c| c.service));
+                let change_dep = link_changes(deps, succ, succ_range, &changes, &change_range);
+                Some((changes, change_range, change_dep))
+            });
 
-        // Changes: deployed by the first success of their service at or after the merge.
-        let mut change_dep = vec![NONE; changes.len()];
-        for (s, &(a, b)) in change_range.iter().enumerate() {
-            let (sa, sb) = succ_range[s];
-            let list = &succ[sa..sb];
-            let mut k = 0;
-            for (c, slot) in changes[a..b].iter().zip(&mut change_dep[a..b]) {
-                while k < list.len() && deployments[list[k] as usize].time < c.merged {
-                    k += 1;
-                }
-                if k < list.len() {
-                    *slot = list[k];
-                }
+            let mut rolled_back_at = vec![NEVER; n];
+            let mut rolled_back_by = vec![NONE; n];
+            for &(prev, by) in rollbacks {
+                rolled_back_at[prev as usize] = deps[by as usize].time;
+                rolled_back_by[prev as usize] = by;
             }
-        }
-
-        Self {
+            let links = link_incidents(deps, succ, succ_range, &incidents);
+            (
+                changes.join().ok().flatten(),
+                links,
+                (rolled_back_at, rolled_back_by),
+            )
+        });
+        let (changes, change_range, change_dep) = changes?;
+        let (caused, first_resolution, incident_cause) = incident_links;
+        let (rolled_back_at, rolled_back_by) = rolled_back;
+        Some(Self {
             services,
-            deps: deployments,
+            deps,
             dep_range,
             succ,
             succ_range,
@@ -621,7 +731,7 @@ impl Linked {
             change_dep,
             incidents,
             incident_cause,
-        }
+        })
     }
 
     pub fn services(&self) -> &[ServiceInfo] {
@@ -676,21 +786,117 @@ impl Linked {
     }
 
     /// The metrics of a period for a scope, and of each bucket.
+    ///
+    /// The services of the scope are counted in two halves of about equal size on two
+    /// threads (when there is enough to count), and the halves' counts merged.
     pub fn report(&self, cal: &Calendar, scope: &Scope, th: &Thresholds) -> Report {
+        self.report_in_halves_from(cal, scope, th, 100_000)
+    }
+
+    /// [`Linked::report`], counting in two halves when the scope has at least `records`.
+    fn report_in_halves_from(
+        &self,
+        cal: &Calendar,
+        scope: &Scope,
+        th: &Thresholds,
+        records: usize,
+    ) -> Report {
         let nb = cal.bucket_count();
-        let mut acc = vec![Acc::default(); nb];
-        let mut total_waiting = 0u64;
-        let mut day_has = vec![false; cal.days()];
-        let (start, end) = (cal.start(), cal.end());
         let services = self.scope_services(scope);
         let mut mask = vec![false; self.services.len()];
         for &s in &services {
             mask[s as usize] = true;
         }
-        // Bucket of each success of the scope in the period (for the changes it shipped).
-        let mut dep_bucket = vec![NONE; self.deps.len()];
-        for &s in &services {
+        let size = |s: &u32| {
+            let (a, b) = self.dep_range[*s as usize];
+            let (c, d) = self.change_range[*s as usize];
+            (b - a) + (d - c)
+        };
+        let total: usize = services.iter().map(size).sum();
+        let (mut part, other) = if total < records || services.len() < 2 {
+            (self.count_services(cal, &services), None)
+        } else {
+            // The first services holding half the records, and the rest.
+            let mut sum = 0;
+            let split = services
+                .iter()
+                .position(|s| {
+                    sum += size(s);
+                    sum * 2 >= total
+                })
+                .map_or(services.len(), |p| (p + 1).min(services.len() - 1));
+            let (first, second) = services.split_at(split);
+            std::thread::scope(|scope| {
+                let other = scope.spawn(|| self.count_services(cal, second));
+                let part = self.count_services(cal, first);
+                (part, other.join().ok())
+            })
+        };
+        if let Some(o) = other {
+            for (a, b) in part.acc.iter_mut().zip(&o.acc) {
+                a.merge(b);
+            }
+            for (a, b) in part.day_has.iter_mut().zip(&o.day_has) {
+                *a |= *b;
+            }
+            part.waiting += o.waiting;
+        }
+        let Counted {
+            mut acc,
+            day_has,
+            waiting: total_waiting,
+        } = part;
+        let (start, end) = (cal.start(), cal.end());
+
+        let org = matches!(scope, Scope::Organisation);
+        let lo = self.incidents.partition_point(|i| i.created < start);
+        for (j, inc) in self.incidents.iter().enumerate().skip(lo) {
+            if inc.created >= end {
+                break;
+            }
+            if self.incident_cause[j] == NONE && self.incident_in_scope(inc, &mask, org) {
+                if let Some(bk) = cal.bucket_of(inc.created) {
+                    acc[bk].unlinked += 1;
+                }
+            }
+        }
+
+        let mut series = Vec::with_capacity(nb);
+        let mut total = Acc::default();
+        for (b, ac) in acc.iter_mut().enumerate() {
+            let (d0, d1) = (cal.bucket_days[b], cal.bucket_days[b + 1]);
+            ac.deploy_days = day_has[d0..d1].iter().filter(|&&x| x).count() as u64;
+            let metrics = ac.metrics(cal.bucket_len_days(b), th);
+            let (period_start, period_end) = cal.bucket_dates(b);
+            series.push(SeriesEntry {
+                period_start,
+                period_end,
+                deployments: ac.success,
+                metrics,
+            });
+            total.merge(ac);
+        }
+        total.waiting = total_waiting;
+        Report {
+            metrics: total.metrics(cal.days(), th),
+            series,
+        }
+    }
+
+    /// The deployments and changes of some services in a period, by bucket.
+    fn count_services(&self, cal: &Calendar, services: &[u32]) -> Counted {
+        let nb = cal.bucket_count();
+        let mut acc = vec![Acc::default(); nb];
+        let mut total_waiting = 0u64;
+        let mut day_has = vec![false; cal.days()];
+        let (start, end) = (cal.start(), cal.end());
+        // Per deployment of the service, from its first: the bucket of a success in the
+        // period (for the changes it shipped).
+        let mut dep_bucket = Vec::new();
+        for &s in services {
             let (a, b) = self.dep_range[s as usize];
+            dep_bucket.clear();
+            dep_bucket.resize(b - a, NONE);
             let list = &self.deps[a..b];
             let lo = a + list.partition_point(|d| d.time < start);
             let mut day = 0usize;
@@ -712,7 +918,7 @@ impl Linked {
                 }
                 ac.success += 1;
                 day_has[day] = true;
-                dep_bucket[i] = bk;
+                dep_bucket[i - a] = bk;
                 if let Some(recovery) = self.failure_of(i) {
                     ac.failed_changes += 1;
                     match recovery {
@@ -754,7 +960,8 @@ impl Linked {
                 let di = self.change_dep[ci];
                 let shipped = (di != NONE).then(|| self.deps[di as usize].time);
                 if di != NONE {
-                    let bk = dep_bucket[di as usize];
+                    // The deployment that shipped a change is of the change's service.
+                    let bk = dep_bucket[di as usize - a];
                     if bk != NONE {
                         acc[bk as usize]
                             .lead
@@ -773,38 +980,10 @@ impl Linked {
             }
         }
 
-        let org = matches!(scope, Scope::Organisation);
-        let lo = self.incidents.partition_point(|i| i.created < start);
-        for (j, inc) in self.incidents.iter().enumerate().skip(lo) {
-            if inc.created >= end {
-                break;
-            }
-            if self.incident_cause[j] == NONE && self.incident_in_scope(inc, &mask, org) {
-                if let Some(bk) = cal.bucket_of(inc.created) {
-                    acc[bk].unlinked += 1;
-                }
-            }
-        }
-
-        let mut series = Vec::with_capacity(nb);
-        let mut total = Acc::default();
-        for (b, ac) in acc.iter_mut().enumerate() {
-            let (d0, d1) = (cal.bucket_days[b], cal.bucket_days[b + 1]);
-            ac.deploy_days = day_has[d0..d1].iter().filter(|&&x| x).count() as u64;
-            let metrics = ac.metrics(cal.bucket_len_days(b), th);
-            let (period_start, period_end) = cal.bucket_dates(b);
-            series.push(SeriesEntry {
-                period_start,
-                period_end,
-                deployments: ac.success,
-                metrics,
-            });
-            total.merge(ac);
-        }
-        total.waiting = total_waiting;
-        Report {
-            metrics: total.metrics(cal.days(), th),
-            series,
+        Counted {
+            acc,
+            day_has,
+            waiting: total_waiting,
         }
     }
 
@@ -960,6 +1139,15 @@ impl Drill {
         Drill::Waiting,
         Drill::UnlinkedIncidents,
     ];
+}
+
+/// What [`Linked::count_services`] counted.
+struct Counted {
+    acc: Vec<Acc>,
+    /// Per day of the period: was there a success?
+    day_has: Vec<bool>,
+    /// Changes merged in the period that no deployment had shipped by its end.
+    waiting: u64,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -1137,6 +1325,9 @@ pub struct DoraDocument {
 pub fn compute(facts: Facts, cal: &Calendar, scope: &Scope, th: &Thresholds) -> Report {
     Linked::new(facts).report(cal, scope, th)
 }
+
+#[path = "dora_bytes.rs"]
+mod bytes;
 
 #[cfg(test)]
 #[path = "dora_tests.rs"]

@@ -748,6 +748,10 @@ proptest! {
         let b = l.report(&c, &scope, &th);
         prop_assert_eq!(&a.metrics, &b.metrics);
         prop_assert_eq!(&a.series, &b.series);
+        // Counted in two halves on two threads (as large workspaces are): the same.
+        let halves = l.report_in_halves_from(&c, &scope, &th, 0);
+        prop_assert_eq!(&a.metrics, &halves.metrics);
+        prop_assert_eq!(&a.series, &halves.series);
         // The drill-down agrees with the counts.
         prop_assert_eq!(
             l.drill(&c, &scope, Drill::Deployments, None).len() as u64,
@@ -774,6 +778,76 @@ proptest! {
             a.metrics.unlinked_incidents
         );
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_byte_form_reads_back_as_the_same_linked_facts(
+        facts in arb_facts(),
+        (c, scope) in periods(),
+    ) {
+        let l = Linked::new(facts);
+        let back = Linked::from_bytes(&l.to_bytes());
+        prop_assert_eq!(back.as_ref(), Some(&l));
+        let th = Thresholds::default();
+        prop_assert_eq!(back.unwrap().report(&c, &scope, &th), l.report(&c, &scope, &th));
+    }
+
+    #[test]
+    fn a_damaged_byte_form_is_refused_or_still_consistent(
+        facts in arb_facts(),
+        cut in any::<prop::sample::Index>(),
+        flip in any::<prop::sample::Index>(),
+        bit in 0u8..8,
+        (c, scope) in periods(),
+    ) {
+        let bytes = Linked::new(facts).to_bytes();
+        // Cut short: always refused.
+        let at = cut.index(bytes.len());
+        prop_assert!(Linked::from_bytes(&bytes[..at]).is_none());
+        // One flipped bit: refused, or facts (some time or id changed) that still report
+        // and drill down without a panic, their counts adding up.
+        let mut damaged = bytes.clone();
+        damaged[flip.index(bytes.len())] ^= 1 << bit;
+        if let Some(l) = Linked::from_bytes(&damaged) {
+            let r = l.report(&c, &scope, &Thresholds::default());
+            let sum: u64 = r.series.iter().map(|s| s.deployments).sum();
+            prop_assert_eq!(sum, r.metrics.deployment_frequency.count);
+            for what in Drill::ALL {
+                l.drill(&c, &scope, what, None);
+            }
+        }
+    }
+}
+
+#[test]
+fn a_rollback_survives_the_byte_form() {
+    // Deploy a, b, then a again: b is rolled back by the third.
+    let base = t("2026-02-02T10:00:00Z");
+    let dep = |id, dt, sha| DeployFact {
+        id,
+        service: 0,
+        time: base + dt,
+        success: true,
+        sha,
+    };
+    let facts = Facts {
+        services: vec![ServiceInfo {
+            name: "api".into(),
+            team: None,
+        }],
+        deployments: vec![dep(1, 0, 1), dep(2, 3600, 2), dep(3, 7200, 1)],
+        ..Facts::default()
+    };
+    let l = Linked::from_bytes(&Linked::new(facts).to_bytes()).unwrap();
+    assert_eq!(l.rolled_back_by(2), Some(3));
+    assert_eq!(l.rolled_back_by(1), None);
+    assert!(
+        Linked::from_bytes(b"SYLF\x02\0\0\0").is_none(),
+        "another format"
+    );
 }
 
 fn shuffle<T>(v: &mut [T], rng: &mut crate::rng::SplitMix64) {

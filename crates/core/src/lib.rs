@@ -19,4 +19,4 @@ pub use model::*;
 
 /// The schema version of the workspace database and of the export document this build
 /// writes. A database or document with a larger number was written by a newer Switchyard.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;

@@ -7,7 +7,7 @@ use crate::{codec, Result, Store, StoreError};
 use rusqlite::params;
 use std::collections::HashMap;
 use switchyard_core::dora::{
-    parse_secs, sha_key, ChangeFact, DeployFact, Facts, IncidentFact, ServiceInfo,
+    parse_secs, sha_key, ChangeFact, DeployFact, Facts, IncidentFact, Linked, ServiceInfo,
 };
 use switchyard_core::settings::Settings;
 use switchyard_core::timeline::{
@@ -16,6 +16,18 @@ use switchyard_core::timeline::{
 use switchyard_core::{ChecklistItem, Id, PipelineRun};
 
 pub const SETTINGS_KEY: &str = "settings";
+
+/// The production environments as linking saw them: part of what makes kept links current.
+fn production_key(settings: &Settings) -> String {
+    let mut envs: Vec<String> = settings
+        .production_environments
+        .iter()
+        .map(|e| e.to_lowercase())
+        .collect();
+    envs.sort();
+    envs.dedup();
+    codec::json(&envs)
+}
 
 fn bad_time(table: &str, id: Id, s: &str) -> StoreError {
     StoreError::Invalid(format!("{table} {id}: bad timestamp {s:?}"))
@@ -116,6 +128,84 @@ impl Store {
                 .collect();
         }
         Ok(index)
+    }
+
+    /// The facts linked as `switchyard_core::dora::Linked::new` links them: read back from
+    /// `dora_linked` when that was linked from the facts as they are now (schema step 4),
+    /// else loaded and linked, and then kept there for the next query.
+    pub fn linked_facts(&self, settings: &Settings) -> Result<Linked> {
+        let envs = production_key(settings);
+        {
+            let mut stmt = self.conn().prepare_cached(
+                "SELECT l.data FROM dora_linked l JOIN dora_facts_version v ON v.n = l.version
+                 WHERE l.settings = ?1",
+            )?;
+            let mut rows = stmt.query([&envs])?;
+            if let Some(r) = rows.next()? {
+                let blob = r.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
+                match Linked::from_bytes(blob) {
+                    Some(linked) => return Ok(linked),
+                    None => tracing::warn!("the kept DORA links are damaged; linking again"),
+                }
+            }
+        }
+        // The version before the load: a write during the load bumps it, and then the
+        // result is not kept (it may mix the facts before and after that write).
+        let version = self.dora_facts_version()?;
+        let started = std::time::Instant::now();
+        let linked = Linked::new(self.dora_facts(settings)?);
+        tracing::debug!(elapsed = ?started.elapsed(), "DORA facts loaded and linked");
+        if let Err(e) = self.keep_linked(version, &envs, &linked) {
+            tracing::debug!(error = %e, "the DORA links were not kept");
+        }
+        Ok(linked)
+    }
+
+    /// Are the kept DORA links those of the facts as they are now, under `settings`?
+    pub fn linked_facts_are_kept(&self, settings: &Settings) -> Result<bool> {
+        Ok(self
+            .conn()
+            .prepare_cached(
+                "SELECT 1 FROM dora_linked l JOIN dora_facts_version v ON v.n = l.version
+                 WHERE l.settings = ?1",
+            )?
+            .exists([production_key(settings)])?)
+    }
+
+    /// `keep_linked` for tests: keeps links made from facts version `version`.
+    #[doc(hidden)]
+    pub fn keep_linked_for_tests(
+        &self,
+        version: i64,
+        settings: &Settings,
+        linked: &Linked,
+    ) -> Result<()> {
+        self.keep_linked(version, &production_key(settings), linked)
+    }
+
+    fn dora_facts_version(&self) -> Result<i64> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT n FROM dora_facts_version WHERE id = 1")?
+            .query_row([], |r| r.get(0))?)
+    }
+
+    /// Keeps `linked` as the links of facts version `version`. A write since has bumped
+    /// the version, so they would never be read back: then nothing is written. Never waits
+    /// for a lock: a writer busy now is changing the facts anyway.
+    fn keep_linked(&self, version: i64, envs: &str, linked: &Linked) -> Result<()> {
+        let data = linked.to_bytes();
+        let conn = self.conn();
+        conn.busy_timeout(std::time::Duration::ZERO)?;
+        let written = conn
+            .prepare_cached(
+                "INSERT OR REPLACE INTO dora_linked (id, version, settings, data)
+                 SELECT 1, ?1, ?2, ?3 FROM dora_facts_version WHERE id = 1 AND n = ?1",
+            )
+            .and_then(|mut s| s.execute(params![version, envs, data]));
+        conn.busy_timeout(crate::BUSY_TIMEOUT)?;
+        written?;
+        Ok(())
     }
 
     /// Every production deployment with an outcome, merged pull request and incident, as

@@ -69,6 +69,9 @@ pub struct Store {
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
+/// How long a statement waits for another connection's write to finish.
+pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
 impl Store {
     /// Opens (or creates) the workspace at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Self> {
@@ -80,7 +83,7 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| not_a_db_or(path, e))?;
-        conn.busy_timeout(Duration::from_secs(5))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         // Read-only checks first: nothing is written to a file we refuse.
         let version: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
@@ -108,6 +111,9 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Reads straight from the OS cache, without a copy per page (writes still go
+        // through the journal): the kept DORA links are one large blob.
+        conn.pragma_update(None, "mmap_size", 1i64 << 30)?;
         let mut store = Store {
             conn,
             path: path.to_owned(),

@@ -454,6 +454,8 @@ fn a_version_2_workspace_gets_the_governance_and_sync_tables() {
         "reviews",
         "jira_issues",
         "work_item_transitions",
+        "dora_facts_version",
+        "dora_linked",
     ] {
         assert!(has(store.conn(), table), "{table} after the upgrade");
     }

@@ -94,3 +94,128 @@ fn facts_from_the_database_give_the_numbers_the_records_give() {
     assert!(!t.milestones.is_empty());
     let _: NaiveDate = t.today;
 }
+
+/// The links `linked_facts` gives must be those of linking the facts as they are now.
+fn fresh(store: &Store, settings: &Settings) -> Linked {
+    Linked::new(store.dora_facts(settings).unwrap())
+}
+
+fn demo_store(dir: &tempfile::TempDir) -> Store {
+    let mut store = Store::open(&dir.path().join("ws.sqlite3")).unwrap();
+    store
+        .load_demo(&demo::generate(today()), &event("demo.load"))
+        .unwrap();
+    store
+}
+
+#[test]
+fn kept_links_are_read_back_until_a_fact_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo_store(&dir);
+    let settings = Settings::default();
+    assert!(!store.linked_facts_are_kept(&settings).unwrap());
+    let first = store.linked_facts(&settings).unwrap();
+    assert_eq!(first, fresh(&store, &settings));
+    assert!(store.linked_facts_are_kept(&settings).unwrap());
+    assert_eq!(store.linked_facts(&settings).unwrap(), first);
+
+    // Writes that leave every fact as it was keep them: a release, a non-PR work item, a
+    // deployment's release link, an upsert writing the same values.
+    let c = store.conn();
+    c.execute_batch(
+        "UPDATE releases SET name = name || ' (renamed)';
+         UPDATE work_items SET title = 'x' WHERE kind <> 'pull_request';
+         UPDATE deployments SET release_id = NULL;
+         UPDATE incidents SET resolved_at = resolved_at, title = 'y';",
+    )
+    .unwrap();
+    assert!(store.linked_facts_are_kept(&settings).unwrap());
+
+    // Every write that changes a fact makes them stale; the next query links again.
+    let writes = [
+        "UPDATE deployments SET time = '2020-01-01T00:00:00Z' WHERE id = (SELECT max(id) FROM deployments)",
+        "UPDATE deployments SET outcome = 'failure' WHERE id = (SELECT min(id) FROM deployments WHERE outcome = 'success')",
+        "DELETE FROM deployments WHERE id = (SELECT min(id) FROM deployments)",
+        "UPDATE work_items SET merged_at = NULL WHERE id = (SELECT min(id) FROM work_items WHERE kind = 'pull_request' AND merged_at IS NOT NULL)",
+        "UPDATE work_items SET kind = 'pull_request', merged_at = created_at WHERE id = (SELECT min(id) FROM work_items WHERE kind <> 'pull_request')",
+        "DELETE FROM work_items WHERE id = (SELECT max(id) FROM work_items WHERE kind = 'pull_request')",
+        "UPDATE incidents SET resolved_at = NULL WHERE id = (SELECT min(id) FROM incidents WHERE resolved_at IS NOT NULL)",
+        "INSERT INTO incidents (service_id, title, created_at) SELECT min(id), 'Outage', '2026-11-01T09:00:00Z' FROM services",
+        "UPDATE services SET name = 'renamed-service' WHERE id = (SELECT min(id) FROM services)",
+        "UPDATE teams SET name = 'renamed-team' WHERE id = (SELECT min(id) FROM teams)",
+    ];
+    for sql in writes {
+        assert_eq!(store.conn().execute(sql, []).unwrap(), 1, "{sql}");
+        assert!(!store.linked_facts_are_kept(&settings).unwrap(), "{sql}");
+        let now = store.linked_facts(&settings).unwrap();
+        assert_eq!(now, fresh(&store, &settings), "{sql}");
+        assert!(store.linked_facts_are_kept(&settings).unwrap(), "{sql}");
+    }
+
+    // Other production environments are other facts.
+    let mut live = Settings::default();
+    live.set("production_environments", "live").unwrap();
+    assert!(!store.linked_facts_are_kept(&live).unwrap());
+    assert_eq!(store.linked_facts(&live).unwrap(), fresh(&store, &live));
+}
+
+#[test]
+fn damaged_kept_links_are_linked_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo_store(&dir);
+    let settings = Settings::default();
+    let good = store.linked_facts(&settings).unwrap();
+    for damage in [
+        "UPDATE dora_linked SET data = substr(data, 1, length(data) / 2)",
+        "UPDATE dora_linked SET data = X'00'",
+    ] {
+        store.conn().execute(damage, []).unwrap();
+        assert!(
+            store.linked_facts_are_kept(&settings).unwrap(),
+            "stamped current"
+        );
+        assert_eq!(store.linked_facts(&settings).unwrap(), good, "{damage}");
+        // ... and kept whole again.
+        let len: i64 = store
+            .conn()
+            .query_row("SELECT length(data) FROM dora_linked", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(len as usize, good.to_bytes().len(), "{damage}");
+    }
+}
+
+#[test]
+fn links_made_while_a_write_came_in_are_not_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo_store(&dir);
+    let settings = Settings::default();
+    // A second connection writes while this one reads (a sync running meanwhile): the
+    // version it bumps is the one the result would be stamped with.
+    let other = rusqlite::Connection::open(store.path()).unwrap();
+    let reader = store.conn();
+    reader.execute_batch("BEGIN").unwrap();
+    let before: i64 = reader
+        .query_row("SELECT n FROM dora_facts_version", [], |r| r.get(0))
+        .unwrap();
+    let linked = Linked::new(store.dora_facts(&settings).unwrap());
+    reader.execute_batch("COMMIT").unwrap();
+    other
+        .execute(
+            "DELETE FROM deployments WHERE id = (SELECT min(id) FROM deployments)",
+            [],
+        )
+        .unwrap();
+    store
+        .keep_linked_for_tests(before, &settings, &linked)
+        .unwrap();
+    let rows: i64 = store
+        .conn()
+        .query_row("SELECT count(*) FROM dora_linked", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rows, 0, "stale links are not written");
+    assert!(!store.linked_facts_are_kept(&settings).unwrap());
+    assert_eq!(
+        store.linked_facts(&settings).unwrap(),
+        fresh(&store, &settings)
+    );
+}
