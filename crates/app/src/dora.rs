@@ -42,7 +42,7 @@ pub(crate) fn chart_title(q: &MetricsQuery) -> String {
 
 /// The linked facts, a calendar and a scope for one query.
 pub struct Prepared {
-    pub linked: Linked,
+    pub linked: std::sync::Arc<Linked>,
     pub calendar: Calendar,
     pub scope: Scope,
     pub settings: Settings,

@@ -395,6 +395,26 @@ pub enum Scope {
     Services(Vec<u32>),
 }
 
+/// [`Linked`]'s `failure_end` of a deployment that is no failed change.
+const NOT_FAILED: Secs = Secs::MIN;
+
+/// A change once linked (its service is that of its range).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Change {
+    id: Id,
+    merged: Secs,
+    start: Secs,
+}
+
+/// Adds a recovery candidate (`NEVER`: none) to a deployment's `failure_end`.
+fn fail(end: &mut Secs, recovered: Secs) {
+    *end = if *end == NOT_FAILED {
+        recovered
+    } else {
+        (*end).min(recovered)
+    };
+}
+
 /// A production deployment once linked: its sha is no longer needed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Dep {
@@ -419,15 +439,14 @@ pub struct Linked {
     /// Indices into `deps` of the successes, by service, in time order.
     succ: Vec<u32>,
     succ_range: Vec<(usize, usize)>,
-    /// Per deployment: the time of (and the index of) the deployment that rolled it back.
-    rolled_back_at: Vec<Secs>,
+    /// Per deployment: the deployment that rolled it back.
     rolled_back_by: Vec<u32>,
-    /// Per deployment: how many incidents it caused, and their earliest resolution.
-    caused: Vec<u32>,
-    first_resolution: Vec<Secs>,
+    /// Per deployment: [`NOT_FAILED`]; or, for a failed change, when it recovered (the
+    /// earliest of its incidents' resolutions and its rollback), [`NEVER`] while open.
+    failure_end: Vec<Secs>,
     rework: Vec<bool>,
-    /// Sorted by (service, merged, id).
-    changes: Vec<ChangeFact>,
+    /// Sorted by (service, merged, id); the service is that of its `change_range`.
+    changes: Vec<Change>,
     change_range: Vec<(usize, usize)>,
     change_dep: Vec<u32>,
     /// Sorted by (created, id).
@@ -546,8 +565,9 @@ fn rework_of(
     rework
 }
 
-/// Incidents: each caused by the latest success of its service at or before its creation.
-/// Per deployment, how many it caused and their earliest resolution; per incident, its cause.
+/// Incidents: each caused by the latest success of its service at or before its creation,
+/// which is thereby a failed change (recovered at the earliest resolution, in
+/// `failure_end`). Per incident, its cause.
 ///
 /// A walk per service over its incidents (in creation order) and its successes (in time
 /// order): a binary search per incident would miss the cache at every step.
@@ -556,10 +576,8 @@ fn link_incidents(
     succ: &[u32],
     succ_range: &[(usize, usize)],
     incidents: &[IncidentFact],
-) -> (Vec<u32>, Vec<Secs>, Vec<u32>) {
-    let n = deps.len();
-    let mut caused = vec![0u32; n];
-    let mut first_resolution = vec![NEVER; n];
+    failure_end: &mut [Secs],
+) -> Vec<u32> {
     let mut incident_cause = vec![NONE; incidents.len()];
     let mut by_service: Vec<Vec<u32>> = vec![Vec::new(); succ_range.len()];
     for (j, inc) in incidents.iter().enumerate() {
@@ -579,14 +597,11 @@ fn link_incidents(
             if k > 0 {
                 let d = succ[k - 1] as usize;
                 incident_cause[j as usize] = d as u32;
-                caused[d] += 1;
-                if let Some(r) = inc.resolved {
-                    first_resolution[d] = first_resolution[d].min(r);
-                }
+                fail(&mut failure_end[d], inc.resolved.unwrap_or(NEVER));
             }
         }
     }
-    (caused, first_resolution, incident_cause)
+    incident_cause
 }
 
 /// Changes: each deployed by the first success of its service at or after its merge.
@@ -594,7 +609,7 @@ fn link_changes(
     deps: &[Dep],
     succ: &[u32],
     succ_range: &[(usize, usize)],
-    changes: &[ChangeFact],
+    changes: &[Change],
     change_range: &[(usize, usize)],
 ) -> Vec<u32> {
     let mut change_dep = vec![NONE; changes.len()];
@@ -667,64 +682,74 @@ impl Linked {
             }
         }
         let rework = rework_of(&deps, &succ, &succ_range, &incidents);
+        let change_range = ranges(ns, changes.iter().map(|c| c.service));
+        let changes = changes
+            .iter()
+            .map(|c| Change {
+                id: c.id,
+                merged: c.merged,
+                start: c.start,
+            })
+            .collect();
         Self::assemble(services, deps, &rollbacks, rework, incidents, || {
-            Some(changes)
+            Some((changes, change_range))
         })
         .expect("the changes are given")
     }
 
     /// The linked facts from the decisions: `deps` and the changes sorted by (service,
     /// time, id), `incidents` by (created, id), `rollbacks` as (rolled back, by) index pairs.
-    /// The changes (the most records) come from `changes` on a second thread, which then
-    /// links them while this one links the incidents; `None` from it is `None` here.
+    /// The changes (the most records, with each service's range) come from `changes` on a
+    /// second thread, which then links them while this one links the incidents; `None`
+    /// from it is `None` here.
     fn assemble(
         services: Vec<ServiceInfo>,
         deps: Vec<Dep>,
         rollbacks: &[(u32, u32)],
         rework: Vec<bool>,
         incidents: Vec<IncidentFact>,
-        changes: impl FnOnce() -> Option<Vec<ChangeFact>> + Send,
+        changes: impl FnOnce() -> Option<(Vec<Change>, Vec<(usize, usize)>)> + Send,
     ) -> Option<Self> {
         let ns = services.len();
         let n = deps.len();
         let dep_range = ranges(ns, deps.iter().map(|d| d.service));
         let (succ, succ_range) = successes(&deps, ns);
 
-        let (changes, incident_links, rolled_back) = std::thread::scope(|scope| {
+        let (changes, incident_cause, rolled_back) = std::thread::scope(|scope| {
             let (deps, succ, succ_range) = (&deps, &succ, &succ_range);
             let changes = scope.spawn(move || {
-                let changes = changes()?;
-                let change_range = ranges(ns, changes.iter().map(|c| c.service));
+                let (changes, change_range) = changes()?;
+                if change_range.len() != ns {
+                    return None;
+                }
                 let change_dep = link_changes(deps, succ, succ_range, &changes, &change_range);
                 Some((changes, change_range, change_dep))
             });
 
-            let mut rolled_back_at = vec![NEVER; n];
+            let mut failure_end = vec![NOT_FAILED; n];
             let mut rolled_back_by = vec![NONE; n];
             for &(prev, by) in rollbacks {
-                rolled_back_at[prev as usize] = deps[by as usize].time;
+                fail(&mut failure_end[prev as usize], deps[by as usize].time);
                 rolled_back_by[prev as usize] = by;
             }
-            let links = link_incidents(deps, succ, succ_range, &incidents);
+            let incident_cause =
+                link_incidents(deps, succ, succ_range, &incidents, &mut failure_end);
             (
                 changes.join().ok().flatten(),
-                links,
-                (rolled_back_at, rolled_back_by),
+                incident_cause,
+                (failure_end, rolled_back_by),
             )
         });
         let (changes, change_range, change_dep) = changes?;
-        let (caused, first_resolution, incident_cause) = incident_links;
-        let (rolled_back_at, rolled_back_by) = rolled_back;
+        let (failure_end, rolled_back_by) = rolled_back;
         Some(Self {
             services,
             deps,
             dep_range,
             succ,
             succ_range,
-            rolled_back_at,
             rolled_back_by,
-            caused,
-            first_resolution,
+            failure_end,
             rework,
             changes,
             change_range,
@@ -778,11 +803,8 @@ impl Linked {
 
     /// Was the success at index `i` a failed change, and when did it recover?
     fn failure_of(&self, i: usize) -> Option<Option<Secs>> {
-        let failed = self.caused[i] > 0 || self.rolled_back_at[i] != NEVER;
-        failed.then(|| {
-            let end = self.rolled_back_at[i].min(self.first_resolution[i]);
-            (end != NEVER).then(|| (end - self.deps[i].time).max(0))
-        })
+        let end = self.failure_end[i];
+        (end != NOT_FAILED).then(|| (end != NEVER).then(|| (end - self.deps[i].time).max(0)))
     }
 
     /// The metrics of a period for a scope, and of each bucket.
@@ -863,6 +885,13 @@ impl Linked {
 
         let mut series = Vec::with_capacity(nb);
         let mut total = Acc::default();
+        // The samples of all buckets, in one go rather than by doubling.
+        total
+            .lead
+            .reserve_exact(acc.iter().map(|a| a.lead.len()).sum());
+        total
+            .recovery
+            .reserve_exact(acc.iter().map(|a| a.recovery.len()).sum());
         for (b, ac) in acc.iter_mut().enumerate() {
             let (d0, d1) = (cal.bucket_days[b], cal.bucket_days[b + 1]);
             ac.deploy_days = day_has[d0..d1].iter().filter(|&&x| x).count() as u64;
@@ -1021,10 +1050,11 @@ impl Linked {
                 }
             }
             Drill::Changes | Drill::Waiting => {
-                for (ci, c) in self.changes.iter().enumerate() {
-                    if !mask[c.service as usize] {
-                        continue;
-                    }
+                for ci in services
+                    .iter()
+                    .flat_map(|&s| self.change_range[s as usize].0..self.change_range[s as usize].1)
+                {
+                    let c = &self.changes[ci];
                     let di = self.change_dep[ci];
                     let shipped = (di != NONE).then(|| self.deps[di as usize].time);
                     let hit = match what {

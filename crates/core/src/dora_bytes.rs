@@ -18,7 +18,14 @@
 //! Reading checks every count, index and ordering the derived fields rely on, so a damaged
 //! or foreign blob gives `None` (link again) instead of wrong numbers or a panic.
 
-use super::{ChangeFact, Dep, IncidentFact, Linked, ServiceInfo, NONE};
+use super::{Change, Dep, IncidentFact, Linked, ServiceInfo, NONE};
+
+/// The sort key of the last change so far.
+fn last_key(changes: &[Change]) -> (i64, i64) {
+    changes
+        .last()
+        .map_or((i64::MIN, i64::MIN), |c| (c.merged, c.id))
+}
 
 const MAGIC: &[u8; 4] = b"SYLF";
 const FORMAT: u32 = 1;
@@ -304,18 +311,28 @@ impl Linked {
         // Decoded on the second thread of `assemble`, while this one links the incidents.
         let changes = move || {
             let mut changes = Vec::with_capacity(nc);
-            for (s, &count) in change_counts.iter().enumerate() {
-                for i in changes.len()..changes.len() + count {
-                    changes.push(ChangeFact {
+            let mut range = Vec::with_capacity(ns);
+            for &count in &change_counts {
+                let first = changes.len();
+                for i in first..first + count {
+                    let c = Change {
                         id: ids.at(i),
-                        service: s as u32,
                         merged: merged.at(i),
                         start: start.at(i),
-                    });
+                    };
+                    if changes.len() > first && (c.merged, c.id) < last_key(&changes) {
+                        return None;
+                    }
+                    changes.push(c);
                 }
+                // An empty range is (0, 0), as `ranges` gives it.
+                range.push(if count == 0 {
+                    (0, 0)
+                } else {
+                    (first, first + count)
+                });
             }
-            sorted_by_service(changes.iter().map(|c| (c.service, (c.merged, c.id))))
-                .then_some(changes)
+            Some((changes, range))
         };
 
         let ni = r.len()?;

@@ -6,6 +6,7 @@
 use crate::{codec, Result, Store, StoreError};
 use rusqlite::params;
 use std::collections::HashMap;
+use std::sync::Arc;
 use switchyard_core::dora::{
     parse_secs, sha_key, ChangeFact, DeployFact, Facts, IncidentFact, Linked, ServiceInfo,
 };
@@ -16,6 +17,14 @@ use switchyard_core::timeline::{
 use switchyard_core::{ChecklistItem, Id, PipelineRun};
 
 pub const SETTINGS_KEY: &str = "settings";
+
+/// Links in memory, with what they were linked from.
+#[derive(Clone)]
+pub(crate) struct KeptLinks {
+    version: i64,
+    envs: String,
+    linked: Arc<Linked>,
+}
 
 /// The production environments as linking saw them: part of what makes kept links current.
 fn production_key(settings: &Settings) -> String {
@@ -130,17 +139,36 @@ impl Store {
         Ok(index)
     }
 
-    /// The facts linked as `switchyard_core::dora::Linked::new` links them: read back from
-    /// `dora_linked` when that was linked from the facts as they are now (schema step 4),
+    /// The facts linked as `switchyard_core::dora::Linked::new` links them: the links this
+    /// store last gave when the facts have not changed since; else read back from
+    /// `dora_linked` when that was linked from the facts as they are now (schema step 4);
     /// else loaded and linked, and then kept there for the next query.
-    pub fn linked_facts(&self, settings: &Settings) -> Result<Linked> {
+    pub fn linked_facts(&self, settings: &Settings) -> Result<Arc<Linked>> {
         let envs = production_key(settings);
+        let version = self.dora_facts_version()?;
+        if let Some(kept) = self.linked.lock().ok().and_then(|k| k.clone()) {
+            if kept.version == version && kept.envs == envs {
+                return Ok(kept.linked);
+            }
+        }
+        let linked = Arc::new(self.read_or_link(version, &envs, settings)?);
+        if let Ok(mut k) = self.linked.lock() {
+            *k = Some(KeptLinks {
+                version,
+                envs,
+                linked: linked.clone(),
+            });
+        }
+        Ok(linked)
+    }
+
+    /// The links kept in `dora_linked` for facts version `version`, else new ones.
+    fn read_or_link(&self, version: i64, envs: &str, settings: &Settings) -> Result<Linked> {
         {
             let mut stmt = self.conn().prepare_cached(
-                "SELECT l.data FROM dora_linked l JOIN dora_facts_version v ON v.n = l.version
-                 WHERE l.settings = ?1",
+                "SELECT data FROM dora_linked WHERE version = ?1 AND settings = ?2",
             )?;
-            let mut rows = stmt.query([&envs])?;
+            let mut rows = stmt.query(params![version, envs])?;
             if let Some(r) = rows.next()? {
                 let blob = r.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
                 match Linked::from_bytes(blob) {
@@ -149,13 +177,12 @@ impl Store {
                 }
             }
         }
-        // The version before the load: a write during the load bumps it, and then the
-        // result is not kept (it may mix the facts before and after that write).
-        let version = self.dora_facts_version()?;
+        // `version` was read before the load: a write during the load bumps it, and then
+        // the result is not kept (it may mix the facts before and after that write).
         let started = std::time::Instant::now();
         let linked = Linked::new(self.dora_facts(settings)?);
         tracing::debug!(elapsed = ?started.elapsed(), "DORA facts loaded and linked");
-        if let Err(e) = self.keep_linked(version, &envs, &linked) {
+        if let Err(e) = self.keep_linked(version, envs, &linked) {
             tracing::debug!(error = %e, "the DORA links were not kept");
         }
         Ok(linked)

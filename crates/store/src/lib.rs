@@ -65,6 +65,9 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The DORA links last read or made, with their facts version and production
+    /// environments: a long-running app asks for many periods and scopes of the same facts.
+    linked: std::sync::Mutex<Option<dora::KeptLinks>>,
 }
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
@@ -117,6 +120,7 @@ impl Store {
         let mut store = Store {
             conn,
             path: path.to_owned(),
+            linked: Default::default(),
         };
         migrate::upgrade(&mut store.conn, path, version)?;
         Ok(store)

@@ -2,6 +2,7 @@
 
 use super::{event, today};
 use chrono::NaiveDate;
+use std::sync::Arc;
 use switchyard_core::demo;
 use switchyard_core::dora::{Bucket, Calendar, Facts, Linked, Scope};
 use switchyard_core::settings::Settings;
@@ -115,9 +116,13 @@ fn kept_links_are_read_back_until_a_fact_changes() {
     let settings = Settings::default();
     assert!(!store.linked_facts_are_kept(&settings).unwrap());
     let first = store.linked_facts(&settings).unwrap();
-    assert_eq!(first, fresh(&store, &settings));
+    assert_eq!(*first, fresh(&store, &settings));
     assert!(store.linked_facts_are_kept(&settings).unwrap());
-    assert_eq!(store.linked_facts(&settings).unwrap(), first);
+    // The same store gives the same links from memory; another reads them back.
+    assert!(Arc::ptr_eq(&store.linked_facts(&settings).unwrap(), &first));
+    let other = Store::open(store.path()).unwrap();
+    assert_eq!(*other.linked_facts(&settings).unwrap(), *first);
+    drop(other);
 
     // Writes that leave every fact as it was keep them: a release, a non-PR work item, a
     // deployment's release link, an upsert writing the same values.
@@ -130,6 +135,7 @@ fn kept_links_are_read_back_until_a_fact_changes() {
     )
     .unwrap();
     assert!(store.linked_facts_are_kept(&settings).unwrap());
+    assert!(Arc::ptr_eq(&store.linked_facts(&settings).unwrap(), &first));
 
     // Every write that changes a fact makes them stale; the next query links again.
     let writes = [
@@ -148,7 +154,7 @@ fn kept_links_are_read_back_until_a_fact_changes() {
         assert_eq!(store.conn().execute(sql, []).unwrap(), 1, "{sql}");
         assert!(!store.linked_facts_are_kept(&settings).unwrap(), "{sql}");
         let now = store.linked_facts(&settings).unwrap();
-        assert_eq!(now, fresh(&store, &settings), "{sql}");
+        assert_eq!(*now, fresh(&store, &settings), "{sql}");
         assert!(store.linked_facts_are_kept(&settings).unwrap(), "{sql}");
     }
 
@@ -156,7 +162,7 @@ fn kept_links_are_read_back_until_a_fact_changes() {
     let mut live = Settings::default();
     live.set("production_environments", "live").unwrap();
     assert!(!store.linked_facts_are_kept(&live).unwrap());
-    assert_eq!(store.linked_facts(&live).unwrap(), fresh(&store, &live));
+    assert_eq!(*store.linked_facts(&live).unwrap(), fresh(&store, &live));
 }
 
 #[test]
@@ -174,7 +180,14 @@ fn damaged_kept_links_are_linked_again() {
             store.linked_facts_are_kept(&settings).unwrap(),
             "stamped current"
         );
-        assert_eq!(store.linked_facts(&settings).unwrap(), good, "{damage}");
+        // A store opened now has nothing in memory: it reads the damaged blob.
+        let reopened = Store::open(store.path()).unwrap();
+        assert_eq!(
+            *reopened.linked_facts(&settings).unwrap(),
+            *good,
+            "{damage}"
+        );
+        drop(reopened);
         // ... and kept whole again.
         let len: i64 = store
             .conn()
@@ -215,7 +228,7 @@ fn links_made_while_a_write_came_in_are_not_kept() {
     assert_eq!(rows, 0, "stale links are not written");
     assert!(!store.linked_facts_are_kept(&settings).unwrap());
     assert_eq!(
-        store.linked_facts(&settings).unwrap(),
+        *store.linked_facts(&settings).unwrap(),
         fresh(&store, &settings)
     );
 }
