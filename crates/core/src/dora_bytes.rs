@@ -20,13 +20,6 @@
 
 use super::{Change, Dep, IncidentFact, Linked, ServiceInfo, NONE};
 
-/// The sort key of the last change so far.
-fn last_key(changes: &[Change]) -> (i64, i64) {
-    changes
-        .last()
-        .map_or((i64::MIN, i64::MIN), |c| (c.merged, c.id))
-}
-
 const MAGIC: &[u8; 4] = b"SYLF";
 const FORMAT: u32 = 1;
 
@@ -161,6 +154,13 @@ impl Col<'_> {
             }
         }
     }
+}
+
+/// The sort key of the last change so far.
+fn last_key(changes: &[Change]) -> (i64, i64) {
+    changes
+        .last()
+        .map_or((i64::MIN, i64::MIN), |c| (c.merged, c.id))
 }
 
 /// Is each service's run of keys (given with the record's service) in order?
