@@ -186,6 +186,47 @@ fn svg(
 
 type Area<'a> = DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;
 
+type BucketChart<'a, 'b> = ChartContext<
+    'a,
+    SVGBackend<'b>,
+    plotters::coord::cartesian::Cartesian2d<KeyedAxis, RangedCoordf64>,
+>;
+
+/// The frame of every bucket chart: the caption, bucket `i` at `[i, i + 1)` with its label
+/// below, a y axis from 0 to `top` labelled by `y_fmt`, and quiet horizontal grid lines.
+fn bucket_chart<'a, 'b>(
+    area: &'a Area<'b>,
+    title: &str,
+    labels: &[String],
+    top: f64,
+    y_desc: &str,
+    y_fmt: &dyn Fn(&f64) -> String,
+) -> Result<BucketChart<'a, 'b>> {
+    let mut chart = ChartBuilder::on(area)
+        .caption(title, font(15))
+        .margin(14)
+        .x_label_area_size(34)
+        .y_label_area_size(58)
+        .build_cartesian_2d(bucket_axis(labels.len()), 0f64..top)
+        .map_err(err)?;
+    let x_fmt = |x: &f64| labels.get(x.floor() as usize).cloned().unwrap_or_default();
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .max_light_lines(0)
+        .bold_line_style(GRID)
+        .axis_style(MUTED)
+        .y_labels(6)
+        .x_label_formatter(&x_fmt)
+        .y_label_formatter(y_fmt)
+        .y_desc(y_desc)
+        .label_style(font(13))
+        .axis_desc_style(muted(13))
+        .draw()
+        .map_err(err)?;
+    Ok(chart)
+}
+
 /// A bar chart over buckets with an optional label above each bar and background bands.
 struct Bars<'s> {
     title: String,
@@ -202,16 +243,7 @@ fn draw_bars(area: &Area, b: &Bars) -> Result<()> {
     let n = b.values.len();
     let max = b.values.iter().flatten().copied().fold(0.0, f64::max);
     let top = upper(max, b.y_floor);
-    let mut chart = ChartBuilder::on(area)
-        .caption(&b.title, font(15))
-        .margin(14)
-        .x_label_area_size(34)
-        .y_label_area_size(58)
-        .build_cartesian_2d(bucket_axis(n), 0f64..top)
-        .map_err(err)?;
-    let labels = &b.labels;
     let percent = b.percent;
-    let x_fmt = |x: &f64| labels.get(x.floor() as usize).cloned().unwrap_or_default();
     let y_fmt = |y: &f64| {
         if percent {
             format!("{:.0}%", y * 100.0)
@@ -219,20 +251,7 @@ fn draw_bars(area: &Area, b: &Bars) -> Result<()> {
             one_decimal(*y)
         }
     };
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .max_light_lines(0)
-        .bold_line_style(GRID)
-        .axis_style(MUTED)
-        .y_labels(6)
-        .x_label_formatter(&x_fmt)
-        .y_label_formatter(&y_fmt)
-        .y_desc(b.y_desc)
-        .label_style(font(13))
-        .axis_desc_style(muted(13))
-        .draw()
-        .map_err(err)?;
+    let mut chart = bucket_chart(area, &b.title, &b.labels, top, b.y_desc, &y_fmt)?;
     for &(lo, hi, color, name) in &b.bands {
         let (lo, hi) = (lo.min(top), hi.min(top));
         if hi <= lo {
@@ -305,30 +324,9 @@ fn draw_lines(area: &Area, l: &Lines) -> Result<()> {
         .copied()
         .fold(0.0, f64::max);
     let top = upper(max, 1.0);
-    let mut chart = ChartBuilder::on(area)
-        .caption(&l.title, font(15))
-        .margin(14)
-        .x_label_area_size(34)
-        .y_label_area_size(58)
-        .build_cartesian_2d(bucket_axis(n), 0f64..top)
-        .map_err(err)?;
-    let labels = &l.labels;
-    let x_fmt = |x: &f64| labels.get(x.floor() as usize).cloned().unwrap_or_default();
-    let y_fmt = |y: &f64| one_decimal(*y);
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .max_light_lines(0)
-        .bold_line_style(GRID)
-        .axis_style(MUTED)
-        .y_labels(6)
-        .x_label_formatter(&x_fmt)
-        .y_label_formatter(&y_fmt)
-        .y_desc(l.y_desc)
-        .label_style(font(13))
-        .axis_desc_style(muted(13))
-        .draw()
-        .map_err(err)?;
+    let mut chart = bucket_chart(area, &l.title, &l.labels, top, l.y_desc, &|y| {
+        one_decimal(*y)
+    })?;
     for (name, color, values) in &l.series {
         let color = *color;
         // Contiguous runs of values are lines; every value is a dot.
