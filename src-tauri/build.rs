@@ -7,6 +7,7 @@ fn main() {
         "get_metrics",
         "get_metric_records",
         "get_readiness_chart",
+        "get_train_readiness",
         "save_export",
         "get_sync_status",
         "save_sync_settings",

@@ -7,7 +7,7 @@ use switchyard_app::core::dora::{Bucket, Drill};
 use switchyard_app::core::views::{CalendarView, WorkspaceInfo};
 use switchyard_app::dora::MetricsQuery;
 use switchyard_app::saved::{default_export_dir, ExportRequest, SavedFile};
-use switchyard_app::screens::{DrillView, MetricsView};
+use switchyard_app::screens::{DrillView, MetricsView, TrainReadinessView};
 use switchyard_app::sync_screen::{
     self, LastSync, SyncConnections, SyncProgress, SyncStatus, SyncTarget,
 };
@@ -103,6 +103,18 @@ pub fn get_readiness_chart(state: State<'_, AppState>, release: i64) -> Result<S
     // Drawn at the release panel's width, so its text stays at its own size.
     with_workspace(&state, |ws| {
         ws.readiness_chart(&release.to_string(), SystemClock.today(), 420, 300)
+    })
+}
+
+/// The train panel: the readiness of a train's next releases in flight, overlaid.
+#[tauri::command(async)]
+pub fn get_train_readiness(
+    state: State<'_, AppState>,
+    train: i64,
+) -> Result<TrainReadinessView, AppError> {
+    // Drawn at the panel's width, as the release panel's chart is.
+    with_workspace(&state, |ws| {
+        ws.train_readiness(train, SystemClock.today(), 420, 300)
     })
 }
 

@@ -128,6 +128,7 @@ pub fn run() {
             commands::get_metrics,
             commands::get_metric_records,
             commands::get_readiness_chart,
+            commands::get_train_readiness,
             commands::save_export,
             commands::get_sync_status,
             commands::save_sync_settings,

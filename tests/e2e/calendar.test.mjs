@@ -137,3 +137,54 @@ test('the window opens on the release calendar of the demo organisation', { time
   await sleep(300);
   writeFileSync(join(outDir, 'release-panel-readiness.png'), await wd.screenshot());
 });
+
+test('a train header opens the readiness of its next releases', { timeout: 90_000 }, async () => {
+  const doc = JSON.parse(execFileSync(cli, ['--db', workspace, 'export', '--format', 'json'], { env, maxBuffer: 64 << 20 }));
+  const web = doc.trains.find((t) => t.name === 'Web');
+  // In flight: planned or in progress, not archived, not released; by target date.
+  const inFlight = doc.releases
+    .filter((r) => r.train_id === web.id && ['planned', 'in_progress'].includes(r.status) && !r.archived && !r.released)
+    .sort((a, b) => (a.release_date ?? '9999').localeCompare(b.release_date ?? '9999') || a.id - b.id);
+  assert.ok(inFlight.length > 4, `the demo's Web train has ${inFlight.length} in flight`);
+
+  const header = (await wd.findAll('[data-testid="lane-header"][data-train-name="Web"]'))[0];
+  assert.ok(header, 'the Web lane has a header');
+  await wd.click(header);
+  const panel = await wd.waitFor('[data-testid="train-panel"]', 10_000);
+  assert.equal(await wd.attribute(panel, 'data-train-name'), 'Web');
+  assert.equal(
+    await wd.execute('return document.querySelectorAll("[data-testid=release-panel]").length'),
+    0,
+    'the release panel gave way to the train panel',
+  );
+
+  const chart = await wd.waitFor('[data-testid="train-readiness-chart"]', 15_000);
+  const listed = await wd.execute(
+    'return [...document.querySelectorAll("[data-testid=train-releases] .name")].map(e => e.textContent.trim())',
+  );
+  assert.deepEqual(listed, inFlight.slice(0, 4).map((r) => r.name), 'the next four by target date');
+  const text = await wd.text(panel);
+  assert.ok(text.toLowerCase().includes(`4 of ${inFlight.length} in flight`), text.slice(0, 300));
+
+  const src = await wd.attribute(chart, 'src');
+  const svg = decodeURIComponent(src.slice(src.indexOf(',') + 1));
+  const texts = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1].trim());
+  assert.ok(texts.includes('Readiness — Web'), `the chart is the train's: ${texts}`);
+  assert.ok(texts.includes('today'), 'a today line');
+  for (const name of listed) {
+    assert.equal(texts.filter((t) => t === name).length, 2, `${name} in the legend and at its go/no-go: ${texts}`);
+  }
+  const drawn = await wd.execute(
+    'const i = document.querySelector(\'[data-testid="train-readiness-chart"]\'); return i.complete && i.naturalWidth;',
+  );
+  assert.ok(drawn > 0, 'the image decodes');
+  await sleep(300);
+  writeFileSync(join(outDir, 'train-panel.png'), await wd.screenshot());
+
+  // A release of the list opens its own panel.
+  const first = (await wd.findAll('[data-testid="train-releases"] button'))[0];
+  await wd.click(first);
+  const releasePanel = await wd.waitFor('[data-testid="release-panel"]', 10_000);
+  assert.equal(await wd.attribute(releasePanel, 'data-release-name'), listed[0]);
+  assert.equal(await wd.execute('return document.querySelectorAll("[data-testid=train-panel]").length'), 0);
+});

@@ -4,7 +4,9 @@
 
 use crate::error::{AppError, ErrorCode};
 use crate::saved::{DocumentFormat, ExportRequest, SavedFile};
-use crate::screens::{ChartView, DrillRow, DrillView, MetricsView};
+use crate::screens::{
+    ChartView, DrillRow, DrillView, MetricsView, TrainReadinessView, TrainReleaseReadiness,
+};
 use crate::sync_screen::{
     GithubConnection, JiraConnection, LastSync, SyncConnections, SyncProgress, SyncStatus,
     SyncTarget,
@@ -56,6 +58,8 @@ pub fn bindings() -> Vec<(String, String)> {
         render::<ChartView>(&cfg),
         render::<DrillView>(&cfg),
         render::<DrillRow>(&cfg),
+        render::<TrainReadinessView>(&cfg),
+        render::<TrainReleaseReadiness>(&cfg),
         render::<DoraDocument>(&cfg),
         render::<Metrics>(&cfg),
         render::<SeriesEntry>(&cfg),

@@ -205,3 +205,83 @@ impl Workspace {
         })
     }
 }
+
+/// At most this many of a train's releases are overlaid in its readiness chart.
+pub const TRAIN_OVERLAY: usize = 4;
+
+/// The train panel: the readiness of a train's next releases in flight, overlaid.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct TrainReadinessView {
+    #[ts(type = "number")]
+    pub train_id: i64,
+    pub train: String,
+    /// How many of its releases are in flight (planned or in progress) in all.
+    #[ts(type = "number")]
+    pub in_flight: u64,
+    /// The next [`TRAIN_OVERLAY`] of them by target date: the ones drawn.
+    pub releases: Vec<TrainReleaseReadiness>,
+    /// The chart (percent ready over time, each release's go/no-go marked), or `null` when
+    /// nothing is in flight.
+    pub svg: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct TrainReleaseReadiness {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub name: String,
+    pub release_date: Option<chrono::NaiveDate>,
+    /// Percent of its checklist done now (0 without a checklist).
+    pub percent_ready: f64,
+}
+
+impl Workspace {
+    /// The train panel of train `train`, drawn `width` x `height` pixels.
+    pub fn train_readiness(
+        &self,
+        train: i64,
+        today: chrono::NaiveDate,
+        width: u32,
+        height: u32,
+    ) -> Result<TrainReadinessView> {
+        let Some((name, in_flight)) = self.store().train_in_flight(train)? else {
+            return Err(AppError::new(
+                ErrorCode::NotFound,
+                format!("no train with id {train}"),
+            ));
+        };
+        let shown: Vec<(i64, String)> = in_flight
+            .iter()
+            .take(TRAIN_OVERLAY)
+            .map(|(id, n, _)| (*id, n.clone()))
+            .collect();
+        let timeline = self
+            .store()
+            .readiness_timeline_marking(&shown, today, Some("go_no_go"))?;
+        let releases = in_flight
+            .iter()
+            .zip(&timeline.releases)
+            .map(|((id, n, date), r)| TrainReleaseReadiness {
+                id: *id,
+                name: n.clone(),
+                release_date: *date,
+                percent_ready: r.points.last().map_or(0.0, |p| p.percent),
+            })
+            .collect();
+        let svg = if shown.is_empty() {
+            None
+        } else {
+            Some(
+                charts::readiness_sized(&timeline, &name, width, height)
+                    .map_err(|e| AppError::new(ErrorCode::Internal, e.to_string()))?,
+            )
+        };
+        Ok(TrainReadinessView {
+            train_id: train,
+            train: name,
+            in_flight: in_flight.len() as u64,
+            releases,
+            svg,
+        })
+    }
+}

@@ -318,3 +318,85 @@ mod screens {
         assert_eq!(err.code, switchyard_app::ErrorCode::InvalidInput);
     }
 }
+
+#[test]
+fn a_train_panel_overlays_its_next_releases_in_flight() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open_first_start(&dir.path().join("ws.sqlite3"), &clock()).unwrap();
+    let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&ws.export_json().unwrap()).unwrap();
+    let web = doc["trains"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "Web")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let mut in_flight: Vec<(String, String)> = doc["releases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| {
+            r["train_id"] == web
+                && ["planned", "in_progress"].contains(&r["status"].as_str().unwrap())
+                && r["archived"] == false
+                && r["released"] == false
+        })
+        .map(|r| {
+            (
+                r["release_date"].as_str().unwrap().to_owned(),
+                r["name"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    in_flight.sort();
+    assert!(
+        in_flight.len() > 4,
+        "the demo's Web train has more in flight"
+    );
+
+    let view = ws.train_readiness(web, today, 420, 300).unwrap();
+    assert_eq!(view.train, "Web");
+    assert_eq!(view.in_flight, in_flight.len() as u64);
+    let shown: Vec<&str> = view.releases.iter().map(|r| r.name.as_str()).collect();
+    let next: Vec<&str> = in_flight.iter().take(4).map(|(_, n)| n.as_str()).collect();
+    assert_eq!(shown, next, "the next four by target date");
+    assert!(view
+        .releases
+        .iter()
+        .all(|r| (0.0..=100.0).contains(&r.percent_ready)));
+    assert!(
+        view.releases.iter().any(|r| r.percent_ready > 0.0),
+        "the one in progress has work done: {:?}",
+        view.releases
+    );
+
+    // The chart names the train, has a line and a go/no-go marker labelled with the name
+    // of each release shown, and nothing of the releases not shown.
+    let svg = view.svg.unwrap();
+    let texts: Vec<&str> = svg
+        .split("<text")
+        .skip(1)
+        .filter_map(|t| {
+            t.split_once('>')
+                .and_then(|(_, rest)| rest.split_once("</text>"))
+        })
+        .map(|(text, _)| text.trim())
+        .collect();
+    assert!(texts.contains(&"Readiness — Web"), "{texts:?}");
+    for name in &next {
+        let n = texts.iter().filter(|t| *t == name).count();
+        assert_eq!(n, 2, "{name}: in the legend and at its go/no-go: {texts:?}");
+    }
+    for (_, name) in in_flight.iter().skip(4) {
+        assert!(!texts.contains(&name.as_str()), "{name} is not drawn");
+    }
+    assert!(
+        !texts.iter().any(|t| t.contains("Code freeze")),
+        "only go/no-go is marked: {texts:?}"
+    );
+
+    let missing = ws.train_readiness(9999, today, 420, 300).unwrap_err();
+    assert_eq!(missing.code, ErrorCode::NotFound);
+}

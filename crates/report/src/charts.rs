@@ -680,8 +680,10 @@ pub fn readiness_sized(
                     .pos(Pos::new(HPos::Left, VPos::Bottom)),
             )))
             .map_err(err)?;
+        // Vermillion is the today line's and purple the milestones' colour.
+        const LINES: [RGBColor; 5] = [BLUE, ORANGE, GREEN, SKY, YELLOW];
         for (i, r) in t.releases.iter().enumerate() {
-            let color = PALETTE[i % PALETTE.len()];
+            let color = LINES[i % LINES.len()];
             // A step line: readiness holds until the next change.
             let mut pts: Vec<(f64, f64)> = Vec::new();
             for p in &r.points {

@@ -4,7 +4,7 @@
 //! random page read per row on a large workspace; the core groups by service itself. Workspace settings live as JSON in `meta` under `settings`.
 
 use crate::{codec, Result, Store, StoreError};
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 use std::collections::HashMap;
 use std::sync::Arc;
 use switchyard_core::dora::{
@@ -337,6 +337,33 @@ impl Store {
         )
     }
 
+    /// A train's name and its releases in flight (planned or in progress, not archived), by
+    /// target date (undated last): id, name, target date.
+    #[allow(clippy::type_complexity)]
+    pub fn train_in_flight(
+        &self,
+        train: Id,
+    ) -> Result<Option<(String, Vec<(Id, String, Option<chrono::NaiveDate>)>)>> {
+        let Some(name) = self
+            .conn()
+            .prepare_cached("SELECT name FROM trains WHERE id = ?1")?
+            .query_row([train], |r| r.get::<_, String>(0))
+            .optional()?
+        else {
+            return Ok(None);
+        };
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, name, release_date FROM releases
+             WHERE train_id = ?1 AND status IN ('planned', 'in_progress') AND archived = 0
+               AND released = 0
+             ORDER BY release_date IS NULL, release_date, id",
+        )?;
+        let rows = stmt.query_map([train], |r| {
+            Ok((r.get(0)?, r.get(1)?, codec::get_date_opt(r, 2)?))
+        })?;
+        Ok(Some((name, rows.collect::<rusqlite::Result<_>>()?)))
+    }
+
     /// Release ids by id, name or version; or the releases of a train by its name.
     pub fn find_releases(&self, key: &str) -> Result<Vec<(Id, String)>> {
         let mut stmt = self.conn().prepare_cached(
@@ -358,6 +385,17 @@ impl Store {
         releases: &[(Id, String)],
         today: chrono::NaiveDate,
     ) -> Result<ReadinessTimeline> {
+        self.readiness_timeline_marking(releases, today, None)
+    }
+
+    /// [`Store::readiness_timeline`] marking only the milestones of kind `kind` (when given),
+    /// each labelled with its release's name: a train's releases overlaid.
+    pub fn readiness_timeline_marking(
+        &self,
+        releases: &[(Id, String)],
+        today: chrono::NaiveDate,
+        kind: Option<&str>,
+    ) -> Result<ReadinessTimeline> {
         let mut out = ReadinessTimeline {
             releases: Vec::new(),
             milestones: Vec::new(),
@@ -367,7 +405,8 @@ impl Store {
             "SELECT id, created_at FROM checklists WHERE release_id = ?1 ORDER BY id",
         )?;
         let mut milestones = self.conn().prepare_cached(
-            "SELECT date, name FROM milestones WHERE release_id = ?1 ORDER BY date, id",
+            "SELECT date, name FROM milestones WHERE release_id = ?1 AND (?2 IS NULL OR kind = ?2)
+             ORDER BY date, id",
         )?;
         let many = releases.len() > 1;
         for (id, name) in releases {
@@ -388,17 +427,17 @@ impl Store {
                     points: Vec::new(),
                 }),
             }
-            let rows = milestones.query_map([id], |r| {
+            let rows = milestones.query_map(params![id, kind], |r| {
                 Ok((codec::get_date(r, 0)?, r.get::<_, String>(1)?))
             })?;
             for m in rows {
                 let (date, label) = m?;
                 out.milestones.push(TimelineMilestone {
                     date,
-                    label: if many {
-                        format!("{name}: {label}")
-                    } else {
-                        label
+                    label: match (kind, many) {
+                        (Some(_), _) => name.clone(),
+                        (None, true) => format!("{name}: {label}"),
+                        (None, false) => label,
                     },
                 });
             }

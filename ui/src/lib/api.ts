@@ -13,6 +13,7 @@ import type { SyncConnections } from "./bindings/SyncConnections";
 import type { SyncProgress } from "./bindings/SyncProgress";
 import type { SyncStatus } from "./bindings/SyncStatus";
 import type { SyncTarget } from "./bindings/SyncTarget";
+import type { TrainReadinessView } from "./bindings/TrainReadinessView";
 import type { WorkspaceInfo } from "./bindings/WorkspaceInfo";
 
 const ERROR_CODES: readonly ErrorCode[] = [
@@ -136,6 +137,11 @@ export function getMetricRecords(args: MetricsArgs, drill: Drill): Promise<Drill
 /** A release's readiness over time as the SVG chart the reports use. */
 export function getReadinessChart(releaseId: number): Promise<string> {
   return call<string>("get_readiness_chart", { release: releaseId });
+}
+
+/** A train's next releases in flight and their readiness overlaid (the train panel). */
+export function getTrainReadiness(trainId: number): Promise<TrainReadinessView> {
+  return call<TrainReadinessView>("get_train_readiness", { train: trainId });
 }
 
 /** Writes a report or export into the download directory; resolves with where. */
