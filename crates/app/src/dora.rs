@@ -48,6 +48,20 @@ pub struct Prepared {
     pub settings: Settings,
 }
 
+/// After a sync: links the facts it wrote and keeps the links in the workspace, so the
+/// first metrics query afterwards reads them back instead of linking (seconds on a large
+/// workspace). Best effort: a failure is logged and the sync's result stands.
+pub(crate) fn link_after_sync(store: &switchyard_store::Store) {
+    let started = std::time::Instant::now();
+    let linked = store
+        .settings()
+        .and_then(|settings| store.linked_facts(&settings));
+    match linked {
+        Ok(_) => tracing::info!(elapsed = ?started.elapsed(), "DORA facts linked after the sync"),
+        Err(e) => tracing::warn!(error = %e, "the DORA facts were not linked after the sync"),
+    }
+}
+
 impl Workspace {
     pub fn settings(&self) -> Result<Settings> {
         Ok(self.store().settings()?)

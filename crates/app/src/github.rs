@@ -8,6 +8,7 @@ use crate::secrets::{load_token, Secret, TokenFor};
 use crate::{AppError, Clock, ErrorCode, Result};
 use std::path::Path;
 use std::sync::Arc;
+use switchyard_store::Store;
 use switchyard_sync::github::{GithubError, Token};
 pub use switchyard_sync::github::{GithubOptions, GithubSummary};
 pub use switchyard_sync::{Cancel, Progress, ProgressEvent};
@@ -51,12 +52,8 @@ pub fn sync_github(
         tracing::warn!("no GitHub token; asking GitHub anonymously");
     }
     let token = token.map(|t| Token::new(t.expose()));
-    Ok(switchyard_sync::github::sync(
-        path,
-        opts,
-        token,
-        clock.now(),
-        progress,
-        cancel.clone(),
-    )?)
+    let summary =
+        switchyard_sync::github::sync(path, opts, token, clock.now(), progress, cancel.clone())?;
+    crate::dora::link_after_sync(&Store::open(path)?);
+    Ok(summary)
 }

@@ -59,5 +59,6 @@ pub fn sync_jira(
     drop(token);
     let summary =
         switchyard_sync::jira::sync(&store, opts, &jira_token, clock.now(), progress, cancel)?;
+    crate::dora::link_after_sync(&store);
     Ok(summary)
 }
