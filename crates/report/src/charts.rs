@@ -237,6 +237,42 @@ struct Bars<'s> {
     bands: Vec<(f64, f64, RGBColor, &'s str)>,
     y_floor: f64,
     percent: bool,
+    /// Buckets the period covers only in part (see [`Partial`]): drawn paler.
+    partial: Partial,
+}
+
+/// Which buckets the period covers only in part: its first and last week (or month) when it
+/// starts or ends inside one. Their counts are of fewer days than the others'.
+#[derive(Debug, Clone, Default)]
+struct Partial {
+    buckets: Vec<bool>,
+    /// "week" or "month": what a bucket is.
+    unit: &'static str,
+}
+
+impl Partial {
+    /// From each bucket's first and last day: a full bucket is a Monday-to-Sunday week or a
+    /// calendar month.
+    fn of(dates: impl Iterator<Item = (NaiveDate, NaiveDate)>) -> Partial {
+        use chrono::Datelike;
+        let mut unit = "week";
+        let buckets = dates
+            .map(|(start, end)| {
+                let days = (end - start).num_days() + 1;
+                if days > 7 {
+                    unit = "month";
+                }
+                let week = days == 7 && start.weekday() == chrono::Weekday::Mon;
+                let month = start.day() == 1 && end.succ_opt().is_some_and(|d| d.day() == 1);
+                !(week || month)
+            })
+            .collect();
+        Partial { buckets, unit }
+    }
+
+    fn is(&self, i: usize) -> bool {
+        self.buckets.get(i).copied().unwrap_or(false)
+    }
 }
 
 fn draw_bars(area: &Area, b: &Bars) -> Result<()> {
@@ -277,15 +313,27 @@ fn draw_bars(area: &Area, b: &Bars) -> Result<()> {
     }
     chart
         .draw_series(b.values.iter().enumerate().map(|(i, v)| {
-            let mut r = Rectangle::new(
-                [(i as f64, 0.0), (i as f64 + 1.0, v.unwrap_or(0.0))],
-                BLUE.filled(),
-            );
+            let fill = if b.partial.is(i) {
+                BLUE.mix(0.45).filled()
+            } else {
+                BLUE.filled()
+            };
+            let mut r = Rectangle::new([(i as f64, 0.0), (i as f64 + 1.0, v.unwrap_or(0.0))], fill);
             let gap = if n > 40 { 0 } else { 2 };
             r.set_margin(0, 0, gap, gap);
             r
         }))
         .map_err(err)?;
+    if b.partial.buckets.iter().any(|&p| p) {
+        chart
+            .draw_series(std::iter::once(Text::new(
+                format!("paler: part of a {} in the period", b.partial.unit),
+                // A little way in from the y axis.
+                (n.max(1) as f64 * 0.01, top),
+                muted(11).pos(Pos::new(HPos::Left, VPos::Top)),
+            )))
+            .map_err(err)?;
+    }
     if n <= 26 {
         chart
             .draw_series(
@@ -398,6 +446,7 @@ pub fn deployment_frequency(
         ],
         y_floor: b.high * 1.5,
         percent: false,
+        partial: series_partial(series),
     };
     svg(WIDTH, HEIGHT, |root| draw_bars(&root, &bars))
 }
@@ -485,8 +534,13 @@ fn ratio_bars<N: std::fmt::Display, D: std::fmt::Display>(
         bands: vec![],
         y_floor: 0.2,
         percent: true,
+        partial: series_partial(series),
     };
     svg(WIDTH, HEIGHT, |root| draw_bars(&root, &bars))
+}
+
+fn series_partial(series: &[SeriesEntry]) -> Partial {
+    Partial::of(series.iter().map(|s| (s.period_start, s.period_end)))
 }
 
 /// Pipeline health: duration p50/p90 per bucket, failure rate per bucket, and the slowest
@@ -528,6 +582,7 @@ pub fn pipeline(h: &PipelineHealth, title: &str) -> Result<String> {
         bands: vec![],
         y_floor: 0.2,
         percent: true,
+        partial: Partial::of(h.series.iter().map(|s| (s.period_start, s.period_end))),
     };
     let mut notes = Vec::new();
     for w in &h.slowest {

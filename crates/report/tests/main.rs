@@ -21,6 +21,11 @@ fn day(s: &str) -> NaiveDate {
 
 /// Weekly series for 2026-01-05..2026-03-29 (12 weeks), with `k` deployments in week k.
 fn series() -> Vec<SeriesEntry> {
+    series_of("2026-01-05", "2026-03-29", Bucket::Week)
+}
+
+/// The deployments of [`series`], counted over another period or bucket.
+fn series_of(from: &str, to: &str, bucket: Bucket) -> Vec<SeriesEntry> {
     let mut facts = Facts {
         services: vec![switchyard_core::dora::ServiceInfo {
             name: "api".into(),
@@ -42,13 +47,7 @@ fn series() -> Vec<SeriesEntry> {
             });
         }
     }
-    let cal = Calendar::new(
-        day("2026-01-05"),
-        day("2026-03-29"),
-        chrono_tz::UTC,
-        Bucket::Week,
-    )
-    .unwrap();
+    let cal = Calendar::new(day(from), day(to), chrono_tz::UTC, bucket).unwrap();
     Linked::new(facts)
         .report(&cal, &Scope::Organisation, &Thresholds::default())
         .series
@@ -103,6 +102,10 @@ fn deployment_frequency_has_one_bar_per_week_and_its_bands() {
         .count();
     assert_eq!(bands, 4);
     assert!(t.iter().any(|x| x.starts_with("Deployment frequency")));
+    assert!(
+        !t.iter().any(|x| x.starts_with("paler")),
+        "whole weeks: {t:?}"
+    );
     // The labels are 13px system-ui.
     let label = doc
         .descendants()
@@ -111,6 +114,54 @@ fn deployment_frequency_has_one_bar_per_week_and_its_bands() {
     assert_eq!(label.attribute("font-family"), Some("system-ui"));
     let size: f64 = label.attribute("font-size").unwrap().parse().unwrap();
     assert!((size - 13.0).abs() < 1e-6, "{size}");
+}
+
+/// The bars of the deployment frequency chart, in x order: (opacity, x).
+fn frequency_bars(svg: &str) -> Vec<(String, f64)> {
+    let doc = roxmltree::Document::parse(svg).expect("well-formed SVG");
+    let mut bars: Vec<(String, f64)> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("rect") && fill_is(n, "#0072B2"))
+        .filter(|n| n.attribute("opacity") != Some("0.1")) // the cluster band
+        .map(|n| {
+            (
+                n.attribute("opacity").unwrap_or("1").to_string(),
+                n.attribute("x").unwrap().parse().unwrap(),
+            )
+        })
+        .collect();
+    bars.sort_by(|a, b| a.1.total_cmp(&b.1));
+    bars
+}
+
+#[test]
+fn partial_first_and_last_buckets_are_paler_and_named() {
+    let th = Thresholds::default();
+    // Wednesday to Wednesday: the first week has 5 of its days, the last 3.
+    let s = series_of("2026-01-07", "2026-03-25", Bucket::Week);
+    let svg = charts::deployment_frequency(&s, &th, "api").unwrap();
+    let bars = frequency_bars(&svg);
+    assert_eq!(bars.len(), 12);
+    let opacities: Vec<&str> = bars.iter().map(|b| b.0.as_str()).collect();
+    assert_eq!(opacities[0], "0.45", "{opacities:?}");
+    assert_eq!(opacities[11], "0.45", "{opacities:?}");
+    assert!(opacities[1..11].iter().all(|o| *o == "1"), "{opacities:?}");
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    assert!(texts(&doc).contains(&"paler: part of a week in the period".to_string()));
+    // The rate charts mark them too.
+    let cfr = charts::change_failure_rate(&s, "api").unwrap();
+    assert!(cfr.contains("paler: part of a week in the period"));
+
+    // Months: whole calendar months are not marked; one begun mid-month is.
+    let whole = series_of("2026-01-01", "2026-03-31", Bucket::Month);
+    let svg = charts::deployment_frequency(&whole, &th, "api").unwrap();
+    assert!(frequency_bars(&svg).iter().all(|b| b.0 == "1"));
+    assert!(!svg.contains("paler"));
+    let begun = series_of("2026-01-15", "2026-03-31", Bucket::Month);
+    let svg = charts::deployment_frequency(&begun, &th, "api").unwrap();
+    let o: Vec<String> = frequency_bars(&svg).into_iter().map(|b| b.0).collect();
+    assert_eq!(o, ["0.45", "1", "1"]);
+    assert!(svg.contains("paler: part of a month in the period"));
 }
 
 #[test]
