@@ -400,3 +400,59 @@ fn a_train_panel_overlays_its_next_releases_in_flight() {
     let missing = ws.train_readiness(9999, today, 420, 300).unwrap_err();
     assert_eq!(missing.code, ErrorCode::NotFound);
 }
+
+#[test]
+fn the_readiness_timeline_replays_the_checklist_history() {
+    use switchyard_app::governance::ItemChange;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open_first_start(&dir.path().join("ws.sqlite3"), &clock()).unwrap();
+    // A release a month out: its checklist is created now, nothing ticked by the demo after.
+    let doc: serde_json::Value = serde_json::from_str(&ws.export_json().unwrap()).unwrap();
+    let release = doc["releases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] == "planned" && r["release_date"].as_str() > Some("2027-01-15"))
+        .min_by_key(|r| r["release_date"].as_str().unwrap().to_owned())
+        .unwrap()["name"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let at = |h: u32| FixedClock(Utc.with_ymd_and_hms(2026, 11, 28, h, 0, 0).unwrap());
+    let report = ws.readiness(&release, None, &at(9), "sam").unwrap();
+    let manual = report
+        .items
+        .iter()
+        .find(|i| i.kind == "manual" && i.state == "pending")
+        .unwrap()
+        .id
+        .to_string();
+    let change = |state: &str| ItemChange {
+        item: manual.clone(),
+        state: state.into(),
+        evidence_url: None,
+        note: None,
+        owner: None,
+    };
+    let ticked = ws
+        .readiness(&release, Some(change("done")), &at(10), "sam")
+        .unwrap();
+    assert!(ticked.percent_ready > report.percent_ready);
+    ws.readiness(&release, Some(change("pending")), &at(11), "sam")
+        .unwrap();
+
+    let t = ws
+        .readiness_timeline(&release, NaiveDate::from_ymd_opt(2026, 11, 28).unwrap())
+        .unwrap();
+    let points: Vec<(u32, f64)> = t.releases[0]
+        .points
+        .iter()
+        .map(|p| (chrono::Timelike::hour(&p.at), p.percent))
+        .collect();
+    let before = report.percent_ready;
+    let up = ticked.percent_ready;
+    assert!(
+        points.ends_with(&[(10, up), (11, before)]),
+        "ticked at 10, un-ticked at 11: {points:?} (before {before}, ticked {up})"
+    );
+}

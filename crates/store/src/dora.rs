@@ -12,7 +12,7 @@ use switchyard_core::dora::{
 };
 use switchyard_core::settings::Settings;
 use switchyard_core::timeline::{
-    readiness_from_items, ReadinessTimeline, ReleaseReadiness, TimelineMilestone,
+    readiness_from_history, ReadinessTimeline, ReleaseReadiness, TimelineMilestone,
 };
 use switchyard_core::{ChecklistItem, Id, PipelineRun};
 
@@ -414,14 +414,18 @@ impl Store {
                 .query_map([id], |r| Ok((r.get(0)?, codec::get_ts(r, 1)?)))?
                 .collect::<rusqlite::Result<_>>()?;
             let mut all: Vec<ChecklistItem> = Vec::new();
+            let mut events = Vec::new();
             let mut created = None;
             for (cid, at) in &checklists {
                 created = Some(created.map_or(*at, |c: switchyard_core::Timestamp| c.min(*at)));
                 let items = crate::rows::checklist_items(self.conn(), Some(*cid))?;
                 all.extend(items.into_iter().map(|(_, item)| item));
+                events.extend(crate::governance::item_events(self.conn(), Some(*cid))?);
             }
             match created {
-                Some(c) => out.releases.push(readiness_from_items(name, c, &all)),
+                Some(c) => out
+                    .releases
+                    .push(readiness_from_history(name, c, &all, &events)),
                 None => out.releases.push(ReleaseReadiness {
                     release: name.clone(),
                     points: Vec::new(),
