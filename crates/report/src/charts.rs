@@ -186,7 +186,8 @@ fn svg(
 
 type Area<'a> = DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;
 
-type BucketChart<'a, 'b> = ChartContext<
+/// A chart over a keyed x axis (buckets, dates) and an f64 y axis.
+type KeyedChart<'a, 'b> = ChartContext<
     'a,
     SVGBackend<'b>,
     plotters::coord::cartesian::Cartesian2d<KeyedAxis, RangedCoordf64>,
@@ -201,7 +202,7 @@ fn bucket_chart<'a, 'b>(
     top: f64,
     y_desc: &str,
     y_fmt: &dyn Fn(&f64) -> String,
-) -> Result<BucketChart<'a, 'b>> {
+) -> Result<KeyedChart<'a, 'b>> {
     let mut chart = ChartBuilder::on(area)
         .caption(title, font(15))
         .margin(14)
@@ -210,6 +211,18 @@ fn bucket_chart<'a, 'b>(
         .build_cartesian_2d(bucket_axis(labels.len()), 0f64..top)
         .map_err(err)?;
     let x_fmt = |x: &f64| labels.get(x.floor() as usize).cloned().unwrap_or_default();
+    draw_mesh(&mut chart, &x_fmt, y_fmt, y_desc)?;
+    Ok(chart)
+}
+
+/// The axes every chart shares: quiet horizontal grid lines, six y labels, the app's label
+/// styles, the x and y labels from `x_fmt` and `y_fmt`.
+fn draw_mesh(
+    chart: &mut KeyedChart,
+    x_fmt: &dyn Fn(&f64) -> String,
+    y_fmt: &dyn Fn(&f64) -> String,
+    y_desc: &str,
+) -> Result<()> {
     chart
         .configure_mesh()
         .disable_x_mesh()
@@ -217,14 +230,13 @@ fn bucket_chart<'a, 'b>(
         .bold_line_style(GRID)
         .axis_style(MUTED)
         .y_labels(6)
-        .x_label_formatter(&x_fmt)
+        .x_label_formatter(x_fmt)
         .y_label_formatter(y_fmt)
         .y_desc(y_desc)
         .label_style(font(13))
         .axis_desc_style(muted(13))
         .draw()
-        .map_err(err)?;
-    Ok(chart)
+        .map_err(err)
 }
 
 /// A bar chart over buckets with an optional label above each bar and background bands.
@@ -671,20 +683,7 @@ pub fn readiness_sized(
                 String::new()
             }
         };
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .max_light_lines(0)
-            .bold_line_style(GRID)
-            .axis_style(MUTED)
-            .y_labels(6)
-            .x_label_formatter(&x_fmt)
-            .y_label_formatter(&y_fmt)
-            .y_desc("ready")
-            .label_style(font(13))
-            .axis_desc_style(muted(13))
-            .draw()
-            .map_err(err)?;
+        draw_mesh(&mut chart, &x_fmt, &y_fmt, "ready")?;
         for (k, m) in t.milestones.iter().enumerate() {
             let x = day_secs(m.date);
             chart
