@@ -33,44 +33,11 @@ pub struct ReadinessTimeline {
     pub today: NaiveDate,
 }
 
-/// Percent ready over time from a checklist as it stands, without its history: each done
-/// item counts from its `updated_at`; not-applicable items leave the denominator. What
-/// [`readiness_from_history`] gives for items that have no history.
-pub fn readiness_from_items(
-    release: &str,
-    created: Timestamp,
-    items: &[ChecklistItem],
-) -> ReleaseReadiness {
-    let total = items.iter().filter(|i| i.state != "not_applicable").count();
-    let mut done: Vec<Timestamp> = items
-        .iter()
-        .filter(|i| i.state == "done")
-        .map(|i| i.updated_at)
-        .collect();
-    done.sort_unstable();
-    let mut points = vec![ReadinessPoint {
-        at: created,
-        percent: 0.0,
-    }];
-    if total > 0 {
-        for (k, at) in done.iter().enumerate() {
-            points.push(ReadinessPoint {
-                at: (*at).max(created),
-                percent: 100.0 * (k + 1) as f64 / total as f64,
-            });
-        }
-    }
-    ReleaseReadiness {
-        release: release.into(),
-        points,
-    }
-}
-
 /// Percent ready over time, replaying each item's history (`events`, any order): an item
 /// counts as done from an event that makes it done until one that makes it anything else,
 /// and leaves the denominator while it is not applicable; so un-ticking an item shows as a
 /// drop. Items without history (checklists from before it was kept, or imported without it)
-/// count as they stand, from their `updated_at`, as [`readiness_from_items`] does.
+/// count as they stand: a done one from its `updated_at`, a not-applicable one never.
 pub fn readiness_from_history(
     release: &str,
     created: Timestamp,
@@ -172,12 +139,11 @@ mod tests {
             item(4, "not_applicable", 2),
             item(5, "blocked", 2),
         ];
-        let r = readiness_from_items("R1", created, &items);
+        // Without any history: as the items stand.
+        let r = readiness_from_history("R1", created, &items, &[]);
         let pct: Vec<f64> = r.points.iter().map(|p| p.percent).collect();
         assert_eq!(pct, [0.0, 25.0, 50.0]);
         assert_eq!(r.points[1].at.date_naive().to_string(), "2026-02-03");
-        // Without any history, the replay gives the same.
-        assert_eq!(readiness_from_history("R1", created, &items, &[]), r);
     }
 
     fn event(id: i64, item: i64, state: &str, day: u32) -> ChecklistItemEvent {
