@@ -59,6 +59,19 @@ fn fails(dir: &Path, args: &[&str], code: &str) -> String {
     lines[0].to_string()
 }
 
+/// Whether the workspace keeps DORA links of its facts as they are now (as a sync leaves it).
+fn dora_links_are_current(db: &Path) -> bool {
+    let kept: i64 = rusqlite::Connection::open(db)
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM dora_linked l JOIN dora_facts_version v ON v.n = l.version",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    kept == 1
+}
+
 fn path(dir: &Path, name: &str) -> PathBuf {
     dir.join(name)
 }
