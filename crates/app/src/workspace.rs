@@ -82,7 +82,7 @@ impl Workspace {
         if self.store.meta(DEMO_MARKER)?.is_some() {
             return Ok(DemoOutcome::AlreadyLoaded);
         }
-        let doc = demo::generate(clock.today());
+        let doc = demo::generate(clock.now());
         let who = actor();
         let after = serde_json::json!({
             "seed": format!("{:#x}", demo::SEED),

@@ -456,3 +456,90 @@ fn the_readiness_timeline_replays_the_checklist_history() {
         "ticked at 10, un-ticked at 11: {points:?} (before {before}, ticked {up})"
     );
 }
+
+/// The demo loaded just after midnight (UTC), then a person overrides a risk a minute
+/// later: the demo's records of "today" must not outrank what the person did, and
+/// "latest" means the last recorded, not the largest time.
+#[test]
+fn an_override_made_right_after_a_midnight_demo_load_is_kept() {
+    // A Monday and a Sunday, just after midnight and just before the end of the day.
+    for (day, h, m) in [(30, 0, 30), (29, 0, 30), (30, 6, 59), (29, 23, 59)] {
+        let when = |min: i64| {
+            FixedClock(
+                Utc.with_ymd_and_hms(2026, 11, day, h, m, 0).unwrap()
+                    + chrono::Duration::minutes(min),
+            )
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::open_first_start(&dir.path().join("ws.sqlite3"), &when(0)).unwrap();
+        let doc: serde_json::Value = serde_json::from_str(&ws.export_json().unwrap()).unwrap();
+        // The next planned release the demo assessed below critical.
+        let assessed: std::collections::HashMap<i64, &str> = doc["risk_assessments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| {
+                (
+                    a["release_id"].as_i64().unwrap(),
+                    a["class"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        let release = doc["releases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["status"] == "planned")
+            .filter(|r| {
+                assessed
+                    .get(&r["id"].as_i64().unwrap())
+                    .is_some_and(|c| *c != "critical")
+            })
+            .min_by_key(|r| r["release_date"].as_str().unwrap().to_owned())
+            .unwrap()["name"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let over = ws
+            .assess_risk(
+                &release,
+                Some("critical"),
+                Some("payment provider cut-over"),
+                &when(1),
+                "rita",
+            )
+            .unwrap();
+        assert_eq!(over.class, "critical");
+        let again = ws
+            .assess_risk(&release, None, None, &when(2), "sam")
+            .unwrap();
+        assert_eq!(
+            again.class, "critical",
+            "{day} {h}:{m}: the override was lost"
+        );
+        assert_eq!(again.override_.unwrap().reason, "payment provider cut-over");
+        // The checklist follows the class in force.
+        let ready = ws.readiness(&release, None, &when(3), "sam").unwrap();
+        assert!(
+            ready.template.starts_with("critical-"),
+            "{}",
+            ready.template
+        );
+        // The calendar shows the same class.
+        let cal = ws.calendar(&when(3), None, None).unwrap();
+        let shown = find_named(&serde_json::to_value(&cal).unwrap(), &release).unwrap();
+        assert_eq!(shown["risk_class"], "critical", "{shown}");
+    }
+}
+
+/// The first object named `name` anywhere in `v`.
+fn find_named(v: &serde_json::Value, name: &str) -> Option<serde_json::Value> {
+    match v {
+        serde_json::Value::Object(o) if o.get("name").and_then(|n| n.as_str()) == Some(name) => {
+            Some(v.clone())
+        }
+        serde_json::Value::Object(o) => o.values().find_map(|x| find_named(x, name)),
+        serde_json::Value::Array(a) => a.iter().find_map(|x| find_named(x, name)),
+        _ => None,
+    }
+}

@@ -1,6 +1,7 @@
 //! The demo organisation: a believable company, generated deterministically from a fixed
-//! seed and an anchor date (the day it is loaded), so the calendar always shows a year of
-//! history and six months of plans around "today".
+//! seed and an anchor (the moment it is loaded), so the calendar always shows a year of
+//! history and six months of plans around "today", and no record is stamped after the
+//! moment it was written.
 //!
 //! Acme Outfitters sells outdoor gear online. Four teams own twelve services that ride
 //! three release trains: a two-week web train, a monthly platform train and a quarterly
@@ -124,12 +125,15 @@ fn is_weekend(day: NaiveDate) -> bool {
     matches!(day.weekday(), Weekday::Sat | Weekday::Sun)
 }
 
-/// Generates the demo organisation around `today`. Same `today`, same document.
-pub fn generate(today: NaiveDate) -> Document {
+/// Generates the demo organisation around `now` (the moment it is loaded). Same `now`,
+/// same document. Nothing in it is stamped later than `now`: the history is laid out by
+/// day around today, and whatever falls on today (or later) is then drawn into the part
+/// of today that has passed, keeping its order (see [`settle_before`]).
+pub fn generate(now: Timestamp) -> Document {
     let mut g = Gen {
         rng: SplitMix64::new(SEED),
         doc: Document::empty(),
-        today,
+        today: now.date_naive(),
     };
     g.teams_and_services();
     let windows = g.freeze_windows();
@@ -137,7 +141,32 @@ pub fn generate(today: NaiveDate) -> Document {
     g.dependencies();
     g.readiness_risk_decisions();
     g.deployments_changes_incidents();
-    g.doc
+    let mut doc = g.doc;
+    doc.for_each_record_time(|t| *t = settle_before(*t, now));
+    doc
+}
+
+/// Noon (UTC) of `day`: a load time for tests that think in days.
+pub fn noon(day: NaiveDate) -> Timestamp {
+    at(day, 12, 0)
+}
+
+/// Maps a generated time to one at or before `now`, keeping order: times before today
+/// stay as they are; today's 24 hours are scaled into the hours of today that have
+/// passed (an event planned for 11:00 lands before `now` even at 00:30); anything later
+/// is `now`.
+pub fn settle_before(t: Timestamp, now: Timestamp) -> Timestamp {
+    let midnight = Utc.from_utc_datetime(&now.date_naive().and_time(NaiveTime::MIN));
+    if t <= midnight {
+        return t;
+    }
+    let day_ms = Duration::days(1).num_milliseconds() as i128;
+    let passed_ms = (now - midnight).num_milliseconds() as i128;
+    let into_ms = (t - midnight).num_milliseconds() as i128;
+    if into_ms >= day_ms {
+        return now;
+    }
+    midnight + Duration::milliseconds((into_ms * passed_ms / day_ms) as i64)
 }
 
 struct Gen {
@@ -1019,18 +1048,84 @@ impl Gen {
 mod tests {
     use super::*;
 
+    fn now() -> Timestamp {
+        at(d(2026, 11, 28), 8, 0)
+    }
+
     fn today() -> NaiveDate {
-        d(2026, 11, 28)
+        now().date_naive()
+    }
+
+    /// Every RFC 3339 time in the document's JSON, with the key it sits under.
+    fn times(v: &serde_json::Value, key: &str, out: &mut Vec<(String, Timestamp)>) {
+        match v {
+            serde_json::Value::String(s) => {
+                if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
+                    out.push((key.to_string(), t.with_timezone(&Utc)));
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| times(x, key, out)),
+            serde_json::Value::Object(o) => o.iter().for_each(|(k, x)| times(x, k, out)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn nothing_is_stamped_after_the_moment_the_demo_is_loaded() {
+        // Early morning, late night, a Monday and a Sunday: the hours at which the demo's
+        // "later today" records once outranked what a person did after loading it.
+        for (day, h, m) in [
+            (d(2026, 11, 30), 0, 30),
+            (d(2026, 11, 30), 6, 59),
+            (d(2026, 11, 30), 23, 59),
+            (d(2026, 11, 29), 0, 0),
+            (d(2026, 11, 29), 6, 59),
+        ] {
+            let now = at(day, h, m);
+            let doc = generate(now);
+            let mut all = Vec::new();
+            times(&serde_json::to_value(&doc).unwrap(), "", &mut all);
+            assert!(all.len() > 10_000, "{} times", all.len());
+            let late: Vec<_> = all
+                .iter()
+                .filter(|(k, t)| *t > now && k != "window_start" && k != "window_end")
+                .collect();
+            assert!(
+                late.is_empty(),
+                "at {now}: {} later, e.g. {:?}",
+                late.len(),
+                late.first()
+            );
+            // Today keeps its events, before now.
+            assert!(
+                all.iter().any(|(_, t)| t.date_naive() == day),
+                "at {now}: nothing today"
+            );
+        }
+    }
+
+    #[test]
+    fn settling_keeps_order_and_leaves_the_past_alone() {
+        let now = at(d(2026, 11, 30), 0, 30);
+        let yesterday = at(d(2026, 11, 29), 23, 0);
+        assert_eq!(settle_before(yesterday, now), yesterday);
+        let nine = settle_before(at(d(2026, 11, 30), 9, 0), now);
+        let eleven = settle_before(at(d(2026, 11, 30), 11, 0), now);
+        assert!(nine < eleven && eleven <= now, "{nine} {eleven}");
+        assert_eq!(settle_before(at(d(2026, 12, 3), 9, 0), now), now);
+        // At the last minute of the day, the day is barely compressed.
+        let late = at(d(2026, 11, 30), 23, 59);
+        assert!(settle_before(at(d(2026, 11, 30), 11, 0), late) > at(d(2026, 11, 30), 10, 59));
     }
 
     #[test]
     fn same_anchor_same_document() {
-        assert_eq!(generate(today()), generate(today()));
+        assert_eq!(generate(now()), generate(now()));
     }
 
     #[test]
     fn the_company_has_the_promised_shape() {
-        let doc = generate(today());
+        let doc = generate(now());
         assert_eq!(doc.teams.len(), 4);
         assert_eq!(doc.services.len(), 12);
         assert_eq!(doc.trains.len(), 3);
@@ -1102,7 +1197,7 @@ mod tests {
 
     #[test]
     fn rollbacks_exist_and_ids_are_dense() {
-        let doc = generate(today());
+        let doc = generate(now());
         let mut rollbacks = 0;
         for (i, d) in doc.deployments.iter().enumerate() {
             assert_eq!(d.id, i as Id + 1);
@@ -1122,7 +1217,7 @@ mod tests {
 
     #[test]
     fn move_trains_never_ship_in_a_window_and_one_dependency_is_broken_by_dates() {
-        let doc = generate(today());
+        let doc = generate(now());
         for r in &doc.releases {
             let train = doc.trains.iter().find(|t| Some(t.id) == r.train_id);
             if train.map(|t| t.freeze_rule) == Some(FreezeRule::Move) {

@@ -85,6 +85,88 @@ impl Document {
             reviews: vec![],
         }
     }
+
+    /// Calls `f` on every time at which something in the document happened or was
+    /// recorded (not on planned times such as a change record's window). The demo
+    /// generator uses it to keep every record at or before the moment it is written.
+    pub fn for_each_record_time(&mut self, mut f: impl FnMut(&mut Timestamp)) {
+        let opt = |t: &mut Option<Timestamp>, f: &mut dyn FnMut(&mut Timestamp)| {
+            if let Some(t) = t.as_mut() {
+                f(t);
+            }
+        };
+        for m in &mut self.milestones {
+            opt(&mut m.completed_at, &mut f);
+        }
+        for w in &mut self.work_items {
+            f(&mut w.created_at);
+            f(&mut w.updated_at);
+            opt(&mut w.resolved_at, &mut f);
+            opt(&mut w.merged_at, &mut f);
+            opt(&mut w.first_commit_at, &mut f);
+        }
+        for d in &mut self.deployments {
+            opt(&mut d.time, &mut f);
+            f(&mut d.created_at);
+        }
+        for i in &mut self.incidents {
+            f(&mut i.created_at);
+            opt(&mut i.resolved_at, &mut f);
+        }
+        for p in &mut self.pipeline_runs {
+            f(&mut p.started_at);
+            opt(&mut p.finished_at, &mut f);
+        }
+        for a in &mut self.risk_assessments {
+            f(&mut a.assessed_at);
+        }
+        for c in &mut self.checklists {
+            f(&mut c.created_at);
+            for i in &mut c.items {
+                f(&mut i.updated_at);
+            }
+        }
+        for d in &mut self.decisions {
+            f(&mut d.decided_at);
+            for a in &mut d.approvals {
+                f(&mut a.approved_at);
+            }
+        }
+        for e in &mut self.audit_events {
+            f(&mut e.at);
+        }
+        for s in &mut self.sync_state {
+            f(&mut s.updated_at);
+        }
+        for p in &mut self.risk_policies {
+            f(&mut p.created_at);
+        }
+        for e in &mut self.checklist_item_events {
+            f(&mut e.at);
+        }
+        for a in &mut self.release_approvals {
+            f(&mut a.approved_at);
+        }
+        for c in &mut self.change_records {
+            f(&mut c.created_at);
+            for a in &mut c.approvals {
+                f(&mut a.approved_at);
+            }
+        }
+        for r in &mut self.reviews {
+            opt(&mut r.held_at, &mut f);
+            f(&mut r.created_at);
+            for a in &mut r.action_items {
+                f(&mut a.updated_at);
+            }
+        }
+        for j in &mut self.jira_issues {
+            opt(&mut j.vanished_at, &mut f);
+        }
+        for t in &mut self.work_item_transitions {
+            f(&mut t.at);
+        }
+    }
 }
 
 /// Where a synced record came from. Local records have neither field.

@@ -329,14 +329,13 @@ impl PlanInput {
             .filter(|d| d.kind == DepKind::WorkItem)
             .flat_map(|d| [d.blocker, d.blocked])
             .collect();
-        let mut risk: BTreeMap<Id, (Id, Timestamp, String)> = BTreeMap::new();
+        // The latest assessment is the last one appended (largest id), whatever its time.
+        let mut risk: BTreeMap<Id, (Id, String)> = BTreeMap::new();
         for a in &doc.risk_assessments {
             let class = a.override_class.clone().unwrap_or_else(|| a.class.clone());
-            let newer = risk
-                .get(&a.release_id)
-                .is_none_or(|(id, at, _)| (a.assessed_at, a.id) > (*at, *id));
+            let newer = risk.get(&a.release_id).is_none_or(|(id, _)| a.id > *id);
             if newer {
-                risk.insert(a.release_id, (a.id, a.assessed_at, class));
+                risk.insert(a.release_id, (a.id, class));
             }
         }
         let mut releases = doc.releases.clone();
@@ -366,10 +365,7 @@ impl PlanInput {
             freeze_windows: doc.freeze_windows.clone(),
             holidays: doc.holidays.clone(),
             milestones: doc.milestones.clone(),
-            risk: risk
-                .into_iter()
-                .map(|(r, (id, _, class))| (r, (id, class)))
-                .collect(),
+            risk,
         }
     }
 }

@@ -144,18 +144,14 @@ impl<'a> Governance<'a> {
         }
         let mut decision: HashMap<Id, &switchyard_core::Decision> = HashMap::new();
         for d in &doc.decisions {
-            let newer = decision
-                .get(&d.release_id)
-                .is_none_or(|o| (d.decided_at, d.id) > (o.decided_at, o.id));
+            let newer = decision.get(&d.release_id).is_none_or(|o| d.id > o.id);
             if newer {
                 decision.insert(d.release_id, d);
             }
         }
         let mut risk: HashMap<Id, &switchyard_core::RiskAssessment> = HashMap::new();
         for a in &doc.risk_assessments {
-            let newer = risk
-                .get(&a.release_id)
-                .is_none_or(|o| (a.assessed_at, a.id) > (o.assessed_at, o.id));
+            let newer = risk.get(&a.release_id).is_none_or(|o| a.id > o.id);
             if newer {
                 risk.insert(a.release_id, a);
             }

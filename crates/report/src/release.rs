@@ -96,7 +96,7 @@ pub fn build(doc: &Document, release: Id, generated_at: Timestamp) -> Result<Rel
         .risk_assessments
         .iter()
         .filter(|a| a.release_id == r.id)
-        .max_by_key(|a| (a.assessed_at, a.id))
+        .max_by_key(|a| a.id)
         .cloned();
 
     // Dependencies on releases and on the services this release ships.
@@ -178,7 +178,7 @@ pub fn build(doc: &Document, release: Id, generated_at: Timestamp) -> Result<Rel
         .filter(|d| d.release_id == r.id)
         .cloned()
         .collect();
-    decisions.sort_by_key(|d| std::cmp::Reverse((d.decided_at, d.id)));
+    decisions.sort_by_key(|d| std::cmp::Reverse(d.id));
     let change_records: Vec<ChangeRecord> = doc
         .change_records
         .iter()

@@ -78,12 +78,12 @@ impl Store {
             "SELECT r.id, r.name, r.version, r.release_type, r.status, r.release_date, r.planned_date,
                     coalesce(r.train_id, 0),
                     (SELECT coalesce(override_class, class) FROM risk_assessments
-                      WHERE release_id = r.id ORDER BY assessed_at DESC, id DESC LIMIT 1),
+                      WHERE release_id = r.id ORDER BY id DESC LIMIT 1),
                     (SELECT CAST(sum(i.state = 'done') AS REAL) / nullif(sum(i.state <> 'not_applicable'), 0)
                        FROM checklist_items i
                       WHERE i.checklist_id = (SELECT max(id) FROM checklists WHERE release_id = r.id)),
                     (SELECT outcome FROM decisions
-                      WHERE release_id = r.id ORDER BY decided_at DESC, id DESC LIMIT 1)
+                      WHERE release_id = r.id ORDER BY id DESC LIMIT 1)
                FROM releases r
               WHERE r.release_date BETWEEN ?1 AND ?2 AND r.status <> 'cancelled'
               ORDER BY r.release_date, r.id",

@@ -427,7 +427,7 @@ pub fn risk_inputs(
 pub fn latest_assessment(conn: &Connection, release: Id) -> Result<Option<RiskAssessment>> {
     Ok(conn
         .prepare_cached(&format!(
-            "{} WHERE release_id = ?1 ORDER BY assessed_at DESC, id DESC LIMIT 1",
+            "{} WHERE release_id = ?1 ORDER BY id DESC LIMIT 1",
             rows::ASSESSMENT
         ))?
         .query_row([release], rows::assessment)

@@ -91,7 +91,7 @@ impl Store {
         for (release, id, class) in all(
             conn,
             "SELECT release_id, id, coalesce(override_class, class) FROM risk_assessments
-              ORDER BY release_id, assessed_at, id",
+              ORDER BY release_id, id",
             [],
             |r| {
                 Ok((

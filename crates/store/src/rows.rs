@@ -138,16 +138,12 @@ pub(crate) fn decisions(conn: &Connection, release: Option<Id>) -> Result<Vec<De
         [release],
         keyed_approval,
     )?);
-    let order = match release {
-        None => "id",
-        Some(_) => "decided_at, id",
-    };
+    // Decisions are appended: the last one recorded (largest id) is the latest, whatever
+    // time it carries.
     all(
         conn,
-        &format!(
-            "SELECT id, release_id, outcome, criteria, notes, decided_by, decided_at, supersedes
-               FROM decisions WHERE ?1 IS NULL OR release_id = ?1 ORDER BY {order}"
-        ),
+        "SELECT id, release_id, outcome, criteria, notes, decided_by, decided_at, supersedes
+           FROM decisions WHERE ?1 IS NULL OR release_id = ?1 ORDER BY id",
         [release],
         |r| {
             let id: Id = r.get(0)?;

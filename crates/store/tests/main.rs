@@ -13,6 +13,11 @@ fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
 }
 
+/// When the tests load the demo: early in the morning of `today`.
+fn loaded_at() -> switchyard_core::Timestamp {
+    switchyard_core::demo::noon(today()) - chrono::Duration::hours(5)
+}
+
 fn bytes(p: &Path) -> Vec<u8> {
     std::fs::read(p).unwrap()
 }
@@ -141,7 +146,7 @@ fn a_missing_directory_is_named() {
 fn export_import_export_is_the_same_document() {
     let dir = tempfile::tempdir().unwrap();
     let mut a = Store::open(&dir.path().join("a.sqlite3")).unwrap();
-    a.load_demo(&demo::generate(today()), &event("demo.load"))
+    a.load_demo(&demo::generate(loaded_at()), &event("demo.load"))
         .unwrap();
     let first = a.export().unwrap();
     assert!(first.releases.len() > 50 && first.deployments.len() > 1000);
@@ -162,7 +167,7 @@ fn demo_load_twice_changes_nothing_and_import_needs_an_empty_workspace() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ws.sqlite3");
     let mut s = Store::open(&path).unwrap();
-    let doc = demo::generate(today());
+    let doc = demo::generate(loaded_at());
     assert!(s.load_demo(&doc, &event("demo.load")).unwrap());
     let once = s.export().unwrap();
     assert!(!s.load_demo(&doc, &event("demo.load")).unwrap());
@@ -176,7 +181,7 @@ fn demo_load_twice_changes_nothing_and_import_needs_an_empty_workspace() {
 fn a_bad_document_rolls_back_whole() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = Store::open(&dir.path().join("ws.sqlite3")).unwrap();
-    let mut doc = demo::generate(today());
+    let mut doc = demo::generate(loaded_at());
     // The last deployment names a service nobody has: everything before it must go too.
     doc.deployments.last_mut().unwrap().service = "no-such-service".into();
     let err = s.import(&doc).err().unwrap();
@@ -186,13 +191,13 @@ fn a_bad_document_rolls_back_whole() {
     );
     assert!(s.counts().unwrap().is_empty());
 
-    let mut doc = demo::generate(today());
+    let mut doc = demo::generate(loaded_at());
     doc.milestones[3].release_id = 99_999;
     let err = s.import(&doc).err().unwrap();
     assert!(matches!(err, StoreError::Invalid(_)), "{err}");
     assert!(s.counts().unwrap().is_empty());
 
-    let mut doc = demo::generate(today());
+    let mut doc = demo::generate(loaded_at());
     doc.schema_version = SCHEMA_VERSION + 1;
     assert!(matches!(s.import(&doc), Err(StoreError::Invalid(_))));
     assert!(s.counts().unwrap().is_empty());
@@ -260,7 +265,7 @@ fn a_removed_audit_event_breaks_the_chain() {
 fn decisions_are_never_edited() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = Store::open(&dir.path().join("ws.sqlite3")).unwrap();
-    s.load_demo(&demo::generate(today()), &event("demo.load"))
+    s.load_demo(&demo::generate(loaded_at()), &event("demo.load"))
         .unwrap();
     let err = s
         .conn()
@@ -273,7 +278,7 @@ fn decisions_are_never_edited() {
 fn the_calendar_has_a_lane_per_train_with_releases_milestones_and_freezes() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = Store::open(&dir.path().join("ws.sqlite3")).unwrap();
-    s.load_demo(&demo::generate(today()), &event("demo.load"))
+    s.load_demo(&demo::generate(loaded_at()), &event("demo.load"))
         .unwrap();
     let from = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
     let to = NaiveDate::from_ymd_opt(2027, 1, 31).unwrap();
@@ -320,7 +325,7 @@ fn an_upgrade_backs_up_first_and_a_failed_step_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ws.sqlite3");
     let mut s = Store::open(&path).unwrap();
-    s.load_demo(&demo::generate(today()), &event("demo.load"))
+    s.load_demo(&demo::generate(loaded_at()), &event("demo.load"))
         .unwrap();
     let doc = s.export().unwrap();
     drop(s);

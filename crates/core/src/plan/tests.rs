@@ -275,7 +275,7 @@ fn the_demo_has_exactly_its_deliberate_dependency_order_conflict() {
         d("2027-06-01"),
         d("2025-08-15"),
     ] {
-        let doc = crate::demo::generate(today);
+        let doc = crate::demo::generate(crate::demo::noon(today));
         let plan = PlanInput::from_document(&doc);
         let conflicts = check(&plan);
         let order: Vec<_> = conflicts

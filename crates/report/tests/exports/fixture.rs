@@ -36,7 +36,7 @@ pub struct Fixture {
 
 /// The demo organisation with hostile strings where Jira and GitHub put text.
 pub fn fixture() -> Fixture {
-    let mut doc = demo::generate(today());
+    let mut doc = demo::generate(now());
     let (from, to) = period();
     let release = doc
         .releases

@@ -1,6 +1,6 @@
 //! Loading the DORA facts and settings from a real workspace file.
 
-use super::{event, today};
+use super::{event, loaded_at, today};
 use chrono::NaiveDate;
 use std::sync::Arc;
 use switchyard_core::demo;
@@ -42,7 +42,7 @@ fn settings_default_when_absent_and_round_trip_as_json_in_meta() {
 fn facts_from_the_database_give_the_numbers_the_records_give() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("ws.sqlite3")).unwrap();
-    let doc = demo::generate(today());
+    let doc = demo::generate(loaded_at());
     store.load_demo(&doc, &event("demo.load")).unwrap();
     let settings = Settings::default();
     let from_db = store.dora_facts(&settings).unwrap();
@@ -104,7 +104,7 @@ fn fresh(store: &Store, settings: &Settings) -> Linked {
 fn demo_store(dir: &tempfile::TempDir) -> Store {
     let mut store = Store::open(&dir.path().join("ws.sqlite3")).unwrap();
     store
-        .load_demo(&demo::generate(today()), &event("demo.load"))
+        .load_demo(&demo::generate(loaded_at()), &event("demo.load"))
         .unwrap();
     store
 }
