@@ -8,7 +8,7 @@ use chrono::{Days, Duration, NaiveDate};
 use serde::Serialize;
 use serde_json::{json, Value};
 use switchyard_core::gonogo::{check_sod, missing_approvals, DecisionOutcome};
-use switchyard_core::readiness::{evaluate, percent_ready, template};
+use switchyard_core::readiness::{checklist_now, evaluate, percent_ready, template, RuleFacts};
 use switchyard_core::risk::{assess, ApprovalRule, FactorScore, RiskClass, RiskPolicy};
 use switchyard_core::*;
 use switchyard_store::governance::{self as gov, Conn, ReleaseBrief};
@@ -167,22 +167,54 @@ pub struct RiskReport {
     pub required_approvals: ApprovalRule,
 }
 
-/// The class in force for a release: the newest assessment's override or class; without
-/// an assessment, a fresh (unstored) computation.
-fn class_in_force(
+// ---- where a release stands now ----
+
+/// A release's risk and readiness as they stand now: the one evaluation behind the window,
+/// `risk`/`readiness`, the release report and the evidence pack, so none of them can show
+/// a stored state that the current data contradicts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReleaseNow {
+    /// For a release that has not shipped: the policy in force over the current data, with
+    /// the latest override carried; the latest recorded assessment when it says the same
+    /// (same class and score), else a fresh one, not recorded (id 0, assessed now). For a
+    /// shipped or cancelled release: its latest recorded assessment.
+    pub risk: RiskAssessment,
+    /// The class in force: the override's when there is one.
+    pub class: RiskClass,
+    /// [`switchyard_core::readiness::checklist_now`]: rule items evaluated now.
+    pub checklist: Option<Checklist>,
+}
+
+impl ReleaseNow {
+    /// Share (0..100) of the applicable items done; `None` without a checklist.
+    pub fn percent_ready(&self) -> Option<f64> {
+        self.checklist.as_ref().map(|c| percent_ready(&c.items))
+    }
+}
+
+/// Shipped or cancelled: its records stand as they were at go/no-go.
+fn is_closed(r: &ReleaseBrief) -> bool {
+    r.released || r.status == "released" || r.status == "cancelled"
+}
+
+fn class_of(a: &RiskAssessment) -> RiskClass {
+    a.override_class
+        .as_deref()
+        .and_then(RiskClass::parse)
+        .or_else(|| RiskClass::parse(&a.class))
+        .unwrap_or(RiskClass::Medium)
+}
+
+/// The release's risk as it stands now (see [`ReleaseNow::risk`]).
+fn risk_now(
     conn: &Conn,
     policy: &RiskPolicy,
     r: &ReleaseBrief,
     clock: &dyn Clock,
-) -> Result<(RiskClass, f64)> {
-    if let Some(a) = gov::latest_assessment(conn, r.id)? {
-        let class = a
-            .override_class
-            .as_deref()
-            .and_then(RiskClass::parse)
-            .or_else(|| RiskClass::parse(&a.class))
-            .unwrap_or(RiskClass::Medium);
-        return Ok((class, a.score));
+) -> Result<RiskAssessment> {
+    let latest = gov::latest_assessment(conn, r.id)?;
+    if let (Some(a), true) = (&latest, is_closed(r)) {
+        return Ok(a.clone());
     }
     let inputs = gov::risk_inputs(
         conn,
@@ -191,7 +223,90 @@ fn class_in_force(
         policy.factors.failure_rate.window_days,
     )?;
     let a = assess(policy, &inputs);
-    Ok((a.class, a.score))
+    if let Some(l) = latest.as_ref() {
+        if l.class == a.class.as_str() && (l.score - a.score).abs() < 1e-9 {
+            return Ok(l.clone());
+        }
+    }
+    Ok(RiskAssessment {
+        id: 0,
+        release_id: r.id,
+        score: a.score,
+        class: a.class.as_str().into(),
+        factors: json!(a.factors),
+        override_class: latest.as_ref().and_then(|l| l.override_class.clone()),
+        override_reason: latest.as_ref().and_then(|l| l.override_reason.clone()),
+        assessed_at: clock.now(),
+        assessed_by: "switchyard".into(),
+    })
+}
+
+/// Where `r` stands now; reads only.
+pub(crate) fn release_now(
+    conn: &Conn,
+    policy: &RiskPolicy,
+    r: &ReleaseBrief,
+    clock: &dyn Clock,
+) -> Result<ReleaseNow> {
+    let risk = risk_now(conn, policy, r, clock)?;
+    let class = class_of(&risk);
+    let closed = is_closed(r);
+    let facts = if closed {
+        RuleFacts::default()
+    } else {
+        gov::rule_facts(conn, r)?
+    };
+    let stored = gov::checklist_of(conn, r.id)?;
+    let checklist = checklist_now(
+        stored.as_ref(),
+        r.id,
+        class,
+        &r.release_type,
+        closed,
+        &facts,
+        clock.now(),
+    );
+    Ok(ReleaseNow {
+        risk,
+        class,
+        checklist,
+    })
+}
+
+/// The class in force for a release now, and its score.
+fn class_in_force(
+    conn: &Conn,
+    policy: &RiskPolicy,
+    r: &ReleaseBrief,
+    clock: &dyn Clock,
+) -> Result<(RiskClass, f64)> {
+    let a = risk_now(conn, policy, r, clock)?;
+    Ok((class_of(&a), a.score))
+}
+
+impl Workspace {
+    /// Where the release `key` stands now (risk and readiness); writes nothing.
+    pub fn release_now(&self, key: &str, clock: &dyn Clock) -> Result<ReleaseNow> {
+        let c = self.store().conn();
+        let r = resolve_release(c, key)?;
+        release_now(c, &policy(c)?, &r, clock)
+    }
+
+    /// Where each of `ids` stands now; writes nothing.
+    pub(crate) fn releases_now(
+        &self,
+        ids: &[Id],
+        clock: &dyn Clock,
+    ) -> Result<std::collections::BTreeMap<Id, ReleaseNow>> {
+        let c = self.store().conn();
+        let policy = policy(c)?;
+        let mut out = std::collections::BTreeMap::new();
+        for id in ids {
+            let r = gov::release_brief(c, *id)?;
+            out.insert(*id, release_now(c, &policy, &r, clock)?);
+        }
+        Ok(out)
+    }
 }
 
 impl Workspace {
@@ -647,8 +762,11 @@ impl Workspace {
                     AppError::new(ErrorCode::Internal, "the checklist is missing")
                 })?;
             }
-            let gng = go_no_go(c, &policy, &r, class, &checklist.items)?;
-            readiness_report(c, &r, checklist, gng)
+            // What was written, shown as every other reader shows it now.
+            let now = release_now(c, &policy, &r, clock)?;
+            let shown = now.checklist.unwrap_or(checklist);
+            let gng = go_no_go(c, &policy, &r, now.class, &shown.items)?;
+            readiness_report(c, &r, shown, gng)
         })
     }
 }

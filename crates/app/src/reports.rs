@@ -93,7 +93,7 @@ impl Workspace {
     ) -> Result<Vec<u8>> {
         let doc = self.export()?;
         let id = release::find_release(&doc, key)?.id;
-        let report = release::build(&doc, id, clock.now())?;
+        let report = self.release_report_of(&doc, id, clock)?;
         render(&report.to_doc(), format)
     }
 
@@ -155,7 +155,24 @@ impl Workspace {
     pub fn evidence_pack(&self, clock: &dyn Clock, key: &str) -> Result<Vec<u8>> {
         let doc = self.export()?;
         let id = release::find_release(&doc, key)?.id;
-        let report = release::build(&doc, id, clock.now())?;
+        let report = self.release_report_of(&doc, id, clock)?;
         Ok(evidence::pack(&doc, &report, clock.now())?)
+    }
+
+    /// The release report's data, with risk and readiness as they stand now.
+    pub fn release_report_of(
+        &self,
+        doc: &switchyard_core::Document,
+        id: switchyard_core::Id,
+        clock: &dyn Clock,
+    ) -> Result<release::ReleaseReport> {
+        let now = self
+            .releases_now(&[id], clock)?
+            .remove(&id)
+            .map(|n| release::Standing {
+                risk: Some(n.risk),
+                checklist: n.checklist,
+            });
+        Ok(release::build_standing(doc, id, clock.now(), now)?)
     }
 }

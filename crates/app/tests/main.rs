@@ -447,7 +447,13 @@ fn the_readiness_timeline_replays_the_checklist_history() {
     let points: Vec<(u32, f64)> = t.releases[0]
         .points
         .iter()
-        .map(|p| (chrono::Timelike::hour(&p.at), p.percent))
+        // The report rounds to a tenth of a percent; the timeline keeps the exact share.
+        .map(|p| {
+            (
+                chrono::Timelike::hour(&p.at),
+                (p.percent * 10.0).round() / 10.0,
+            )
+        })
         .collect();
     let before = report.percent_ready;
     let up = ticked.percent_ready;
@@ -541,5 +547,142 @@ fn find_named(v: &serde_json::Value, name: &str) -> Option<serde_json::Value> {
         serde_json::Value::Object(o) => o.values().find_map(|x| find_named(x, name)),
         serde_json::Value::Array(a) => a.iter().find_map(|x| find_named(x, name)),
         _ => None,
+    }
+}
+
+/// The window (calendar and release panel), the release report, the evidence pack and
+/// `readiness` show one risk class and one readiness for every release of the demo: the
+/// one evaluated from the current data, not whatever was last stored.
+#[test]
+fn every_reader_agrees_on_risk_and_readiness_for_every_demo_release() {
+    use std::io::Read;
+    use switchyard_app::reports::ReportFormat;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open_first_start(&dir.path().join("ws.sqlite3"), &clock()).unwrap();
+    let doc = ws.export().unwrap();
+    let today = clock().0.date_naive();
+    let cal = ws
+        .calendar(
+            &clock(),
+            Some(today - chrono::Days::new(400)),
+            Some(today + chrono::Days::new(400)),
+        )
+        .unwrap();
+    let shown: std::collections::BTreeMap<i64, (String, Option<f64>)> = cal
+        .lanes
+        .iter()
+        .flat_map(|l| l.releases.iter())
+        .map(|r| {
+            (
+                r.id,
+                (
+                    r.risk_class.clone().unwrap(),
+                    r.readiness.map(|x| x * 100.0),
+                ),
+            )
+        })
+        .collect();
+    let releases: Vec<_> = doc
+        .releases
+        .iter()
+        .filter(|r| r.status != "cancelled")
+        .collect();
+    assert_eq!(
+        shown.len(),
+        releases.len(),
+        "every release is on the calendar"
+    );
+
+    let class = |a: &switchyard_app::core::RiskAssessment| {
+        a.override_class.clone().unwrap_or_else(|| a.class.clone())
+    };
+    let pct = |items: &[switchyard_app::core::ChecklistItem]| {
+        switchyard_app::core::readiness::percent_ready(items)
+    };
+    let mut contradicted = 0;
+    for r in &releases {
+        let (cal_class, cal_pct) = shown[&r.id].clone();
+        let cal_pct = cal_pct.unwrap();
+        // The stored state the window used to show.
+        let stored_pct = doc
+            .checklists
+            .iter()
+            .filter(|c| c.release_id == r.id)
+            .max_by_key(|c| c.id)
+            .map(|c| pct(&c.items));
+        let stored_class = doc
+            .risk_assessments
+            .iter()
+            .filter(|a| a.release_id == r.id)
+            .max_by_key(|a| a.id)
+            .map(class);
+        if stored_pct != Some(cal_pct) || stored_class.as_deref() != Some(cal_class.as_str()) {
+            contradicted += 1;
+        }
+
+        let report = ws.release_report_of(&doc, r.id, &clock()).unwrap();
+        assert_eq!(
+            class(report.risk.as_ref().unwrap()),
+            cal_class,
+            "{}",
+            r.name
+        );
+        assert_eq!(
+            pct(&report.checklist.as_ref().unwrap().items),
+            cal_pct,
+            "{}",
+            r.name
+        );
+        let md = String::from_utf8(
+            ws.release_report(&clock(), &r.id.to_string(), ReportFormat::Markdown)
+                .unwrap(),
+        )
+        .unwrap();
+        assert!(
+            md.contains(&format!("{cal_pct:.0}% ready")),
+            "{}: {md}",
+            r.name
+        );
+
+        let zip = ws.evidence_pack(&clock(), &r.id.to_string()).unwrap();
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+        let mut json = |name: &str| -> serde_json::Value {
+            let mut s = String::new();
+            z.by_name(&format!("evidence-release-{}/{name}", r.id))
+                .unwrap()
+                .read_to_string(&mut s)
+                .unwrap();
+            serde_json::from_str(&s).unwrap()
+        };
+        let risk: switchyard_app::core::RiskAssessment =
+            serde_json::from_value(json("risk.json")).unwrap();
+        assert_eq!(class(&risk), cal_class, "{} evidence", r.name);
+        let checks: switchyard_app::core::Checklist =
+            serde_json::from_value(json("checks.json")["checklist"].clone()).unwrap();
+        assert_eq!(pct(&checks.items), cal_pct, "{} evidence", r.name);
+    }
+    assert!(
+        contradicted >= 5,
+        "the demo's stored states differ from the current data for {contradicted} releases"
+    );
+    // `readiness` (the CLI's and the review's use case) says the same, after it writes.
+    for r in &releases {
+        let (cal_class, cal_pct) = shown[&r.id].clone();
+        let ready = ws
+            .readiness(&r.id.to_string(), None, &clock(), "test")
+            .unwrap();
+        assert_eq!(ready.percent_ready, cal_pct.unwrap(), "{}", r.name);
+        assert_eq!(ready.go_no_go.risk_class, cal_class, "{}", r.name);
+    }
+    // And the window, asked again after those writes, still says the same.
+    let again = ws
+        .calendar(
+            &clock(),
+            Some(today - chrono::Days::new(400)),
+            Some(today + chrono::Days::new(400)),
+        )
+        .unwrap();
+    for r in again.lanes.iter().flat_map(|l| l.releases.iter()) {
+        assert_eq!(r.risk_class.as_ref(), Some(&shown[&r.id].0), "{}", r.name);
     }
 }

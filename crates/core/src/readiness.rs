@@ -1,7 +1,7 @@
 //! Readiness: checklist templates chosen by risk class and release type, rules evaluated
 //! against synced data, and the share of applicable items done.
 
-use crate::model::ChecklistItem;
+use crate::model::{Checklist, ChecklistItem, Id, Timestamp};
 use crate::risk::RiskClass;
 
 /// One item of a template: a title and, for a rule item, the rule's name.
@@ -138,6 +138,76 @@ pub fn percent_ready(items: &[ChecklistItem]) -> f64 {
     (done as f64 * 1000.0 / applicable as f64).round() / 10.0
 }
 
+/// A release's checklist as it stands now, the one every reader shows (the window, the CLI,
+/// the reports and the evidence pack), so they cannot disagree:
+/// - without a stored checklist, the template's items for the class in force, pending;
+/// - with one, what people set on it, plus the items of a larger template when the class
+///   rose since it was made (appended, pending; nothing is removed when it falls);
+/// - unless the release has shipped or was cancelled, every rule item's state derived from
+///   `facts` with the facts as its note, stamped `now` where it changed (an item marked not
+///   applicable stays so). A shipped release's checklist is the record of its go/no-go and
+///   is returned as stored.
+///
+/// Items not stored yet have id 0.
+pub fn checklist_now(
+    stored: Option<&Checklist>,
+    release_id: Id,
+    class: RiskClass,
+    release_type: &str,
+    closed: bool,
+    facts: &RuleFacts,
+    now: Timestamp,
+) -> Option<Checklist> {
+    if closed {
+        return stored.cloned();
+    }
+    let (name, wanted) = template(class, release_type);
+    let mut list = stored.cloned().unwrap_or_else(|| Checklist {
+        id: 0,
+        release_id,
+        template: name.clone(),
+        created_at: now,
+        items: vec![],
+    });
+    let mut position = list.items.iter().map(|i| i.position).max().unwrap_or(0);
+    let mut grew = false;
+    for w in &wanted {
+        if list.items.iter().any(|i| i.title == w.title) {
+            continue;
+        }
+        position += 1;
+        grew = true;
+        list.items.push(ChecklistItem {
+            id: 0,
+            position,
+            title: w.title.into(),
+            kind: if w.rule.is_some() { "rule" } else { "manual" }.into(),
+            rule: w.rule.map(String::from),
+            owner: None,
+            state: "pending".into(),
+            evidence_url: None,
+            note: String::new(),
+            updated_at: now,
+        });
+    }
+    if grew {
+        list.template = name;
+    }
+    for item in &mut list.items {
+        let (Some(rule), true) = (&item.rule, item.state != "not_applicable") else {
+            continue;
+        };
+        if let Some((state, why)) = evaluate(rule, facts) {
+            if item.state != state || item.note != why {
+                item.state = state.into();
+                item.note = why;
+                item.updated_at = now;
+            }
+        }
+    }
+    Some(list)
+}
+
 pub const ITEM_STATES: [&str; 4] = ["pending", "done", "blocked", "not_applicable"];
 
 #[cfg(test)]
@@ -205,5 +275,103 @@ mod tests {
         assert_eq!(evaluate("no_open_blocker", &f).unwrap().0, "done");
         assert_eq!(evaluate("change_record_approved", &f).unwrap().0, "pending");
         assert!(evaluate("astrology", &f).is_none());
+    }
+
+    #[test]
+    fn the_checklist_now_derives_rules_keeps_what_people_set_and_grows_with_the_class() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 30, 6, 0, 0).unwrap();
+        let (name, low) = template(RiskClass::Low, "regular");
+        let items: Vec<ChecklistItem> = low
+            .iter()
+            .enumerate()
+            .map(|(n, t)| ChecklistItem {
+                id: n as Id + 1,
+                position: n as i64 + 1,
+                title: t.title.into(),
+                kind: if t.rule.is_some() { "rule" } else { "manual" }.into(),
+                rule: t.rule.map(String::from),
+                // Stored: every item done, the rules included.
+                ..item("done")
+            })
+            .collect();
+        let stored = Checklist {
+            id: 7,
+            release_id: 3,
+            template: name,
+            created_at: now,
+            items,
+        };
+        let facts = RuleFacts {
+            issues_total: 5,
+            issues_open: vec!["#3".into(), "#4".into(), "#5".into()],
+            ci_green: Some(true),
+            ..Default::default()
+        };
+        // Open issues contradict the stored "done": the rule says pending, with its facts.
+        let open = checklist_now(
+            Some(&stored),
+            3,
+            RiskClass::Low,
+            "regular",
+            false,
+            &facts,
+            now,
+        )
+        .unwrap();
+        let issues = open
+            .items
+            .iter()
+            .find(|i| i.rule.as_deref() == Some("all_issues_done"))
+            .unwrap();
+        assert_eq!(
+            (issues.state.as_str(), issues.note.as_str()),
+            ("pending", "3 of 5 issue(s) not done")
+        );
+        assert_eq!(issues.updated_at, now);
+        assert_eq!(percent_ready(&open.items), 80.0);
+        // Manual items stay as people set them.
+        assert!(open
+            .items
+            .iter()
+            .filter(|i| i.kind == "manual")
+            .all(|i| i.state == "done"));
+        // A shipped release keeps its record.
+        let shipped = checklist_now(
+            Some(&stored),
+            3,
+            RiskClass::Low,
+            "regular",
+            true,
+            &facts,
+            now,
+        )
+        .unwrap();
+        assert_eq!(shipped, stored);
+        // A class that rose brings the larger template's items, pending, after the others.
+        let crit = checklist_now(
+            Some(&stored),
+            3,
+            RiskClass::Critical,
+            "regular",
+            false,
+            &facts,
+            now,
+        )
+        .unwrap();
+        assert_eq!(crit.template, "critical-regular");
+        assert_eq!(
+            &crit.items[..low.len()]
+                .iter()
+                .map(|i| &i.title)
+                .collect::<Vec<_>>(),
+            &open.items.iter().map(|i| &i.title).collect::<Vec<_>>()
+        );
+        assert!(crit.items[low.len()..]
+            .iter()
+            .all(|i| i.id == 0 && i.state != "done"));
+        // No checklist yet: the template, as it would be created.
+        let fresh = checklist_now(None, 3, RiskClass::Low, "regular", false, &facts, now).unwrap();
+        assert_eq!(fresh.items.len(), low.len());
+        assert!(checklist_now(None, 3, RiskClass::Low, "regular", true, &facts, now).is_none());
     }
 }

@@ -185,6 +185,11 @@ impl<'a> Governance<'a> {
     /// A go decision whose approvals meet the policy for the release's risk class (at least
     /// one approver where there is no policy or class).
     pub(crate) fn approvals_complete(&self, release: Id) -> bool {
+        self.approvals_complete_for(release, self.risk_class(release))
+    }
+
+    /// [`Self::approvals_complete`] under the risk class `class`.
+    pub(crate) fn approvals_complete_for(&self, release: Id, class: Option<RiskClass>) -> bool {
         let Some(d) = self.decision.get(&release) else {
             return false;
         };
@@ -194,7 +199,7 @@ impl<'a> Governance<'a> {
         let approvers: HashSet<&str> = d.approvals.iter().map(|a| a.approver.as_str()).collect();
         let roles: HashSet<&str> = d.approvals.iter().map(|a| a.role.as_str()).collect();
         let policy = self.doc.risk_policies.iter().max_by_key(|p| p.id);
-        match (policy, self.risk_class(release)) {
+        match (policy, class) {
             (Some(p), Some(class)) => {
                 let rule = p.policy.approvals.for_class(class);
                 approvers.len() >= rule.count.max(1) as usize

@@ -6,6 +6,7 @@ use crate::blocks::{Block, Line, ReportDoc, Span};
 use crate::leadership::{Governance, ReportError, Result};
 use std::collections::HashMap;
 use switchyard_core::readiness::percent_ready;
+use switchyard_core::risk::RiskClass;
 use switchyard_core::{
     ChangeRecord, Checklist, Decision, Document, Id, Milestone, Release, ReleaseApproval,
     RiskAssessment, Timestamp, WorkItem,
@@ -72,7 +73,25 @@ fn key_of(source_key: &Option<String>, id: Id) -> String {
     source_key.clone().unwrap_or_else(|| id.to_string())
 }
 
+/// A release's risk and checklist as they stand now (evaluated from the current data by
+/// the caller), shown instead of the last recorded ones.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Standing {
+    pub risk: Option<RiskAssessment>,
+    pub checklist: Option<Checklist>,
+}
+
 pub fn build(doc: &Document, release: Id, generated_at: Timestamp) -> Result<ReleaseReport> {
+    build_standing(doc, release, generated_at, None)
+}
+
+/// [`build`], with the release's risk and checklist as they stand now when given.
+pub fn build_standing(
+    doc: &Document,
+    release: Id,
+    generated_at: Timestamp,
+    standing: Option<Standing>,
+) -> Result<ReleaseReport> {
     let r = doc
         .releases
         .iter()
@@ -195,6 +214,13 @@ pub fn build(doc: &Document, release: Id, generated_at: Timestamp) -> Result<Rel
         .cloned()
         .collect();
     changes.sort_by_key(|w| w.id);
+    let (checklist, risk) = match standing {
+        Some(now) => (now.checklist, now.risk),
+        None => (checklist, risk),
+    };
+    let class = risk
+        .as_ref()
+        .and_then(|a| RiskClass::parse(a.override_class.as_deref().unwrap_or(&a.class)));
     Ok(ReleaseReport {
         train: r
             .train_id
@@ -210,7 +236,7 @@ pub fn build(doc: &Document, release: Id, generated_at: Timestamp) -> Result<Rel
         decisions,
         change_records,
         changes,
-        approvals_complete: gov.approvals_complete(r.id),
+        approvals_complete: gov.approvals_complete_for(r.id, class),
     })
 }
 
