@@ -102,7 +102,7 @@ pub fn get_metrics(
 pub fn get_readiness_chart(state: State<'_, AppState>, release: i64) -> Result<String, AppError> {
     // Drawn at the release panel's width, so its text stays at its own size.
     with_workspace(&state, |ws| {
-        ws.readiness_chart(&release.to_string(), SystemClock.today(), 420, 300)
+        ws.readiness_chart(&release.to_string(), &SystemClock, 420, 300)
     })
 }
 
@@ -114,7 +114,7 @@ pub fn get_train_readiness(
 ) -> Result<TrainReadinessView, AppError> {
     // Drawn at the panel's width, as the release panel's chart is.
     with_workspace(&state, |ws| {
-        ws.train_readiness(train, SystemClock.today(), 420, 300)
+        ws.train_readiness(train, &SystemClock, 420, 300)
     })
 }
 

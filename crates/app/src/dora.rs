@@ -1,12 +1,12 @@
 //! Metrics use cases: DORA numbers and their records, pipeline health, workspace settings,
 //! and the charts of them.
 
-use crate::{AppError, ErrorCode, Result, Workspace};
+use crate::{AppError, Clock, ErrorCode, Result, Workspace};
 use chrono::NaiveDate;
 use switchyard_core::dora::{Bucket, Calendar, DoraDocument, Drill, Linked, Scope};
 use switchyard_core::pipeline::{pipeline_health, PipelineHealth};
 use switchyard_core::settings::Settings;
-use switchyard_core::timeline::ReadinessTimeline;
+use switchyard_core::timeline::{ReadinessPoint, ReadinessTimeline};
 use switchyard_core::Id;
 use switchyard_report::charts::{self, ChartKind};
 
@@ -177,7 +177,11 @@ impl Workspace {
     }
 
     /// The readiness timeline of a release (id, name or version) or of a train's releases.
-    pub fn readiness_timeline(&self, release: &str, today: NaiveDate) -> Result<ReadinessTimeline> {
+    pub fn readiness_timeline(
+        &self,
+        release: &str,
+        clock: &dyn Clock,
+    ) -> Result<ReadinessTimeline> {
         let releases = self.store().find_releases(release)?;
         if releases.is_empty() {
             return Err(AppError::new(
@@ -185,18 +189,52 @@ impl Workspace {
                 format!("no release or train named {release:?}"),
             ));
         }
-        Ok(self.store().readiness_timeline(&releases, today)?)
+        self.timeline_now(&releases, clock, None)
+    }
+
+    /// The recorded history of `releases`' readiness, ending where each release stands now:
+    /// an unshipped release whose rule items, evaluated now, give another share than its
+    /// last recorded state gets a point at `now` (so the chart ends where the panel's bar
+    /// and the report stand). Marks only milestones of kind `kind` when given.
+    pub(crate) fn timeline_now(
+        &self,
+        releases: &[(Id, String)],
+        clock: &dyn Clock,
+        kind: Option<&str>,
+    ) -> Result<ReadinessTimeline> {
+        let mut t = self
+            .store()
+            .readiness_timeline_marking(releases, clock.today(), kind)?;
+        let ids: Vec<Id> = releases.iter().map(|(id, _)| *id).collect();
+        let now = self.releases_now(&ids, clock)?;
+        for ((id, _), line) in releases.iter().zip(t.releases.iter_mut()) {
+            let Some(n) = now.get(id) else { continue };
+            if n.closed {
+                continue;
+            }
+            let Some(percent) = n.percent_ready() else {
+                continue;
+            };
+            let last = line.points.last().map(|p| p.percent);
+            if last.is_none_or(|l| (l - percent).abs() >= 0.05) {
+                line.points.push(ReadinessPoint {
+                    at: clock.now(),
+                    percent,
+                });
+            }
+        }
+        Ok(t)
     }
 
     /// The readiness chart of a release (or a train's releases) at a given size in pixels.
     pub fn readiness_chart(
         &self,
         release: &str,
-        today: NaiveDate,
+        clock: &dyn Clock,
         width: u32,
         height: u32,
     ) -> Result<String> {
-        let t = self.readiness_timeline(release, today)?;
+        let t = self.readiness_timeline(release, clock)?;
         // Named as the release is, even when asked for by id.
         let title = match t.releases.as_slice() {
             [one] => one.release.clone(),
@@ -212,7 +250,7 @@ impl Workspace {
         kind: ChartKind,
         q: &MetricsQuery,
         release: Option<&str>,
-        today: NaiveDate,
+        clock: &dyn Clock,
     ) -> Result<String> {
         let title = chart_title(q);
         let chart_err = |e: charts::ChartError| AppError::new(ErrorCode::Internal, e.to_string());
@@ -223,7 +261,7 @@ impl Workspace {
             ChartKind::Readiness => {
                 let release =
                     release.ok_or_else(|| invalid("the readiness chart needs --release NAME"))?;
-                let t = self.readiness_timeline(release, today)?;
+                let t = self.readiness_timeline(release, clock)?;
                 charts::readiness(&t, release).map_err(chart_err)
             }
             _ => {

@@ -183,6 +183,8 @@ pub struct ReleaseNow {
     pub class: RiskClass,
     /// [`switchyard_core::readiness::checklist_now`]: rule items evaluated now.
     pub checklist: Option<Checklist>,
+    /// Shipped or cancelled: its records stand as they were.
+    pub closed: bool,
 }
 
 impl ReleaseNow {
@@ -270,6 +272,7 @@ pub(crate) fn release_now(
         risk,
         class,
         checklist,
+        closed,
     })
 }
 

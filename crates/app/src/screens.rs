@@ -231,7 +231,7 @@ pub struct TrainReleaseReadiness {
     pub id: i64,
     pub name: String,
     pub release_date: Option<chrono::NaiveDate>,
-    /// Percent of its checklist done now (0 without a checklist).
+    /// Percent of its checklist done now, rule items evaluated now (0 without a checklist).
     pub percent_ready: f64,
 }
 
@@ -240,7 +240,7 @@ impl Workspace {
     pub fn train_readiness(
         &self,
         train: i64,
-        today: chrono::NaiveDate,
+        clock: &dyn crate::Clock,
         width: u32,
         height: u32,
     ) -> Result<TrainReadinessView> {
@@ -255,17 +255,17 @@ impl Workspace {
             .take(TRAIN_OVERLAY)
             .map(|(id, n, _)| (*id, n.clone()))
             .collect();
-        let timeline = self
-            .store()
-            .readiness_timeline_marking(&shown, today, Some("go_no_go"))?;
+        let timeline = self.timeline_now(&shown, clock, Some("go_no_go"))?;
+        let ids: Vec<i64> = shown.iter().map(|(id, _)| *id).collect();
+        let now = self.releases_now(&ids, clock)?;
         let releases = in_flight
             .iter()
-            .zip(&timeline.releases)
-            .map(|((id, n, date), r)| TrainReleaseReadiness {
+            .take(TRAIN_OVERLAY)
+            .map(|(id, n, date)| TrainReleaseReadiness {
                 id: *id,
                 name: n.clone(),
                 release_date: *date,
-                percent_ready: r.points.last().map_or(0.0, |p| p.percent),
+                percent_ready: now.get(id).and_then(|r| r.percent_ready()).unwrap_or(0.0),
             })
             .collect();
         let svg = if shown.is_empty() {

@@ -323,7 +323,6 @@ mod screens {
 fn a_train_panel_overlays_its_next_releases_in_flight() {
     let dir = tempfile::tempdir().unwrap();
     let ws = Workspace::open_first_start(&dir.path().join("ws.sqlite3"), &clock()).unwrap();
-    let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
     let doc: serde_json::Value = serde_json::from_str(&ws.export_json().unwrap()).unwrap();
     let web = doc["trains"]
         .as_array()
@@ -356,7 +355,7 @@ fn a_train_panel_overlays_its_next_releases_in_flight() {
         "the demo's Web train has more in flight"
     );
 
-    let view = ws.train_readiness(web, today, 420, 300).unwrap();
+    let view = ws.train_readiness(web, &clock(), 420, 300).unwrap();
     assert_eq!(view.train, "Web");
     assert_eq!(view.in_flight, in_flight.len() as u64);
     let shown: Vec<&str> = view.releases.iter().map(|r| r.name.as_str()).collect();
@@ -371,6 +370,11 @@ fn a_train_panel_overlays_its_next_releases_in_flight() {
         "the one in progress has work done: {:?}",
         view.releases
     );
+    // Each bar shows where the release stands now, as its panel and report do.
+    for r in &view.releases {
+        let now = ws.release_now(&r.id.to_string(), &clock()).unwrap();
+        assert_eq!(Some(r.percent_ready), now.percent_ready(), "{}", r.name);
+    }
 
     // The chart names the train, has a line and a go/no-go marker labelled with the name
     // of each release shown, and nothing of the releases not shown.
@@ -397,7 +401,7 @@ fn a_train_panel_overlays_its_next_releases_in_flight() {
         "only go/no-go is marked: {texts:?}"
     );
 
-    let missing = ws.train_readiness(9999, today, 420, 300).unwrap_err();
+    let missing = ws.train_readiness(9999, &clock(), 420, 300).unwrap_err();
     assert_eq!(missing.code, ErrorCode::NotFound);
 }
 
@@ -441,9 +445,7 @@ fn the_readiness_timeline_replays_the_checklist_history() {
     ws.readiness(&release, Some(change("pending")), &at(11), "sam")
         .unwrap();
 
-    let t = ws
-        .readiness_timeline(&release, NaiveDate::from_ymd_opt(2026, 11, 28).unwrap())
-        .unwrap();
+    let t = ws.readiness_timeline(&release, &at(12)).unwrap();
     let points: Vec<(u32, f64)> = t.releases[0]
         .points
         .iter()
@@ -660,6 +662,17 @@ fn every_reader_agrees_on_risk_and_readiness_for_every_demo_release() {
         let checks: switchyard_app::core::Checklist =
             serde_json::from_value(json("checks.json")["checklist"].clone()).unwrap();
         assert_eq!(pct(&checks.items), cal_pct, "{} evidence", r.name);
+
+        // The panel's readiness chart ends where the release stands.
+        if !r.released {
+            let t = ws.readiness_timeline(&r.id.to_string(), &clock()).unwrap();
+            let last = t.releases[0].points.last().unwrap().percent;
+            assert!(
+                (last - cal_pct).abs() < 0.05,
+                "{}: chart ends at {last}, not {cal_pct}",
+                r.name
+            );
+        }
     }
     assert!(
         contradicted >= 5,

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use switchyard_app::dora::MetricsQuery;
 use switchyard_app::report::charts::ChartKind;
-use switchyard_app::{write_atomically, AppError, Clock, ErrorCode, SystemClock};
+use switchyard_app::{write_atomically, AppError, ErrorCode, SystemClock};
 use switchyard_core::dora::{Bucket, DoraDocument, Drill, Metrics};
 use switchyard_core::pipeline::PipelineHealth;
 use switchyard_core::settings::Cluster;
@@ -217,7 +217,7 @@ pub fn run(db: Option<PathBuf>, cmd: MetricsCommand) -> Result<(), AppError> {
                 kind.kind(),
                 &period.query(),
                 release.as_deref(),
-                SystemClock.today(),
+                &SystemClock,
             )?;
             write_atomically(&out, svg.as_bytes())?;
             eprintln!("wrote {}", out.display());

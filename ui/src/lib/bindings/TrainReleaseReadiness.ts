@@ -1,6 +1,6 @@
 // Generated from the Rust types by ts-rs. Do not edit: run `./dev bindings` to regenerate.
 export type TrainReleaseReadiness = { id: number, name: string, release_date: string | null, 
 /**
- * Percent of its checklist done now (0 without a checklist).
+ * Percent of its checklist done now, rule items evaluated now (0 without a checklist).
  */
 percent_ready: number, };
