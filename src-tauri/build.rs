@@ -3,6 +3,7 @@ fn main() {
     let manifest = tauri_build::AppManifest::new().commands(&[
         "get_calendar",
         "get_workspace_info",
+        "get_workspace_version",
         "mark_calendar_painted",
         "get_metrics",
         "get_metric_records",

@@ -239,6 +239,13 @@ pub fn cancel_sync(state: State<'_, AppState>, target: SyncTarget) -> Result<boo
     })
 }
 
+/// A number that changes when the workspace file was written from elsewhere (the CLI, a
+/// sync, another window); the window polls it and reloads what it shows when it changes.
+#[tauri::command(async)]
+pub fn get_workspace_version(state: State<'_, AppState>) -> Result<i64, AppError> {
+    with_workspace(&state, |ws| ws.data_version())
+}
+
 /// The window calls this once the calendar is on screen: the startup time, measured.
 #[tauri::command]
 pub fn mark_calendar_painted(state: State<'_, AppState>) {

@@ -124,6 +124,7 @@ pub fn run() {
         .invoke_handler(tauri::generate_handler![
             commands::get_calendar,
             commands::get_workspace_info,
+            commands::get_workspace_version,
             commands::mark_calendar_painted,
             commands::get_metrics,
             commands::get_metric_records,

@@ -188,3 +188,38 @@ test('a train header opens the readiness of its next releases', { timeout: 90_00
   assert.equal(await wd.attribute(releasePanel, 'data-release-name'), listed[0]);
   assert.equal(await wd.execute('return document.querySelectorAll("[data-testid=train-panel]").length'), 0);
 });
+
+test('a change written by the CLI shows in the open window without a restart', { timeout: 90_000 }, async () => {
+  // The release panel the previous test left open: the next Web release in flight.
+  const panel = await wd.waitFor('[data-testid="release-panel"]', 10_000);
+  const name = await wd.attribute(panel, 'data-release-name');
+  const run = (args) => JSON.parse(execFileSync(cli, ['--db', workspace, ...args], { env, maxBuffer: 64 << 20 }));
+  const before = run(['readiness', name, '--json']);
+  const item = before.items.find((i) => i.kind === 'manual' && i.state === 'pending');
+  assert.ok(item, `${name} has a pending manual item: ${JSON.stringify(before.items.map((i) => [i.title, i.state]))}`);
+  const percentShown = () =>
+    wd.execute('const e = document.querySelector("[data-testid=release-readiness]"); return e && e.getAttribute("data-percent");');
+  const scrollLeft = () => wd.execute('return document.querySelector(".scroller").scrollLeft');
+  // The window follows the CLI's first write (the checklist evaluated) too; wait for it.
+  const deadline = (ms) => Date.now() + ms;
+  let until = deadline(15_000);
+  while (String(await percentShown()) !== String(Math.round(before.percent_ready)) && Date.now() < until) await sleep(200);
+  assert.equal(String(await percentShown()), String(Math.round(before.percent_ready)), 'the panel shows what the CLI shows');
+  const scrolled = await scrollLeft();
+
+  const after = run(['readiness', name, '--tick', String(item.id), '--as', 'e2e.reviewer', '--json']);
+  assert.ok(after.percent_ready > before.percent_ready, `${before.percent_ready} -> ${after.percent_ready}`);
+  until = deadline(15_000);
+  while (String(await percentShown()) !== String(Math.round(after.percent_ready)) && Date.now() < until) await sleep(200);
+  assert.equal(
+    String(await percentShown()),
+    String(Math.round(after.percent_ready)),
+    'the tick made by the CLI shows in the open panel',
+  );
+  // Same release, same place on the calendar.
+  const still = await wd.waitFor('[data-testid="release-panel"]', 5_000);
+  assert.equal(await wd.attribute(still, 'data-release-name'), name);
+  assert.equal(await scrollLeft(), scrolled, 'the calendar kept its scroll position');
+  await sleep(300);
+  writeFileSync(join(outDir, 'release-panel-after-cli-tick.png'), await wd.screenshot());
+});

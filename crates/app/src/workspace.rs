@@ -164,6 +164,12 @@ impl Workspace {
         Ok(view)
     }
 
+    /// Changes whenever something other than this workspace handle wrote to the file (the
+    /// CLI, a sync, another window): the window reloads what it shows when it does.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self.store.data_version()?)
+    }
+
     pub fn info(&self) -> Result<WorkspaceInfo> {
         let c = self.store.counts()?;
         Ok(WorkspaceInfo {

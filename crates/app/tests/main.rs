@@ -699,3 +699,28 @@ fn every_reader_agrees_on_risk_and_readiness_for_every_demo_release() {
         assert_eq!(r.risk_class.as_ref(), Some(&shown[&r.id].0), "{}", r.name);
     }
 }
+
+/// The window follows the file: a write from another connection (the CLI, a sync) moves
+/// the version it polls; reading does not.
+#[test]
+fn the_workspace_version_moves_when_another_process_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ws.sqlite3");
+    let window = Workspace::open_first_start(&path, &clock()).unwrap();
+    let v1 = window.data_version().unwrap();
+    window.calendar(&clock(), None, None).unwrap();
+    assert_eq!(
+        window.data_version().unwrap(),
+        v1,
+        "reading changes nothing"
+    );
+    let cli = Workspace::open(&path).unwrap();
+    let release = cli.export().unwrap().releases[0].name.clone();
+    cli.assess_risk(&release, None, None, &clock(), "cli")
+        .unwrap();
+    assert_ne!(
+        window.data_version().unwrap(),
+        v1,
+        "the other write is seen"
+    );
+}

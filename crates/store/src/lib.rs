@@ -140,6 +140,15 @@ impl Store {
         &self.conn
     }
 
+    /// SQLite's `data_version` of this connection: it changes when another connection (this
+    /// process's sync, the CLI, another window) commits a change to the file, and not for
+    /// this connection's own writes. The window polls it to follow the workspace.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
     pub fn meta(&self, key: &str) -> Result<Option<String>> {
         use rusqlite::OptionalExtension;
         Ok(self

@@ -106,6 +106,11 @@ export function getWorkspaceInfo(): Promise<WorkspaceInfo> {
   return call<WorkspaceInfo>("get_workspace_info");
 }
 
+/** Changes when the workspace file was written from elsewhere (the CLI, a sync, another window). */
+export function getWorkspaceVersion(): Promise<number> {
+  return call<number>("get_workspace_version");
+}
+
 export function markCalendarPainted(): Promise<void> {
   return call<void>("mark_calendar_painted");
 }

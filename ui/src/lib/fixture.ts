@@ -153,6 +153,8 @@ export async function devFixture(command: string): Promise<unknown> {
     }
     case "mark_calendar_painted":
       return null;
+    case "get_workspace_version":
+      return 1;
     default:
       throw { code: "not_found", message: `unknown command ${command}` };
   }
