@@ -231,6 +231,9 @@ pub struct TrainReleaseReadiness {
     pub id: i64,
     pub name: String,
     pub release_date: Option<chrono::NaiveDate>,
+    /// Days past its date without shipping; 0 when it is not.
+    #[ts(type = "number")]
+    pub overdue_days: i64,
     /// Percent of its checklist done now, rule items evaluated now (0 without a checklist).
     pub percent_ready: f64,
 }
@@ -265,6 +268,9 @@ impl Workspace {
                 id: *id,
                 name: n.clone(),
                 release_date: *date,
+                overdue_days: date.map_or(0, |d| {
+                    switchyard_core::overdue_days("planned", false, d, clock.today())
+                }),
                 percent_ready: now.get(id).and_then(|r| r.percent_ready()).unwrap_or(0.0),
             })
             .collect();

@@ -724,3 +724,72 @@ fn the_workspace_version_moves_when_another_process_writes() {
         "the other write is seen"
     );
 }
+
+/// A planned or in-progress release whose date went by without shipping is overdue on the
+/// calendar, in the train panel and in its report; nothing else is.
+#[test]
+fn past_due_releases_are_flagged_overdue_everywhere_they_appear() {
+    use switchyard_app::reports::ReportFormat;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open_first_start(&dir.path().join("ws.sqlite3"), &clock()).unwrap();
+    // Three weeks after the demo was loaded nobody has shipped anything: the releases
+    // dated in those weeks are past due.
+    let later = FixedClock(clock().0 + chrono::Duration::days(21));
+    let today = later.0.date_naive();
+    let doc = ws.export().unwrap();
+    let late: Vec<_> = doc
+        .releases
+        .iter()
+        .filter(|r| matches!(r.status.as_str(), "planned" | "in_progress"))
+        .filter(|r| r.release_date.is_some_and(|d| d < today))
+        .collect();
+    let cal = ws
+        .calendar(
+            &later,
+            Some(today - chrono::Days::new(400)),
+            Some(today + chrono::Days::new(400)),
+        )
+        .unwrap();
+    let mut flagged = 0;
+    for r in cal.lanes.iter().flat_map(|l| l.releases.iter()) {
+        let open = matches!(r.status.as_str(), "planned" | "in_progress");
+        let expected = if open && r.release_date < today {
+            (today - r.release_date).num_days()
+        } else {
+            0
+        };
+        assert_eq!(
+            r.overdue_days, expected,
+            "{} ({}, {})",
+            r.name, r.status, r.release_date
+        );
+        flagged += usize::from(expected > 0);
+    }
+    assert_eq!(flagged, late.len());
+    assert!(flagged >= 2, "{flagged} overdue");
+    let r = late[0];
+    let md = String::from_utf8(
+        ws.release_report(&later, &r.id.to_string(), ReportFormat::Markdown)
+            .unwrap(),
+    )
+    .unwrap();
+    let days = (today - r.release_date.unwrap()).num_days();
+    assert!(
+        md.contains(&format!("{days} days past its date, not shipped")),
+        "{md}"
+    );
+    // The train panel of its train flags it too.
+    if let Some(train) = r.train_id {
+        let panel = ws.train_readiness(train, &later, 420, 300).unwrap();
+        let row = panel.releases.iter().find(|x| x.id == r.id).unwrap();
+        assert_eq!(row.overdue_days, days);
+    }
+    // A shipped release's report says nothing of the kind.
+    let shipped = doc.releases.iter().find(|r| r.released).unwrap();
+    let md = String::from_utf8(
+        ws.release_report(&later, &shipped.id.to_string(), ReportFormat::Markdown)
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(!md.contains("not shipped"), "{md}");
+}

@@ -282,6 +282,31 @@ pub struct Release {
     pub source_key: Option<String>,
 }
 
+impl Release {
+    /// Days past its target date that the release is still not shipped (see
+    /// [`overdue_days`]).
+    pub fn overdue_days(&self, today: NaiveDate) -> i64 {
+        self.release_date
+            .map_or(0, |d| overdue_days(&self.status, self.released, d, today))
+    }
+}
+
+/// Days a release of `status` dated `release_date` is past due on `today`: a planned or
+/// in-progress release whose date has gone by without it shipping; 0 for every other.
+pub fn overdue_days(
+    status: &str,
+    released: bool,
+    release_date: NaiveDate,
+    today: NaiveDate,
+) -> i64 {
+    let open = matches!(status, "planned" | "in_progress") && !released;
+    if open && release_date < today {
+        (today - release_date).num_days()
+    } else {
+        0
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Milestone {
     pub id: Id,
@@ -637,4 +662,30 @@ pub struct ActionItem {
     /// `open`, `done` or `dropped`.
     pub status: String,
     pub updated_at: Timestamp,
+}
+
+#[cfg(test)]
+mod overdue_tests {
+    use super::overdue_days;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn only_an_open_release_past_its_date_is_overdue() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let today = d("2026-11-30");
+        assert_eq!(overdue_days("planned", false, d("2026-11-20"), today), 10);
+        assert_eq!(
+            overdue_days("in_progress", false, d("2026-11-29"), today),
+            1
+        );
+        assert_eq!(
+            overdue_days("planned", false, today, today),
+            0,
+            "due today is not late"
+        );
+        assert_eq!(overdue_days("planned", false, d("2026-12-01"), today), 0);
+        assert_eq!(overdue_days("released", true, d("2026-11-20"), today), 0);
+        assert_eq!(overdue_days("planned", true, d("2026-11-20"), today), 0);
+        assert_eq!(overdue_days("cancelled", false, d("2026-11-20"), today), 0);
+    }
 }

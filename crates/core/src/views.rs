@@ -40,6 +40,9 @@ pub struct CalendarRelease {
     /// Days between the planned and the current date (positive: later).
     #[ts(type = "number")]
     pub slipped_days: i64,
+    /// Days past its date without shipping (planned or in progress); 0 when it is not.
+    #[ts(type = "number")]
+    pub overdue_days: i64,
     pub services: Vec<String>,
     pub risk_class: Option<String>,
     /// Share of applicable checklist items done, 0..1.

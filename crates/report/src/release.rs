@@ -315,6 +315,19 @@ impl ReleaseReport {
                 },
             ),
         ];
+        let overdue = r.overdue_days(self.generated_at.date_naive());
+        if overdue > 0 {
+            facts.insert(
+                6,
+                (
+                    "Overdue",
+                    format!(
+                        "{overdue} day{} past its date, not shipped",
+                        if overdue == 1 { "" } else { "s" }
+                    ),
+                ),
+            );
+        }
         if let Some(c) = &self.checklist {
             facts.push(("Ready", format!("{:.0}%", percent_ready(&c.items))));
         }

@@ -94,16 +94,18 @@ impl Store {
             let id: Id = r.get(0)?;
             let release_date = get_date(r, 5)?;
             let planned_date = get_date_opt(r, 6)?;
+            let status: String = r.get(4)?;
             let train: Id = r.get(7)?;
             let release = CalendarRelease {
                 id,
                 name: r.get(1)?,
                 version: r.get(2)?,
                 release_type: r.get(3)?,
-                status: r.get(4)?,
+                status: status.clone(),
                 release_date,
                 planned_date,
                 slipped_days: planned_date.map_or(0, |p| (release_date - p).num_days()),
+                overdue_days: switchyard_core::overdue_days(&status, false, release_date, today),
                 services: services_of.remove(&(true, id)).unwrap_or_default(),
                 risk_class: r.get(8)?,
                 readiness: r.get(9)?,

@@ -26,6 +26,7 @@ function release(id: number, date: string, extra: Partial<CalendarRelease> = {})
     release_date: date,
     planned_date: null,
     slipped_days: 0,
+    overdue_days: 0,
     services: [],
     risk_class: null,
     readiness: null,
@@ -96,6 +97,7 @@ describe("layoutLane", () => {
   it("adds a slip badge only for slipped releases", () => {
     expect(slipBadge(release(1, "2026-12-10", { slipped_days: 4 }))).toBe("+4d");
     expect(slipBadge(release(1, "2026-12-10"))).toBeNull();
+    expect(slipBadge(release(1, "2026-01-08", { overdue_days: 326, slipped_days: 4 }))).toBe("overdue");
   });
 });
 

@@ -48,7 +48,9 @@ export interface PlacedLane {
   releases: PlacedRelease[];
 }
 
+/** The note after a release's name: "overdue" when its date went by unshipped, else its slip. */
 export function slipBadge(r: CalendarRelease): string | null {
+  if (r.overdue_days > 0) return "overdue";
   return r.slipped_days > 0 ? `+${r.slipped_days}d` : null;
 }
 

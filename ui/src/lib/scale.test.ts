@@ -92,6 +92,7 @@ describe("viewRange", () => {
             release_date: "2027-07-20",
             planned_date: null,
             slipped_days: 0,
+            overdue_days: 0,
             services: [],
             risk_class: null,
             readiness: null,

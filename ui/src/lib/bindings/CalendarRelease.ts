@@ -5,7 +5,11 @@ export type CalendarRelease = { id: number, name: string, version: string | null
 /**
  * Days between the planned and the current date (positive: later).
  */
-slipped_days: number, services: Array<string>, risk_class: string | null, 
+slipped_days: number, 
+/**
+ * Days past its date without shipping (planned or in progress); 0 when it is not.
+ */
+overdue_days: number, services: Array<string>, risk_class: string | null, 
 /**
  * Share of applicable checklist items done, 0..1.
  */
