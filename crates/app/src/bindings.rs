@@ -12,6 +12,7 @@ use crate::sync_screen::{
     SyncTarget,
 };
 use std::path::{Path, PathBuf};
+use switchyard_core::delta::{Change, Direction, MetricChange, Verdict};
 use switchyard_core::dora::{
     Bucket, ChangeFailureRate, DoraDocument, Drill, Frequency, LeadTime, Metrics, Ratio,
     RecoveryTime, SeriesEntry,
@@ -69,6 +70,10 @@ pub fn bindings() -> Vec<(String, String)> {
         render::<ChangeFailureRate>(&cfg),
         render::<RecoveryTime>(&cfg),
         render::<Cluster>(&cfg),
+        render::<MetricChange>(&cfg),
+        render::<Change>(&cfg),
+        render::<Direction>(&cfg),
+        render::<Verdict>(&cfg),
         render::<Drill>(&cfg),
         render::<Bucket>(&cfg),
         render::<ExportRequest>(&cfg),

@@ -7,6 +7,7 @@ use crate::{AppError, ErrorCode, Result, Workspace};
 use chrono::{DateTime, Days, Utc};
 use serde::Serialize;
 use std::collections::HashMap;
+use switchyard_core::delta::{metric_changes, MetricChange};
 use switchyard_core::dora::{DoraDocument, Drill, Metrics};
 use switchyard_report::charts::{self, ChartKind};
 use ts_rs::TS;
@@ -27,6 +28,8 @@ pub struct MetricsView {
     pub previous_from: chrono::NaiveDate,
     pub previous_to: chrono::NaiveDate,
     pub previous: Metrics,
+    /// Each headline metric against the previous period, with the meaning the reports use.
+    pub changes: Vec<MetricChange>,
     pub charts: Vec<ChartView>,
     /// Scopes to choose from: every service, and every team that owns one.
     pub services: Vec<String>,
@@ -122,6 +125,7 @@ impl Workspace {
         teams.sort();
         teams.dedup();
 
+        let changes = metric_changes(&r.metrics, &previous);
         Ok(MetricsView {
             dora: DoraDocument {
                 from: q.from,
@@ -134,6 +138,7 @@ impl Workspace {
             },
             previous_from,
             previous_to,
+            changes,
             previous,
             charts,
             services,

@@ -128,6 +128,67 @@ mod screens {
         ws
     }
 
+    /// The Metrics screen and the leadership report say the same of each number against
+    /// the previous period: the arrow the direction of the value, better or worse for the
+    /// metric, and the difference in the metric's own unit (points for rates).
+    #[test]
+    fn the_window_and_the_report_give_one_meaning_to_the_change_against_the_previous_period() {
+        use switchyard_app::core::delta::{Direction, Verdict};
+        use switchyard_app::reports::ReportFormat;
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::open_first_start(&dir.path().join("ws.sqlite3"), &clock()).unwrap();
+        let q = query(None);
+        let view = ws.metrics_view(&q).unwrap();
+        assert_eq!(view.changes.len(), 6);
+        let md = String::from_utf8(
+            ws.leadership_report(&clock(), q.from, q.to, ReportFormat::Markdown)
+                .unwrap(),
+        )
+        .unwrap();
+        let mut compared = 0;
+        for m in &view.changes {
+            let Some(d) = m.change.direction else {
+                continue;
+            };
+            compared += 1;
+            let verdict = match m.change.verdict {
+                Verdict::Better => "better: ",
+                Verdict::Worse => "worse: ",
+                _ => "",
+            };
+            let shown = format!("{} {verdict}{}", d.arrow(), m.change.text);
+            assert!(
+                md.contains(&shown),
+                "{}: {shown:?} not in the report",
+                m.metric
+            );
+            if m.metric.ends_with("_rate") && d != Direction::Flat {
+                assert!(
+                    m.change.text.contains(" pts vs previous"),
+                    "{}",
+                    m.change.text
+                );
+            }
+            // The arrow follows the value, whatever the verdict.
+            let (now, before) = match m.metric.as_str() {
+                "change_failure_rate" => (
+                    view.dora.metrics.change_failure_rate.value,
+                    view.previous.change_failure_rate.value,
+                ),
+                "lead_time" => (
+                    view.dora.metrics.lead_time.median_hours,
+                    view.previous.lead_time.median_hours,
+                ),
+                _ => continue,
+            };
+            let (now, before) = (now.unwrap(), before.unwrap());
+            if d != Direction::Flat {
+                assert_eq!(d == Direction::Up, now > before, "{}", m.metric);
+            }
+        }
+        assert!(compared >= 4, "{compared} metrics compared");
+    }
+
     #[test]
     fn the_metrics_view_matches_the_dora_document_and_escapes_chart_text() {
         let dir = tempfile::tempdir().unwrap();

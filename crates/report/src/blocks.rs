@@ -59,7 +59,18 @@ pub struct Figure {
     pub detail: String,
     /// The change against the previous period, as text.
     pub change: String,
+    /// Better or worse for the metric: the colour.
     pub trend: Trend,
+    /// Which way the value moved: the arrow.
+    pub direction: Option<switchyard_core::delta::Direction>,
+}
+
+impl Figure {
+    /// "▲ " / "▼ " / "= ": the direction of the value (not whether it is good news).
+    pub fn arrow(&self) -> String {
+        self.direction
+            .map_or(String::new(), |d| format!("{} ", d.arrow()))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

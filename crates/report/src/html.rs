@@ -91,12 +91,13 @@ pub fn render(doc: &ReportDoc) -> String {
                             b.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
                         format!("<span class=\"badge {class}\">{}</span>", html(b))
                     });
-                    let (class, arrow) = match f.trend {
-                        Trend::Better => ("better", "▲ "),
-                        Trend::Worse => ("worse", "▼ "),
-                        Trend::Same => ("same", "= "),
-                        Trend::Unknown => ("", ""),
+                    let class = match f.trend {
+                        Trend::Better => "better",
+                        Trend::Worse => "worse",
+                        Trend::Same => "same",
+                        Trend::Unknown => "",
                     };
+                    let arrow = f.arrow();
                     out.push_str(&format!(
                         "<div class=\"fig\"><div class=\"label\">{}</div><div class=\"value\">{}{badge}</div><div class=\"change {class}\">{arrow}{}</div><div class=\"detail\">{}</div></div>\n",
                         html(&f.label),

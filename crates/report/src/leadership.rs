@@ -11,6 +11,7 @@ use crate::blocks::{Block, Figure, Line, ReportDoc, Span, Trend};
 use crate::charts;
 use chrono::{Days, NaiveDate, NaiveTime};
 use std::collections::{BTreeMap, HashMap, HashSet};
+use switchyard_core::delta::{metric_changes, Direction, MetricChange, Verdict};
 use switchyard_core::dora::{Bucket, Calendar, Drill, Facts, Linked, Metrics, Scope, SeriesEntry};
 use switchyard_core::pipeline::{pipeline_health, PipelineHealth};
 use switchyard_core::risk::RiskClass;
@@ -527,40 +528,19 @@ fn cluster(c: Option<Cluster>) -> Option<String> {
     c.map(|c| c.as_str().to_owned())
 }
 
-/// The change of a number against the previous period; `higher_is_better` sets the trend.
-fn change(
-    now: Option<f64>,
-    before: Option<f64>,
-    higher_is_better: bool,
-    fmt: impl Fn(f64) -> String,
-    fmt_before: impl Fn(f64) -> String,
-) -> (String, Trend) {
-    match (now, before) {
-        (Some(n), Some(b)) => {
-            let d = n - b;
-            let eps = 1e-9 + b.abs() * 0.005;
-            let trend = if d.abs() <= eps {
-                Trend::Same
-            } else if (d > 0.0) == higher_is_better {
-                Trend::Better
-            } else {
-                Trend::Worse
-            };
-            let sign = if d > 0.0 {
-                "+"
-            } else if d < 0.0 {
-                "−"
-            } else {
-                "±"
-            };
-            (
-                format!("{sign}{} vs previous ({})", fmt(d.abs()), fmt_before(b)),
-                trend,
-            )
-        }
-        (Some(_), None) => ("no data in the previous period".into(), Trend::Unknown),
-        _ => ("no data".into(), Trend::Unknown),
-    }
+/// A headline figure's change: the one meaning of `switchyard_core::delta`, as the report
+/// shows it (the arrow from the direction, the colour from the verdict).
+fn figure_change(changes: &[MetricChange], metric: &str) -> (String, Trend, Option<Direction>) {
+    let Some(c) = changes.iter().find(|c| c.metric == metric) else {
+        return ("no data".into(), Trend::Unknown, None);
+    };
+    let trend = match c.change.verdict {
+        Verdict::Better => Trend::Better,
+        Verdict::Worse => Trend::Worse,
+        Verdict::Same => Trend::Same,
+        Verdict::Unknown => Trend::Unknown,
+    };
+    (c.change.text.clone(), trend, c.change.direction)
 }
 
 fn day(d: Option<NaiveDate>) -> String {
@@ -570,19 +550,9 @@ fn day(d: Option<NaiveDate>) -> String {
 impl LeadershipReport {
     pub fn figures(&self) -> Vec<Figure> {
         let (m, p) = (&self.metrics, &self.previous);
-        let f1 = |v: f64| format!("{v:.2}");
-        let ph = |v: f64| hours(Some(v));
-        let pp = |v: f64| format!("{:.1} pts", v * 100.0);
-        let pr = |v: f64| pct(Some(v));
+        let changes = metric_changes(m, p);
         let mut out = Vec::new();
-        let (c, t) = change(
-            Some(m.deployment_frequency.per_week),
-            (p.deployment_frequency.count > 0 || p.deployment_success_rate.denominator > 0)
-                .then_some(p.deployment_frequency.per_week),
-            true,
-            f1,
-            f1,
-        );
+        let (c, t, d) = figure_change(&changes, "deployment_frequency");
         out.push(Figure {
             label: "Deployment frequency".into(),
             value: format!("{:.2} / week", m.deployment_frequency.per_week),
@@ -593,14 +563,9 @@ impl LeadershipReport {
             ),
             change: c,
             trend: t,
+            direction: d,
         });
-        let (c, t) = change(
-            m.lead_time.median_hours,
-            p.lead_time.median_hours,
-            false,
-            ph,
-            ph,
-        );
+        let (c, t, d) = figure_change(&changes, "lead_time");
         out.push(Figure {
             label: "Lead time for changes".into(),
             value: hours(m.lead_time.median_hours),
@@ -613,14 +578,9 @@ impl LeadershipReport {
             ),
             change: c,
             trend: t,
+            direction: d,
         });
-        let (c, t) = change(
-            m.change_failure_rate.value,
-            p.change_failure_rate.value,
-            false,
-            pp,
-            pr,
-        );
+        let (c, t, d) = figure_change(&changes, "change_failure_rate");
         out.push(Figure {
             label: "Change failure rate".into(),
             value: pct(m.change_failure_rate.value),
@@ -631,14 +591,9 @@ impl LeadershipReport {
             ),
             change: c,
             trend: t,
+            direction: d,
         });
-        let (c, t) = change(
-            m.recovery_time.median_hours,
-            p.recovery_time.median_hours,
-            false,
-            ph,
-            ph,
-        );
+        let (c, t, d) = figure_change(&changes, "recovery_time");
         out.push(Figure {
             label: "Failed deployment recovery time".into(),
             value: hours(m.recovery_time.median_hours),
@@ -651,14 +606,9 @@ impl LeadershipReport {
             ),
             change: c,
             trend: t,
+            direction: d,
         });
-        let (c, t) = change(
-            m.deployment_success_rate.value,
-            p.deployment_success_rate.value,
-            true,
-            pp,
-            pr,
-        );
+        let (c, t, d) = figure_change(&changes, "deployment_success_rate");
         out.push(Figure {
             label: "Deployment success rate".into(),
             value: pct(m.deployment_success_rate.value),
@@ -669,8 +619,9 @@ impl LeadershipReport {
             ),
             change: c,
             trend: t,
+            direction: d,
         });
-        let (c, t) = change(m.rework_rate.value, p.rework_rate.value, false, pp, pr);
+        let (c, t, d) = figure_change(&changes, "rework_rate");
         out.push(Figure {
             label: "Deployment rework rate".into(),
             value: pct(m.rework_rate.value),
@@ -681,6 +632,7 @@ impl LeadershipReport {
             ),
             change: c,
             trend: t,
+            direction: d,
         });
         out
     }

@@ -54,12 +54,12 @@ pub fn render(doc: &ReportDoc) -> String {
                 let rows: Vec<Vec<Line>> = figs
                     .iter()
                     .map(|f| {
-                        let arrow = match f.trend {
-                            Trend::Better => "▲ better: ",
-                            Trend::Worse => "▼ worse: ",
-                            Trend::Same => "= ",
-                            Trend::Unknown => "",
+                        let verdict = match f.trend {
+                            Trend::Better => "better: ",
+                            Trend::Worse => "worse: ",
+                            Trend::Same | Trend::Unknown => "",
                         };
+                        let arrow = format!("{}{verdict}", f.arrow());
                         vec![
                             vec![Span::text(&f.label)],
                             vec![Span::Strong(f.value.clone())],

@@ -502,11 +502,12 @@ pub fn render(doc: &ReportDoc) -> Result<Vec<u8>> {
                             });
                         }
                         y += 22.0;
-                        let (color, arrow) = match f.trend {
-                            Trend::Better => (GOOD, "▲ "),
-                            Trend::Worse => (BAD, "▼ "),
-                            _ => (MUTED, ""),
+                        let color = match f.trend {
+                            Trend::Better => GOOD,
+                            Trend::Worse => BAD,
+                            _ => MUTED,
                         };
+                        let arrow = f.arrow();
                         for (k, l) in m
                             .wrap(
                                 &[(format!("{arrow}{}", clean(&f.change)), false, color)],

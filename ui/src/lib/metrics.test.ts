@@ -21,12 +21,22 @@ describe("metrics helpers", () => {
     expect(periodEndingYesterday(30, new Date(2026, 0, 1))).toEqual({ from: "2025-12-02", to: "2025-12-31" });
   });
 
-  it("compares with the previous period", () => {
-    expect(change(12, 10)).toBe("▲ 20%");
-    expect(change(9, 10)).toBe("▼ 10%");
-    expect(change(10, 10)).toBe("±0%");
-    expect(change(null, 10)).toBeNull();
-    expect(change(1, 0)).toBeNull();
+  it("shows Rust's change against the previous period: arrow by direction, colour by verdict", () => {
+    const changes = [
+      {
+        metric: "change_failure_rate",
+        change: { direction: "up" as const, verdict: "worse" as const, text: "+0.8 pts vs previous (3.2%)" },
+      },
+      {
+        metric: "lead_time",
+        change: { direction: "down" as const, verdict: "better" as const, text: "−10.0 h vs previous (30.0 h)" },
+      },
+      { metric: "rework_rate", change: { direction: null, verdict: "unknown" as const, text: "no data" } },
+    ];
+    expect(change(changes, "change_failure_rate")).toEqual({ line: "▲ +0.8 pts vs previous (3.2%)", verdict: "worse" });
+    expect(change(changes, "lead_time")).toEqual({ line: "▼ −10.0 h vs previous (30.0 h)", verdict: "better" });
+    expect(change(changes, "rework_rate")).toBeNull();
+    expect(change(changes, "deployment_frequency")).toBeNull();
   });
 
   it("puts an SVG into a data URL with nothing left raw", () => {

@@ -1,6 +1,9 @@
 // The Metrics screen's cards: which numbers of the DORA document they show, and how.
 import type { Cluster } from "./bindings/Cluster";
+import type { Direction } from "./bindings/Direction";
 import type { Drill } from "./bindings/Drill";
+import type { MetricChange } from "./bindings/MetricChange";
+import type { Verdict } from "./bindings/Verdict";
 import type { Metrics } from "./bindings/Metrics";
 
 /** The screens the top bar switches between. */
@@ -163,13 +166,20 @@ export function noDeployments(m: Metrics): boolean {
   return m.deployment_frequency.count === 0 && m.deployment_success_rate.denominator === 0;
 }
 
-/** "▲ 12%" / "▼ 3%" / "±0%" against the previous period; null when either side is empty. */
-export function change(value: number | null, previous: number | null): string | null {
-  if (value === null || previous === null) return null;
-  if (previous === 0) return value === 0 ? "±0%" : null;
-  const d = ((value - previous) / Math.abs(previous)) * 100;
-  if (Math.abs(d) < 0.5) return "±0%";
-  return `${d > 0 ? "▲" : "▼"} ${Math.abs(d).toFixed(0)}%`;
+const ARROWS: Record<Direction, string> = { up: "▲", down: "▼", flat: "=" };
+
+/**
+ * A card's change against the previous period as Rust computed it for the reports too:
+ * the arrow is the direction of the value, `verdict` (better or worse) its colour, and the
+ * difference is in the metric's own unit (points for rates). Null without a comparison.
+ */
+export function change(
+  changes: MetricChange[],
+  key: MetricKey,
+): { line: string; verdict: Verdict } | null {
+  const c = changes.find((x) => x.metric === key)?.change;
+  if (!c || c.direction === null) return null;
+  return { line: `${ARROWS[c.direction]} ${c.text}`, verdict: c.verdict };
 }
 
 /** An SVG drawn by Rust as an image URL: shown through <img>, where no script can run. */

@@ -1,13 +1,18 @@
 // Generated from the Rust types by ts-rs. Do not edit: run `./dev bindings` to regenerate.
 import type { ChartView } from "./ChartView";
 import type { DoraDocument } from "./DoraDocument";
+import type { MetricChange } from "./MetricChange";
 import type { Metrics } from "./Metrics";
 
 export type MetricsView = { dora: DoraDocument, 
 /**
  * The period of the same length just before `dora`'s, and its metrics.
  */
-previous_from: string, previous_to: string, previous: Metrics, charts: Array<ChartView>, 
+previous_from: string, previous_to: string, previous: Metrics, 
+/**
+ * Each headline metric against the previous period, with the meaning the reports use.
+ */
+changes: Array<MetricChange>, charts: Array<ChartView>, 
 /**
  * Scopes to choose from: every service, and every team that owns one.
  */
