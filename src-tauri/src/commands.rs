@@ -181,6 +181,10 @@ pub fn run_sync(
     let (path, connections) = with_workspace(&state, |ws| {
         Ok((ws.store().path().to_owned(), ws.sync_connections()?))
     })?;
+    // Not configured is not a failed sync: refused before anything is recorded.
+    if let Some(why) = connections.missing(target) {
+        return Err(AppError::new(ErrorCode::InvalidInput, why));
+    }
     let cancel = {
         let mut running = state
             .syncs

@@ -316,8 +316,39 @@ test('the Sync screen syncs Jira with progress, cancels, and shows errors with c
   assert.ok(!page.includes('e2e-github-token-not-real'), 'the GitHub token reached the page');
   assert.equal(await wd.text(await wd.waitFor('[data-testid="jira-last"]', 5_000)), 'Never synced.');
 
+  // Nothing configured: nothing to sync, and the screen says what is missing.
+  const disabled = () => wd.execute('return document.querySelector("[data-testid=jira-sync]").disabled');
+  assert.equal(await disabled(), true, 'Sync Jira now waits for a URL and a project');
+  assert.ok((await wd.text(await wd.waitFor('[data-testid="jira-needs"]', 5_000))).includes('at least one project'));
+
+  // Storing a token where no system keyring runs (Xvfb has no Secret Service): one line
+  // that names the environment variable, and the typed token kept to try again.
+  await typeInto('jira-token', 'e2e-typed-token');
+  await wd.click(await wd.waitFor('[data-testid="jira-store-token"]', 5_000));
+  await waitUntil(
+    'the keyring answered',
+    async () =>
+      (await wd.findAll('[data-testid="jira-error"]')).length === 1 ||
+      (await wd.execute('return document.querySelector("[data-testid=jira-token]").value')) === '',
+    15_000,
+  );
+  const typed = await wd.execute('return document.querySelector("[data-testid=jira-token]").value');
+  if ((await wd.findAll('[data-testid="jira-error"]')).length === 1) {
+    const e = await wd.waitFor('[data-testid="jira-error"]', 1_000);
+    assert.equal(await wd.attribute(e, 'data-error-code'), 'io');
+    const msg = await wd.text(e);
+    assert.ok(msg.includes('SWITCHYARD_JIRA_TOKEN'), `the way around it is named: ${msg}`);
+    assert.ok(!msg.includes('\n'), msg);
+    assert.equal(typed, 'e2e-typed-token', 'the typed token is kept');
+    await shot('sync-no-keyring.png');
+    await typeInto('jira-token', '');
+  } else {
+    assert.equal(typed, '', 'a stored token is cleared from the field');
+  }
+
   await typeInto('jira-url', UNREACHABLE);
   await typeInto('jira-projects', 'ABC');
+  assert.equal(await disabled(), false, 'configured: Sync Jira now is enabled');
 
   // Sync now: progress while it retries the closed port, then Cancel stops it.
   await wd.click(await wd.waitFor('[data-testid="jira-sync"]', 5_000));

@@ -69,12 +69,27 @@ impl TokenFor {
     }
 }
 
-fn keyring_error(what: &str, e: keyring::Error) -> AppError {
-    // keyring's messages name the platform store, never the secret.
-    AppError::new(
-        ErrorCode::Io,
-        format!("the OS keyring could not {what}: {e}"),
-    )
+fn keyring_error(which: TokenFor, what: &str, e: keyring::Error) -> AppError {
+    let env = which.env_vars()[0];
+    match e {
+        // No keyring to talk to (no Secret Service on D-Bus, no session keyring): say so in
+        // one line, with the way around it, instead of the platform's multi-line message.
+        keyring::Error::PlatformFailure(_) | keyring::Error::NoStorageAccess(_) => AppError::new(
+            ErrorCode::Io,
+            format!(
+                "no system keyring is available to {what} (no Secret Service is running); set {env} in the environment instead"
+            ),
+        ),
+        // keyring's messages name the platform store, never the secret; one line of it.
+        e => {
+            let text = e.to_string();
+            let first = text.lines().next().unwrap_or("").trim();
+            AppError::new(
+                ErrorCode::Io,
+                format!("the OS keyring could not {what}: {first}"),
+            )
+        }
+    }
 }
 
 /// Stores `token` in the OS keyring.
@@ -85,7 +100,7 @@ pub fn store_token(which: TokenFor, token: &Secret) -> Result<()> {
     }
     keyring::Entry::new(KEYRING_SERVICE, which.account())
         .and_then(|e| e.set_password(token))
-        .map_err(|e| keyring_error("store the token", e))
+        .map_err(|e| keyring_error(which, "store the token", e))
 }
 
 /// The token from the environment, else the keyring; `None` when neither has one.
@@ -101,13 +116,53 @@ pub fn load_token(which: TokenFor) -> Result<Option<Secret>> {
     match keyring::Entry::new(KEYRING_SERVICE, which.account()).and_then(|e| e.get_password()) {
         Ok(v) => Ok(Some(Secret::new(v))),
         Err(keyring::Error::NoEntry) => Ok(None),
-        Err(e) => Err(keyring_error("read the token", e)),
+        Err(e) => Err(keyring_error(which, "read the token", e)),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_missing_keyring_is_one_line_that_names_the_environment_variable() {
+        let dbus = std::io::Error::other(
+            "org.freedesktop.DBus.Error.ServiceUnknown:\nThe name org.freedesktop.secrets was not provided by any .service files",
+        );
+        let e = keyring_error(
+            TokenFor::Jira,
+            "store the token",
+            keyring::Error::PlatformFailure(Box::new(dbus)),
+        );
+        assert_eq!(e.code, ErrorCode::Io);
+        assert!(!e.message.contains('\n'), "{}", e.message);
+        assert!(e.message.contains("SWITCHYARD_JIRA_TOKEN"), "{}", e.message);
+        assert!(
+            e.message.starts_with("no system keyring is available"),
+            "{}",
+            e.message
+        );
+        let e = keyring_error(
+            TokenFor::Github,
+            "read the token",
+            keyring::Error::NoStorageAccess(Box::new(std::io::Error::other("locked"))),
+        );
+        assert!(
+            e.message.contains("SWITCHYARD_GITHUB_TOKEN"),
+            "{}",
+            e.message
+        );
+        // Another failure keeps keyring's own words, first line only.
+        let e = keyring_error(
+            TokenFor::Jira,
+            "read the token",
+            keyring::Error::BadEncoding(vec![0xff]),
+        );
+        assert!(e
+            .message
+            .starts_with("the OS keyring could not read the token"));
+        assert!(!e.message.contains('\n'));
+    }
 
     #[test]
     fn a_secret_never_prints() {

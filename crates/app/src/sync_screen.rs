@@ -237,6 +237,26 @@ pub fn store_sync_token(target: SyncTarget, token: String) -> Result<()> {
     store_token(target.token(), &secret)
 }
 
+impl SyncConnections {
+    /// What is missing before `target` can sync, in words for the window; `None` when it
+    /// is configured (a URL and at least one project or repository).
+    pub fn missing(&self, target: SyncTarget) -> Option<&'static str> {
+        match target {
+            SyncTarget::Jira
+                if self.jira.url.trim().is_empty() || self.jira.projects.is_empty() =>
+            {
+                Some("set the Jira URL and at least one project first")
+            }
+            SyncTarget::Github
+                if self.github.api_url.trim().is_empty() || self.github.repos.is_empty() =>
+            {
+                Some("set the GitHub API URL and at least one repository first")
+            }
+            _ => None,
+        }
+    }
+}
+
 /// One sync run of the workspace at `path` with `connections`, on this thread: progress to
 /// `progress`, stopped by `cancel`. Returns the one-line summary.
 pub fn run_sync(
@@ -250,8 +270,8 @@ pub fn run_sync(
     match target {
         SyncTarget::Jira => {
             let j = &connections.jira;
-            if j.url.is_empty() || j.projects.is_empty() {
-                return Err(invalid("set the Jira URL and at least one project first"));
+            if let Some(why) = connections.missing(target) {
+                return Err(invalid(why));
             }
             let mut opts = JiraOptions::new(j.url.clone(), j.projects.clone());
             opts.email = j.email.clone();
@@ -266,10 +286,8 @@ pub fn run_sync(
         }
         SyncTarget::Github => {
             let g = &connections.github;
-            if g.api_url.is_empty() || g.repos.is_empty() {
-                return Err(invalid(
-                    "set the GitHub API URL and at least one repository first",
-                ));
+            if let Some(why) = connections.missing(target) {
+                return Err(invalid(why));
             }
             let opts = GithubOptions::new(g.api_url.clone(), g.repos.clone());
             let sink: Arc<dyn crate::jira::Progress> =
