@@ -89,6 +89,49 @@ fn skip_software_gl_compositing() {
     }
 }
 
+/// The window size that fits a screen of `screen` logical pixels: the configured `size`
+/// when it fits, else the screen less a margin (never below the window's minimum), so a
+/// 1280 x 800 window opens whole on a 1024 x 700 screen. `None` when nothing changes.
+pub fn fit_window(size: (f64, f64), min: (f64, f64), screen: (f64, f64)) -> Option<(f64, f64)> {
+    const MARGIN: (f64, f64) = (32.0, 48.0);
+    if size.0 <= screen.0 && size.1 <= screen.1 {
+        return None;
+    }
+    let w = size.0.min(screen.0 - MARGIN.0).max(min.0);
+    let h = size.1.min(screen.1 - MARGIN.1).max(min.1);
+    Some((w.floor(), h.floor()))
+}
+
+/// Shrinks the main window to the screen it opens on when it is larger, and centres it.
+fn fit_to_screen(app: &tauri::App) {
+    let Some(window) = app.get_webview_window("main") else {
+        return;
+    };
+    let (Ok(Some(monitor)), Ok(size), Ok(scale)) = (
+        window.current_monitor(),
+        window.inner_size(),
+        window.scale_factor(),
+    ) else {
+        return;
+    };
+    let screen = monitor.size().to_logical::<f64>(monitor.scale_factor());
+    let now = size.to_logical::<f64>(scale);
+    if let Some((w, h)) = fit_window(
+        (now.width, now.height),
+        (900.0, 560.0),
+        (screen.width, screen.height),
+    ) {
+        tracing::info!(width = w, height = h, "window shrunk to fit the screen");
+        let _ = window.set_size(tauri::LogicalSize::new(w, h));
+        // Centred by hand: the window is not mapped yet, so center() would use no size.
+        let origin = monitor.position().to_logical::<f64>(monitor.scale_factor());
+        let _ = window.set_position(tauri::LogicalPosition::new(
+            origin.x + ((screen.width - w) / 2.0).max(0.0),
+            origin.y + ((screen.height - h) / 2.0).max(0.0),
+        ));
+    }
+}
+
 pub fn run() {
     let started = Instant::now();
     #[cfg(target_os = "linux")]
@@ -99,6 +142,7 @@ pub fn run() {
             let workspace = Arc::clone(&workspace);
             move |app| {
                 logging::init(app.path().app_log_dir().ok());
+                fit_to_screen(app);
                 let path = workspace_path(app);
                 std::thread::Builder::new()
                     .name("open-workspace".into())
@@ -142,4 +186,19 @@ pub fn run() {
             eprintln!("error[internal]: the window could not start: {e}");
             std::process::exit(1);
         });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fit_window;
+
+    #[test]
+    fn the_window_fits_the_screen_it_opens_on() {
+        let (size, min) = ((1280.0, 800.0), (900.0, 560.0));
+        assert_eq!(fit_window(size, min, (1920.0, 1080.0)), None);
+        assert_eq!(fit_window(size, min, (1280.0, 800.0)), None);
+        assert_eq!(fit_window(size, min, (1024.0, 700.0)), Some((992.0, 652.0)));
+        // Never below the minimum the window can be used at.
+        assert_eq!(fit_window(size, min, (800.0, 600.0)), Some((900.0, 560.0)));
+    }
 }
