@@ -204,8 +204,12 @@ test('the Metrics screen shows the numbers and charts of `switchyard dora`', { t
   const ids = cliJson(['dora', '--from', from, '--to', to, '--records', 'change-failures']);
   assert.equal(Number(await wd.attribute(panel, 'data-total')), ids.length);
   assert.equal(ids.length, doc.change_failure_rate.numerator);
-  const rows = await wd.execute(`return [...document.querySelectorAll('[data-testid=drill-row]')].map(r => Number(r.dataset.id))`);
-  assert.deepEqual(rows, ids.slice(0, 500));
+  const rows = await wd.execute(
+    `return [...document.querySelectorAll('[data-testid=drill-row]')].map(r => ({ id: Number(r.dataset.id), time: r.dataset.time, why: r.querySelector('.detail')?.textContent ?? '' }))`,
+  );
+  assert.deepEqual(rows.map((r) => r.id).sort((a, b) => a - b), ids.slice(0, 500), 'the records of the CLI');
+  for (let i = 1; i < rows.length; i++) assert.ok(rows[i - 1].time >= rows[i].time, 'newest first');
+  for (const r of rows) assert.ok(/caused “|rolled back by/.test(r.why), `row ${r.id} says why it failed: ${r.why}`);
   await shot('metrics-drill.png');
   await wd.execute(`document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })); window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }));`);
   await waitUntil('drill panel closed', async () => (await wd.findAll('[data-testid="drill-panel"]')).length === 0, 5_000);

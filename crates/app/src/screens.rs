@@ -149,29 +149,46 @@ impl Workspace {
     /// The records behind a number of the whole period (`dora --records`), with what the
     /// window shows of each.
     pub fn metric_records(&self, q: &MetricsQuery, what: Drill) -> Result<DrillView> {
-        let ids = self.dora_records(q, what, None)?;
+        let p = self.prepare_metrics(q)?;
+        let ids = p.linked.drill(&p.calendar, &p.scope, what, None);
         let doc = self.export()?;
-        let shown = &ids[..ids.len().min(DRILL_ROWS)];
-        let rows = match what {
+        let hours = |secs: i64| {
+            let h = secs as f64 / 3600.0;
+            if h < 48.0 {
+                format!("{h:.1} h")
+            } else {
+                format!("{:.1} days", h / 24.0)
+            }
+        };
+        // Every row says what makes it count; newest first.
+        let mut rows: Vec<DrillRow> = match what {
             Drill::Changes | Drill::Waiting => {
+                let leads = p.linked.change_leads(&ids);
                 let by_id: HashMap<_, _> = doc.work_items.iter().map(|w| (w.id, w)).collect();
-                shown
-                    .iter()
+                ids.iter()
                     .filter_map(|id| by_id.get(id))
-                    .map(|w| DrillRow {
-                        id: w.id,
-                        kind: "change".into(),
-                        service: w.service.clone(),
-                        time: w.merged_at.as_ref().map(rfc3339),
-                        title: w.title.clone(),
-                        detail: w.source_key.clone().unwrap_or_default(),
+                    .map(|w| {
+                        let key = w.source_key.clone().unwrap_or_else(|| w.id.to_string());
+                        let detail = match leads.get(&w.id) {
+                            Some((_, secs)) if what == Drill::Changes => {
+                                format!("lead time {} · {key}", hours(*secs))
+                            }
+                            _ => format!("merged, not deployed by the period's end · {key}"),
+                        };
+                        DrillRow {
+                            id: w.id,
+                            kind: "change".into(),
+                            service: w.service.clone(),
+                            time: w.merged_at.as_ref().map(rfc3339),
+                            title: w.title.clone(),
+                            detail,
+                        }
                     })
                     .collect()
             }
             Drill::UnlinkedIncidents => {
                 let by_id: HashMap<_, _> = doc.incidents.iter().map(|i| (i.id, i)).collect();
-                shown
-                    .iter()
+                ids.iter()
                     .filter_map(|id| by_id.get(id))
                     .map(|i| DrillRow {
                         id: i.id,
@@ -179,30 +196,76 @@ impl Workspace {
                         service: i.service.clone(),
                         time: Some(rfc3339(&i.created_at)),
                         title: i.title.clone(),
-                        detail: i.severity.clone().unwrap_or_default(),
+                        detail: match &i.severity {
+                            Some(s) => format!("{s} · traced to no deployment"),
+                            None => "traced to no deployment".into(),
+                        },
                     })
                     .collect()
             }
             _ => {
+                let failures = matches!(
+                    what,
+                    Drill::ChangeFailures | Drill::Recovered | Drill::OpenFailures
+                );
+                let reasons = if failures {
+                    p.linked.failure_reasons(&ids)
+                } else {
+                    HashMap::new()
+                };
+                let incidents: HashMap<_, _> = doc.incidents.iter().map(|i| (i.id, i)).collect();
                 let by_id: HashMap<_, _> = doc.deployments.iter().map(|d| (d.id, d)).collect();
-                shown
-                    .iter()
+                ids.iter()
                     .filter_map(|id| by_id.get(id))
-                    .map(|d| DrillRow {
-                        id: d.id,
-                        kind: "deployment".into(),
-                        service: Some(d.service.clone()),
-                        time: d.time.as_ref().map(rfc3339),
-                        title: format!(
-                            "{} to {}",
-                            d.sha.chars().take(10).collect::<String>(),
-                            d.environment
-                        ),
-                        detail: d.outcome.as_str().into(),
+                    .map(|d| {
+                        let detail = match reasons.get(&d.id) {
+                            Some(r) => {
+                                let mut why: Vec<String> = Vec::new();
+                                if let Some(first) =
+                                    r.incidents.first().and_then(|i| incidents.get(i))
+                                {
+                                    let more = r.incidents.len() - 1;
+                                    why.push(if more > 0 {
+                                        format!("caused “{}” and {more} more", first.title)
+                                    } else {
+                                        format!("caused “{}”", first.title)
+                                    });
+                                }
+                                if let Some(by) = r.rolled_back_by.and_then(|b| by_id.get(&b)) {
+                                    why.push(format!(
+                                        "rolled back by {}",
+                                        by.sha.chars().take(10).collect::<String>()
+                                    ));
+                                }
+                                why.push(match r.recovered_after_secs {
+                                    Some(s) => format!("recovered after {}", hours(s)),
+                                    None => "not recovered".into(),
+                                });
+                                why.join(" · ")
+                            }
+                            None => match what {
+                                Drill::Rework => "deployed while an incident was open".into(),
+                                _ => d.outcome.as_str().into(),
+                            },
+                        };
+                        DrillRow {
+                            id: d.id,
+                            kind: "deployment".into(),
+                            service: Some(d.service.clone()),
+                            time: d.time.as_ref().map(rfc3339),
+                            title: format!(
+                                "{} to {}",
+                                d.sha.chars().take(10).collect::<String>(),
+                                d.environment
+                            ),
+                            detail,
+                        }
                     })
                     .collect()
             }
         };
+        rows.sort_by(|a, b| b.time.cmp(&a.time).then(b.id.cmp(&a.id)));
+        rows.truncate(DRILL_ROWS);
         Ok(DrillView {
             drill: what,
             total: ids.len() as u64,

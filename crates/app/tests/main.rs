@@ -250,16 +250,51 @@ mod screens {
             "one row per failed change"
         );
         let ids = ws.dora_records(&q, Drill::ChangeFailures, None).unwrap();
-        let rows: Vec<i64> = cfr.rows.iter().map(|r| r.id).collect();
-        assert_eq!(rows, ids);
+        let mut rows: Vec<i64> = cfr.rows.iter().map(|r| r.id).collect();
+        rows.sort_unstable();
+        assert_eq!(rows, ids, "the same records");
         assert!(cfr
             .rows
             .iter()
             .all(|r| r.kind == "deployment" && r.time.is_some()));
+        // Newest first.
+        assert!(cfr.rows.windows(2).all(|w| w[0].time >= w[1].time));
+        // Each says what made it a failure, never just "success".
+        let doc = ws.export().unwrap();
+        for r in &cfr.rows {
+            assert!(
+                r.detail.contains("caused “") || r.detail.contains("rolled back by"),
+                "{}: {}",
+                r.id,
+                r.detail
+            );
+            assert!(!r.detail.contains("success"), "{}", r.detail);
+        }
+        let with_incident = cfr
+            .rows
+            .iter()
+            .find(|r| r.detail.contains("caused “"))
+            .unwrap();
+        let named = doc.incidents.iter().any(|i| {
+            with_incident
+                .detail
+                .contains(&format!("caused “{}”", i.title))
+        });
+        assert!(named, "{}", with_incident.detail);
         let changes = ws.metric_records(&q, Drill::Changes).unwrap();
         assert_eq!(changes.total, view.dora.metrics.lead_time.changes);
         assert!(changes.rows.len() <= switchyard_app::screens::DRILL_ROWS);
         assert!(changes.rows.iter().all(|r| r.kind == "change"));
+        // A change's row gives its own lead time.
+        assert!(
+            changes
+                .rows
+                .iter()
+                .all(|r| r.detail.starts_with("lead time ")),
+            "{:?}",
+            changes.rows.first()
+        );
+        assert!(changes.rows.windows(2).all(|w| w[0].time >= w[1].time));
     }
 
     #[test]

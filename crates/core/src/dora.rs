@@ -1125,12 +1125,78 @@ impl Linked {
         (di != NONE).then(|| self.deps[di as usize].id)
     }
 
+    /// Why each of `deployments` counts as a change failure: the incidents it caused and the
+    /// deployment that rolled it back (either may be missing), and when it recovered
+    /// (`None` while open). One pass over the records, whatever their number.
+    pub fn failure_reasons(&self, deployments: &[Id]) -> HashMap<Id, FailureReason> {
+        let wanted: HashSet<Id> = deployments.iter().copied().collect();
+        let index: HashMap<usize, Id> = self
+            .deps
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| wanted.contains(&d.id))
+            .map(|(i, d)| (i, d.id))
+            .collect();
+        let mut out: HashMap<Id, FailureReason> = index
+            .iter()
+            .map(|(&i, &id)| {
+                let by = self.rolled_back_by[i];
+                let end = self.failure_end[i];
+                (
+                    id,
+                    FailureReason {
+                        incidents: Vec::new(),
+                        rolled_back_by: (by != NONE).then(|| self.deps[by as usize].id),
+                        recovered_after_secs: (end != NOT_FAILED && end != NEVER)
+                            .then(|| (end - self.deps[i].time).max(0)),
+                    },
+                )
+            })
+            .collect();
+        for (inc, &c) in self.incidents.iter().zip(&self.incident_cause) {
+            if c == NONE {
+                continue;
+            }
+            if let Some(id) = index.get(&(c as usize)) {
+                if let Some(r) = out.get_mut(id) {
+                    r.incidents.push(inc.id);
+                }
+            }
+        }
+        out
+    }
+
+    /// Each of `changes` that shipped: the deployment and its lead time in seconds (from
+    /// the change's start, its first commit, to the deployment). One pass.
+    pub fn change_leads(&self, changes: &[Id]) -> HashMap<Id, (Id, Secs)> {
+        let wanted: HashSet<Id> = changes.iter().copied().collect();
+        self.changes
+            .iter()
+            .zip(&self.change_dep)
+            .filter(|(c, &di)| di != NONE && wanted.contains(&c.id))
+            .map(|(c, &di)| {
+                let d = &self.deps[di as usize];
+                (c.id, (d.id, (d.time - c.start).max(0)))
+            })
+            .collect()
+    }
+
     /// The deployment an incident is traced to (`None`: unlinked).
     pub fn cause_of(&self, incident: Id) -> Option<Id> {
         let j = self.incidents.iter().position(|i| i.id == incident)?;
         let c = self.incident_cause[j];
         (c != NONE).then(|| self.deps[c as usize].id)
     }
+}
+
+/// Why a deployment counts as a change failure ([`Linked::failure_reasons`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FailureReason {
+    /// The incidents traced to it, by id.
+    pub incidents: Vec<Id>,
+    pub rolled_back_by: Option<Id>,
+    /// Seconds from it to its recovery; `None` while open.
+    pub recovered_after_secs: Option<Secs>,
 }
 
 /// What [`Linked::drill`] lists.
