@@ -223,3 +223,34 @@ test('a change written by the CLI shows in the open window without a restart', {
   await sleep(300);
   writeFileSync(join(outDir, 'release-panel-after-cli-tick.png'), await wd.screenshot());
 });
+
+test('the calendar scrolls to a release two years ahead and loads it as it comes into view', { timeout: 90_000 }, async () => {
+  // Close whatever panel is open, then plan the Web train two years out with the CLI.
+  await wd.execute('document.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true }))');
+  const until = new Date(Date.now() + 2 * 366 * 86_400_000).toISOString().slice(0, 10);
+  execFileSync(cli, ['--db', workspace, 'train', 'generate', 'Web', '--until', until], { env });
+  const doc = JSON.parse(execFileSync(cli, ['--db', workspace, 'export', '--format', 'json'], { env, maxBuffer: 64 << 20 }));
+  const web = doc.trains.find((t) => t.name === 'Web');
+  const last = doc.releases
+    .filter((r) => r.train_id === web.id && r.release_date)
+    .sort((a, b) => b.release_date.localeCompare(a.release_date))[0];
+  const twoYears = new Date(Date.now() + 700 * 86_400_000).toISOString().slice(0, 10);
+  assert.ok(last.release_date >= twoYears, `the train reaches ${last.release_date}`);
+
+  // The window follows the write; the calendar's axis now reaches that far. Scroll to its end.
+  const marker = `[data-testid="release"][data-release-name="${last.name}"]`;
+  // Not loaded with what is on screen now.
+  assert.equal((await wd.findAll(marker)).length, 0, 'loaded before it came into view');
+  const deadline = Date.now() + 30_000;
+  while ((await wd.findAll(marker)).length === 0 && Date.now() < deadline) {
+    await wd.execute(
+      'const s = document.querySelector(".scroller"); s.scrollLeft = s.scrollWidth; s.dispatchEvent(new Event("scroll"));',
+    );
+    await sleep(300);
+  }
+  assert.equal((await wd.findAll(marker)).length, 1, `${last.name} (${last.release_date}) is on the calendar`);
+  await sleep(300);
+  writeFileSync(join(outDir, 'calendar-two-years-ahead.png'), await wd.screenshot());
+  // Back to today.
+  await wd.click(await wd.waitFor('[data-testid="today-button"]', 5_000));
+});

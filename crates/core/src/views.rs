@@ -9,8 +9,14 @@ use ts_rs::TS;
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct CalendarView {
     pub today: NaiveDate,
+    /// The range whose releases and freeze windows this view holds.
     pub from: NaiveDate,
     pub to: NaiveDate,
+    /// The first and last dates of anything on the calendar in the whole workspace
+    /// (releases, milestones, freeze windows): the span the window lets you scroll,
+    /// loading the rest as it comes into view. `None` in an empty workspace.
+    pub first: Option<NaiveDate>,
+    pub last: Option<NaiveDate>,
     pub lanes: Vec<TrainLane>,
     pub freeze_windows: Vec<FreezeBand>,
 }

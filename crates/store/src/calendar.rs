@@ -161,12 +161,34 @@ impl Store {
                 reason: r.get(4)?,
             });
         }
+        let (first, last) = self.calendar_span()?;
         Ok(CalendarView {
             today,
             from,
             to,
+            first,
+            last,
             lanes,
             freeze_windows,
         })
+    }
+
+    /// The first and last dates of anything on the calendar: releases that are not
+    /// cancelled, their milestones, and freeze windows.
+    pub fn calendar_span(&self) -> Result<(Option<NaiveDate>, Option<NaiveDate>)> {
+        let (lo, hi): (Option<String>, Option<String>) = self.conn.query_row(
+            "SELECT min(d), max(d) FROM (
+               SELECT min(release_date) AS d FROM releases WHERE status <> 'cancelled'
+               UNION ALL SELECT max(release_date) FROM releases WHERE status <> 'cancelled'
+               UNION ALL SELECT min(date) FROM milestones
+               UNION ALL SELECT max(date) FROM milestones
+               UNION ALL SELECT min(start_date) FROM freeze_windows
+               UNION ALL SELECT max(end_date) FROM freeze_windows)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let parse =
+            |s: Option<String>| s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
+        Ok((parse(lo), parse(hi)))
     }
 }

@@ -117,6 +117,8 @@ function buildView(): CalendarView {
     today: formatIso(today),
     from: formatIso(from),
     to: formatIso(to),
+    first: formatIso(from),
+    last: formatIso(to),
     lanes,
     freeze_windows: [
       { id: 1, name: "Holiday freeze", start_date: `${year}-12-18`, end_date: `${year + 1}-01-04`, services: [], reason: "Reduced staffing over the holidays" },

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { CalendarView } from "./bindings/CalendarView";
 import { formatIso, parseDay, toYmd } from "./dates";
 import {
+  missingRange,
   createScale,
   monthTicks,
   pxPerDayFor,
@@ -75,6 +76,8 @@ describe("viewRange", () => {
     today: "2026-12-08",
     from: "2026-03-10",
     to: "2027-06-02",
+    first: "2025-01-07",
+    last: "2028-03-01",
     lanes: [
       {
         id: 1,
@@ -106,8 +109,31 @@ describe("viewRange", () => {
   };
 
   it("widens to cover all data and snaps to whole months", () => {
-    const [a, b] = viewRange(view);
+    const [a, b] = viewRange({ ...view, first: null, last: null });
     expect(formatIso(a)).toBe("2026-02-01");
     expect(formatIso(b)).toBe("2027-08-01");
+  });
+
+  it("spans the whole workspace, loaded or not", () => {
+    const [a, b] = viewRange(view);
+    expect(formatIso(a)).toBe("2025-01-01");
+    expect(formatIso(b)).toBe("2028-04-01");
+  });
+});
+
+describe("missingRange", () => {
+  const loaded: [number, number] = [1000, 1500];
+  it("asks for nothing while the view is well inside what is loaded", () => {
+    expect(missingRange(loaded, [1200, 1300], [0, 5000])).toBeNull();
+  });
+  it("loads ahead on the side the view comes near, within the workspace's span", () => {
+    expect(missingRange(loaded, [1400, 1480], [0, 5000])).toEqual([1501, 1600]);
+    expect(missingRange(loaded, [1010, 1100], [0, 5000])).toEqual([890, 999]);
+    // The workspace ends at 1550: nothing past it is asked for.
+    expect(missingRange(loaded, [1400, 1480], [0, 1550])).toEqual([1501, 1550]);
+    expect(missingRange(loaded, [1400, 1480], [0, 1500])).toBeNull();
+  });
+  it("jumps: a view far past what is loaded asks from the edge of what is loaded", () => {
+    expect(missingRange(loaded, [2400, 2500], [0, 5000])).toEqual([1501, 2620]);
   });
 });

@@ -64,6 +64,9 @@ export function viewRange(view: CalendarView): [number, number] {
     if (d > hi) hi = d;
   };
   take(view.today);
+  // Everything the workspace has, loaded or not: the rest loads as it scrolls into view.
+  take(view.first);
+  take(view.last);
   for (const lane of view.lanes) {
     for (const r of lane.releases) {
       take(r.release_date);
@@ -122,4 +125,27 @@ export function scrollLeftFor(scale: TimeScale, day: number, viewportWidth: numb
   const target = scale.center(day) - viewportWidth * fraction;
   const max = Math.max(0, scale.width - viewportWidth);
   return Math.min(max, Math.max(0, Math.round(target)));
+}
+
+/** How far beyond the visible days the calendar loads ahead, in days. */
+export const LOAD_AHEAD_DAYS = 120;
+
+/**
+ * The range to load so that the visible days [visibleFrom, visibleTo] are covered with
+ * LOAD_AHEAD_DAYS to spare, given what is loaded and the workspace's span; null when
+ * nothing is missing. Only the part on one side is asked at a time (the nearer gap).
+ */
+export function missingRange(
+  loaded: [number, number],
+  visible: [number, number],
+  span: [number | null, number | null],
+): [number, number] | null {
+  const [lo, hi] = loaded;
+  const first = span[0] ?? lo;
+  const last = span[1] ?? hi;
+  const wantLo = Math.max(first, visible[0] - LOAD_AHEAD_DAYS);
+  const wantHi = Math.min(last, visible[1] + LOAD_AHEAD_DAYS);
+  if (wantLo < lo && visible[0] - LOAD_AHEAD_DAYS / 2 < lo) return [wantLo, lo - 1];
+  if (wantHi > hi && visible[1] + LOAD_AHEAD_DAYS / 2 > hi) return [hi + 1, wantHi];
+  return null;
 }

@@ -5,4 +5,14 @@ import type { TrainLane } from "./TrainLane";
 /**
  * The release calendar for a date range: one lane per train.
  */
-export type CalendarView = { today: string, from: string, to: string, lanes: Array<TrainLane>, freeze_windows: Array<FreezeBand>, };
+export type CalendarView = { today: string, 
+/**
+ * The range whose releases and freeze windows this view holds.
+ */
+from: string, to: string, 
+/**
+ * The first and last dates of anything on the calendar in the whole workspace
+ * (releases, milestones, freeze windows): the span the window lets you scroll,
+ * loading the rest as it comes into view. `None` in an empty workspace.
+ */
+first: string | null, last: string | null, lanes: Array<TrainLane>, freeze_windows: Array<FreezeBand>, };
