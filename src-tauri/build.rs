@@ -10,6 +10,7 @@ fn main() {
         "get_readiness_chart",
         "get_train_readiness",
         "save_export",
+        "reveal_export",
         "get_sync_status",
         "save_sync_settings",
         "store_sync_token",

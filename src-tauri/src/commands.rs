@@ -142,6 +142,22 @@ pub fn save_export(
     with_workspace(&state, |ws| ws.save_export(&SystemClock, &request, &dir))
 }
 
+/// Shows a file the export dialog saved in the system's file manager.
+#[tauri::command(async)]
+pub fn reveal_export(path: String) -> Result<(), AppError> {
+    let file = switchyard_app::saved::saved_file_in(&default_export_dir()?, &path)?;
+    tauri_plugin_opener::reveal_item_in_dir(&file).map_err(|e| {
+        let text = e.to_string();
+        AppError::new(
+            ErrorCode::Io,
+            format!(
+                "the file manager could not be opened: {}",
+                text.lines().next().unwrap_or("")
+            ),
+        )
+    })
+}
+
 #[tauri::command(async)]
 pub fn get_sync_status(state: State<'_, AppState>) -> Result<SyncStatus, AppError> {
     with_workspace(&state, |ws| ws.sync_status())

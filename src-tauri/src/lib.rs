@@ -175,6 +175,7 @@ pub fn run() {
             commands::get_readiness_chart,
             commands::get_train_readiness,
             commands::save_export,
+            commands::reveal_export,
             commands::get_sync_status,
             commands::save_sync_settings,
             commands::store_sync_token,

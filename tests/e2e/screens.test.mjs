@@ -264,6 +264,30 @@ test('the Export dialog saves reports into the download directory', { timeout: 1
   assert.equal(readFileSync(pdf).subarray(0, 5).toString(), '%PDF-');
   await shot('export.png');
 
+  // A custom period, as Markdown: the same report as `switchyard report leadership`.
+  const day = (n) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+  const [cFrom, cTo] = [day(130), day(31)];
+  await wd.execute(`document.querySelector('[data-testid=export-period-custom]').click()`);
+  await wd.execute(`document.querySelector('[data-testid=export-format-markdown]').click()`);
+  await typeInto('export-from', cFrom);
+  await typeInto('export-to', cTo);
+  assert.equal(await wd.text(await wd.waitFor('[data-testid="export-period"]', 5_000)), `${cFrom} to ${cTo}`);
+  // The earlier "Saved to" line went with the change of choice.
+  assert.equal((await wd.findAll('[data-testid="export-path"]')).length, 0, 'a stale saved line');
+  await wd.click(await wd.waitFor('[data-testid="export-save"]', 5_000));
+  await wd.waitFor('[data-testid="export-status"][data-state="saved"]', 60_000);
+  const md = await wd.text(await wd.waitFor('[data-testid="export-path"]', 5_000));
+  assert.equal(basename(md), `switchyard-leadership-${cFrom}-to-${cTo}.md`);
+  const undated = (text) => text.split('\n').filter((l) => !l.includes(' · generated ')).join('\n');
+  const cli = switchyard(['report', 'leadership', '--from', cFrom, '--to', cTo, '--format', 'md']).toString('utf8');
+  assert.equal(undated(readFileSync(md, 'utf8')), undated(cli), 'the dialog and the CLI write the same report');
+  // Tab stays inside the dialog: real key presses, past every control in it.
+  await wd.press('\uE004', 40);
+  assert.ok(
+    await wd.execute(`return document.querySelector('[data-testid=export-dialog]').contains(document.activeElement)`),
+    'focus left the dialog',
+  );
+
   // An error shows its code: the download directory is now a file.
   rmSync(downloads, { recursive: true, force: true });
   writeFileSync(downloads, 'not a directory');
@@ -292,6 +316,9 @@ test('the Export dialog saves reports into the download directory', { timeout: 1
   await wd.waitFor('[data-testid="export-dialog"]', 5_000);
   const chosen = await wd.execute(`return document.querySelector('[data-testid=export-release]').value`);
   assert.equal(String(chosen), String(target.id));
+  // The format chosen last time (Markdown) is kept; this one is wanted as HTML.
+  assert.equal(await wd.execute(`return document.querySelector('[data-testid=export-format-markdown]').checked`), true);
+  await wd.execute(`document.querySelector('[data-testid=export-format-html]').click()`);
   await wd.click(await wd.waitFor('[data-testid="export-save"]', 5_000));
   await wd.waitFor('[data-testid="export-status"][data-state="saved"]', 60_000);
   const report = await wd.text(await wd.waitFor('[data-testid="export-path"]', 5_000));

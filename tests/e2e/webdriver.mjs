@@ -116,6 +116,14 @@ export class WebDriver {
     await this.call('DELETE', this.s('/actions'));
   }
 
+  /** Real key presses (WebDriver key codes, e.g. '\uE004' for Tab), `times` over. */
+  async press(key, times = 1) {
+    const actions = [];
+    for (let i = 0; i < times; i++) actions.push({ type: 'keyDown', value: key }, { type: 'keyUp', value: key });
+    await this.call('POST', this.s('/actions'), { actions: [{ type: 'key', id: 'keyboard', actions }] });
+    await this.call('DELETE', this.s('/actions'));
+  }
+
   async execute(script, args = []) {
     return this.call('POST', this.s('/execute/sync'), { script, args });
   }

@@ -75,6 +75,28 @@ pub struct SavedFile {
     pub bytes: u64,
 }
 
+/// `path` when it names a file that Switchyard saved into `dir` (a file directly in that
+/// folder, after resolving links); anything else is refused, so the window can ask to show
+/// its exports and nothing more.
+pub fn saved_file_in(dir: &Path, path: &str) -> Result<PathBuf> {
+    let refuse = || {
+        AppError::new(
+            ErrorCode::InvalidInput,
+            "only a file saved by the export dialog can be shown",
+        )
+    };
+    let file = std::fs::canonicalize(path).map_err(|_| refuse())?;
+    let dir = std::fs::canonicalize(dir).map_err(|_| refuse())?;
+    if file.parent() != Some(dir.as_path()) || !file.is_file() {
+        return Err(refuse());
+    }
+    let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if !name.starts_with("switchyard-") {
+        return Err(refuse());
+    }
+    Ok(file)
+}
+
 /// The user's download directory, else documents, else `~/Downloads`.
 pub fn default_export_dir() -> Result<PathBuf> {
     dirs::download_dir()

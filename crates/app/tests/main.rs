@@ -889,3 +889,35 @@ fn past_due_releases_are_flagged_overdue_everywhere_they_appear() {
     .unwrap();
     assert!(!md.contains("not shipped"), "{md}");
 }
+
+/// The window may ask to show a file the export dialog saved, and nothing else.
+#[test]
+fn only_a_saved_export_can_be_shown_in_the_file_manager() {
+    use switchyard_app::saved::{saved_file_in, ExportRequest};
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open_first_start(&dir.path().join("ws.sqlite3"), &clock()).unwrap();
+    let out = dir.path().join("downloads");
+    let saved = ws
+        .save_export(&clock(), &ExportRequest::ReleasesCsv, &out)
+        .unwrap();
+    let ok = saved_file_in(&out, &saved.path).unwrap();
+    assert_eq!(ok, std::fs::canonicalize(&saved.path).unwrap());
+    let refused = |p: &str| saved_file_in(&out, p).unwrap_err().code;
+    // Outside the folder, through `..`, the folder itself, missing, or not ours.
+    assert_eq!(
+        refused(dir.path().join("ws.sqlite3").to_str().unwrap()),
+        ErrorCode::InvalidInput
+    );
+    let sneaky = out.join("..").join("ws.sqlite3");
+    assert_eq!(refused(sneaky.to_str().unwrap()), ErrorCode::InvalidInput);
+    assert_eq!(refused(out.to_str().unwrap()), ErrorCode::InvalidInput);
+    assert_eq!(
+        refused(out.join("switchyard-nothing.csv").to_str().unwrap()),
+        ErrorCode::InvalidInput
+    );
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    assert_eq!(
+        refused(out.join("notes.txt").to_str().unwrap()),
+        ErrorCode::InvalidInput
+    );
+}

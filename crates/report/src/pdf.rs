@@ -386,6 +386,30 @@ fn drop_empty_rects(svg: &str) -> String {
 }
 
 /// The report as PDF bytes.
+/// How much of `next` must fit below a heading for the heading to stay on its page: the
+/// part that is never split (a short table, a chart, a row of figures), else two lines.
+fn keep_with(next: Option<&Block>) -> f32 {
+    const ROW: f32 = 8.5 * 1.35 + 8.0;
+    match next {
+        Some(Block::Table { rows, .. }) if rows.len() <= 12 => (rows.len() + 1) as f32 * ROW,
+        Some(Block::Table { .. }) => 3.0 * ROW,
+        Some(Block::Figures(_)) => 86.0,
+        Some(Block::Chart { svg, .. }) => {
+            let attr = |name: &str| -> Option<f32> {
+                let head = &svg[..svg.len().min(400)];
+                let at = head.find(&format!(" {name}=\""))? + name.len() + 3;
+                head[at..].split('"').next()?.parse().ok()
+            };
+            match (attr("width"), attr("height")) {
+                (Some(w), Some(h)) if w > 0.0 => CONTENT * h / w + 8.0,
+                _ => 200.0,
+            }
+        }
+        Some(Block::Heading(..)) => 40.0,
+        _ => 2.0 * 9.5 * 1.35,
+    }
+}
+
 pub fn render(doc: &ReportDoc) -> Result<Vec<u8>> {
     let regular_data: &'static [u8] = dejavu::sans::regular();
     let bold_data: &'static [u8] = dejavu::sans::bold();
@@ -428,11 +452,13 @@ pub fn render(doc: &ReportDoc) -> Result<Vec<u8>> {
     });
     lay.y += 6.0;
 
-    for b in &doc.blocks {
+    for (i, b) in doc.blocks.iter().enumerate() {
         match b {
             Block::Heading(level, text) => {
                 let size = if *level <= 2 { 13.5 } else { 10.5 };
-                lay.ensure(size * 4.0);
+                // A heading starts a page rather than end one: it keeps the start of what
+                // follows (a short table or a chart whole) on its page.
+                lay.ensure(size * 4.0 + keep_with(doc.blocks.get(i + 1)));
                 lay.y += if *level <= 2 { 12.0 } else { 6.0 };
                 let lines = m.wrap(&[(clean(text), true, INK)], size, CONTENT);
                 lay.text_lines(MARGIN, &lines, size, size * 1.35);

@@ -154,6 +154,11 @@ export function saveExport(request: ExportRequest): Promise<SavedFile> {
   return call<SavedFile>("save_export", { request });
 }
 
+/** Opens the file manager on a file the export dialog saved (only files in the export folder). */
+export function revealExport(path: string): Promise<void> {
+  return call<void>("reveal_export", { path });
+}
+
 /** A release the export dialog offers. */
 export interface ReleaseChoice {
   id: number;

@@ -287,3 +287,60 @@ fn pdf_has_selectable_text_with_the_headline_numbers() {
     // The hostile incident titles are plain text in the PDF.
     assert!(text.contains("<img src=x"), "titles are text");
 }
+
+/// The text of each page of a PDF, by pdftotext.
+fn pdf_pages(bytes: &[u8]) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doc.pdf");
+    std::fs::write(&path, bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (Debian poppler-utils; `./dev setup` installs it)");
+    assert!(out.status.success());
+    String::from_utf8_lossy(&out.stdout)
+        .split('\u{c}')
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn a_pdf_heading_is_never_left_alone_at_the_foot_of_a_page() {
+    use switchyard_report::blocks::{Block, ReportDoc, Span};
+    // Pushed down the page a little more each time, a heading with a short table after
+    // it must land on the same page as the table's first row, wherever the break falls.
+    for filler in 20..60 {
+        let mut blocks: Vec<Block> = (0..filler)
+            .map(|k| Block::Para(vec![Span::text(format!("Filler paragraph {k}."))]))
+            .collect();
+        blocks.push(Block::Heading(2, "Release delivery".into()));
+        blocks.push(Block::Table {
+            head: vec!["Release".into(), "Date".into()],
+            rows: (0..8)
+                .map(|r| {
+                    vec![
+                        vec![Span::text(format!("row-{r}"))],
+                        vec![Span::text("2026-01-01")],
+                    ]
+                })
+                .collect(),
+            numeric: vec![],
+        });
+        let doc = ReportDoc {
+            title: "Keep together".into(),
+            subtitle: String::new(),
+            blocks,
+        };
+        let pages = pdf_pages(&pdf::render(&doc).unwrap());
+        let heading = pages
+            .iter()
+            .position(|p| p.contains("Release delivery"))
+            .unwrap();
+        let row = pages.iter().position(|p| p.contains("row-0")).unwrap();
+        assert_eq!(
+            heading, row,
+            "{filler} paragraphs: the heading on page {heading}, its table on {row}"
+        );
+    }
+}
