@@ -664,8 +664,80 @@ pub fn readiness_sized(
         .take_while(|&x| x <= hi)
         .collect();
     let date_of = |x: f64| DateTime::from_timestamp(x as i64, 0).map(|d| d.date_naive());
+
+    // The legend goes below the chart, never over its lines: rows of entries as wide as
+    // their names, wrapped at the chart's width.
+    const LINES: [RGBColor; 5] = [BLUE, ORANGE, GREEN, SKY, YELLOW];
+    let entries: Vec<(String, RGBColor, f64)> = t
+        .releases
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let w = 26.0 + text_width(&r.release, 13.0);
+            (r.release.clone(), LINES[i % LINES.len()], w)
+        })
+        .collect();
+    let mut legend_rows = legend_rows(&entries, f64::from(width) - 28.0);
+    // Three rows at most; the rest are counted in words.
+    let hidden: usize = legend_rows.iter().skip(3).map(Vec::len).sum();
+    legend_rows.truncate(3);
+    let legend_h = if entries.is_empty() {
+        0
+    } else {
+        legend_rows.len() as u32 * 20 + 8 + if hidden > 0 { 16 } else { 0 }
+    };
+
+    // Milestone labels: each on the first of a few rows above the 100% line where it does
+    // not touch its neighbours, placed in pixels, so none overprints another.
+    let plot_left = 14.0 + 58.0;
+    let plot_w = (f64::from(width) - plot_left - 32.0).max(1.0);
+    let px = |x: f64| plot_left + (x - lo) / (hi - lo) * plot_w;
+    let mut order: Vec<usize> = (0..t.milestones.len()).collect();
+    order.sort_by(|&a, &b| {
+        t.milestones[a]
+            .date
+            .cmp(&t.milestones[b].date)
+            .then(a.cmp(&b))
+    });
+    // At most this many rows; a label that finds no room keeps its marker without a name.
+    const LABEL_ROWS: usize = 4;
+    let mut row_ends: Vec<f64> = Vec::new();
+    let mut placed: Vec<(usize, Option<usize>, HPos)> = Vec::new();
+    for k in order {
+        let m = &t.milestones[k];
+        let x = px(day_secs(m.date));
+        let w = text_width(&m.label, 11.0) + 6.0;
+        let (left, h) = if x - w / 2.0 < plot_left {
+            (x - 3.0, HPos::Left)
+        } else if x + w / 2.0 > plot_left + plot_w + 28.0 {
+            (x - w + 3.0, HPos::Right)
+        } else {
+            (x - w / 2.0, HPos::Center)
+        };
+        let row = match row_ends.iter().position(|&end| end <= left) {
+            Some(r) => Some(r),
+            None if row_ends.len() < LABEL_ROWS => {
+                row_ends.push(f64::MIN);
+                Some(row_ends.len() - 1)
+            }
+            None => None,
+        };
+        if let Some(r) = row {
+            row_ends[r] = left + w;
+        }
+        placed.push((k, row, h));
+    }
+    let rows = row_ends.len().max(1) as f64;
+    // The y range leaves 14 px per label row above 100% (plus room for the markers).
+    let plot_h = (f64::from(height - legend_h) - 14.0 - 34.0 - 30.0).max(60.0);
+    let kk = (rows * 14.0 + 10.0) / plot_h;
+    let y_top = ((100.0 + 4.0 * kk) / (1.0 - kk).max(0.2)).max(112.0);
+    let unit = plot_h / (y_top + 4.0);
+    let row_y = |r: usize| 100.0 + (10.0 + 7.0 + r as f64 * 14.0) / unit;
+
     svg(width, height, |root| {
-        let mut chart = ChartBuilder::on(&root)
+        let (chart_area, legend_area) = root.split_vertically(height - legend_h);
+        let mut chart = ChartBuilder::on(&chart_area)
             .caption(format!("Readiness — {title}"), font(15))
             .margin(14)
             .margin_right(32)
@@ -673,7 +745,7 @@ pub fn readiness_sized(
             .y_label_area_size(58)
             // A little room below 0%, so a release not started yet is a line of its own
             // rather than hidden in the x axis.
-            .build_cartesian_2d(keyed(lo, hi, keys), RangedCoordf64::from(-4f64..116.0))
+            .build_cartesian_2d(keyed(lo, hi, keys), RangedCoordf64::from(-4f64..y_top))
             .map_err(err)?;
         let x_fmt = |x: &f64| date_of(*x).map(short).unwrap_or_default();
         let y_fmt = |y: &f64| {
@@ -684,7 +756,8 @@ pub fn readiness_sized(
             }
         };
         draw_mesh(&mut chart, &x_fmt, &y_fmt, "ready")?;
-        for (k, m) in t.milestones.iter().enumerate() {
+        for &(k, row, h) in &placed {
+            let m = &t.milestones[k];
             let x = day_secs(m.date);
             chart
                 .draw_series(std::iter::once(PathElement::new(
@@ -699,24 +772,15 @@ pub fn readiness_sized(
                     PURPLE.filled(),
                 )))
                 .map_err(err)?;
-            // Alternate heights so neighbouring labels do not overlap; labels near an end
-            // of the axis grow inwards so they are not cut off.
-            let y = [112.0, 107.5, 103.0][k % 3];
-            let at = (x - lo) / (hi - lo);
-            let h = if at > 0.85 {
-                HPos::Right
-            } else if at < 0.15 {
-                HPos::Left
-            } else {
-                HPos::Center
-            };
-            chart
-                .draw_series(std::iter::once(Text::new(
-                    m.label.clone(),
-                    (x, y),
-                    muted(11).pos(Pos::new(h, VPos::Center)),
-                )))
-                .map_err(err)?;
+            if let Some(row) = row {
+                chart
+                    .draw_series(std::iter::once(Text::new(
+                        m.label.clone(),
+                        (x, row_y(row)),
+                        muted(11).pos(Pos::new(h, VPos::Center)),
+                    )))
+                    .map_err(err)?;
+            }
         }
         let today = day_secs(t.today);
         chart
@@ -735,7 +799,6 @@ pub fn readiness_sized(
             )))
             .map_err(err)?;
         // Vermillion is the today line's and purple the milestones' colour.
-        const LINES: [RGBColor; 5] = [BLUE, ORANGE, GREEN, SKY, YELLOW];
         for (i, r) in t.releases.iter().enumerate() {
             let color = LINES[i % LINES.len()];
             // A step line: readiness holds until the next change.
@@ -754,20 +817,75 @@ pub fn readiness_sized(
             }
             chart
                 .draw_series(LineSeries::new(pts, color.stroke_width(2)))
-                .map_err(err)?
-                .label(r.release.clone())
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2))
-                });
+                .map_err(err)?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(GRID)
-            .label_font(font(13))
-            .draw()
-            .map_err(err)?;
+        for (row, items) in legend_rows.iter().enumerate() {
+            let y = 6 + row as i32 * 20 + 8;
+            let mut x = 14.0
+                + (f64::from(width)
+                    - 28.0
+                    - items.iter().map(|&i| entries[i].2 + 12.0).sum::<f64>())
+                .max(0.0)
+                    / 2.0;
+            for &i in items {
+                let (name, color, w) = &entries[i];
+                let xi = x as i32;
+                legend_area
+                    .draw(&PathElement::new(
+                        vec![(xi, y), (xi + 18, y)],
+                        color.stroke_width(2),
+                    ))
+                    .map_err(err)?;
+                legend_area
+                    .draw(&Text::new(
+                        name.clone(),
+                        (xi + 24, y),
+                        font(13).pos(Pos::new(HPos::Left, VPos::Center)),
+                    ))
+                    .map_err(err)?;
+                x += w + 12.0;
+            }
+        }
+        if hidden > 0 {
+            legend_area
+                .draw(&Text::new(
+                    format!("and {hidden} more"),
+                    ((width / 2) as i32, 6 + legend_rows.len() as i32 * 20 + 6),
+                    muted(11).pos(Pos::new(HPos::Center, VPos::Center)),
+                ))
+                .map_err(err)?;
+        }
         Ok(())
     })
+}
+
+/// Roughly how wide `text` is in pixels at `size` px of the system UI font: enough to keep
+/// labels apart (a little generous, never tight).
+fn text_width(text: &str, size: f64) -> f64 {
+    text.chars()
+        .map(|c| match c {
+            'i' | 'l' | 'j' | '.' | ',' | ':' | ';' | '|' | '!' | '\'' | ' ' => 0.32,
+            'm' | 'w' | 'M' | 'W' => 0.9,
+            c if c.is_ascii_uppercase() || c.is_ascii_digit() => 0.66,
+            _ => 0.58,
+        })
+        .sum::<f64>()
+        * size
+}
+
+/// Legend entries (by index) in rows no wider than `width`.
+fn legend_rows(entries: &[(String, RGBColor, f64)], width: f64) -> Vec<Vec<usize>> {
+    let mut rows: Vec<Vec<usize>> = Vec::new();
+    let mut used = f64::MAX;
+    for (i, e) in entries.iter().enumerate() {
+        if used + e.2 + 12.0 > width {
+            rows.push(Vec::new());
+            used = 0.0;
+        }
+        if let Some(last) = rows.last_mut() {
+            last.push(i);
+        }
+        used += e.2 + 12.0;
+    }
+    rows
 }

@@ -381,3 +381,88 @@ fn a_chart_renders_fast_enough() {
     assert!(svg.len() > 1000);
     assert!(t.elapsed().as_secs() < 2);
 }
+
+/// Milestones days apart on a narrow chart (the release panel's): every name is drawn and
+/// no two overprint; the legend sits below the plot, not over its lines.
+#[test]
+fn readiness_milestone_names_never_overprint_and_the_legend_stays_off_the_lines() {
+    let at = |d: u32, pct: f64| ReadinessPoint {
+        at: Utc.with_ymd_and_hms(2026, 2, d, 12, 0, 0).unwrap(),
+        percent: pct,
+    };
+    let names = [
+        ("2026-02-03", "Branch cut"),
+        ("2026-02-05", "Code freeze"),
+        ("2026-02-06", "Release candidate"),
+        ("2026-02-09", "Go/no-go"),
+        ("2026-02-10", "Release"),
+        ("2026-02-17", "Post-release review"),
+    ];
+    let t = ReadinessTimeline {
+        releases: vec![ReleaseReadiness {
+            release: "Platform 2026.02".into(),
+            points: vec![at(1, 0.0), at(4, 40.0), at(8, 80.0)],
+        }],
+        milestones: names
+            .iter()
+            .map(|(d, l)| TimelineMilestone {
+                date: day(d),
+                label: (*l).into(),
+            })
+            .collect(),
+        today: day("2026-02-08"),
+    };
+    let svg = charts::readiness_sized(&t, "Platform 2026.02", 420, 300).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    // Each label as (left, right, y) in pixels, from its x, anchor and a generous width.
+    let boxes: Vec<(String, f64, f64, f64)> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| {
+            let text: String = n
+                .descendants()
+                .filter(|t| t.is_text())
+                .filter_map(|t| t.text())
+                .collect();
+            let text = text.trim().to_string();
+            let x: f64 = n.attribute("x")?.parse().ok()?;
+            let y: f64 = n.attribute("y")?.parse().ok()?;
+            let size: f64 = n.attribute("font-size")?.parse().ok()?;
+            let w = text.chars().count() as f64 * size * 0.6;
+            let left = match n.attribute("text-anchor") {
+                Some("middle") => x - w / 2.0,
+                Some("end") => x - w,
+                _ => x,
+            };
+            Some((text, left, left + w, y))
+        })
+        .collect();
+    let labels: Vec<_> = boxes
+        .iter()
+        .filter(|b| names.iter().any(|(_, l)| *l == b.0))
+        .collect();
+    assert_eq!(
+        labels.len(),
+        names.len(),
+        "every milestone named: {boxes:?}"
+    );
+    for (i, a) in labels.iter().enumerate() {
+        for b in &labels[i + 1..] {
+            let same_row = (a.3 - b.3).abs() < 11.0;
+            let apart = a.2 <= b.1 || b.2 <= a.1;
+            assert!(!same_row || apart, "{a:?} overprints {b:?}");
+        }
+    }
+    // The legend entry is below every axis label.
+    let legend = boxes.iter().find(|b| b.0 == "Platform 2026.02").unwrap();
+    let lowest_tick = boxes
+        .iter()
+        .filter(|b| b.0.starts_with("Feb"))
+        .map(|b| b.3)
+        .fold(f64::MIN, f64::max);
+    assert!(
+        legend.3 > lowest_tick,
+        "legend at {} above the axis at {lowest_tick}",
+        legend.3
+    );
+}

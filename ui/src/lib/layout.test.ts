@@ -3,6 +3,8 @@ import type { CalendarRelease } from "./bindings/CalendarRelease";
 import type { TrainLane } from "./bindings/TrainLane";
 import { formatIso, parseDay } from "./dates";
 import {
+  edgeLabels,
+  type PlacedRelease,
   BAND_STRIP,
   LANE_HEIGHT,
   bandTooltip,
@@ -139,5 +141,36 @@ describe("layoutBands", () => {
     expect(
       bandTooltip({ id: 1, name: "F", start_date: "2026-12-18", end_date: "2026-12-20", services: ["a", "b"], reason: "" }),
     ).toContain("Services: a, b");
+  });
+});
+
+describe("edgeLabels", () => {
+  const placed = (id: number, x: number, labelLeft: number, labelWidth: number, labelRow = 0): PlacedRelease => ({
+    release: release(id, "2026-12-10"),
+    day: 0,
+    x,
+    labelRow,
+    labelLeft,
+    labelWidth,
+    textWidth: labelWidth,
+    slipBadge: null,
+    milestones: [],
+    spanFrom: null,
+  });
+
+  it("leaves labels in view alone and slides a cut one to the edge when its marker shows", () => {
+    const lane = [placed(1, 130, 90, 80), placed(2, 400, 360, 80)];
+    expect(edgeLabels(lane, 0).size).toBe(0);
+    // Scrolled so the first label would start 20 px under the headers.
+    expect(edgeLabels(lane, 110)).toEqual(new Map([[1, 114]]));
+  });
+
+  it("hides a cut label whose marker is gone or that would run into the next one", () => {
+    expect(edgeLabels([placed(1, 100, 60, 80)], 120)).toEqual(new Map([[1, null]]));
+    const crowded = [placed(1, 130, 90, 80), placed(2, 200, 190, 80)];
+    expect(edgeLabels(crowded, 120).get(1)).toBeNull();
+    // Another row does not crowd it.
+    const rows = [placed(1, 130, 90, 80, 0), placed(2, 200, 190, 80, 1)];
+    expect(edgeLabels(rows, 120).get(1)).toBe(124);
   });
 });

@@ -181,3 +181,37 @@ export function bandTooltip(band: FreezeBand): string {
   if (band.reason) lines.push(band.reason);
   return lines.join("\n");
 }
+
+/**
+ * Where each label of a lane sits when the calendar is scrolled to `scrollX` (the left
+ * edge of the visible timeline): a label that would start under the lane headers while
+ * its marker is visible slides right to the edge, if it then clears the next label of
+ * its row; otherwise, and when its marker is out of view too, it is hidden (null) rather
+ * than cut off. Labels fully in view are not in the map.
+ */
+export function edgeLabels(placed: PlacedRelease[], scrollX: number): Map<number, number | null> {
+  const out = new Map<number, number | null>();
+  const EDGE = 4;
+  const GAP = 6;
+  const rows = new Map<number, PlacedRelease[]>();
+  for (const p of placed) {
+    if (p.labelRow < 0) continue;
+    const row = rows.get(p.labelRow) ?? [];
+    row.push(p);
+    rows.set(p.labelRow, row);
+  }
+  for (const row of rows.values()) {
+    row.sort((a, b) => a.labelLeft - b.labelLeft);
+    row.forEach((p, i) => {
+      if (p.labelLeft >= scrollX + 1) return;
+      if (p.x < scrollX) {
+        out.set(p.release.id, null);
+        return;
+      }
+      const left = scrollX + EDGE;
+      const next = row[i + 1];
+      out.set(p.release.id, next && left + p.labelWidth + GAP > next.labelLeft ? null : left);
+    });
+  }
+  return out;
+}
