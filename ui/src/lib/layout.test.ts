@@ -14,32 +14,20 @@ import {
   slipBadge,
 } from "./layout";
 import { createScale } from "./scale";
+import { calendarRelease } from "./testing";
 
 const today = parseDay("2026-12-08");
 
 function release(id: number, date: string, extra: Partial<CalendarRelease> = {}): CalendarRelease {
   const d = parseDay(date);
-  return {
-    id,
-    name: `web-${date}`,
-    version: null,
-    release_type: "regular",
-    status: "planned",
-    release_date: date,
-    planned_date: null,
-    slipped_days: 0,
-    overdue_days: 0,
-    services: [],
-    risk_class: null,
-    readiness: null,
-    decision: null,
+  return calendarRelease(id, date, {
     milestones: [
       { kind: "code_freeze", name: "Code freeze", date: formatIso(d - 7), done: false },
       { kind: "branch_cut", name: "Branch cut", date: formatIso(d - 10), done: false },
       { kind: "release", name: "Release", date, done: false },
     ],
     ...extra,
-  };
+  });
 }
 
 function lane(releases: CalendarRelease[]): TrainLane {

@@ -2,24 +2,10 @@ import { describe, expect, it } from "vitest";
 import type { CalendarRelease } from "./bindings/CalendarRelease";
 import type { CalendarView } from "./bindings/CalendarView";
 import { mergeViews } from "./merge";
+import { calendarRelease } from "./testing";
 
 function release(id: number, date: string): CalendarRelease {
-  return {
-    id,
-    name: `r${id}`,
-    version: null,
-    release_type: "regular",
-    status: "planned",
-    release_date: date,
-    planned_date: null,
-    slipped_days: 0,
-    overdue_days: 0,
-    services: [],
-    risk_class: null,
-    readiness: null,
-    decision: null,
-    milestones: [],
-  };
+  return calendarRelease(id, date, { name: `r${id}` });
 }
 
 function view(from: string, to: string, lanes: [number, CalendarRelease[]][]): CalendarView {

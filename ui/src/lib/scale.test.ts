@@ -10,6 +10,7 @@ import {
   viewRange,
   weekTicks,
 } from "./scale";
+import { calendarRelease } from "./testing";
 
 describe("time scale", () => {
   const start = parseDay("2026-01-01");
@@ -86,22 +87,10 @@ describe("viewRange", () => {
         cadence_label: "",
         services: [],
         releases: [
-          {
-            id: 1,
+          calendarRelease(1, "2027-07-20", {
             name: "late",
-            version: null,
-            release_type: "regular",
-            status: "planned",
-            release_date: "2027-07-20",
-            planned_date: null,
-            slipped_days: 0,
-            overdue_days: 0,
-            services: [],
-            risk_class: null,
-            readiness: null,
-            decision: null,
             milestones: [{ kind: "branch_cut", name: "cut", date: "2026-02-20", done: true }],
-          },
+          }),
         ],
       },
     ],
