@@ -1,8 +1,10 @@
 //! Metrics use cases: DORA numbers and their records, pipeline health, workspace settings,
 //! and the charts of them.
 
+use crate::governance::ReleaseNow;
 use crate::{AppError, Clock, ErrorCode, Result, Workspace};
 use chrono::NaiveDate;
+use std::collections::BTreeMap;
 use switchyard_core::dora::{Bucket, Calendar, DoraDocument, Drill, Linked, Scope};
 use switchyard_core::pipeline::{pipeline_health, PipelineHealth};
 use switchyard_core::settings::Settings;
@@ -202,6 +204,16 @@ impl Workspace {
         clock: &dyn Clock,
         kind: Option<&str>,
     ) -> Result<ReadinessTimeline> {
+        Ok(self.timeline_and_states(releases, clock, kind)?.0)
+    }
+
+    /// [`Self::timeline_now`] and where each release stands now, evaluated once for both.
+    pub(crate) fn timeline_and_states(
+        &self,
+        releases: &[(Id, String)],
+        clock: &dyn Clock,
+        kind: Option<&str>,
+    ) -> Result<(ReadinessTimeline, BTreeMap<Id, ReleaseNow>)> {
         let mut t = self
             .store()
             .readiness_timeline_marking(releases, clock.today(), kind)?;
@@ -223,7 +235,7 @@ impl Workspace {
                 });
             }
         }
-        Ok(t)
+        Ok((t, now))
     }
 
     /// The readiness chart of a release (or a train's releases) at a given size in pixels.

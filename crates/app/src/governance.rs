@@ -200,9 +200,7 @@ fn is_closed(r: &ReleaseBrief) -> bool {
 }
 
 fn class_of(a: &RiskAssessment) -> RiskClass {
-    a.override_class
-        .as_deref()
-        .and_then(RiskClass::parse)
+    RiskClass::parse(a.class_in_force())
         .or_else(|| RiskClass::parse(&a.class))
         .unwrap_or(RiskClass::Medium)
 }

@@ -7,7 +7,7 @@ use crate::{AppError, ErrorCode, Result, Workspace};
 use chrono::{DateTime, Days, Utc};
 use serde::Serialize;
 use std::collections::HashMap;
-use switchyard_core::delta::{metric_changes, MetricChange};
+use switchyard_core::delta::{format_hours, metric_changes, MetricChange};
 use switchyard_core::dora::{DoraDocument, Drill, Metrics};
 use switchyard_report::charts::{self, ChartKind};
 use ts_rs::TS;
@@ -152,14 +152,8 @@ impl Workspace {
         let p = self.prepare_metrics(q)?;
         let ids = p.linked.drill(&p.calendar, &p.scope, what, None);
         let doc = self.export()?;
-        let hours = |secs: i64| {
-            let h = secs as f64 / 3600.0;
-            if h < 48.0 {
-                format!("{h:.1} h")
-            } else {
-                format!("{:.1} days", h / 24.0)
-            }
-        };
+        let hours = |secs: i64| format_hours(secs as f64 / 3600.0);
+        let short = |sha: &str| sha.chars().take(10).collect::<String>();
         // Every row says what makes it count; newest first.
         let mut rows: Vec<DrillRow> = match what {
             Drill::Changes | Drill::Waiting => {
@@ -232,10 +226,7 @@ impl Workspace {
                                     });
                                 }
                                 if let Some(by) = r.rolled_back_by.and_then(|b| by_id.get(&b)) {
-                                    why.push(format!(
-                                        "rolled back by {}",
-                                        by.sha.chars().take(10).collect::<String>()
-                                    ));
+                                    why.push(format!("rolled back by {}", short(&by.sha)));
                                 }
                                 why.push(match r.recovered_after_secs {
                                     Some(s) => format!("recovered after {}", hours(s)),
@@ -253,11 +244,7 @@ impl Workspace {
                             kind: "deployment".into(),
                             service: Some(d.service.clone()),
                             time: d.time.as_ref().map(rfc3339),
-                            title: format!(
-                                "{} to {}",
-                                d.sha.chars().take(10).collect::<String>(),
-                                d.environment
-                            ),
+                            title: format!("{} to {}", short(&d.sha), d.environment),
                             detail,
                         }
                     })
@@ -326,9 +313,7 @@ impl Workspace {
             .take(TRAIN_OVERLAY)
             .map(|(id, n, _)| (*id, n.clone()))
             .collect();
-        let timeline = self.timeline_now(&shown, clock, Some("go_no_go"))?;
-        let ids: Vec<i64> = shown.iter().map(|(id, _)| *id).collect();
-        let now = self.releases_now(&ids, clock)?;
+        let (timeline, now) = self.timeline_and_states(&shown, clock, Some("go_no_go"))?;
         let releases = in_flight
             .iter()
             .take(TRAIN_OVERLAY)

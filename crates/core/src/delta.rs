@@ -54,7 +54,7 @@ impl Unit {
     fn difference(self, d: f64) -> String {
         match self {
             Unit::PerWeek => format!("{d:.2} / week"),
-            Unit::Hours => hours(d),
+            Unit::Hours => format_hours(d),
             Unit::Rate => format!("{:.1} pts", d * 100.0),
         }
     }
@@ -62,13 +62,14 @@ impl Unit {
     fn value(self, v: f64) -> String {
         match self {
             Unit::PerWeek => format!("{v:.2} / week"),
-            Unit::Hours => hours(v),
+            Unit::Hours => format_hours(v),
             Unit::Rate => format!("{:.1}%", v * 100.0),
         }
     }
 }
 
-fn hours(h: f64) -> String {
+/// Hours as people read them: "45 min", "12.5 h", "3.1 days".
+pub fn format_hours(h: f64) -> String {
     if h < 1.0 {
         format!("{:.0} min", h * 60.0)
     } else if h < 48.0 {

@@ -476,6 +476,13 @@ pub struct RiskAssessment {
     pub assessed_by: String,
 }
 
+impl RiskAssessment {
+    /// The class in force: the override's when there is one, else the computed class.
+    pub fn class_in_force(&self) -> &str {
+        self.override_class.as_deref().unwrap_or(&self.class)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Checklist {
     pub id: Id,

@@ -332,7 +332,7 @@ impl PlanInput {
         // The latest assessment is the last one appended (largest id), whatever its time.
         let mut risk: BTreeMap<Id, (Id, String)> = BTreeMap::new();
         for a in &doc.risk_assessments {
-            let class = a.override_class.clone().unwrap_or_else(|| a.class.clone());
+            let class = a.class_in_force().to_string();
             let newer = risk.get(&a.release_id).is_none_or(|(id, _)| a.id > *id);
             if newer {
                 risk.insert(a.release_id, (a.id, class));

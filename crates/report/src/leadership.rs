@@ -180,7 +180,7 @@ impl<'a> Governance<'a> {
     pub(crate) fn risk_class(&self, release: Id) -> Option<RiskClass> {
         self.risk
             .get(&release)
-            .and_then(|a| RiskClass::parse(a.override_class.as_deref().unwrap_or(&a.class)))
+            .and_then(|a| RiskClass::parse(a.class_in_force()))
     }
 
     /// A go decision whose approvals meet the policy for the release's risk class (at least
@@ -504,12 +504,7 @@ pub fn build(input: &LeadershipInput) -> Result<LeadershipReport> {
 // ---- formatting shared by the reports ----
 
 pub fn hours(h: Option<f64>) -> String {
-    match h {
-        None => "–".into(),
-        Some(h) if h < 1.0 => format!("{:.0} min", h * 60.0),
-        Some(h) if h < 48.0 => format!("{h:.1} h"),
-        Some(h) => format!("{:.1} days", h / 24.0),
-    }
+    h.map_or("–".into(), switchyard_core::delta::format_hours)
 }
 
 pub fn pct(v: Option<f64>) -> String {

@@ -220,7 +220,7 @@ pub fn build_standing(
     };
     let class = risk
         .as_ref()
-        .and_then(|a| RiskClass::parse(a.override_class.as_deref().unwrap_or(&a.class)));
+        .and_then(|a| RiskClass::parse(a.class_in_force()));
     Ok(ReleaseReport {
         train: r
             .train_id
@@ -426,7 +426,7 @@ impl ReleaseReport {
             Some(a) => {
                 let mut line: Line = vec![Span::Strong(format!(
                     "{} (score {:.0})",
-                    a.override_class.clone().unwrap_or_else(|| a.class.clone()),
+                    a.class_in_force(),
                     a.score
                 ))];
                 if let Some(o) = &a.override_class {

@@ -176,7 +176,7 @@ impl Store {
     /// The first and last dates of anything on the calendar: releases that are not
     /// cancelled, their milestones, and freeze windows.
     pub fn calendar_span(&self) -> Result<(Option<NaiveDate>, Option<NaiveDate>)> {
-        let (lo, hi): (Option<String>, Option<String>) = self.conn.query_row(
+        Ok(self.conn.query_row(
             "SELECT min(d), max(d) FROM (
                SELECT min(release_date) AS d FROM releases WHERE status <> 'cancelled'
                UNION ALL SELECT max(release_date) FROM releases WHERE status <> 'cancelled'
@@ -185,10 +185,7 @@ impl Store {
                UNION ALL SELECT min(start_date) FROM freeze_windows
                UNION ALL SELECT max(end_date) FROM freeze_windows)",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
-        let parse =
-            |s: Option<String>| s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
-        Ok((parse(lo), parse(hi)))
+            |r| Ok((get_date_opt(r, 0)?, get_date_opt(r, 1)?)),
+        )?)
     }
 }
