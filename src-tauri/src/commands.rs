@@ -17,9 +17,9 @@ use tauri::State;
 
 /// How long a command waits for the workspace to finish opening (first start loads the
 /// demo organisation, a large workspace may be upgraded).
-const OPEN_WAIT: Duration = Duration::from_secs(60);
+pub(crate) const OPEN_WAIT: Duration = Duration::from_secs(60);
 
-fn with_workspace<T>(
+pub(crate) fn with_workspace<T>(
     state: &State<'_, AppState>,
     f: impl FnOnce(&Workspace) -> Result<T, AppError>,
 ) -> Result<T, AppError> {
@@ -146,7 +146,12 @@ pub fn save_export(
 #[tauri::command(async)]
 pub fn reveal_export(path: String) -> Result<(), AppError> {
     let file = switchyard_app::saved::saved_file_in(&default_export_dir()?, &path)?;
-    tauri_plugin_opener::reveal_item_in_dir(&file).map_err(|e| {
+    reveal(&file)
+}
+
+/// Shows `file` selected in the system's file manager.
+pub(crate) fn reveal(file: &std::path::Path) -> Result<(), AppError> {
+    tauri_plugin_opener::reveal_item_in_dir(file).map_err(|e| {
         let text = e.to_string();
         AppError::new(
             ErrorCode::Io,

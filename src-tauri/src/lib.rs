@@ -2,6 +2,7 @@
 //! start), and exposes typed commands over `switchyard_app` to the window.
 
 mod commands;
+mod file_menu;
 mod logging;
 
 use std::collections::HashMap;
@@ -9,25 +10,52 @@ use std::path::PathBuf;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 use switchyard_app::jira::Cancel;
+use switchyard_app::recent::{self, RecentWorkspaces};
 use switchyard_app::sync_screen::SyncTarget;
 use switchyard_app::{AppError, ErrorCode, SystemClock, Workspace};
 use tauri::Manager;
 
-/// The workspace, opened on a thread of its own while WebKit starts the window. Until it is
-/// there, commands wait for it; it holds `Err` when it could not be opened (a newer
-/// version, not a database...), and the window then shows that error instead of a calendar.
+/// The workspace shown, opened on a thread of its own at start while WebKit starts the
+/// window, and replaced when File > New or Open picks another. Until it is there, commands
+/// wait for it; it holds `Err` when it could not be opened (a newer version, not a
+/// database...), and the window then offers New, Open, Open recent and Show in folder.
 #[derive(Default)]
 pub struct WorkspaceSlot {
-    slot: Mutex<Option<Result<Workspace, AppError>>>,
+    slot: Mutex<Option<Opened>>,
     opened: Condvar,
 }
 
+struct Opened {
+    path: PathBuf,
+    workspace: Result<Workspace, AppError>,
+}
+
+type Guard<'a> = std::sync::MutexGuard<'a, Option<Opened>>;
+
 impl WorkspaceSlot {
-    fn fill(&self, opened: Result<Workspace, AppError>) {
+    /// Puts a workspace (or why it could not be opened) in the slot, replacing the one
+    /// before; the one before is closed when it drops here.
+    pub fn fill(&self, path: PathBuf, workspace: Result<Workspace, AppError>) {
         if let Ok(mut slot) = self.slot.lock() {
-            *slot = Some(opened);
+            *slot = Some(Opened { path, workspace });
         }
         self.opened.notify_all();
+    }
+
+    fn wait(&self, wait: Duration) -> Result<Guard<'_>, AppError> {
+        let poisoned = || AppError::new(ErrorCode::Internal, "the workspace lock was poisoned");
+        let guard = self.slot.lock().map_err(|_| poisoned())?;
+        let (guard, _) = self
+            .opened
+            .wait_timeout_while(guard, wait, |slot| slot.is_none())
+            .map_err(|_| poisoned())?;
+        if guard.is_none() {
+            return Err(AppError::new(
+                ErrorCode::Internal,
+                format!("the workspace is still opening after {} s", wait.as_secs()),
+            ));
+        }
+        Ok(guard)
     }
 
     /// Runs `f` on the open workspace, waiting up to `wait` for it to be opened.
@@ -36,20 +64,33 @@ impl WorkspaceSlot {
         wait: Duration,
         f: impl FnOnce(&Workspace) -> Result<T, AppError>,
     ) -> Result<T, AppError> {
-        let poisoned = || AppError::new(ErrorCode::Internal, "the workspace lock was poisoned");
-        let guard = self.slot.lock().map_err(|_| poisoned())?;
-        let (guard, _) = self
-            .opened
-            .wait_timeout_while(guard, wait, |slot| slot.is_none())
-            .map_err(|_| poisoned())?;
-        match &*guard {
+        match self.wait(wait)?.as_ref().map(|o| &o.workspace) {
             Some(Ok(ws)) => f(ws),
             Some(Err(e)) => Err(e.clone()),
-            None => Err(AppError::new(
-                ErrorCode::Internal,
-                format!("the workspace is still opening after {} s", wait.as_secs()),
-            )),
+            None => Err(AppError::new(ErrorCode::Internal, "no workspace")),
         }
+    }
+
+    /// As [`Self::with`], for the few commands that write through `&mut` (loading the demo).
+    pub fn with_mut<T>(
+        &self,
+        wait: Duration,
+        f: impl FnOnce(&mut Workspace) -> Result<T, AppError>,
+    ) -> Result<T, AppError> {
+        match self.wait(wait)?.as_mut().map(|o| &mut o.workspace) {
+            Some(Ok(ws)) => f(ws),
+            Some(Err(e)) => Err(e.clone()),
+            None => Err(AppError::new(ErrorCode::Internal, "no workspace")),
+        }
+    }
+
+    /// The workspace file shown and, when it could not be opened, why.
+    pub fn shown(&self, wait: Duration) -> Result<(PathBuf, Option<AppError>), AppError> {
+        let guard = self.wait(wait)?;
+        let o = guard
+            .as_ref()
+            .ok_or_else(|| AppError::new(ErrorCode::Internal, "no workspace"))?;
+        Ok((o.path.clone(), o.workspace.as_ref().err().cloned()))
     }
 }
 
@@ -58,16 +99,25 @@ pub struct AppState {
     pub started: Instant,
     /// The cancel flag of each sync running now.
     pub syncs: Mutex<HashMap<SyncTarget, Cancel>>,
+    /// File > Open recent, in the app's config folder (`None` when there is no such folder).
+    pub recent: Mutex<Option<RecentWorkspaces>>,
 }
 
-fn workspace_path(app: &tauri::App) -> Result<PathBuf, AppError> {
-    if let Some(p) = std::env::var_os("SWITCHYARD_DB").filter(|p| !p.is_empty()) {
-        return Ok(PathBuf::from(p));
-    }
-    match app.path().app_data_dir() {
-        Ok(dir) => Ok(dir.join("switchyard.sqlite3")),
-        Err(_) => switchyard_app::default_workspace_path(),
-    }
+/// `$SWITCHYARD_DB`, else the workspace opened last that still exists, else
+/// `switchyard.sqlite3` in the app's data folder.
+fn workspace_path(
+    app: &tauri::App,
+    recent: Option<&RecentWorkspaces>,
+) -> Result<PathBuf, AppError> {
+    let default = match app.path().app_data_dir() {
+        Ok(dir) => dir.join("switchyard.sqlite3"),
+        Err(_) => switchyard_app::default_workspace_path()?,
+    };
+    let env = std::env::var_os("SWITCHYARD_DB")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from);
+    let listed = recent.map(RecentWorkspaces::list).unwrap_or_default();
+    Ok(recent::startup_path(env, &listed, default))
 }
 
 /// WebKitGTK composites with OpenGL. Without a GPU (no DRM render node: VMs, CI, remote
@@ -143,19 +193,37 @@ pub fn run() {
             move |app| {
                 logging::init(app.path().app_log_dir().ok());
                 fit_to_screen(app);
-                let path = workspace_path(app);
+                let recent = app
+                    .path()
+                    .app_config_dir()
+                    .ok()
+                    .map(|dir| RecentWorkspaces::in_dir(&dir));
+                let path = workspace_path(app, recent.as_ref());
+                if let Ok(mut slot) = app.state::<AppState>().recent.lock() {
+                    slot.clone_from(&recent);
+                }
                 std::thread::Builder::new()
                     .name("open-workspace".into())
                     .spawn(move || {
-                        let opened = path
-                            .and_then(|path| Workspace::open_first_start(&path, &SystemClock));
+                        let (path, opened) = match path {
+                            Ok(path) => {
+                                let opened = Workspace::open_first_start(&path, &SystemClock);
+                                (path, opened)
+                            }
+                            Err(e) => (PathBuf::new(), Err(e)),
+                        };
                         match &opened {
                             Ok(ws) => {
-                                tracing::info!(path = %ws.store().path().display(), "workspace open")
+                                tracing::info!(path = %ws.store().path().display(), "workspace open");
+                                if let Some(r) = &recent {
+                                    if let Err(e) = r.remember(&path) {
+                                        tracing::warn!("recent workspaces not written: {}", e.message);
+                                    }
+                                }
                             }
                             Err(e) => tracing::error!(code = e.code.as_str(), "{}", e.message),
                         }
-                        workspace.fill(opened);
+                        workspace.fill(path, opened);
                     })?;
                 Ok(())
             }
@@ -164,11 +232,18 @@ pub fn run() {
             workspace,
             started,
             syncs: Mutex::default(),
+            recent: Mutex::default(),
         })
+        .plugin(tauri_plugin_dialog::init())
         .invoke_handler(tauri::generate_handler![
             commands::get_calendar,
             commands::get_workspace_info,
             commands::get_workspace_version,
+            file_menu::get_workspace_session,
+            file_menu::open_workspace,
+            file_menu::new_workspace,
+            file_menu::reveal_workspace,
+            file_menu::load_demo,
             commands::mark_calendar_painted,
             commands::get_metrics,
             commands::get_metric_records,

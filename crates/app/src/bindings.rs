@@ -3,6 +3,7 @@
 //! `check_bindings` is what the test suite runs to fail on stale files.
 
 use crate::error::{AppError, ErrorCode};
+use crate::recent::{RecentWorkspace, WorkspaceSession};
 use crate::saved::{DocumentFormat, ExportRequest, SavedFile};
 use crate::screens::{
     ChartView, DrillRow, DrillView, MetricsView, TrainReadinessView, TrainReleaseReadiness,
@@ -86,6 +87,8 @@ pub fn bindings() -> Vec<(String, String)> {
         render::<GithubConnection>(&cfg),
         render::<LastSync>(&cfg),
         render::<SyncProgress>(&cfg),
+        render::<WorkspaceSession>(&cfg),
+        render::<RecentWorkspace>(&cfg),
     ]
 }
 

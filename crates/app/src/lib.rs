@@ -9,6 +9,7 @@ pub mod github;
 pub mod governance;
 pub mod jira;
 pub mod plan;
+pub mod recent;
 pub mod reports;
 pub mod saved;
 pub mod screens;

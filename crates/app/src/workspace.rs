@@ -50,6 +50,35 @@ impl Workspace {
         })
     }
 
+    /// Opens a workspace file that is already there (File > Open, Open recent): a path
+    /// that is gone is `not_found`, never a new empty workspace in its place.
+    pub fn open_existing(path: &Path) -> Result<Self> {
+        if !path.is_file() {
+            return Err(AppError::new(
+                ErrorCode::NotFound,
+                format!("{} no longer exists", path.display()),
+            ));
+        }
+        Self::open(path)
+    }
+
+    /// Creates an empty workspace at `path` (File > New). A file that is already there is
+    /// left untouched: `workspace_not_empty`, open it instead.
+    pub fn create(path: &Path) -> Result<Self> {
+        if std::fs::metadata(path).is_ok_and(|m| m.len() > 0) {
+            return Err(AppError::new(
+                ErrorCode::WorkspaceNotEmpty,
+                format!(
+                    "{} already exists: open it, or choose another name",
+                    path.display()
+                ),
+            ));
+        }
+        let ws = Self::open(path)?;
+        tracing::info!(path = %path.display(), "new empty workspace");
+        Ok(ws)
+    }
+
     /// Opens the workspace at `path`, creating its folder when it is the default one, and
     /// loads the demo organisation the first time a workspace is created there.
     pub fn open_first_start(path: &Path, clock: &dyn Clock) -> Result<Self> {

@@ -52,6 +52,51 @@ fn first_start_creates_the_folder_and_loads_the_demo_once() {
 }
 
 #[test]
+fn file_open_never_creates_and_file_new_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let gone = dir.path().join("gone.sqlite3");
+    let e = Workspace::open_existing(&gone).err().unwrap();
+    assert_eq!(e.code, ErrorCode::NotFound);
+    assert!(!gone.exists(), "Open made a file");
+
+    // A damaged file: refused by Open and by New, and left byte for byte.
+    let damaged = dir.path().join("damaged.sqlite3");
+    let garbage = b"not a workspace\n".repeat(100);
+    std::fs::write(&damaged, &garbage).unwrap();
+    assert_eq!(
+        Workspace::open_existing(&damaged).err().unwrap().code,
+        ErrorCode::NotADatabase
+    );
+    assert_eq!(
+        Workspace::create(&damaged).err().unwrap().code,
+        ErrorCode::WorkspaceNotEmpty
+    );
+    assert_eq!(std::fs::read(&damaged).unwrap(), garbage);
+
+    // New: empty, and the demo loads into it; New on it again is refused.
+    let fresh = dir.path().join("fresh.sqlite3");
+    let mut ws = Workspace::create(&fresh).unwrap();
+    assert_eq!(ws.info().unwrap().counts.releases, 0);
+    assert!(!ws.info().unwrap().demo_loaded);
+    ws.load_demo(&clock()).unwrap();
+    assert_eq!(ws.info().unwrap().counts.trains, 3);
+    drop(ws);
+    assert_eq!(
+        Workspace::create(&fresh).err().unwrap().code,
+        ErrorCode::WorkspaceNotEmpty
+    );
+    assert_eq!(
+        Workspace::open_existing(&fresh)
+            .unwrap()
+            .info()
+            .unwrap()
+            .counts
+            .trains,
+        3
+    );
+}
+
+#[test]
 fn the_default_calendar_spans_a_year_back_and_six_months_ahead() {
     let dir = tempfile::tempdir().unwrap();
     let ws = Workspace::open_first_start(&dir.path().join("ws.sqlite3"), &clock()).unwrap();

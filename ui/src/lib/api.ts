@@ -15,6 +15,7 @@ import type { SyncStatus } from "./bindings/SyncStatus";
 import type { SyncTarget } from "./bindings/SyncTarget";
 import type { TrainReadinessView } from "./bindings/TrainReadinessView";
 import type { WorkspaceInfo } from "./bindings/WorkspaceInfo";
+import type { WorkspaceSession } from "./bindings/WorkspaceSession";
 
 const ERROR_CODES: readonly ErrorCode[] = [
   "db_newer_version",
@@ -109,6 +110,35 @@ export function getWorkspaceInfo(): Promise<WorkspaceInfo> {
 /** Changes when the workspace file was written from elsewhere (the CLI, a sync, another window). */
 export function getWorkspaceVersion(): Promise<number> {
   return call<number>("get_workspace_version");
+}
+
+/** The workspace shown (or why it could not be opened) and the recent ones: the File menu. */
+export function getWorkspaceSession(): Promise<WorkspaceSession> {
+  return call<WorkspaceSession>("get_workspace_session");
+}
+
+/**
+ * Opens a recent workspace by `path`, or with `null` the one a person picks in the native
+ * Open dialog. Resolves with `null` when the dialog was cancelled; a file that cannot be
+ * opened rejects and leaves the workspace shown as it was.
+ */
+export function openWorkspace(path: string | null): Promise<WorkspaceSession | null> {
+  return call<WorkspaceSession | null>("open_workspace", { path });
+}
+
+/** An empty workspace where the native Save dialog says; `null` when cancelled. */
+export function newWorkspace(): Promise<WorkspaceSession | null> {
+  return call<WorkspaceSession | null>("new_workspace");
+}
+
+/** The workspace file in the system's file manager. */
+export function revealWorkspace(): Promise<void> {
+  return call<void>("reveal_workspace");
+}
+
+/** Loads the demo organisation into the (empty) workspace shown. */
+export function loadDemo(): Promise<WorkspaceInfo> {
+  return call<WorkspaceInfo>("load_demo");
 }
 
 export function markCalendarPainted(): Promise<void> {

@@ -9,6 +9,7 @@ import type { CalendarMilestone } from "./bindings/CalendarMilestone";
 import type { CalendarRelease } from "./bindings/CalendarRelease";
 import type { CalendarView } from "./bindings/CalendarView";
 import type { TrainLane } from "./bindings/TrainLane";
+import type { WorkspaceSession } from "./bindings/WorkspaceSession";
 import type { WorkspaceInfo } from "./bindings/WorkspaceInfo";
 import { formatIso, toYmd } from "./dates";
 
@@ -136,9 +137,20 @@ export async function devFixture(command: string): Promise<unknown> {
   const state = new URLSearchParams(window.location.search).get("state");
   if (state === "slow") await sleep(60_000);
   else await sleep(150);
-  if (state === "error") {
-    throw { code: "db_newer_version", message: "The workspace was written by a newer Switchyard (schema 7, this build reads up to 5)." };
+  const newer = { code: "db_newer_version", message: "The workspace was written by a newer Switchyard (schema 7, this build reads up to 5)." } as const;
+  if (command === "get_workspace_session") {
+    const session: WorkspaceSession = {
+      path: "/home/dev/.local/share/switchyard/workspace.db",
+      name: "workspace",
+      error: state === "error" ? newer : null,
+      recent: [
+        { path: "/home/dev/plans/payments-2027.sqlite3", name: "payments-2027", exists: true },
+        { path: "/media/usb/old-plan.sqlite3", name: "old-plan", exists: false },
+      ],
+    };
+    return session;
   }
+  if (state === "error") throw newer;
   const view = buildView();
   switch (command) {
     case "get_calendar":
