@@ -250,8 +250,12 @@ test('the Export dialog saves reports into the download directory', { timeout: 1
   assert.deepEqual(readFileSync(path), switchyard(['report', 'csv', '--kind', 'releases']));
   assert.ok((await wd.text(status)).startsWith('Saved to '));
 
-  // The leadership report as PDF for the default period.
+  // The leadership report as PDF for the default period and scope: the Metrics screen's
+  // (the previous test left it on a year of the first team).
   await wd.click(await wd.waitFor('[data-testid="export-kind-leadership"]', 5_000));
+  const metricsScope = await wd.execute(`return document.querySelector('[data-testid=scope]').value`);
+  assert.match(String(metricsScope), /^team:/, 'the Metrics screen shows a team');
+  assert.equal(await wd.execute(`return document.querySelector('[data-testid=export-scope]').value`), metricsScope);
   await wd.execute(`document.querySelector('[data-testid=export-format-pdf]').click()`);
   await wd.click(await wd.waitFor('[data-testid="export-save"]', 5_000));
   await waitUntil(
@@ -260,7 +264,7 @@ test('the Export dialog saves reports into the download directory', { timeout: 1
     90_000,
   );
   const pdf = await wd.text(await wd.waitFor('[data-testid="export-path"]', 1_000));
-  assert.match(basename(pdf), /^switchyard-leadership-\d{4}-\d\d-\d\d-to-\d{4}-\d\d-\d\d\.pdf$/);
+  assert.match(basename(pdf), /^switchyard-leadership-team-\d{4}-\d\d-\d\d-to-\d{4}-\d\d-\d\d\.pdf$/);
   assert.equal(readFileSync(pdf).subarray(0, 5).toString(), '%PDF-');
   await shot('export.png');
 
@@ -271,6 +275,7 @@ test('the Export dialog saves reports into the download directory', { timeout: 1
   await wd.execute(`document.querySelector('[data-testid=export-format-markdown]').click()`);
   await typeInto('export-from', cFrom);
   await typeInto('export-to', cTo);
+  await chooseScope('organisation');
   assert.equal(await wd.text(await wd.waitFor('[data-testid="export-period"]', 5_000)), `${cFrom} to ${cTo}`);
   // The earlier "Saved to" line went with the change of choice.
   assert.equal((await wd.findAll('[data-testid="export-path"]')).length, 0, 'a stale saved line');
@@ -281,6 +286,16 @@ test('the Export dialog saves reports into the download directory', { timeout: 1
   const undated = (text) => text.split('\n').filter((l) => !l.includes(' · generated ')).join('\n');
   const cli = switchyard(['report', 'leadership', '--from', cFrom, '--to', cTo, '--format', 'md']).toString('utf8');
   assert.equal(undated(readFileSync(md, 'utf8')), undated(cli), 'the dialog and the CLI write the same report');
+  // The same period for one team: the same report as `switchyard report leadership --team`.
+  const team = String(metricsScope).slice('team:'.length);
+  await chooseScope(`team:${team}`);
+  await wd.click(await wd.waitFor('[data-testid="export-save"]', 5_000));
+  await wd.waitFor('[data-testid="export-status"][data-state="saved"]', 60_000);
+  const teamMd = await wd.text(await wd.waitFor('[data-testid="export-path"]', 5_000));
+  assert.equal(basename(teamMd), `switchyard-leadership-team-${cFrom}-to-${cTo}.md`);
+  const teamCli = switchyard(['report', 'leadership', '--from', cFrom, '--to', cTo, '--team', team, '--format', 'md']).toString('utf8');
+  assert.equal(undated(readFileSync(teamMd, 'utf8')), undated(teamCli), 'the dialog and the CLI scope the report alike');
+  assert.notEqual(undated(teamCli), undated(cli), 'the team report is the organisation report');
   // Tab stays inside the dialog: real key presses, past every control in it.
   await wd.press('\uE004', 40);
   assert.ok(
@@ -327,6 +342,14 @@ test('the Export dialog saves reports into the download directory', { timeout: 1
   await wd.click((await wd.findAll('[data-testid="export-dialog"] button.secondary'))[0]);
   await waitUntil('dialog closed', async () => (await wd.findAll('[data-testid="export-dialog"]')).length === 0, 5_000);
 });
+
+/** Picks a scope in the Export dialog the way Svelte's bind:value hears it. */
+async function chooseScope(value) {
+  await wd.execute(
+    `const e = document.querySelector('[data-testid=export-scope]'); e.value = arguments[0]; e.dispatchEvent(new Event('change', { bubbles: true }));`,
+    [value],
+  );
+}
 
 /** Types into an input the way Svelte's bind:value hears it. */
 async function typeInto(testid, value) {

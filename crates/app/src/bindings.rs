@@ -4,7 +4,7 @@
 
 use crate::error::{AppError, ErrorCode};
 use crate::recent::{RecentWorkspace, WorkspaceSession};
-use crate::saved::{DocumentFormat, ExportRequest, SavedFile};
+use crate::saved::{DocumentFormat, ExportRequest, ExportScope, SavedFile};
 use crate::screens::{
     ChartView, DrillRow, DrillView, MetricsView, TrainReadinessView, TrainReleaseReadiness,
 };
@@ -78,6 +78,7 @@ pub fn bindings() -> Vec<(String, String)> {
         render::<Drill>(&cfg),
         render::<Bucket>(&cfg),
         render::<ExportRequest>(&cfg),
+        render::<ExportScope>(&cfg),
         render::<DocumentFormat>(&cfg),
         render::<SavedFile>(&cfg),
         render::<SyncTarget>(&cfg),

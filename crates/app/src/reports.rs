@@ -7,7 +7,7 @@ use crate::{AppError, Clock, ErrorCode, Result, Workspace};
 use chrono::{Days, NaiveDate};
 use switchyard_core::settings::Settings;
 use switchyard_core::Document;
-use switchyard_report::leadership::{self, LeadershipInput};
+use switchyard_report::leadership::{self, LeadershipInput, ReportScope};
 use switchyard_report::{csv, evidence, html, ics, markdown, notes, pdf, release, ReportError};
 
 impl From<ReportError> for AppError {
@@ -63,12 +63,13 @@ fn check_period(from: NaiveDate, to: NaiveDate) -> Result<()> {
 }
 
 impl Workspace {
-    /// The leadership report of `from..=to` in `format`.
+    /// The leadership report of `from..=to` for `scope` in `format`.
     pub fn leadership_report(
         &self,
         clock: &dyn Clock,
         from: NaiveDate,
         to: NaiveDate,
+        scope: &ReportScope,
         format: ReportFormat,
     ) -> Result<Vec<u8>> {
         check_period(from, to)?;
@@ -76,6 +77,7 @@ impl Workspace {
         let report = leadership::build(&LeadershipInput {
             doc: &doc,
             settings: &settings,
+            scope,
             from,
             to,
             today: clock.today(),
@@ -132,6 +134,7 @@ impl Workspace {
         kind: CsvKind,
         from: NaiveDate,
         to: NaiveDate,
+        scope: &ReportScope,
     ) -> Result<String> {
         check_period(from, to)?;
         let (doc, settings) = inputs(self)?;
@@ -141,6 +144,7 @@ impl Workspace {
                 let report = leadership::build(&LeadershipInput {
                     doc: &doc,
                     settings: &settings,
+                    scope,
                     from,
                     to,
                     today: clock.today(),

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use switchyard_report::leadership::ReportScope;
 use ts_rs::TS;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -36,6 +37,39 @@ impl DocumentFormat {
     }
 }
 
+/// Which part of the organisation a period export covers (the Metrics screen's scope).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ExportScope {
+    #[default]
+    Organisation,
+    Team {
+        name: String,
+    },
+    Service {
+        name: String,
+    },
+}
+
+impl ExportScope {
+    pub fn report(&self) -> ReportScope {
+        match self {
+            ExportScope::Organisation => ReportScope::Organisation,
+            ExportScope::Team { name } => ReportScope::Team(name.clone()),
+            ExportScope::Service { name } => ReportScope::Service(name.clone()),
+        }
+    }
+
+    /// A fixed word for file names: never the team's or service's own name.
+    fn word(&self) -> &'static str {
+        match self {
+            ExportScope::Organisation => "",
+            ExportScope::Team { .. } => "-team",
+            ExportScope::Service { .. } => "-service",
+        }
+    }
+}
+
 /// What to export. Releases are named by id only.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -44,6 +78,8 @@ pub enum ExportRequest {
         from: NaiveDate,
         to: NaiveDate,
         format: DocumentFormat,
+        #[serde(default)]
+        scope: ExportScope,
     },
     ReleaseReport {
         #[ts(type = "number")]
@@ -63,6 +99,8 @@ pub enum ExportRequest {
     MetricsCsv {
         from: NaiveDate,
         to: NaiveDate,
+        #[serde(default)]
+        scope: ExportScope,
     },
 }
 
@@ -109,9 +147,15 @@ impl ExportRequest {
     /// The file name before de-duplication: fixed words, dates and ids only.
     pub fn file_name(&self) -> String {
         match self {
-            ExportRequest::Leadership { from, to, format } => {
+            ExportRequest::Leadership {
+                from,
+                to,
+                format,
+                scope,
+            } => {
                 format!(
-                    "switchyard-leadership-{from}-to-{to}.{}",
+                    "switchyard-leadership{}-{from}-to-{to}.{}",
+                    scope.word(),
                     format.extension()
                 )
             }
@@ -129,8 +173,8 @@ impl ExportRequest {
             }
             ExportRequest::CalendarIcs => "switchyard-calendar.ics".into(),
             ExportRequest::ReleasesCsv => "switchyard-releases.csv".into(),
-            ExportRequest::MetricsCsv { from, to } => {
-                format!("switchyard-metrics-{from}-to-{to}.csv")
+            ExportRequest::MetricsCsv { from, to, scope } => {
+                format!("switchyard-metrics{}-{from}-to-{to}.csv", scope.word())
             }
         }
     }
@@ -183,9 +227,12 @@ impl Workspace {
     /// The bytes of an export.
     pub fn export_bytes(&self, clock: &dyn Clock, req: &ExportRequest) -> Result<Vec<u8>> {
         Ok(match req {
-            ExportRequest::Leadership { from, to, format } => {
-                self.leadership_report(clock, *from, *to, format.report())?
-            }
+            ExportRequest::Leadership {
+                from,
+                to,
+                format,
+                scope,
+            } => self.leadership_report(clock, *from, *to, &scope.report(), format.report())?,
             ExportRequest::ReleaseReport { release, format } => {
                 self.release_report(clock, &release.to_string(), format.report())?
             }
@@ -198,11 +245,17 @@ impl Workspace {
             ExportRequest::CalendarIcs => self.calendar_ics(clock, None, None)?.into_bytes(),
             ExportRequest::ReleasesCsv => {
                 let today = clock.today();
-                self.export_csv(clock, CsvKind::Releases, today, today)?
-                    .into_bytes()
+                self.export_csv(
+                    clock,
+                    CsvKind::Releases,
+                    today,
+                    today,
+                    &ReportScope::Organisation,
+                )?
+                .into_bytes()
             }
-            ExportRequest::MetricsCsv { from, to } => self
-                .export_csv(clock, CsvKind::Metrics, *from, *to)?
+            ExportRequest::MetricsCsv { from, to, scope } => self
+                .export_csv(clock, CsvKind::Metrics, *from, *to, &scope.report())?
                 .into_bytes(),
         })
     }

@@ -117,13 +117,7 @@ impl Workspace {
             })
             .collect::<Result<Vec<_>>>()?;
 
-        let service_teams = self.store().service_teams()?;
-        let mut services: Vec<String> = service_teams.iter().map(|(s, _)| s.clone()).collect();
-        services.sort();
-        services.dedup();
-        let mut teams: Vec<String> = service_teams.into_iter().filter_map(|(_, t)| t).collect();
-        teams.sort();
-        teams.dedup();
+        let (teams, services) = self.scopes()?;
 
         let changes = metric_changes(&r.metrics, &previous);
         Ok(MetricsView {

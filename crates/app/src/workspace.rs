@@ -199,8 +199,21 @@ impl Workspace {
         Ok(self.store.data_version()?)
     }
 
+    /// Team names and service names, each sorted and once.
+    pub fn scopes(&self) -> Result<(Vec<String>, Vec<String>)> {
+        let service_teams = self.store.service_teams()?;
+        let mut services: Vec<String> = service_teams.iter().map(|(s, _)| s.clone()).collect();
+        services.sort();
+        services.dedup();
+        let mut teams: Vec<String> = service_teams.into_iter().filter_map(|(_, t)| t).collect();
+        teams.sort();
+        teams.dedup();
+        Ok((teams, services))
+    }
+
     pub fn info(&self) -> Result<WorkspaceInfo> {
         let c = self.store.counts()?;
+        let (teams, services) = self.scopes()?;
         Ok(WorkspaceInfo {
             path: self.store.path().display().to_string(),
             schema_version: self.store.schema_version()?,
@@ -214,6 +227,8 @@ impl Workspace {
                 incidents: c.incidents,
                 work_items: c.work_items,
             },
+            teams,
+            services,
         })
     }
 }

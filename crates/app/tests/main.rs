@@ -1,7 +1,9 @@
 //! Use cases over a real workspace file, with the clock fixed.
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use switchyard_app::{check_bindings, default_bindings_dir, ErrorCode, FixedClock, Workspace};
+use switchyard_app::{
+    check_bindings, default_bindings_dir, Clock, ErrorCode, FixedClock, Workspace,
+};
 
 fn clock() -> FixedClock {
     FixedClock(Utc.with_ymd_and_hms(2026, 11, 28, 8, 0, 0).unwrap())
@@ -49,6 +51,89 @@ fn first_start_creates_the_folder_and_loads_the_demo_once() {
     // The second start opens what is there.
     let ws = Workspace::open_first_start(&path, &clock()).unwrap();
     assert_eq!(ws.export_json().unwrap(), exported);
+}
+
+#[test]
+fn a_leadership_report_for_a_team_or_a_service_covers_only_its_services() {
+    use switchyard_app::dora::MetricsQuery;
+    use switchyard_app::report::leadership::{build, LeadershipInput, ReportScope};
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open_first_start(&dir.path().join("ws.sqlite3"), &clock()).unwrap();
+    let doc = ws.export().unwrap();
+    let settings = ws.store().settings().unwrap();
+    let (from, to) = (
+        NaiveDate::from_ymd_opt(2026, 8, 30).unwrap(),
+        NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
+    );
+    let report = |scope: &ReportScope| {
+        build(&LeadershipInput {
+            doc: &doc,
+            settings: &settings,
+            scope,
+            from,
+            to,
+            today: clock().today(),
+            generated_at: clock().now(),
+        })
+    };
+    let org = report(&ReportScope::Organisation).unwrap();
+    let team = doc.services.iter().find_map(|s| s.team.clone()).unwrap();
+    let owned: Vec<&str> = doc
+        .services
+        .iter()
+        .filter(|s| s.team.as_deref() == Some(team.as_str()))
+        .map(|s| s.name.as_str())
+        .collect();
+    let scoped = report(&ReportScope::Team(team.clone())).unwrap();
+    // The numbers are those of `switchyard dora --team` for the same period.
+    let dora = ws
+        .dora(&MetricsQuery {
+            from,
+            to,
+            service: None,
+            team: Some(team.clone()),
+            bucket: Default::default(),
+        })
+        .unwrap();
+    assert_eq!(scoped.metrics, dora.metrics);
+    assert_ne!(
+        scoped.metrics, org.metrics,
+        "the team's numbers are the organisation's"
+    );
+    assert!(!scoped.releases.is_empty());
+    assert!(scoped.releases.len() < org.releases.len());
+    for r in &scoped.releases {
+        let release = doc.releases.iter().find(|x| x.id == r.id).unwrap();
+        assert!(
+            release.services.iter().any(|s| owned.contains(&s.as_str())),
+            "{} ships none of {team}'s services",
+            r.name
+        );
+    }
+    for f in &scoped.failure_modes {
+        assert!(owned.contains(&f.service.as_str()), "{}", f.service);
+    }
+    for c in &scoped.change_failures {
+        assert!(owned.contains(&c.service.as_str()), "{}", c.service);
+    }
+    assert!(scoped.to_doc().subtitle.contains(&format!("team {team}")));
+    let md = String::from_utf8(
+        ws.leadership_report(
+            &clock(),
+            from,
+            to,
+            &ReportScope::Team("Nobody".into()),
+            switchyard_app::reports::ReportFormat::Markdown,
+        )
+        .err()
+        .map(|e| {
+            assert_eq!(e.code, ErrorCode::NotFound);
+            e.message.into_bytes()
+        })
+        .unwrap(),
+    )
+    .unwrap();
+    assert!(md.contains("Nobody"));
 }
 
 #[test]
@@ -186,8 +271,14 @@ mod screens {
         let view = ws.metrics_view(&q).unwrap();
         assert_eq!(view.changes.len(), 6);
         let md = String::from_utf8(
-            ws.leadership_report(&clock(), q.from, q.to, ReportFormat::Markdown)
-                .unwrap(),
+            ws.leadership_report(
+                &clock(),
+                q.from,
+                q.to,
+                &Default::default(),
+                ReportFormat::Markdown,
+            )
+            .unwrap(),
         )
         .unwrap();
         let mut compared = 0;
@@ -385,6 +476,7 @@ mod screens {
                     from: day("2026-08-31"),
                     to: day("2026-11-27"),
                     format: DocumentFormat::Pdf,
+                    scope: Default::default(),
                 },
                 &out,
             )
@@ -394,6 +486,26 @@ mod screens {
             "switchyard-leadership-2026-08-31-to-2026-11-27.pdf"
         );
         assert!(std::fs::read(&pdf.path).unwrap().starts_with(b"%PDF"));
+        // Scoped to the renamed service: a fixed word in the file name, the name escaped in it.
+        let scoped = ws
+            .save_export(
+                &clock(),
+                &ExportRequest::Leadership {
+                    from: day("2026-08-31"),
+                    to: day("2026-11-27"),
+                    format: DocumentFormat::Html,
+                    scope: switchyard_app::saved::ExportScope::Service { name: EVIL.into() },
+                },
+                &out,
+            )
+            .unwrap();
+        assert_eq!(
+            scoped.file_name,
+            "switchyard-leadership-service-2026-08-31-to-2026-11-27.html"
+        );
+        let html = std::fs::read_to_string(&scoped.path).unwrap();
+        assert!(!html.contains(EVIL), "the service name is not escaped");
+        assert!(html.contains("service &lt;"), "the scope is not named");
         // A release that does not exist is an error with a code, and writes nothing.
         let before = std::fs::read_dir(&out).unwrap().count();
         let err = ws

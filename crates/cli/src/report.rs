@@ -2,9 +2,10 @@
 //! leadership (spec/cli.md; issue 7).
 
 use chrono::NaiveDate;
-use clap::{Subcommand, ValueEnum};
+use clap::{Args, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
+use switchyard_app::report::leadership::ReportScope;
 use switchyard_app::reports::{default_period, CsvKind, ReportFormat};
 use switchyard_app::{write_atomically, AppError, ErrorCode, SystemClock};
 
@@ -58,6 +59,8 @@ pub enum ReportKind {
         to: Option<NaiveDate>,
         #[arg(long, value_enum)]
         format: DocFormat,
+        #[command(flatten)]
+        scope: ScopeArgs,
         /// Write here (required for pdf); standard output otherwise.
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
@@ -80,9 +83,33 @@ pub enum ReportKind {
         from: Option<NaiveDate>,
         #[arg(long, value_name = "DATE")]
         to: Option<NaiveDate>,
+        /// The metric series of a team or a service (`--kind metrics`).
+        #[command(flatten)]
+        scope: ScopeArgs,
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+}
+
+/// A team's services or one service instead of the whole organisation.
+#[derive(Args)]
+pub struct ScopeArgs {
+    /// Only the services this team owns.
+    #[arg(long, value_name = "NAME", conflicts_with = "service")]
+    team: Option<String>,
+    /// Only this service.
+    #[arg(long, value_name = "NAME")]
+    service: Option<String>,
+}
+
+impl ScopeArgs {
+    fn report(self) -> ReportScope {
+        match (self.team, self.service) {
+            (Some(t), _) => ReportScope::Team(t),
+            (None, Some(s)) => ReportScope::Service(s),
+            (None, None) => ReportScope::Organisation,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -152,10 +179,12 @@ pub fn run(db: Option<PathBuf>, cmd: ReportsCommand) -> Result<(), AppError> {
                 from,
                 to,
                 format,
+                scope,
                 out,
             } => {
                 let (from, to) = period(from, to);
-                let bytes = ws.leadership_report(&clock, from, to, format.app())?;
+                let bytes =
+                    ws.leadership_report(&clock, from, to, &scope.report(), format.app())?;
                 emit(out, &bytes, matches!(format, DocFormat::Pdf))
             }
             ReportKind::Release {
@@ -170,6 +199,7 @@ pub fn run(db: Option<PathBuf>, cmd: ReportsCommand) -> Result<(), AppError> {
                 kind,
                 from,
                 to,
+                scope,
                 out,
             } => {
                 let (from, to) = period(from, to);
@@ -177,7 +207,7 @@ pub fn run(db: Option<PathBuf>, cmd: ReportsCommand) -> Result<(), AppError> {
                     CsvArg::Releases => CsvKind::Releases,
                     CsvArg::Metrics => CsvKind::Metrics,
                 };
-                let text = ws.export_csv(&clock, kind, from, to)?;
+                let text = ws.export_csv(&clock, kind, from, to, &scope.report())?;
                 emit(out, text.as_bytes(), false)
             }
         },

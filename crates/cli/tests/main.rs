@@ -91,6 +91,82 @@ fn version_and_usage_errors() {
 }
 
 #[test]
+fn the_leadership_report_and_the_metrics_csv_take_a_team_or_a_service() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(d, &["--db", "ws.sqlite3", "demo", "load"]);
+    let doc: serde_json::Value = serde_json::from_str(&ok(
+        d,
+        &["--db", "ws.sqlite3", "export", "--format", "json"],
+    ))
+    .unwrap();
+    let team = doc["services"][0]["team"].as_str().unwrap().to_owned();
+    let service = doc["services"][0]["name"].as_str().unwrap().to_owned();
+    let period = ["--from", "2026-06-01", "--to", "2026-08-31"];
+    let report = |scope: &[&str]| {
+        let mut args = vec![
+            "--db",
+            "ws.sqlite3",
+            "report",
+            "leadership",
+            "--format",
+            "md",
+        ];
+        args.extend(period);
+        args.extend(scope);
+        ok(d, &args)
+    };
+    let org = report(&[]);
+    let by_team = report(&["--team", &team]);
+    let by_service = report(&["--service", &service]);
+    assert!(by_team.contains(&format!("team {team}")), "{by_team}");
+    assert!(by_service.contains(&format!("service {service}")));
+    assert!(!org.contains(&format!("team {team}")));
+    assert_ne!(by_team, by_service);
+    let csv = |scope: &[&str]| {
+        let mut args = vec!["--db", "ws.sqlite3", "report", "csv", "--kind", "metrics"];
+        args.extend(period);
+        args.extend(scope);
+        ok(d, &args)
+    };
+    assert_ne!(csv(&[]), csv(&["--service", &service]));
+    fails(
+        d,
+        &[
+            "--db",
+            "ws.sqlite3",
+            "report",
+            "leadership",
+            "--format",
+            "md",
+            "--team",
+            "Nobody",
+        ],
+        "not_found",
+    );
+    let both = switchyard(
+        d,
+        &[
+            "--db",
+            "ws.sqlite3",
+            "report",
+            "leadership",
+            "--format",
+            "md",
+            "--team",
+            &team,
+            "--service",
+            &service,
+        ],
+    );
+    assert_eq!(
+        both.status.code(),
+        Some(2),
+        "--team with --service is a usage error"
+    );
+}
+
+#[test]
 fn demo_load_export_has_every_key_and_loading_twice_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();

@@ -86,6 +86,9 @@ pub struct WorkspaceInfo {
     pub schema_version: i64,
     pub demo_loaded: bool,
     pub counts: WorkspaceCounts,
+    /// Team and service names, sorted: the scopes of the Metrics screen and of exports.
+    pub teams: Vec<String>,
+    pub services: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]

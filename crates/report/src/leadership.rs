@@ -33,10 +33,65 @@ pub type Result<T, E = ReportError> = std::result::Result<T, E>;
 pub struct LeadershipInput<'a> {
     pub doc: &'a Document,
     pub settings: &'a Settings,
+    /// The organisation, a team's services or one service.
+    pub scope: &'a ReportScope,
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub today: NaiveDate,
     pub generated_at: Timestamp,
+}
+
+/// Which part of the organisation a leadership report covers: its metrics, releases (those
+/// shipping a service in scope), incidents, change failures, pipeline runs and actions.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum ReportScope {
+    #[default]
+    Organisation,
+    /// The services this team owns.
+    Team(String),
+    Service(String),
+}
+
+impl ReportScope {
+    /// `team Payments`, `service checkout`; `None` for the organisation.
+    pub fn label(&self) -> Option<String> {
+        match self {
+            ReportScope::Organisation => None,
+            ReportScope::Team(t) => Some(format!("team {t}")),
+            ReportScope::Service(s) => Some(format!("service {s}")),
+        }
+    }
+
+    /// The names of the services in scope (`None`: every service, and incidents without
+    /// one). A team that owns no service, or a service that is not there, is `NotFound`.
+    fn services<'d>(&self, doc: &'d Document) -> Result<Option<HashSet<&'d str>>> {
+        let named = |keep: &dyn Fn(&switchyard_core::Service) -> bool| -> HashSet<&'d str> {
+            doc.services
+                .iter()
+                .filter(|s| keep(s))
+                .map(|s| s.name.as_str())
+                .collect()
+        };
+        match self {
+            ReportScope::Organisation => Ok(None),
+            ReportScope::Team(team) => {
+                let set = named(&|s| s.team.as_deref() == Some(team.as_str()));
+                if set.is_empty() {
+                    return Err(ReportError::NotFound(format!(
+                        "no team named {team:?} owns a service"
+                    )));
+                }
+                Ok(Some(set))
+            }
+            ReportScope::Service(name) => {
+                let set = named(&|s| s.name == *name);
+                if set.is_empty() {
+                    return Err(ReportError::NotFound(format!("no service named {name:?}")));
+                }
+                Ok(Some(set))
+            }
+        }
+    }
 }
 
 /// A release of the period with what the report says about it.
@@ -102,6 +157,7 @@ pub struct ActionRow {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct LeadershipReport {
+    pub scope: ReportScope,
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub previous_from: NaiveDate,
@@ -266,6 +322,7 @@ pub fn build(input: &LeadershipInput) -> Result<LeadershipReport> {
     let LeadershipInput {
         doc,
         settings,
+        scope,
         from,
         to,
         today,
@@ -294,10 +351,20 @@ pub fn build(input: &LeadershipInput) -> Result<LeadershipReport> {
         |flag, env| settings.is_production(flag, env),
     );
     let linked = Linked::new(facts);
+    let scoped = scope.services(doc)?;
+    let in_scope = |service: &str| scoped.as_ref().is_none_or(|set| set.contains(service));
+    let dora_scope = match &scoped {
+        None => Scope::Organisation,
+        Some(set) => Scope::Services(
+            set.iter()
+                .filter_map(|name| linked.service_index(name))
+                .collect(),
+        ),
+    };
     let th = &settings.thresholds;
-    let current = linked.report(&cal, &Scope::Organisation, th);
-    let previous = linked.report(&prev_cal, &Scope::Organisation, th);
-    let pipeline = pipeline_health(&doc.pipeline_runs, &cal, |_| true);
+    let current = linked.report(&cal, &dora_scope, th);
+    let previous = linked.report(&prev_cal, &dora_scope, th);
+    let pipeline = pipeline_health(&doc.pipeline_runs, &cal, in_scope);
 
     let period = format!("{from} to {to}");
     let chart_err = |e: charts::ChartError| ReportError::Render(e.to_string());
@@ -334,10 +401,12 @@ pub fn build(input: &LeadershipInput) -> Result<LeadershipReport> {
         gates.insert(m.release_id, m.date);
     }
     let in_period = |d: Option<NaiveDate>| d.is_some_and(|d| from <= d && d <= to);
+    let release_in_scope = |r: &Release| scoped.is_none() || r.services.iter().any(|s| in_scope(s));
     let mut releases: Vec<ReleaseRow> = doc
         .releases
         .iter()
         .filter(|r| !r.archived && r.status != "cancelled")
+        .filter(|r| release_in_scope(r))
         .filter(|r| {
             in_period(r.planned_date.or(r.release_date))
                 || (r.released && in_period(r.release_date))
@@ -376,7 +445,8 @@ pub fn build(input: &LeadershipInput) -> Result<LeadershipReport> {
     // Failure modes: incidents created in the period, by service.
     let mut by_service: BTreeMap<String, Vec<&switchyard_core::Incident>> = BTreeMap::new();
     for i in &doc.incidents {
-        if cal.contains(i.created_at.timestamp()) {
+        let scoped_in = i.service.as_deref().map_or(scoped.is_none(), &in_scope);
+        if scoped_in && cal.contains(i.created_at.timestamp()) {
             by_service
                 .entry(i.service.clone().unwrap_or_else(|| "(no service)".into()))
                 .or_default()
@@ -420,7 +490,7 @@ pub fn build(input: &LeadershipInput) -> Result<LeadershipReport> {
     let incidents: HashMap<Id, &switchyard_core::Incident> =
         doc.incidents.iter().map(|i| (i.id, i)).collect();
     let mut change_failures: Vec<ChangeFailure> = linked
-        .drill(&cal, &Scope::Organisation, Drill::ChangeFailures, None)
+        .drill(&cal, &dora_scope, Drill::ChangeFailures, None)
         .into_iter()
         .filter_map(|id| deployments.get(&id).copied())
         .map(|d| ChangeFailure {
@@ -459,11 +529,13 @@ pub fn build(input: &LeadershipInput) -> Result<LeadershipReport> {
     let names: HashMap<Id, &str> = doc
         .releases
         .iter()
+        .filter(|r| release_in_scope(r))
         .map(|r| (r.id, r.name.as_str()))
         .collect();
     let mut actions: Vec<ActionRow> = doc
         .reviews
         .iter()
+        .filter(|rv| names.contains_key(&rv.release_id))
         .flat_map(|rv| {
             rv.action_items
                 .iter()
@@ -483,6 +555,7 @@ pub fn build(input: &LeadershipInput) -> Result<LeadershipReport> {
     });
 
     Ok(LeadershipReport {
+        scope: scope.clone(),
         from,
         to,
         previous_from,
@@ -982,9 +1055,13 @@ impl LeadershipReport {
         ReportDoc {
             title: "Release and delivery report".into(),
             subtitle: format!(
-                "{} to {} · generated {} UTC by Switchyard",
+                "{} to {}{} · generated {} UTC by Switchyard",
                 self.from,
                 self.to,
+                self.scope
+                    .label()
+                    .map(|l| format!(" · {l}"))
+                    .unwrap_or_default(),
                 self.generated_at.format("%Y-%m-%d %H:%M")
             ),
             blocks: b,

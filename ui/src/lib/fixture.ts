@@ -164,6 +164,8 @@ export async function devFixture(command: string): Promise<unknown> {
         counts: state === "empty"
           ? { teams: 0, services: 0, trains: 0, releases: 0, deployments: 0, incidents: 0, work_items: 0 }
           : { teams: 6, services: 16, trains: view.lanes.length, releases, deployments: 412, incidents: 9, work_items: 230 },
+        teams: state === "empty" ? [] : ["Payments", "Platform", "Web"],
+        services: state === "empty" ? [] : ["checkout", "gateway", "web-app"],
       };
       return info;
     }

@@ -106,6 +106,7 @@ pub fn leadership_report(doc: &Document) -> LeadershipReport {
     leadership::build(&LeadershipInput {
         doc,
         settings: &settings,
+        scope: &Default::default(),
         from,
         to,
         today: today(),
