@@ -274,6 +274,60 @@ pub(crate) fn release_now(
     })
 }
 
+/// Records where every release in flight stands now: a new risk assessment where its
+/// inputs give another than the last one, the items of a larger template where the class
+/// rose, and each rule item's derived state with its facts as note. The demo organisation
+/// runs this as it loads, so the file stores nothing its own records contradict. Returns
+/// how many releases it changed.
+pub(crate) fn settle(c: &Conn, clock: &dyn Clock, actor: &str) -> Result<usize> {
+    let policy = policy(c)?;
+    let mut changed = 0;
+    for id in gov::open_release_ids(c)? {
+        let r = gov::release_brief(c, id)?;
+        let now = release_now(c, &policy, &r, clock)?;
+        let mut touched = false;
+        if now.risk.id == 0 {
+            gov::insert_assessment(c, &now.risk)?;
+            touched = true;
+        }
+        if let (Some(list), Some(stored)) = (now.checklist, gov::checklist_of(c, id)?) {
+            let added: Vec<(String, Option<String>, Option<String>)> = list
+                .items
+                .iter()
+                .filter(|i| i.id == 0)
+                .map(|i| (i.title.clone(), i.rule.clone(), None))
+                .collect();
+            let stored = if added.is_empty() {
+                stored
+            } else {
+                gov::grow_checklist(c, stored.id, &list.template, &added, clock.now(), actor)?;
+                touched = true;
+                gov::checklist_of(c, id)?.unwrap_or(stored)
+            };
+            for item in &list.items {
+                let Some(s) = stored.items.iter().find(|s| s.title == item.title) else {
+                    continue;
+                };
+                if s.state != item.state || s.note != item.note {
+                    gov::set_item(
+                        c,
+                        s,
+                        &item.state,
+                        None,
+                        Some(&item.note),
+                        None,
+                        clock.now(),
+                        actor,
+                    )?;
+                    touched = true;
+                }
+            }
+        }
+        changed += usize::from(touched);
+    }
+    Ok(changed)
+}
+
 /// The class in force for a release now, and its score.
 fn class_in_force(
     conn: &Conn,

@@ -128,7 +128,14 @@ impl Workspace {
             before: None,
             after: Some(after),
         };
-        Ok(if self.store.load_demo(&doc, &event)? {
+        // Rule items and risk as the demo's own records give them at the moment of the load,
+        // in the load's transaction.
+        let settle = |c: &switchyard_store::governance::Conn| {
+            crate::governance::settle(c, clock, "switchyard").map(|n| {
+                tracing::debug!(releases = n, "demo releases in flight settled");
+            })
+        };
+        Ok(if self.store.load_demo_then(&doc, &event, settle)? {
             DemoOutcome::Loaded
         } else {
             DemoOutcome::AlreadyLoaded

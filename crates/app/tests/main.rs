@@ -805,15 +805,78 @@ fn find_named(v: &serde_json::Value, name: &str) -> Option<serde_json::Value> {
     }
 }
 
+/// As loaded, the demo stores for every release in flight the risk and the rule items its
+/// own records give: what every reader evaluates now equals what is stored.
+#[test]
+fn the_demo_stores_nothing_its_own_records_contradict() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open_first_start(&dir.path().join("ws.sqlite3"), &clock()).unwrap();
+    let doc = ws.export().unwrap();
+    let mut open = 0;
+    for r in doc
+        .releases
+        .iter()
+        .filter(|r| !r.released && r.status != "cancelled")
+    {
+        let now = ws.release_now(&r.id.to_string(), &clock()).unwrap();
+        assert_ne!(
+            now.risk.id, 0,
+            "{}: the stored risk is not the current one",
+            r.name
+        );
+        let live = now.checklist.expect("a checklist");
+        let stored = doc
+            .checklists
+            .iter()
+            .find(|c| c.release_id == r.id)
+            .expect("a stored checklist");
+        assert_eq!(live.items.len(), stored.items.len(), "{}", r.name);
+        for (l, s) in live.items.iter().zip(&stored.items) {
+            assert_ne!(l.id, 0, "{}: {} is not stored", r.name, l.title);
+            assert_eq!(
+                (&l.state, &l.note),
+                (&s.state, &s.note),
+                "{}: {}",
+                r.name,
+                l.title
+            );
+        }
+        open += 1;
+    }
+    assert!(open >= 10, "only {open} releases in flight");
+    // Nothing stored is later than the load.
+    let load = clock().now();
+    for a in &doc.risk_assessments {
+        assert!(a.assessed_at <= load);
+    }
+    for c in &doc.checklists {
+        for i in &c.items {
+            assert!(i.updated_at <= load);
+        }
+    }
+}
+
 /// The window (calendar and release panel), the release report, the evidence pack and
 /// `readiness` show one risk class and one readiness for every release of the demo: the
-/// one evaluated from the current data, not whatever was last stored.
+/// one evaluated from the current data, not whatever was last stored. A sync that closes
+/// every open issue after the load makes the stored rule states stale.
 #[test]
 fn every_reader_agrees_on_risk_and_readiness_for_every_demo_release() {
     use std::io::Read;
     use switchyard_app::reports::ReportFormat;
     let dir = tempfile::tempdir().unwrap();
     let ws = Workspace::open_first_start(&dir.path().join("ws.sqlite3"), &clock()).unwrap();
+    // What a sync would write: every issue done.
+    let closed = ws
+        .store()
+        .conn()
+        .execute(
+            "UPDATE work_items SET status = 'Done', status_category = 'done'
+              WHERE status_category <> 'done' AND kind <> 'pull_request'",
+            [],
+        )
+        .unwrap();
+    assert!(closed > 0);
     let doc = ws.export().unwrap();
     let today = clock().0.date_naive();
     let cal = ws
@@ -854,6 +917,8 @@ fn every_reader_agrees_on_risk_and_readiness_for_every_demo_release() {
     let pct = |items: &[switchyard_app::core::ChecklistItem]| {
         switchyard_app::core::readiness::percent_ready(items)
     };
+    // The calendar carries a fraction, the reports a percent.
+    let close = |a: f64, b: f64| (a - b).abs() < 1e-6;
     let mut contradicted = 0;
     for r in &releases {
         let (cal_class, cal_pct) = shown[&r.id].clone();
@@ -871,7 +936,9 @@ fn every_reader_agrees_on_risk_and_readiness_for_every_demo_release() {
             .filter(|a| a.release_id == r.id)
             .max_by_key(|a| a.id)
             .map(class);
-        if stored_pct != Some(cal_pct) || stored_class.as_deref() != Some(cal_class.as_str()) {
+        if !stored_pct.is_some_and(|p| close(p, cal_pct))
+            || stored_class.as_deref() != Some(cal_class.as_str())
+        {
             contradicted += 1;
         }
 
@@ -882,12 +949,8 @@ fn every_reader_agrees_on_risk_and_readiness_for_every_demo_release() {
             "{}",
             r.name
         );
-        assert_eq!(
-            pct(&report.checklist.as_ref().unwrap().items),
-            cal_pct,
-            "{}",
-            r.name
-        );
+        let reported = pct(&report.checklist.as_ref().unwrap().items);
+        assert!(close(reported, cal_pct), "{}: {reported} {cal_pct}", r.name);
         let md = String::from_utf8(
             ws.release_report(&clock(), &r.id.to_string(), ReportFormat::Markdown)
                 .unwrap(),
@@ -914,7 +977,7 @@ fn every_reader_agrees_on_risk_and_readiness_for_every_demo_release() {
         assert_eq!(class(&risk), cal_class, "{} evidence", r.name);
         let checks: switchyard_app::core::Checklist =
             serde_json::from_value(json("checks.json")["checklist"].clone()).unwrap();
-        assert_eq!(pct(&checks.items), cal_pct, "{} evidence", r.name);
+        assert!(close(pct(&checks.items), cal_pct), "{} evidence", r.name);
 
         // The panel's readiness chart ends where the release stands.
         if !r.released {
@@ -937,7 +1000,7 @@ fn every_reader_agrees_on_risk_and_readiness_for_every_demo_release() {
         let ready = ws
             .readiness(&r.id.to_string(), None, &clock(), "test")
             .unwrap();
-        assert_eq!(ready.percent_ready, cal_pct.unwrap(), "{}", r.name);
+        assert!(close(ready.percent_ready, cal_pct.unwrap()), "{}", r.name);
         assert_eq!(ready.go_no_go.risk_class, cal_class, "{}", r.name);
     }
     // And the window, asked again after those writes, still says the same.

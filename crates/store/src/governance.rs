@@ -186,6 +186,18 @@ pub fn find_releases(conn: &Connection, key: &str) -> Result<Vec<(Id, String)>> 
     )
 }
 
+/// Releases in flight: not shipped, not cancelled, not archived; by id.
+pub fn open_release_ids(conn: &Connection) -> Result<Vec<Id>> {
+    all(
+        conn,
+        "SELECT id FROM releases
+          WHERE NOT released AND status NOT IN ('released', 'cancelled') AND NOT archived
+          ORDER BY id",
+        [],
+        |r| r.get(0),
+    )
+}
+
 pub fn release_brief(conn: &Connection, id: Id) -> Result<ReleaseBrief> {
     let services = all(
         conn,

@@ -50,18 +50,31 @@ impl Store {
     /// Loads the demo organisation once: `Ok(false)` when it is there already. The records,
     /// the marker and the audit event are one transaction.
     pub fn load_demo(&mut self, doc: &Document, event: &AuditEntry) -> Result<bool> {
+        self.load_demo_then(doc, event, |_| Ok::<(), StoreError>(()))
+    }
+
+    /// As [`Self::load_demo`], running `then` on the loaded records inside the same
+    /// transaction (the app records there where each release in flight stands).
+    pub fn load_demo_then<E: From<StoreError>>(
+        &mut self,
+        doc: &Document,
+        event: &AuditEntry,
+        then: impl FnOnce(&rusqlite::Connection) -> std::result::Result<(), E>,
+    ) -> std::result::Result<bool, E> {
         if self.meta(DEMO_MARKER)?.is_some() {
             return Ok(false);
         }
         self.ensure_empty()?;
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction().map_err(StoreError::from)?;
         insert_document(&tx, doc)?;
         tx.execute(
             "INSERT INTO meta (key, value) VALUES (?1, ?2)",
             params![DEMO_MARKER, ts(&event.at)],
-        )?;
+        )
+        .map_err(StoreError::from)?;
         append_audit(&tx, event)?;
-        tx.commit()?;
+        then(&tx)?;
+        tx.commit().map_err(StoreError::from)?;
         Ok(true)
     }
 
