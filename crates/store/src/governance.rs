@@ -757,8 +757,9 @@ pub fn rule_facts(conn: &Connection, release: &ReleaseBrief) -> Result<RuleFacts
     Ok(facts)
 }
 
+/// The first seven characters (an imported sha may be anything, not only hex digits).
 fn short(sha: &str) -> &str {
-    &sha[..sha.len().min(7)]
+    sha.char_indices().nth(7).map_or(sha, |(i, _)| &sha[..i])
 }
 
 // ---- go/no-go ----
@@ -1113,4 +1114,18 @@ pub fn link_work_item(conn: &Connection, work_item: Id, release: Id) -> Result<(
     )?
     .execute(params![work_item, release])?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short;
+
+    #[test]
+    fn a_short_sha_is_seven_characters_of_whatever_the_sha_is() {
+        assert_eq!(short("0123456789abcdef"), "0123456");
+        assert_eq!(short("abc"), "abc");
+        // An imported document may carry anything; this once sliced inside a character.
+        assert_eq!(short("ünïcödé-sha"), "ünïcödé");
+        assert_eq!(short("😀😀😀😀😀😀😀😀"), "😀😀😀😀😀😀😀");
+    }
 }

@@ -407,8 +407,9 @@ pub fn wiki_to_text(s: &str) -> String {
     for line in s.lines() {
         let mut l = line.trim_end();
         // h1. .. h6.
-        if l.len() > 3 && l.starts_with('h') && l.as_bytes()[1].is_ascii_digit() && &l[2..4] == ". "
-        {
+        // Compared as bytes: `h1.中文` must not slice inside a character.
+        let b = l.as_bytes();
+        if b.len() > 3 && b[0] == b'h' && b[1].is_ascii_digit() && &b[2..4] == b". " {
             l = &l[4..];
         }
         let bullet = l.trim_start();
@@ -452,6 +453,14 @@ pub fn wiki_to_text(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wiki_lines_that_are_not_headings_are_kept_even_in_other_scripts() {
+        // `h1.中文` once sliced inside 中 and panicked the sync.
+        assert_eq!(wiki_to_text("h1.中文\nh2. Rollout"), "h1.中文\nRollout");
+        assert_eq!(wiki_to_text("h1中文"), "h1中文");
+        assert_eq!(wiki_to_text("h3. 中文"), "中文");
+    }
 
     #[test]
     fn jira_timestamps_in_every_form() {
