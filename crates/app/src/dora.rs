@@ -184,7 +184,7 @@ impl Workspace {
         release: &str,
         clock: &dyn Clock,
     ) -> Result<ReadinessTimeline> {
-        let releases = self.store().find_releases(release)?;
+        let releases = self.store().find_releases_or_train(release)?;
         if releases.is_empty() {
             return Err(AppError::new(
                 ErrorCode::NotFound,

@@ -58,28 +58,10 @@ fn audit(
     Ok(())
 }
 
-/// A release by id, name or version.
+/// The release `key` names (see [`crate::lookup::resolve_release`]).
 pub fn resolve_release(conn: &Conn, key: &str) -> Result<ReleaseBrief> {
-    let found = gov::find_releases(conn, key)?;
-    match found.len() {
-        0 => Err(AppError::new(
-            ErrorCode::NotFound,
-            format!("no release is called {key:?}"),
-        )),
-        1 => Ok(gov::release_brief(conn, found[0].0)?),
-        _ => Err(AppError::new(
-            ErrorCode::Ambiguous,
-            format!(
-                "{key:?} names {} releases: {}; use an id",
-                found.len(),
-                found
-                    .iter()
-                    .map(|(id, name)| format!("{id} ({name})"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        )),
-    }
+    let (id, _) = crate::lookup::resolve_release(conn, key)?;
+    Ok(gov::release_brief(conn, id)?)
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -1225,7 +1207,7 @@ impl Workspace {
         };
         let day = spec.date.unwrap_or_else(|| clock.today());
         tx(self, |c| {
-            if !gov::find_releases(c, &name)?.is_empty() {
+            if !switchyard_store::lookup::find_releases(c, &name)?.is_empty() {
                 return Err(invalid(format!("a release called {name:?} exists already")));
             }
             let mut sids = Vec::new();

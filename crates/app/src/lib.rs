@@ -8,6 +8,7 @@ mod error;
 pub mod github;
 pub mod governance;
 pub mod jira;
+pub mod lookup;
 pub mod plan;
 pub mod recent;
 pub mod reports;

@@ -136,36 +136,12 @@ fn audit(
     Ok(())
 }
 
-fn one(kind: &str, text: &str, found: Vec<(Id, String)>) -> Result<(Id, String)> {
-    match found.len() {
-        0 => Err(AppError::new(
-            ErrorCode::NotFound,
-            format!("no {kind} is called {text:?}"),
-        )),
-        1 => Ok(found.into_iter().next().unwrap_or_default()),
-        _ => Err(AppError::new(
-            ErrorCode::Ambiguous,
-            format!(
-                "{text:?} names {} {kind}s: {}; use an id",
-                found.len(),
-                found
-                    .iter()
-                    .map(|(id, name)| format!("{id} ({name})"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        )),
-    }
-}
+use crate::lookup::one;
 
 impl Workspace {
     /// A release by id, name or version; `ambiguous` lists the candidates.
     pub fn resolve_release(&self, text: &str) -> Result<(Id, String)> {
-        one(
-            "release",
-            text,
-            db::find_releases(self.store().conn(), text)?,
-        )
+        crate::lookup::resolve_release(self.store().conn(), text)
     }
 
     fn resolve(&self, kind: DepKind, text: &str) -> Result<(Id, String)> {

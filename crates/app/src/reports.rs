@@ -63,6 +63,11 @@ fn check_period(from: NaiveDate, to: NaiveDate) -> Result<()> {
 }
 
 impl Workspace {
+    /// The id of the release `key` names, by the one resolver every command uses.
+    fn release_id(&self, key: &str) -> Result<switchyard_core::Id> {
+        Ok(crate::lookup::resolve_release(self.store().conn(), key)?.0)
+    }
+
     /// The leadership report of `from..=to` for `scope` in `format`.
     pub fn leadership_report(
         &self,
@@ -94,7 +99,7 @@ impl Workspace {
         format: ReportFormat,
     ) -> Result<Vec<u8>> {
         let doc = self.export()?;
-        let id = release::find_release(&doc, key)?.id;
+        let id = self.release_id(key)?;
         let report = self.release_report_of(&doc, id, clock)?;
         render(&report.to_doc(), format)
     }
@@ -102,7 +107,12 @@ impl Workspace {
     /// Release notes in Markdown.
     pub fn release_notes(&self, key: &str) -> Result<String> {
         let doc = self.export()?;
-        let r = release::find_release(&doc, key)?;
+        let id = self.release_id(key)?;
+        let r = doc
+            .releases
+            .iter()
+            .find(|r| r.id == id)
+            .ok_or_else(|| AppError::new(ErrorCode::NotFound, format!("release {id}")))?;
         Ok(notes::release_notes(&doc, r))
     }
 
@@ -158,7 +168,7 @@ impl Workspace {
     /// The audit evidence pack of a release, as zip bytes.
     pub fn evidence_pack(&self, clock: &dyn Clock, key: &str) -> Result<Vec<u8>> {
         let doc = self.export()?;
-        let id = release::find_release(&doc, key)?.id;
+        let id = self.release_id(key)?;
         let report = self.release_report_of(&doc, id, clock)?;
         Ok(evidence::pack(&doc, &report, clock.now())?)
     }

@@ -166,6 +166,94 @@ fn the_leadership_report_and_the_metrics_csv_take_a_team_or_a_service() {
     );
 }
 
+/// Every command that takes a release finds the same one for the same words: they once
+/// disagreed on case (`report release "web 26.50"` was not found while `risk` found it).
+#[test]
+fn every_command_finds_a_release_by_the_same_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(d, &["--db", "ws.sqlite3", "demo", "load"]);
+    let id = |out: &str| -> i64 {
+        let v: serde_json::Value = serde_json::from_str(out).unwrap();
+        v["release"]["id"].as_i64().unwrap()
+    };
+    let want = id(&ok(
+        d,
+        &["--db", "ws.sqlite3", "risk", "Web 26.50", "--json"],
+    ));
+    for key in ["web 26.50", "WEB 26.50", "Web 26.50"] {
+        assert_eq!(
+            id(&ok(d, &["--db", "ws.sqlite3", "risk", key, "--json"])),
+            want
+        );
+        assert_eq!(
+            id(&ok(d, &["--db", "ws.sqlite3", "readiness", key, "--json"])),
+            want
+        );
+        let report = ok(
+            d,
+            &[
+                "--db",
+                "ws.sqlite3",
+                "report",
+                "release",
+                key,
+                "--format",
+                "md",
+            ],
+        );
+        assert!(
+            report.starts_with("# Release readiness: Web 26.50"),
+            "{key}: {report}"
+        );
+        ok(d, &["--db", "ws.sqlite3", "notes", key, "--format", "md"]);
+        let zip = d.join("e.zip");
+        ok(
+            d,
+            &[
+                "--db",
+                "ws.sqlite3",
+                "evidence",
+                key,
+                "--out",
+                zip.to_str().unwrap(),
+            ],
+        );
+        assert!(std::fs::metadata(&zip).unwrap().len() > 0);
+        std::fs::remove_file(&zip).unwrap();
+        ok(d, &["--db", "ws.sqlite3", "plan", "critical-path", key]);
+        let svg = d.join("r.svg");
+        ok(
+            d,
+            &[
+                "--db",
+                "ws.sqlite3",
+                "chart",
+                "readiness",
+                "--from",
+                "2026-01-01",
+                "--to",
+                "2026-12-31",
+                "--release",
+                key,
+                "--out",
+                svg.to_str().unwrap(),
+            ],
+        );
+        assert!(std::fs::read_to_string(&svg).unwrap().contains("Web 26.50"));
+    }
+    for args in [
+        vec!["risk", "web 99.99", "--json"],
+        vec!["report", "release", "web 99.99", "--format", "md"],
+        vec!["notes", "web 99.99", "--format", "md"],
+        vec!["plan", "critical-path", "web 99.99"],
+    ] {
+        let mut all = vec!["--db", "ws.sqlite3"];
+        all.extend(args);
+        fails(d, &all, "not_found");
+    }
+}
+
 #[test]
 fn demo_load_export_has_every_key_and_loading_twice_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();

@@ -17,4 +17,4 @@ pub mod pdf;
 pub mod release;
 
 pub use leadership::{LeadershipInput, LeadershipReport, ReportError};
-pub use release::{find_release, ReleaseReport};
+pub use release::ReleaseReport;

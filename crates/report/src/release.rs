@@ -40,35 +40,6 @@ pub struct ReleaseReport {
     pub approvals_complete: bool,
 }
 
-/// Resolves `RELEASE` (an id, a name or a version) to one release.
-pub fn find_release<'a>(doc: &'a Document, key: &str) -> Result<&'a Release> {
-    let key = key.trim();
-    if let Some(r) = key
-        .parse::<Id>()
-        .ok()
-        .and_then(|id| doc.releases.iter().find(|r| r.id == id))
-    {
-        return Ok(r);
-    }
-    let found: Vec<&Release> = doc
-        .releases
-        .iter()
-        .filter(|r| r.name == key || r.version.as_deref() == Some(key))
-        .collect();
-    match found.as_slice() {
-        [one] => Ok(one),
-        [] => Err(ReportError::NotFound(format!("release {key:?}"))),
-        many => Err(ReportError::Invalid(format!(
-            "{key:?} names {} releases (ids {}); pass an id",
-            many.len(),
-            many.iter()
-                .map(|r| r.id.to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))),
-    }
-}
-
 fn key_of(source_key: &Option<String>, id: Id) -> String {
     source_key.clone().unwrap_or_else(|| id.to_string())
 }

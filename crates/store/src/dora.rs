@@ -364,17 +364,18 @@ impl Store {
         Ok(Some((name, rows.collect::<rusqlite::Result<_>>()?)))
     }
 
-    /// Release ids by id, name or version; or the releases of a train by its name.
-    pub fn find_releases(&self, key: &str) -> Result<Vec<(Id, String)>> {
+    /// The release `key` names (see [`crate::lookup::find_releases`]); when it names none,
+    /// the releases of the train called `key`.
+    pub fn find_releases_or_train(&self, key: &str) -> Result<Vec<(Id, String)>> {
+        let releases = crate::lookup::find_releases(self.conn(), key)?;
+        if !releases.is_empty() {
+            return Ok(releases);
+        }
         let mut stmt = self.conn().prepare_cached(
-            "SELECT r.id, r.name FROM releases r
-             WHERE CAST(r.id AS TEXT) = ?1 OR r.name = ?1 OR r.version = ?1
-             UNION
-             SELECT r.id, r.name FROM releases r JOIN trains t ON t.id = r.train_id
-             WHERE t.name = ?1
-             ORDER BY 1",
+            "SELECT r.id, r.name FROM releases r JOIN trains t ON t.id = r.train_id
+             WHERE t.name = ?1 COLLATE NOCASE ORDER BY r.id",
         )?;
-        let rows = stmt.query_map([key], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let rows = stmt.query_map([key.trim()], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

@@ -156,36 +156,6 @@ pub struct ReleaseBrief {
     pub service_ids: Vec<Id>,
 }
 
-/// Releases whose id, name or version is `key`: an id first, then exact names/versions,
-/// then the same ignoring case.
-pub fn find_releases(conn: &Connection, key: &str) -> Result<Vec<(Id, String)>> {
-    let key = key.trim();
-    if let Ok(id) = key.parse::<Id>() {
-        let hit: Option<(Id, String)> = conn
-            .prepare_cached("SELECT id, name FROM releases WHERE id = ?1")?
-            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
-        if let Some(hit) = hit {
-            return Ok(vec![hit]);
-        }
-    }
-    let exact = all(
-        conn,
-        "SELECT id, name FROM releases WHERE name = ?1 OR version = ?1 ORDER BY id",
-        [key],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    if !exact.is_empty() {
-        return Ok(exact);
-    }
-    all(
-        conn,
-        "SELECT id, name FROM releases WHERE lower(name) = lower(?1) OR lower(version) = lower(?1) ORDER BY id",
-        [key],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )
-}
-
 /// Releases in flight: not shipped, not cancelled, not archived; by id.
 pub fn open_release_ids(conn: &Connection) -> Result<Vec<Id>> {
     all(

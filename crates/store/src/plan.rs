@@ -239,34 +239,6 @@ pub fn milestones_of(conn: &Connection, release: Id) -> Result<Vec<Milestone>> {
     )
 }
 
-/// Releases whose id, name or version is `text`: `(id, name)`.
-pub fn find_releases(conn: &Connection, text: &str) -> Result<Vec<(Id, String)>> {
-    let by_id = all(
-        conn,
-        "SELECT id, name FROM releases WHERE CAST(id AS TEXT) = ?1",
-        [text],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    if !by_id.is_empty() {
-        return Ok(by_id);
-    }
-    let exact = all(
-        conn,
-        "SELECT id, name FROM releases WHERE name = ?1 OR version = ?1 OR source_key = ?1 ORDER BY id",
-        [text],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    if !exact.is_empty() {
-        return Ok(exact);
-    }
-    all(
-        conn,
-        "SELECT id, name FROM releases WHERE name = ?1 COLLATE NOCASE ORDER BY id",
-        [text],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )
-}
-
 /// Services, trains or work items whose id or name (work items: source key) is `text`.
 pub fn find_named(conn: &Connection, kind: &str, text: &str) -> Result<Vec<(Id, String)>> {
     let sql = match kind {

@@ -467,3 +467,48 @@ fn a_version_2_workspace_gets_the_governance_and_sync_tables() {
     assert_eq!(store.export().unwrap().holidays.len(), 1, "the data stays");
     assert!(dir.path().join("v2.sqlite3.v2.backup").exists());
 }
+
+/// One lookup for every command: an id, then an exact name, version or source key, then the
+/// same ignoring case; several matches are all returned (the caller says `ambiguous`).
+#[test]
+fn a_release_is_found_by_id_name_version_or_source_key_in_any_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc = demo::generate(loaded_at());
+    let web = doc
+        .releases
+        .iter()
+        .position(|r| r.name == "Web 26.50")
+        .expect("the demo has Web 26.50");
+    doc.releases[web].source_key = Some("WEB-10042".into());
+    let (id, version) = (
+        doc.releases[web].id,
+        doc.releases[web].version.clone().unwrap(),
+    );
+    let mut store = Store::open(&dir.path().join("ws.sqlite3")).unwrap();
+    store.import(&doc).unwrap();
+    let find = |key: &str| switchyard_store::lookup::find_releases(store.conn(), key).unwrap();
+    let want = vec![(id, "Web 26.50".to_string())];
+    for key in [
+        id.to_string(),
+        "Web 26.50".into(),
+        "  web 26.50 ".into(),
+        "WEB 26.50".into(),
+        version.clone(),
+        "WEB-10042".into(),
+        "web-10042".into(),
+    ] {
+        assert_eq!(find(&key), want, "{key:?}");
+    }
+    assert!(find("Web 99.99").is_empty());
+    assert!(find("").is_empty());
+    // A name two releases share answers both, for the caller to call ambiguous.
+    let other = doc.releases.iter().find(|r| r.id != id).unwrap().id;
+    store
+        .conn()
+        .execute(
+            "UPDATE releases SET name = 'Web 26.50' WHERE id = ?1",
+            [other],
+        )
+        .unwrap();
+    assert_eq!(find("web 26.50").len(), 2);
+}

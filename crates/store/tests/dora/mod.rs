@@ -86,9 +86,11 @@ fn facts_from_the_database_give_the_numbers_the_records_give() {
     assert!(runs.len() > 1000, "{}", runs.len());
     assert!(runs.iter().all(|r| r.started_at.date_naive() >= from));
 
-    let releases = store.find_releases("Web").unwrap();
+    let releases = store.find_releases_or_train("Web").unwrap();
     assert!(!releases.is_empty());
-    let first = store.find_releases(&releases[0].0.to_string()).unwrap();
+    let first = store
+        .find_releases_or_train(&releases[0].0.to_string())
+        .unwrap();
     assert_eq!(first.len(), 1);
     let t = store.readiness_timeline(&first, today()).unwrap();
     assert_eq!(t.releases.len(), 1);
