@@ -197,18 +197,19 @@ impl Workspace {
             services: spec.services,
         };
         let t = &mut train;
-        self.store_mut().write(|tx| {
-            t.id = db::insert_train(tx, t)?;
-            audit(
-                tx,
-                clock,
-                "train.add",
-                "train",
-                Some(t.id.to_string()),
-                None,
-                Some(json!(t)),
-            )
-        })?;
+        self.store()
+            .transact::<_, switchyard_store::StoreError>(|tx| {
+                t.id = db::insert_train(tx, t)?;
+                audit(
+                    tx,
+                    clock,
+                    "train.add",
+                    "train",
+                    Some(t.id.to_string()),
+                    None,
+                    Some(json!(t)),
+                )
+            })?;
         Ok(train)
     }
 
@@ -249,7 +250,7 @@ impl Workspace {
             .collect();
         if !dry_run && !created.is_empty() {
             let c = &mut created;
-            self.store_mut().write(|tx| {
+            self.store().transact::<_, switchyard_store::StoreError>(|tx| {
                 for g in c.iter_mut() {
                     let p = &g.planned;
                     let start = p.milestones.iter().map(|m| m.2).min();
@@ -347,18 +348,19 @@ impl Workspace {
             source_key: None,
         };
         let r = &mut release;
-        self.store_mut().write(|tx| {
-            r.id = db::insert_release(tx, r, &milestones)?;
-            audit(
-                tx,
-                clock,
-                "release.add",
-                "release",
-                Some(r.id.to_string()),
-                None,
-                Some(json!(r)),
-            )
-        })?;
+        self.store()
+            .transact::<_, switchyard_store::StoreError>(|tx| {
+                r.id = db::insert_release(tx, r, &milestones)?;
+                audit(
+                    tx,
+                    clock,
+                    "release.add",
+                    "release",
+                    Some(r.id.to_string()),
+                    None,
+                    Some(json!(r)),
+                )
+            })?;
         Ok(release)
     }
 
@@ -402,32 +404,33 @@ impl Workspace {
         })?;
         if apply {
             let p = &plan;
-            self.store_mut().write(|tx| {
-                let mut moves = vec![(p.release_id, p.from, p.to, None)];
-                moves.extend(
-                    p.moves
-                        .iter()
-                        .map(|m| (m.release_id, Some(m.from), m.to, Some(m.because_of))),
-                );
-                for (rid, from, to, because) in moves {
-                    let days = db::move_release(tx, rid, to)?;
-                    audit(
-                        tx,
-                        clock,
-                        "release.move",
-                        "release",
-                        Some(rid.to_string()),
-                        Some(json!({ "release_date": from })),
-                        Some(json!({
-                            "release_date": to,
-                            "days": days,
-                            "pushed_by": because,
-                            "moved": p.release_id,
-                        })),
-                    )?;
-                }
-                Ok(())
-            })?;
+            self.store()
+                .transact::<_, switchyard_store::StoreError>(|tx| {
+                    let mut moves = vec![(p.release_id, p.from, p.to, None)];
+                    moves.extend(
+                        p.moves
+                            .iter()
+                            .map(|m| (m.release_id, Some(m.from), m.to, Some(m.because_of))),
+                    );
+                    for (rid, from, to, because) in moves {
+                        let days = db::move_release(tx, rid, to)?;
+                        audit(
+                            tx,
+                            clock,
+                            "release.move",
+                            "release",
+                            Some(rid.to_string()),
+                            Some(json!({ "release_date": from })),
+                            Some(json!({
+                                "release_date": to,
+                                "days": days,
+                                "pushed_by": because,
+                                "moved": p.release_id,
+                            })),
+                        )?;
+                    }
+                    Ok(())
+                })?;
         }
         Ok(MoveReport {
             applied: apply,
@@ -498,19 +501,21 @@ impl Workspace {
             note: note.into(),
         };
         let v = &view;
-        let id = self.store_mut().write(|tx| {
-            let id = db::insert_dependency(tx, kind, a, b, note)?;
-            audit(
-                tx,
-                clock,
-                "dependency.add",
-                "dependency",
-                Some(id.to_string()),
-                None,
-                Some(dep_json(id, v)),
-            )?;
-            Ok(id)
-        })?;
+        let id = self
+            .store()
+            .transact::<_, switchyard_store::StoreError>(|tx| {
+                let id = db::insert_dependency(tx, kind, a, b, note)?;
+                audit(
+                    tx,
+                    clock,
+                    "dependency.add",
+                    "dependency",
+                    Some(id.to_string()),
+                    None,
+                    Some(dep_json(id, v)),
+                )?;
+                Ok(id)
+            })?;
         Ok(DependencyView { id, ..view })
     }
 
@@ -547,18 +552,19 @@ impl Workspace {
             note: edge.note.clone(),
         };
         let v = &view;
-        self.store_mut().write(|tx| {
-            db::delete_dependency(tx, v.id)?;
-            audit(
-                tx,
-                clock,
-                "dependency.remove",
-                "dependency",
-                Some(v.id.to_string()),
-                Some(dep_json(v.id, v)),
-                None,
-            )
-        })?;
+        self.store()
+            .transact::<_, switchyard_store::StoreError>(|tx| {
+                db::delete_dependency(tx, v.id)?;
+                audit(
+                    tx,
+                    clock,
+                    "dependency.remove",
+                    "dependency",
+                    Some(v.id.to_string()),
+                    Some(dep_json(v.id, v)),
+                    None,
+                )
+            })?;
         Ok(view)
     }
 
@@ -588,18 +594,19 @@ impl Workspace {
             reason: reason.into(),
         };
         let wr = &mut w;
-        self.store_mut().write(|tx| {
-            wr.id = db::insert_freeze_window(tx, wr)?;
-            audit(
-                tx,
-                clock,
-                "freeze_window.add",
-                "freeze_window",
-                Some(wr.id.to_string()),
-                None,
-                Some(json!(wr)),
-            )
-        })?;
+        self.store()
+            .transact::<_, switchyard_store::StoreError>(|tx| {
+                wr.id = db::insert_freeze_window(tx, wr)?;
+                audit(
+                    tx,
+                    clock,
+                    "freeze_window.add",
+                    "freeze_window",
+                    Some(wr.id.to_string()),
+                    None,
+                    Some(json!(wr)),
+                )
+            })?;
         Ok(w)
     }
 
@@ -618,18 +625,19 @@ impl Workspace {
             name: name.into(),
         };
         let hr = &mut h;
-        self.store_mut().write(|tx| {
-            hr.id = db::insert_holiday(tx, hr)?;
-            audit(
-                tx,
-                clock,
-                "holiday.add",
-                "holiday",
-                Some(hr.id.to_string()),
-                None,
-                Some(json!(hr)),
-            )
-        })?;
+        self.store()
+            .transact::<_, switchyard_store::StoreError>(|tx| {
+                hr.id = db::insert_holiday(tx, hr)?;
+                audit(
+                    tx,
+                    clock,
+                    "holiday.add",
+                    "holiday",
+                    Some(hr.id.to_string()),
+                    None,
+                    Some(json!(hr)),
+                )
+            })?;
         Ok(h)
     }
 

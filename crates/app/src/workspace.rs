@@ -103,10 +103,6 @@ impl Workspace {
         &self.store
     }
 
-    pub(crate) fn store_mut(&mut self) -> &mut Store {
-        &mut self.store
-    }
-
     pub fn load_demo(&mut self, clock: &dyn Clock) -> Result<DemoOutcome> {
         if self.store.meta(DEMO_MARKER)?.is_some() {
             return Ok(DemoOutcome::AlreadyLoaded);

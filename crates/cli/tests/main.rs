@@ -254,6 +254,79 @@ fn every_command_finds_a_release_by_the_same_words() {
     }
 }
 
+/// Runs `switchyard` with `args` in the background; `finish` waits up to 60 s for it.
+fn start(dir: &Path, args: &[&str]) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_switchyard"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SWITCHYARD_DB")
+        .env("XDG_DATA_HOME", dir.join("xdg-data"))
+        .env("HOME", dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("switchyard starts")
+}
+
+fn finish(mut child: std::process::Child) -> Output {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while child.try_wait().expect("waits").is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("switchyard did not finish within 60 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    child.wait_with_output().expect("output")
+}
+
+/// The CLI and the window opening one old workspace at the same moment: one process
+/// upgrades it, the other waits for the write lock and finds it upgraded. Neither fails,
+/// one backup is written, and the file is whole.
+#[test]
+fn two_processes_opening_one_old_workspace_upgrade_it_once() {
+    for round in 0..4 {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let file = d.join("old.sqlite3");
+        rusqlite::Connection::open(&file)
+            .unwrap()
+            .execute_batch(include_str!("../../store/tests/fixtures/v1-workspace.sql"))
+            .unwrap();
+        let args = ["--db", "old.sqlite3", "export", "--format", "json"];
+        let (a, b) = (start(d, &args), start(d, &args));
+        let (a, b) = (finish(a), finish(b));
+        for out in [&a, &b] {
+            assert!(
+                out.status.success(),
+                "round {round}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        assert_eq!(a.stdout, b.stdout, "round {round}: both read one workspace");
+        let conn = rusqlite::Connection::open(&file).unwrap();
+        let v: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, switchyard_core::SCHEMA_VERSION);
+        let check: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(check, "ok");
+        let backups: Vec<String> = std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains(".v1.backup"))
+            .collect();
+        assert_eq!(
+            backups,
+            vec!["old.sqlite3.v1.backup".to_string()],
+            "round {round}"
+        );
+    }
+}
+
 #[test]
 fn demo_load_export_has_every_key_and_loading_twice_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();

@@ -1068,13 +1068,7 @@ pub fn transact<T, E: From<crate::StoreError>>(
     store: &crate::Store,
     f: impl FnOnce(&Connection) -> std::result::Result<T, E>,
 ) -> std::result::Result<T, E> {
-    let tx = store
-        .conn()
-        .unchecked_transaction()
-        .map_err(|e| E::from(e.into()))?;
-    let out = f(&tx)?;
-    tx.commit().map_err(|e| E::from(e.into()))?;
-    Ok(out)
+    store.transact(|tx| f(tx))
 }
 
 /// Links a work item to a release (a change it ships).

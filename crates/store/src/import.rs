@@ -41,10 +41,7 @@ impl Store {
             )));
         }
         self.ensure_empty()?;
-        let tx = self.conn.transaction()?;
-        insert_document(&tx, doc)?;
-        tx.commit()?;
-        Ok(())
+        self.transact(|tx| insert_document(tx, doc))
     }
 
     /// Loads the demo organisation once: `Ok(false)` when it is there already. The records,
@@ -65,16 +62,16 @@ impl Store {
             return Ok(false);
         }
         self.ensure_empty()?;
-        let tx = self.conn.transaction().map_err(StoreError::from)?;
-        insert_document(&tx, doc)?;
-        tx.execute(
-            "INSERT INTO meta (key, value) VALUES (?1, ?2)",
-            params![DEMO_MARKER, ts(&event.at)],
-        )
-        .map_err(StoreError::from)?;
-        append_audit(&tx, event)?;
-        then(&tx)?;
-        tx.commit().map_err(StoreError::from)?;
+        self.transact(|tx| {
+            insert_document(tx, doc)?;
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2)",
+                params![DEMO_MARKER, ts(&event.at)],
+            )
+            .map_err(StoreError::from)?;
+            append_audit(tx, event)?;
+            then(tx)
+        })?;
         Ok(true)
     }
 

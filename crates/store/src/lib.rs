@@ -76,6 +76,24 @@ const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 /// How long a statement waits for another connection's write to finish.
 pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// Puts the file in WAL mode. Converting a rollback-journal file needs it to itself for a
+/// moment, and SQLite answers "locked" at once, without waiting, while another process
+/// (the window, the CLI) reads it; so this asks again until the busy timeout.
+fn wal_mode(conn: &Connection) -> Result<()> {
+    let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+    loop {
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy
+                    && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            other => return Ok(other?),
+        }
+    }
+}
+
 impl Store {
     /// Opens (or creates) the workspace at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Self> {
@@ -112,7 +130,7 @@ impl Store {
                 });
             }
         }
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        wal_mode(&conn)?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         // Reads straight from the OS cache, without a copy per page (writes still go
@@ -129,6 +147,29 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The one way to write: `f` runs in an IMMEDIATE transaction, committed when it
+    /// returns `Ok` and rolled back otherwise (nothing written). IMMEDIATE takes the write
+    /// lock first, waiting up to the busy timeout for another process's write, so a read
+    /// that turns into a write can never deadlock with the CLI or the window.
+    pub fn transact<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&Transaction<'_>) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        let tx = self.begin()?;
+        let out = f(&tx)?;
+        tx.commit().map_err(StoreError::from)?;
+        Ok(out)
+    }
+
+    /// An IMMEDIATE transaction for a writer that commits it itself (the syncs, which
+    /// write a page at a time); prefer [`Store::transact`].
+    pub fn begin(&self) -> Result<Transaction<'_>> {
+        Ok(Transaction::new_unchecked(
+            &self.conn,
+            rusqlite::TransactionBehavior::Immediate,
+        )?)
     }
 
     pub fn schema_version(&self) -> Result<i64> {

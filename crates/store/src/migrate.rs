@@ -1,10 +1,12 @@
-//! Schema versions by `PRAGMA user_version`. Step N takes a database from version N-1 to N
-//! inside one transaction (the version bump included), so a failed step leaves the file
-//! as it was. Before upgrading a database that already has data, a copy is written next to
-//! it with `VACUUM INTO`.
+//! Schema versions by `PRAGMA user_version`. An upgrade runs every missing step inside one
+//! IMMEDIATE transaction (the version bump included), so a failed step leaves the file as
+//! it was, and two processes opening one old file (the CLI and the window) cannot both run
+//! a step: the second waits for the write lock, reads the version again and finds the file
+//! upgraded. Before upgrading a database that already has data, a copy of it as it is is
+//! written next to it while the lock is held.
 
 use crate::{Result, StoreError};
-use rusqlite::Connection;
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use std::path::{Path, PathBuf};
 
 /// The SQL of each step; `MIGRATIONS[0]` creates version 1, `MIGRATIONS[n]` takes n to n+1.
@@ -25,26 +27,38 @@ pub(crate) fn upgrade(conn: &mut Connection, path: &Path, from: i64) -> Result<(
 }
 
 /// `upgrade` over any list of steps; public so tests can run a future step against a
-/// database of today's schema.
+/// database of today's schema. `from` is the version the caller read; the one that counts
+/// is read again once the write lock is held.
 #[doc(hidden)]
 pub fn upgrade_with(conn: &mut Connection, path: &Path, from: i64, steps: &[&str]) -> Result<()> {
     let target = steps.len() as i64;
     if from >= target {
         return Ok(());
     }
-    if from > 0 {
-        let backup = backup_path(path, from);
-        tracing::info!(from, to = target, backup = %backup.display(), "backing up workspace before upgrade");
-        conn.execute("VACUUM INTO ?1", [backup.to_string_lossy()])?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let now: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if now > target {
+        return Err(StoreError::NewerVersion {
+            path: path.to_owned(),
+            found: now,
+            known: target,
+        });
     }
-    for (step, sql) in steps.iter().enumerate().skip(from as usize) {
+    if now == target {
+        tracing::info!(
+            version = now,
+            "workspace upgraded by another process meanwhile"
+        );
+        return Ok(());
+    }
+    if now > 0 {
+        let backup = backup_path(path, now);
+        tracing::info!(from = now, to = target, backup = %backup.display(), "backing up workspace before upgrade");
+        write_backup(path, &backup)?;
+    }
+    for (step, sql) in steps.iter().enumerate().skip(now as usize) {
         let to = step as i64 + 1;
-        let tx = conn.transaction()?;
-        let applied = tx
-            .execute_batch(sql)
-            .and_then(|_| tx.pragma_update(None, "user_version", to))
-            .and_then(|_| tx.commit());
-        if let Err(e) = applied {
+        if let Err(e) = tx.execute_batch(sql) {
             // SQLite's own message, without the step's SQL that rusqlite would append.
             let why = match &e {
                 rusqlite::Error::SqlInputError { msg, .. } => msg.clone(),
@@ -57,8 +71,28 @@ pub fn upgrade_with(conn: &mut Connection, path: &Path, from: i64, steps: &[&str
                 why: why.lines().next().unwrap_or_default().to_owned(),
             });
         }
-        tracing::info!(to, "workspace schema upgraded");
     }
+    tx.pragma_update(None, "user_version", target)?;
+    tx.commit()?;
+    tracing::info!(from = now, to = target, "workspace schema upgraded");
+    Ok(())
+}
+
+/// A copy of the committed file at `path` into `backup`, read through a connection of its
+/// own (the caller holds the write lock, so nothing changes meanwhile), as a plain
+/// rollback-journal database.
+fn write_backup(path: &Path, backup: &Path) -> Result<()> {
+    let src = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    let mut dst = Connection::open(backup)?;
+    rusqlite::backup::Backup::new(&src, &mut dst)?.run_to_completion(
+        1024,
+        std::time::Duration::ZERO,
+        None,
+    )?;
+    dst.pragma_update(None, "journal_mode", "DELETE")?;
     Ok(())
 }
 

@@ -26,14 +26,6 @@ fn rule_str(r: FreezeRule) -> &'static str {
 }
 
 impl Store {
-    /// Runs `f` in one transaction, committed only when it returns `Ok`.
-    pub fn write<T>(&mut self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
-        let tx = self.conn.transaction()?;
-        let out = f(&tx)?;
-        tx.commit()?;
-        Ok(out)
-    }
-
     /// Everything the planner reads, in a handful of queries.
     pub fn plan_input(&self) -> Result<PlanInput> {
         let conn = &self.conn;

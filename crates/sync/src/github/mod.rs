@@ -234,7 +234,7 @@ impl Cx {
         f: impl FnOnce(&rusqlite::Connection) -> rusqlite::Result<T>,
     ) -> Result<T, GithubError> {
         let store = self.store.lock().unwrap_or_else(|e| e.into_inner());
-        let tx = store.conn().unchecked_transaction()?;
+        let tx = store.begin()?;
         let out = f(&tx)?;
         tx.commit()?;
         Ok(out)

@@ -360,7 +360,7 @@ impl Ctx<'_> {
                 break;
             }
         }
-        let tx = self.store.conn().unchecked_transaction()?;
+        let tx = self.store.begin()?;
         for v in &all {
             upsert_release(&tx, &mut self.cache, &release_row(key, v))?;
         }
@@ -553,7 +553,7 @@ impl Ctx<'_> {
                     }));
                 }
                 let since = cursor.since.max(newest);
-                let tx = self.store.conn().unchecked_transaction()?;
+                let tx = self.store.begin()?;
                 let written = (|| -> Result<u64, JiraError> {
                     let mut ids = Vec::with_capacity(rows.len());
                     for row in &rows {
