@@ -78,7 +78,8 @@ fn metrics_query(
         to,
         service: service.filter(|s| !s.is_empty()),
         team: team.filter(|t| !t.is_empty()),
-        bucket: bucket.unwrap_or_default(),
+        // Without one asked for, the rule the reports use.
+        bucket: bucket.unwrap_or_else(|| Bucket::for_period(from, to)),
     })
 }
 

@@ -8,7 +8,7 @@ use chrono::{DateTime, Days, Utc};
 use serde::Serialize;
 use std::collections::HashMap;
 use switchyard_core::delta::{format_hours, metric_changes, MetricChange};
-use switchyard_core::dora::{DoraDocument, Drill, Metrics};
+use switchyard_core::dora::{Bucket, DoraDocument, Drill, Metrics};
 use switchyard_report::charts::{self, ChartKind};
 use ts_rs::TS;
 
@@ -30,6 +30,8 @@ pub struct MetricsView {
     pub previous: Metrics,
     /// Each headline metric against the previous period, with the meaning the reports use.
     pub changes: Vec<MetricChange>,
+    /// The bucket of the series and charts.
+    pub bucket: Bucket,
     pub charts: Vec<ChartView>,
     /// Scopes to choose from: every service, and every team that owns one.
     pub services: Vec<String>,
@@ -133,6 +135,7 @@ impl Workspace {
             previous_from,
             previous_to,
             changes,
+            bucket: q.bucket,
             previous,
             charts,
             services,

@@ -256,6 +256,21 @@ pub enum Bucket {
     Month,
 }
 
+impl Bucket {
+    /// Periods up to this many days (both ends counted) are drawn by week, longer ones by
+    /// month: about half a year of weekly bars is as many as a chart shows legibly.
+    pub const WEEKLY_UP_TO_DAYS: i64 = 180;
+
+    /// The bucket the Metrics screen and the reports use for `from..=to`.
+    pub fn for_period(from: NaiveDate, to: NaiveDate) -> Bucket {
+        if (to - from).num_days() + 1 > Self::WEEKLY_UP_TO_DAYS {
+            Bucket::Month
+        } else {
+            Bucket::Week
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DoraError {
     #[error("the period starts ({from}) after it ends ({to})")]

@@ -866,3 +866,29 @@ fn p50_and_p90_together_match_nearest_rank() {
         assert_eq!(b, nearest_rank(&mut v, 90), "{n}");
     }
 }
+
+/// One rule for weekly or monthly buckets, used by the Metrics screen and the reports.
+#[test]
+fn half_a_year_is_drawn_by_week_and_longer_by_month() {
+    assert_eq!(
+        Bucket::for_period(day("2026-01-01"), day("2026-03-31")),
+        Bucket::Week
+    );
+    // 180 days, both ends counted.
+    assert_eq!(
+        Bucket::for_period(day("2026-01-01"), day("2026-06-29")),
+        Bucket::Week
+    );
+    assert_eq!(
+        Bucket::for_period(day("2026-01-01"), day("2026-06-30")),
+        Bucket::Month
+    );
+    assert_eq!(
+        Bucket::for_period(day("2025-12-01"), day("2026-11-30")),
+        Bucket::Month
+    );
+    assert_eq!(
+        Bucket::for_period(day("2026-05-05"), day("2026-05-05")),
+        Bucket::Week
+    );
+}

@@ -331,12 +331,7 @@ pub fn build(input: &LeadershipInput) -> Result<LeadershipReport> {
     let tz = settings
         .tz()
         .map_err(|e| ReportError::Invalid(e.to_string()))?;
-    let days = (to - from).num_days();
-    let bucket = if days > 120 {
-        Bucket::Month
-    } else {
-        Bucket::Week
-    };
+    let bucket = Bucket::for_period(from, to);
     let cal =
         Calendar::new(from, to, tz, bucket).map_err(|e| ReportError::Invalid(e.to_string()))?;
     let (previous_from, previous_to) = previous_period(from, to);

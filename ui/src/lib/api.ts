@@ -161,7 +161,8 @@ function scopeArgs(scope: MetricsScope): { service: string | null; team: string 
   };
 }
 
-export function getMetrics(args: MetricsArgs, bucket: Bucket): Promise<MetricsView> {
+/** Without `bucket`, weekly or monthly by the rule the reports use (`Bucket::for_period`). */
+export function getMetrics(args: MetricsArgs, bucket: Bucket | null = null): Promise<MetricsView> {
   return call<MetricsView>("get_metrics", { from: args.from, to: args.to, ...scopeArgs(args.scope), bucket });
 }
 

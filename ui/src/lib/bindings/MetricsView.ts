@@ -1,4 +1,5 @@
 // Generated from the Rust types by ts-rs. Do not edit: run `./dev bindings` to regenerate.
+import type { Bucket } from "./Bucket";
 import type { ChartView } from "./ChartView";
 import type { DoraDocument } from "./DoraDocument";
 import type { MetricChange } from "./MetricChange";
@@ -12,7 +13,11 @@ previous_from: string, previous_to: string, previous: Metrics,
 /**
  * Each headline metric against the previous period, with the meaning the reports use.
  */
-changes: Array<MetricChange>, charts: Array<ChartView>, 
+changes: Array<MetricChange>, 
+/**
+ * The bucket of the series and charts.
+ */
+bucket: Bucket, charts: Array<ChartView>, 
 /**
  * Scopes to choose from: every service, and every team that owns one.
  */
