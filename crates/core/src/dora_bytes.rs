@@ -164,6 +164,12 @@ fn last_key(changes: &[Change]) -> (i64, i64) {
 }
 
 /// Is each service's run of keys (given with the record's service) in order?
+/// A time a record can have: years 1 to 9999. A damaged byte can make one so large that
+/// the differences the metrics take (lead time, recovery) overflow; such a form is refused.
+fn plausible(t: i64) -> bool {
+    (-62_135_596_800..=253_402_300_799).contains(&t)
+}
+
 fn sorted_by_service<K: Ord>(items: impl Iterator<Item = (u32, K)>) -> bool {
     let mut last: Option<(u32, K)> = None;
     for (s, k) in items {
@@ -268,8 +274,8 @@ impl Linked {
         for (s, &count) in dep_counts.iter().enumerate() {
             let first = deps.len();
             for (i, &f) in flags.iter().enumerate().skip(first).take(count) {
-                if f > 3 || f == 2 {
-                    return None; // unknown bits, or rework on a failure
+                if f > 3 || f == 2 || !plausible(times.at(i)) {
+                    return None; // unknown bits, rework on a failure, or no time at all
                 }
                 deps.push(Dep {
                     id: ids.at(i),
@@ -320,6 +326,9 @@ impl Linked {
                         merged: merged.at(i),
                         start: start.at(i),
                     };
+                    if !plausible(c.merged) || !plausible(c.start) {
+                        return None;
+                    }
                     if changes.len() > first && (c.merged, c.id) < last_key(&changes) {
                         return None;
                     }
@@ -351,6 +360,9 @@ impl Linked {
                 s if (s as usize) < ns => Some(s),
                 _ => return None,
             };
+            if !plausible(created.at(i)) || (has_resolved[i] == 1 && !plausible(resolved.at(i))) {
+                return None;
+            }
             incidents.push(IncidentFact {
                 id: ids.at(i),
                 service,
