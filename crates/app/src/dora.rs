@@ -89,7 +89,7 @@ impl Workspace {
     /// Loads and links the facts for a query (the expensive part; reuse it for drill-downs).
     pub fn prepare_metrics(&self, q: &MetricsQuery) -> Result<Prepared> {
         if q.service.is_some() && q.team.is_some() {
-            return Err(invalid("give --service or --team, not both"));
+            return Err(invalid("choose a service or a team, not both").about("service"));
         }
         let settings = self.settings()?;
         let calendar = self.metrics_calendar(q, &settings)?;
@@ -271,8 +271,9 @@ impl Workspace {
                 charts::pipeline(&self.pipeline_health(q)?, &title).map_err(chart_err)
             }
             ChartKind::Readiness => {
-                let release =
-                    release.ok_or_else(|| invalid("the readiness chart needs --release NAME"))?;
+                let release = release.ok_or_else(|| {
+                    invalid("the readiness chart needs a release or a train").about("release")
+                })?;
                 let t = self.readiness_timeline(release, clock)?;
                 charts::readiness(&t, release).map_err(chart_err)
             }

@@ -64,20 +64,35 @@ impl ErrorCode {
     }
 }
 
-/// An error as it crosses IPC: `{code, message}`. The message is one line for a person.
+/// An error as it crosses IPC: `{code, message, field}`. The message is one line for a
+/// person and speaks of the product, not of one front end: it names what is missing in
+/// words ("a risk override needs a reason"). `field` names the input it is about; the CLI
+/// adds its flag (`--reason`), the window can point at its form field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, thiserror::Error)]
 #[ts(rename = "ApiError")]
 #[error("{message}")]
 pub struct AppError {
     pub code: ErrorCode,
     pub message: String,
+    /// The input the error is about (`reason`, `service`, `email`...), when there is one.
+    pub field: Option<String>,
 }
 
 impl AppError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         // One line, always: whatever produced the message, newlines do not reach the user.
         let message = message.into().replace(['\n', '\r'], " ");
-        Self { code, message }
+        Self {
+            code,
+            message,
+            field: None,
+        }
+    }
+
+    /// The same error, about the input `field`.
+    pub fn about(mut self, field: &str) -> Self {
+        self.field = Some(field.to_owned());
+        self
     }
 }
 

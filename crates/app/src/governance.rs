@@ -367,10 +367,10 @@ impl Workspace {
             })?),
         };
         if override_class.is_some() && reason.is_none() {
-            return Err(invalid("a risk override needs a reason (--reason \"...\")"));
+            return Err(invalid("a risk override needs a reason").about("reason"));
         }
         if override_class.is_none() && reason.is_some() {
-            return Err(invalid("--reason goes with --override CLASS"));
+            return Err(invalid("a reason goes with an override class").about("override"));
         }
         tx(self, |c| {
             let r = resolve_release(c, release)?;
@@ -885,7 +885,7 @@ impl Workspace {
         })?;
         let notes = notes.trim();
         if outcome == DecisionOutcome::GoWithConditions && notes.is_empty() {
-            return Err(invalid("go-with-conditions needs the conditions in --note"));
+            return Err(invalid("go-with-conditions needs the conditions in a note").about("note"));
         }
         tx(self, |c| {
             let r = resolve_release(c, release)?;
@@ -1195,10 +1195,10 @@ impl Workspace {
             return Err(invalid("a hotfix needs a name"));
         }
         if spec.services.is_empty() {
-            return Err(invalid("a hotfix needs at least one --service"));
+            return Err(invalid("a hotfix needs at least one service").about("service"));
         }
         if spec.reason.trim().is_empty() {
-            return Err(invalid("a hotfix needs a --reason"));
+            return Err(invalid("a hotfix needs a reason").about("reason"));
         }
         let kind = if spec.emergency {
             "emergency"
@@ -1422,7 +1422,7 @@ impl Workspace {
         actor: &str,
     ) -> Result<Review> {
         if summary.trim().is_empty() {
-            return Err(invalid("completing a review needs a --summary"));
+            return Err(invalid("completing a review needs a summary").about("summary"));
         }
         tx(self, |c| {
             let r = resolve_release(c, release)?;

@@ -30,6 +30,8 @@ impl From<JiraError> for AppError {
         };
         match e {
             JiraError::Store(s) => AppError::from(s),
+            // Cloud wants the account's email with the token: the input to look at.
+            JiraError::Auth { .. } => AppError::new(code, e.to_string()).about("email"),
             other => AppError::new(code, other.to_string()),
         }
     }

@@ -2,7 +2,6 @@
 //! freeze windows and holidays, `plan check`, and the audit log's verification. Every
 //! change runs in one transaction together with its audit event.
 
-use crate::workspace::actor;
 use crate::{AppError, Clock, ErrorCode, Result, Workspace};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -111,21 +110,22 @@ fn invalid(msg: impl Into<String>) -> AppError {
     AppError::new(ErrorCode::InvalidInput, msg)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn audit(
     tx: &Transaction,
     clock: &dyn Clock,
+    who: &str,
     action: &str,
     entity: &str,
     entity_id: Option<String>,
     before: Option<Value>,
     after: Option<Value>,
 ) -> switchyard_store::Result<()> {
-    let who = actor();
     append_audit(
         tx,
         &AuditEntry {
             at: clock.now(),
-            actor: &who,
+            actor: who,
             action,
             entity,
             entity_id: entity_id.as_deref(),
@@ -176,7 +176,7 @@ impl Workspace {
         Ok(self.store().plan_input()?)
     }
 
-    pub fn add_train(&mut self, clock: &dyn Clock, spec: TrainSpec) -> Result<Train> {
+    pub fn add_train(&mut self, clock: &dyn Clock, actor: &str, spec: TrainSpec) -> Result<Train> {
         if spec.name.trim().is_empty() {
             return Err(invalid("a train needs a name"));
         }
@@ -203,6 +203,7 @@ impl Workspace {
                 audit(
                     tx,
                     clock,
+                    actor,
                     "train.add",
                     "train",
                     Some(t.id.to_string()),
@@ -218,6 +219,7 @@ impl Workspace {
     pub fn generate_train(
         &mut self,
         clock: &dyn Clock,
+        actor: &str,
         train: &str,
         from: Option<NaiveDate>,
         until: NaiveDate,
@@ -276,6 +278,7 @@ impl Workspace {
                 audit(
                     tx,
                     clock,
+                    actor,
                     "train.generate",
                     "train",
                     Some(train.id.to_string()),
@@ -304,7 +307,12 @@ impl Workspace {
         })
     }
 
-    pub fn add_release(&mut self, clock: &dyn Clock, spec: ReleaseSpec) -> Result<Release> {
+    pub fn add_release(
+        &mut self,
+        clock: &dyn Clock,
+        actor: &str,
+        spec: ReleaseSpec,
+    ) -> Result<Release> {
         if spec.name.trim().is_empty() {
             return Err(invalid("a release needs a name"));
         }
@@ -354,6 +362,7 @@ impl Workspace {
                 audit(
                     tx,
                     clock,
+                    actor,
                     "release.add",
                     "release",
                     Some(r.id.to_string()),
@@ -369,6 +378,7 @@ impl Workspace {
     pub fn move_release(
         &mut self,
         clock: &dyn Clock,
+        actor: &str,
         release: &str,
         to: MoveTo,
         apply: bool,
@@ -387,7 +397,10 @@ impl Workspace {
             MoveTo::Date(d) => d,
             MoveTo::ByDays(n) => {
                 let from = r.release_date.ok_or_else(|| {
-                    invalid(format!("{name} has no date yet; move it with --to DATE"))
+                    invalid(format!(
+                        "{name} has no date yet; give the date to move it to"
+                    ))
+                    .about("to")
                 })?;
                 from.checked_add_signed(chrono::Duration::days(n))
                     .ok_or_else(|| invalid(format!("cannot move {name} by {n} days")))?
@@ -417,6 +430,7 @@ impl Workspace {
                         audit(
                             tx,
                             clock,
+                            actor,
                             "release.move",
                             "release",
                             Some(rid.to_string()),
@@ -442,6 +456,7 @@ impl Workspace {
     pub fn add_dependency(
         &mut self,
         clock: &dyn Clock,
+        actor: &str,
         kind: DepKind,
         blocker: &str,
         blocked: &str,
@@ -508,6 +523,7 @@ impl Workspace {
                 audit(
                     tx,
                     clock,
+                    actor,
                     "dependency.add",
                     "dependency",
                     Some(id.to_string()),
@@ -523,6 +539,7 @@ impl Workspace {
     pub fn remove_dependency(
         &mut self,
         clock: &dyn Clock,
+        actor: &str,
         id: Option<Id>,
         ends: Option<(DepKind, &str, &str)>,
     ) -> Result<DependencyView> {
@@ -558,6 +575,7 @@ impl Workspace {
                 audit(
                     tx,
                     clock,
+                    actor,
                     "dependency.remove",
                     "dependency",
                     Some(v.id.to_string()),
@@ -568,31 +586,23 @@ impl Workspace {
         Ok(view)
     }
 
+    /// Adds `window` (its id is ignored) and returns it with its id.
     pub fn add_freeze_window(
         &mut self,
         clock: &dyn Clock,
-        name: &str,
-        from: NaiveDate,
-        to: NaiveDate,
-        services: Vec<String>,
-        reason: &str,
+        actor: &str,
+        window: FreezeWindow,
     ) -> Result<FreezeWindow> {
+        let (from, to) = (window.start_date, window.end_date);
         if from > to {
             return Err(invalid(format!(
                 "the window starts ({from}) after it ends ({to})"
             )));
         }
-        if name.trim().is_empty() {
+        if window.name.trim().is_empty() {
             return Err(invalid("a freeze window needs a name"));
         }
-        let mut w = FreezeWindow {
-            id: 0,
-            name: name.into(),
-            start_date: from,
-            end_date: to,
-            services,
-            reason: reason.into(),
-        };
+        let mut w = FreezeWindow { id: 0, ..window };
         let wr = &mut w;
         self.store()
             .transact::<_, switchyard_store::StoreError>(|tx| {
@@ -600,6 +610,7 @@ impl Workspace {
                 audit(
                     tx,
                     clock,
+                    actor,
                     "freeze_window.add",
                     "freeze_window",
                     Some(wr.id.to_string()),
@@ -613,6 +624,7 @@ impl Workspace {
     pub fn add_holiday(
         &mut self,
         clock: &dyn Clock,
+        actor: &str,
         date: NaiveDate,
         name: &str,
     ) -> Result<Holiday> {
@@ -631,6 +643,7 @@ impl Workspace {
                 audit(
                     tx,
                     clock,
+                    actor,
                     "holiday.add",
                     "holiday",
                     Some(hr.id.to_string()),

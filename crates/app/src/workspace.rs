@@ -20,8 +20,9 @@ pub fn default_workspace_path() -> Result<PathBuf> {
     let base = dirs::data_dir().ok_or_else(|| {
         AppError::new(
             ErrorCode::Io,
-            "no user data directory (set XDG_DATA_HOME or HOME, or pass --db)",
+            "no user data directory (set XDG_DATA_HOME or HOME, or name a workspace file)",
         )
+        .about("db")
     })?;
     Ok(base.join(APP_IDENTIFIER).join(FILE_NAME))
 }

@@ -136,6 +136,68 @@ fn a_leadership_report_for_a_team_or_a_service_covers_only_its_services() {
     assert!(md.contains("Nobody"));
 }
 
+/// The window shows the same messages as the CLI: they name what is missing in words and
+/// the input in `field`, never a command-line flag.
+#[test]
+fn messages_about_an_input_name_it_in_words_and_in_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open_first_start(&dir.path().join("ws.sqlite3"), &clock()).unwrap();
+    let e = ws
+        .assess_risk("Web 26.50", Some("low"), None, &clock(), "pm")
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidInput);
+    assert_eq!(e.field.as_deref(), Some("reason"));
+    assert!(!e.message.contains("--"), "{}", e.message);
+    assert_eq!(e.message, "a risk override needs a reason");
+}
+
+/// Planning use cases record the actor they are given, as governance ones do (nothing reads
+/// `$USER` below the CLI).
+#[test]
+fn planning_changes_are_audited_under_the_actor_given() {
+    use switchyard_app::core::{Cadence, FreezeRule};
+    use switchyard_app::plan::TrainSpec;
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = Workspace::create(&dir.path().join("ws.sqlite3")).unwrap();
+    ws.add_train(
+        &clock(),
+        "pm.alice",
+        TrainSpec {
+            name: "Payments".into(),
+            description: String::new(),
+            cadence: Cadence::EveryNWeeks {
+                weeks: 2,
+                anchor: NaiveDate::from_ymd_opt(2026, 12, 3).unwrap(),
+            },
+            template: vec![],
+            freeze_rule: FreezeRule::Move,
+            services: vec![],
+        },
+    )
+    .unwrap();
+    ws.add_holiday(
+        &clock(),
+        "pm.bob",
+        NaiveDate::from_ymd_opt(2026, 12, 25).unwrap(),
+        "Christmas",
+    )
+    .unwrap();
+    let actors: Vec<(String, String)> = ws
+        .export()
+        .unwrap()
+        .audit_events
+        .iter()
+        .map(|e| (e.action.clone(), e.actor.clone()))
+        .collect();
+    assert_eq!(
+        actors,
+        vec![
+            ("train.add".to_string(), "pm.alice".to_string()),
+            ("holiday.add".to_string(), "pm.bob".to_string())
+        ]
+    );
+}
+
 #[test]
 fn file_open_never_creates_and_file_new_never_overwrites() {
     let dir = tempfile::tempdir().unwrap();

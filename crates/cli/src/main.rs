@@ -153,7 +153,12 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error[{}]: {}", e.code.as_str(), e.message);
+            // The message speaks of the product; the command line adds its flag.
+            let hint = match e.field.as_deref() {
+                Some(field) => format!(" (--{})", field.replace('_', "-")),
+                None => String::new(),
+            };
+            eprintln!("error[{}]: {}{hint}", e.code.as_str(), e.message);
             ExitCode::from(1)
         }
     }

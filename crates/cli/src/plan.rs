@@ -334,7 +334,7 @@ pub fn train(db: Option<PathBuf>, action: TrainAction) -> Result<(), AppError> {
                 },
                 services: a.services.clone(),
             };
-            let t = ws.add_train(&clock, spec)?;
+            let t = ws.add_train(&clock, &who(), spec)?;
             println!(
                 "Added train {} (id {}): {}.",
                 t.name,
@@ -349,7 +349,7 @@ pub fn train(db: Option<PathBuf>, action: TrainAction) -> Result<(), AppError> {
             dry_run,
             json,
         } => {
-            let report = ws.generate_train(&clock, &train, from, until, dry_run)?;
+            let report = ws.generate_train(&clock, &who(), &train, from, until, dry_run)?;
             if json {
                 return print_json(&report);
             }
@@ -393,6 +393,7 @@ pub fn release(db: Option<PathBuf>, action: ReleaseAction) -> Result<(), AppErro
         } => {
             let r = ws.add_release(
                 &clock,
+                &who(),
                 ReleaseSpec {
                     name,
                     version,
@@ -424,7 +425,7 @@ pub fn release(db: Option<PathBuf>, action: ReleaseAction) -> Result<(), AppErro
                 ),
                 (None, None) => return Err(invalid("say --to DATE or --by N")),
             };
-            let report = ws.move_release(&clock, &release, to, apply)?;
+            let report = ws.move_release(&clock, &who(), &release, to, apply)?;
             if json {
                 return print_json(&report);
             }
@@ -473,7 +474,7 @@ pub fn dep(db: Option<PathBuf>, action: DepAction) -> Result<(), AppError> {
             note,
             json,
         } => {
-            let d = ws.add_dependency(&clock, kind.dep(), &blocker, &blocked, &note)?;
+            let d = ws.add_dependency(&clock, &who(), kind.dep(), &blocker, &blocked, &note)?;
             if json {
                 return print_json(&d);
             }
@@ -492,7 +493,7 @@ pub fn dep(db: Option<PathBuf>, action: DepAction) -> Result<(), AppError> {
                 (Some(a), Some(b)) => Some((kind.dep(), a.as_str(), b.as_str())),
                 _ => None,
             };
-            let d = ws.remove_dependency(&clock, id, ends)?;
+            let d = ws.remove_dependency(&clock, &who(), id, ends)?;
             println!(
                 "Removed dependency {}: {} no longer waits for {}.",
                 d.id, d.blocked, d.blocker
@@ -511,7 +512,18 @@ pub fn freeze(db: Option<PathBuf>, action: FreezeAction) -> Result<(), AppError>
         reason,
     } = action;
     let mut ws = open(db)?;
-    let w = ws.add_freeze_window(&SystemClock, &name, from, to, services, &reason)?;
+    let w = ws.add_freeze_window(
+        &SystemClock,
+        &who(),
+        switchyard_core::FreezeWindow {
+            id: 0,
+            name,
+            start_date: from,
+            end_date: to,
+            services,
+            reason,
+        },
+    )?;
     let scope = if w.services.is_empty() {
         "every service".to_string()
     } else {
@@ -527,7 +539,7 @@ pub fn freeze(db: Option<PathBuf>, action: FreezeAction) -> Result<(), AppError>
 pub fn holiday(db: Option<PathBuf>, action: HolidayAction) -> Result<(), AppError> {
     let HolidayAction::Add { date, name } = action;
     let mut ws = open(db)?;
-    let h = ws.add_holiday(&SystemClock, date, &name)?;
+    let h = ws.add_holiday(&SystemClock, &who(), date, &name)?;
     println!("Added holiday {} on {} (id {}).", h.name, h.date, h.id);
     Ok(())
 }
@@ -607,4 +619,9 @@ pub fn audit(db: Option<PathBuf>, action: AuditAction) -> Result<(), AppError> {
     let n = ws.verify_audit()?;
     println!("audit log intact: {n} events");
     Ok(())
+}
+
+/// Who the audit log names for a planning change: `$USER`, else `local`.
+fn who() -> String {
+    switchyard_app::governance::actor_name(None)
 }

@@ -327,6 +327,52 @@ fn two_processes_opening_one_old_workspace_upgrade_it_once() {
     }
 }
 
+/// Messages speak of the product (the window shows the same words); the command line adds
+/// the flag of the input they are about.
+#[test]
+fn an_error_about_an_input_names_its_flag_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(d, &["--db", "ws.sqlite3", "demo", "load"]);
+    let line = fails(
+        d,
+        &[
+            "--db",
+            "ws.sqlite3",
+            "risk",
+            "Web 26.50",
+            "--override",
+            "low",
+            "--json",
+        ],
+        "invalid_input",
+    );
+    assert_eq!(
+        line,
+        "error[invalid_input]: a risk override needs a reason (--reason)"
+    );
+    let line = fails(
+        d,
+        &[
+            "--db",
+            "ws.sqlite3",
+            "chart",
+            "readiness",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-02-01",
+            "--out",
+            "r.svg",
+        ],
+        "invalid_input",
+    );
+    assert!(
+        line.ends_with("the readiness chart needs a release or a train (--release)"),
+        "{line}"
+    );
+}
+
 #[test]
 fn demo_load_export_has_every_key_and_loading_twice_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();

@@ -10,7 +10,10 @@ describe("api errors", () => {
   });
 
   it("turns rejections into typed errors", () => {
+    const withField = toApiError("decide", { code: "invalid_input", message: "needs a note", field: "note" });
+    expect(withField.field).toBe("note");
     const e = toApiError("get_calendar", { code: "db_newer_version", message: "too new" });
+    expect(e.field).toBeNull();
     expect(e).toBeInstanceOf(ApiRequestError);
     expect(e.code).toBe("db_newer_version");
     expect(e.message).toBe("too new");

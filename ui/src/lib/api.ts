@@ -48,12 +48,15 @@ const ERROR_CODES: readonly ErrorCode[] = [
 export class ApiRequestError extends Error implements ApiError {
   readonly code: ErrorCode;
   readonly command: string;
+  /** The input the error is about, when the backend named one. */
+  readonly field: string | null;
 
-  constructor(command: string, code: ErrorCode, message: string) {
+  constructor(command: string, code: ErrorCode, message: string, field: string | null = null) {
     super(message);
     this.name = "ApiRequestError";
     this.command = command;
     this.code = code;
+    this.field = field;
   }
 }
 
@@ -70,7 +73,7 @@ export function isApiError(value: unknown): value is ApiError {
 /** Normalise whatever a rejected invoke produced into an ApiRequestError. */
 export function toApiError(command: string, err: unknown): ApiRequestError {
   if (err instanceof ApiRequestError) return err;
-  if (isApiError(err)) return new ApiRequestError(command, err.code, err.message);
+  if (isApiError(err)) return new ApiRequestError(command, err.code, err.message, err.field ?? null);
   if (err instanceof Error) return new ApiRequestError(command, "internal", err.message);
   if (typeof err === "string") return new ApiRequestError(command, "internal", err);
   return new ApiRequestError(command, "internal", `unexpected error from ${command}: ${JSON.stringify(err)}`);

@@ -137,7 +137,7 @@ export async function devFixture(command: string): Promise<unknown> {
   const state = new URLSearchParams(window.location.search).get("state");
   if (state === "slow") await sleep(60_000);
   else await sleep(150);
-  const newer = { code: "db_newer_version", message: "The workspace was written by a newer Switchyard (schema 7, this build reads up to 5)." } as const;
+  const newer = { code: "db_newer_version", message: "The workspace was written by a newer Switchyard (schema 7, this build reads up to 5).", field: null } as const;
   if (command === "get_workspace_session") {
     const session: WorkspaceSession = {
       path: "/home/dev/.local/share/switchyard/workspace.db",

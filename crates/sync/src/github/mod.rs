@@ -177,7 +177,7 @@ fn sync_on_this_thread(
 ) -> Result<GithubSummary, GithubError> {
     if opts.repos.is_empty() {
         return Err(GithubError::InvalidInput(
-            "name at least one --repo OWNER/NAME".into(),
+            "name at least one repository (OWNER/NAME)".into(),
         ));
     }
     if let Some(bad) = opts.repos.iter().find(|r| !valid_repo(r)) {

@@ -33,7 +33,7 @@ pub const SEARCH_FIELDS: &str = "summary,issuetype,status,priority,labels,compon
 
 #[derive(Debug, thiserror::Error)]
 pub enum JiraError {
-    #[error("Jira refused the credentials (HTTP {status}){detail}; Jira Cloud needs your account's email (--email) with an API token, Data Center a personal access token without --email (`switchyard auth jira` or SWITCHYARD_JIRA_TOKEN)")]
+    #[error("Jira refused the credentials (HTTP {status}){detail}; Jira Cloud needs your account's email with an API token, Data Center a personal access token and no email (the token from the keyring or SWITCHYARD_JIRA_TOKEN)")]
     Auth { status: u16, detail: String },
     #[error("{0}")]
     NotFound(String),
@@ -225,7 +225,7 @@ pub fn sync(
         )));
     }
     if opts.projects.is_empty() {
-        return Err(JiraError::Invalid("name at least one --project".into()));
+        return Err(JiraError::Invalid("name at least one Jira project".into()));
     }
     if let Some(bad) = opts.projects.iter().find(|k| !valid_key(k)) {
         return Err(JiraError::Invalid(format!(

@@ -495,7 +495,7 @@ fn bad_credentials_give_jira_auth_and_never_show_the_token() {
     assert!(matches!(e, JiraError::Auth { status: 401, .. }), "{e:?}");
     let text = format!("{e} {e:?}");
     assert!(
-        text.contains("--email") && text.contains("Client must be authenticated"),
+        text.contains("email with an API token") && text.contains("Client must be authenticated"),
         "{text}"
     );
     assert!(!text.contains(TOKEN) && !text.contains("SECRET"));
