@@ -1,17 +1,16 @@
 //! Typed commands: thin wrappers over `switchyard_app`, errors as `{code, message}`.
 
 use crate::AppState;
-use chrono::NaiveDate;
 use std::time::Duration;
 use switchyard_app::core::dora::{Bucket, Drill};
 use switchyard_app::core::views::{CalendarView, WorkspaceInfo};
-use switchyard_app::dora::MetricsQuery;
+use switchyard_app::dora::{parse_day, MetricsQuery};
 use switchyard_app::saved::{default_export_dir, ExportRequest, SavedFile};
-use switchyard_app::screens::{DrillView, MetricsView, TrainReadinessView};
+use switchyard_app::screens::{DrillView, MetricsView, TrainReadinessView, PANEL_CHART_SIZE};
 use switchyard_app::sync_screen::{
     self, LastSync, SyncConnections, SyncProgress, SyncStatus, SyncTarget,
 };
-use switchyard_app::{AppError, Clock, ErrorCode, SystemClock, Workspace};
+use switchyard_app::{AppError, ErrorCode, SystemClock, Workspace};
 use tauri::ipc::Channel;
 use tauri::State;
 
@@ -26,19 +25,6 @@ pub(crate) fn with_workspace<T>(
     state.workspace.with(OPEN_WAIT, f)
 }
 
-fn parse_date(field: &str, value: Option<String>) -> Result<Option<NaiveDate>, AppError> {
-    value
-        .map(|s| {
-            NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| {
-                AppError::new(
-                    ErrorCode::InvalidInput,
-                    format!("{field} must be a date like 2026-01-31, not {s:?}"),
-                )
-            })
-        })
-        .transpose()
-}
-
 // `async`: queries run on Tauri's thread pool, never on the UI thread.
 #[tauri::command(async)]
 pub fn get_calendar(
@@ -46,41 +32,16 @@ pub fn get_calendar(
     from: Option<String>,
     to: Option<String>,
 ) -> Result<CalendarView, AppError> {
-    let (from, to) = (parse_date("from", from)?, parse_date("to", to)?);
+    let (from, to) = (
+        parse_day("from", from.as_deref())?,
+        parse_day("to", to.as_deref())?,
+    );
     with_workspace(&state, |ws| ws.calendar(&SystemClock, from, to))
 }
 
 #[tauri::command(async)]
 pub fn get_workspace_info(state: State<'_, AppState>) -> Result<WorkspaceInfo, AppError> {
     with_workspace(&state, |ws| ws.info())
-}
-
-fn metrics_query(
-    from: String,
-    to: String,
-    service: Option<String>,
-    team: Option<String>,
-    bucket: Option<Bucket>,
-) -> Result<MetricsQuery, AppError> {
-    let required = |field: &str, v: Option<NaiveDate>| {
-        v.ok_or_else(|| AppError::new(ErrorCode::InvalidInput, format!("{field} is required")))
-    };
-    let from = required("from", parse_date("from", Some(from))?)?;
-    let to = required("to", parse_date("to", Some(to))?)?;
-    if from > to {
-        return Err(AppError::new(
-            ErrorCode::InvalidInput,
-            format!("the period starts ({from}) after it ends ({to})"),
-        ));
-    }
-    Ok(MetricsQuery {
-        from,
-        to,
-        service: service.filter(|s| !s.is_empty()),
-        team: team.filter(|t| !t.is_empty()),
-        // Without one asked for, the rule the reports use.
-        bucket: bucket.unwrap_or_else(|| Bucket::for_period(from, to)),
-    })
 }
 
 /// The Metrics screen: DORA numbers of a period and the one before, charts, scopes.
@@ -93,7 +54,7 @@ pub fn get_metrics(
     team: Option<String>,
     bucket: Option<Bucket>,
 ) -> Result<MetricsView, AppError> {
-    let q = metrics_query(from, to, service, team, bucket)?;
+    let q = MetricsQuery::from_input(&from, &to, service, team, bucket)?;
     with_workspace(&state, |ws| ws.metrics_view(&q))
 }
 
@@ -103,7 +64,8 @@ pub fn get_metrics(
 pub fn get_readiness_chart(state: State<'_, AppState>, release: i64) -> Result<String, AppError> {
     // Drawn at the release panel's width, so its text stays at its own size.
     with_workspace(&state, |ws| {
-        ws.readiness_chart(&release.to_string(), &SystemClock, 420, 300)
+        let (w, h) = PANEL_CHART_SIZE;
+        ws.readiness_chart(&release.to_string(), &SystemClock, w, h)
     })
 }
 
@@ -115,7 +77,8 @@ pub fn get_train_readiness(
 ) -> Result<TrainReadinessView, AppError> {
     // Drawn at the panel's width, as the release panel's chart is.
     with_workspace(&state, |ws| {
-        ws.train_readiness(train, &SystemClock, 420, 300)
+        let (w, h) = PANEL_CHART_SIZE;
+        ws.train_readiness(train, &SystemClock, w, h)
     })
 }
 
@@ -129,7 +92,7 @@ pub fn get_metric_records(
     team: Option<String>,
     drill: Drill,
 ) -> Result<DrillView, AppError> {
-    let q = metrics_query(from, to, service, team, None)?;
+    let q = MetricsQuery::from_input(&from, &to, service, team, None)?;
     with_workspace(&state, |ws| ws.metric_records(&q, drill))
 }
 
@@ -203,48 +166,18 @@ pub fn run_sync(
     let (path, connections) = with_workspace(&state, |ws| {
         Ok((ws.store().path().to_owned(), ws.sync_connections()?))
     })?;
-    // Not configured is not a failed sync: refused before anything is recorded.
-    if let Some(why) = connections.missing(target) {
-        return Err(AppError::new(ErrorCode::InvalidInput, why));
-    }
-    let cancel = {
-        let mut running = state
-            .syncs
-            .lock()
-            .map_err(|_| AppError::new(ErrorCode::Internal, "the sync lock was poisoned"))?;
-        if running.contains_key(&target) {
-            return Err(AppError::new(
-                ErrorCode::InvalidInput,
-                "this sync is already running",
-            ));
-        }
-        running.entry(target).or_default().clone()
-    };
     let sink = move |p: SyncProgress| {
         if let Err(e) = progress.send(p) {
             tracing::debug!("progress not delivered: {e}");
         }
     };
-    let result = sync_screen::run_sync(
+    let (last, result) = state.syncs.run(
         &path,
         &connections,
         target,
         &SystemClock,
         std::sync::Arc::new(sink),
-        &cancel,
-    );
-    if let Ok(mut running) = state.syncs.lock() {
-        running.remove(&target);
-    }
-    let last = LastSync {
-        finished_at: SystemClock.now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-        ok: result.is_ok(),
-        summary: match &result {
-            Ok(s) => s.clone(),
-            Err(e) => e.message.clone(),
-        },
-        error_code: result.as_ref().err().map(|e| e.code),
-    };
+    )?;
     with_workspace(&state, |ws| ws.record_last_sync(target, &last))?;
     result.map(|_| last)
 }
@@ -252,17 +185,7 @@ pub fn run_sync(
 /// Asks a running sync to stop; it ends with `cancelled` at its next step.
 #[tauri::command(async)]
 pub fn cancel_sync(state: State<'_, AppState>, target: SyncTarget) -> Result<bool, AppError> {
-    let running = state
-        .syncs
-        .lock()
-        .map_err(|_| AppError::new(ErrorCode::Internal, "the sync lock was poisoned"))?;
-    Ok(match running.get(&target) {
-        Some(c) => {
-            c.cancel();
-            true
-        }
-        None => false,
-    })
+    state.syncs.cancel(target)
 }
 
 /// A number that changes when the workspace file was written from elsewhere (the CLI, a

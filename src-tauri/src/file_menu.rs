@@ -43,11 +43,7 @@ fn start_dir(app: &AppHandle, state: &State<'_, AppState>) -> Option<PathBuf> {
 /// A sync writes through its own connection to the workspace shown: switching under it
 /// would record its outcome in the wrong file.
 fn refuse_while_syncing(state: &State<'_, AppState>) -> Result<(), AppError> {
-    let running = state
-        .syncs
-        .lock()
-        .map_err(|_| AppError::new(ErrorCode::Internal, "the sync lock was poisoned"))?;
-    if running.is_empty() {
+    if !state.syncs.any()? {
         Ok(())
     } else {
         Err(AppError::new(

@@ -5,13 +5,11 @@ mod commands;
 mod file_menu;
 mod logging;
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
-use switchyard_app::jira::Cancel;
 use switchyard_app::recent::{self, RecentWorkspaces};
-use switchyard_app::sync_screen::SyncTarget;
+use switchyard_app::sync_screen::RunningSyncs;
 use switchyard_app::{AppError, ErrorCode, SystemClock, Workspace};
 use tauri::Manager;
 
@@ -97,8 +95,8 @@ impl WorkspaceSlot {
 pub struct AppState {
     pub workspace: Arc<WorkspaceSlot>,
     pub started: Instant,
-    /// The cancel flag of each sync running now.
-    pub syncs: Mutex<HashMap<SyncTarget, Cancel>>,
+    /// The syncs running now.
+    pub syncs: RunningSyncs,
     /// File > Open recent, in the app's config folder (`None` when there is no such folder).
     pub recent: Mutex<Option<RecentWorkspaces>>,
 }
@@ -231,7 +229,7 @@ pub fn run() {
         .manage(AppState {
             workspace,
             started,
-            syncs: Mutex::default(),
+            syncs: RunningSyncs::default(),
             recent: Mutex::default(),
         })
         .plugin(tauri_plugin_dialog::init())

@@ -22,6 +22,47 @@ pub struct MetricsQuery {
     pub bucket: Bucket,
 }
 
+/// `value` as a day (`2026-01-31`); `None` stays `None`.
+pub fn parse_day(field: &str, value: Option<&str>) -> Result<Option<NaiveDate>> {
+    value
+        .map(|s| {
+            NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+                invalid(format!("{field} must be a date like 2026-01-31, not {s:?}")).about(field)
+            })
+        })
+        .transpose()
+}
+
+impl MetricsQuery {
+    /// The query the window sends: both days required, `from` not after `to`, empty names
+    /// meaning none, and without a bucket the rule the reports use.
+    pub fn from_input(
+        from: &str,
+        to: &str,
+        service: Option<String>,
+        team: Option<String>,
+        bucket: Option<Bucket>,
+    ) -> Result<Self> {
+        let required = |field: &str, v: &str| -> Result<NaiveDate> {
+            parse_day(field, Some(v))?
+                .ok_or_else(|| invalid(format!("{field} is required")).about(field))
+        };
+        let (from, to) = (required("from", from)?, required("to", to)?);
+        if from > to {
+            return Err(invalid(format!(
+                "the period starts ({from}) after it ends ({to})"
+            )));
+        }
+        Ok(MetricsQuery {
+            from,
+            to,
+            service: service.filter(|s| !s.is_empty()),
+            team: team.filter(|t| !t.is_empty()),
+            bucket: bucket.unwrap_or_else(|| Bucket::for_period(from, to)),
+        })
+    }
+}
+
 fn invalid(message: impl Into<String>) -> AppError {
     AppError::new(ErrorCode::InvalidInput, message)
 }

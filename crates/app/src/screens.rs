@@ -21,6 +21,10 @@ pub struct ChartView {
     pub svg: String,
 }
 
+/// The size the window's panels draw their readiness charts at (logical pixels), so the
+/// chart's text keeps its own size in the 420 px wide panel.
+pub const PANEL_CHART_SIZE: (u32, u32) = (420, 300);
+
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct MetricsView {
     pub dora: DoraDocument,

@@ -306,3 +306,70 @@ pub fn run_sync(
         }
     }
 }
+
+/// The syncs the window runs now, one at most per target, each with its cancel flag.
+#[derive(Debug, Default)]
+pub struct RunningSyncs(std::sync::Mutex<std::collections::HashMap<SyncTarget, Cancel>>);
+
+impl RunningSyncs {
+    fn lock(
+        &self,
+    ) -> Result<std::sync::MutexGuard<'_, std::collections::HashMap<SyncTarget, Cancel>>> {
+        self.0
+            .lock()
+            .map_err(|_| AppError::new(ErrorCode::Internal, "the sync lock was poisoned"))
+    }
+
+    /// Whether any sync is running (the workspace must not be switched under it).
+    pub fn any(&self) -> Result<bool> {
+        Ok(!self.lock()?.is_empty())
+    }
+
+    /// Asks the running sync of `target` to stop; `false` when none runs.
+    pub fn cancel(&self, target: SyncTarget) -> Result<bool> {
+        Ok(match self.lock()?.get(&target) {
+            Some(c) => {
+                c.cancel();
+                true
+            }
+            None => false,
+        })
+    }
+
+    /// Runs one sync of the workspace at `path` to its end, error or cancel, sending
+    /// progress to `progress`: refused before anything is recorded when its connection is
+    /// not configured or it already runs. Returns the outcome as the Sync screen's "last
+    /// sync" line (to record in the workspace) and the sync's own result.
+    pub fn run(
+        &self,
+        path: &Path,
+        connections: &SyncConnections,
+        target: SyncTarget,
+        clock: &dyn Clock,
+        progress: Arc<dyn Fn(SyncProgress) + Send + Sync>,
+    ) -> Result<(LastSync, Result<String>)> {
+        // Not configured is not a failed sync: refused before anything is recorded.
+        if let Some(why) = connections.missing(target) {
+            return Err(invalid(why));
+        }
+        let cancel = {
+            let mut running = self.lock()?;
+            if running.contains_key(&target) {
+                return Err(invalid("this sync is already running"));
+            }
+            running.entry(target).or_default().clone()
+        };
+        let result = run_sync(path, connections, target, clock, progress, &cancel);
+        self.lock()?.remove(&target);
+        let last = LastSync {
+            finished_at: clock.now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            ok: result.is_ok(),
+            summary: match &result {
+                Ok(s) => s.clone(),
+                Err(e) => e.message.clone(),
+            },
+            error_code: result.as_ref().err().map(|e| e.code),
+        };
+        Ok((last, result))
+    }
+}

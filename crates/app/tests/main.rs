@@ -198,6 +198,39 @@ fn planning_changes_are_audited_under_the_actor_given() {
     );
 }
 
+/// What the window sends is checked in app, not in the shell.
+#[test]
+fn the_window_s_metrics_query_and_sync_runs_are_checked_in_app() {
+    use switchyard_app::core::dora::Bucket;
+    use switchyard_app::dora::MetricsQuery;
+    use switchyard_app::sync_screen::{RunningSyncs, SyncConnections, SyncTarget};
+    let q = MetricsQuery::from_input("2026-01-01", "2026-12-31", Some(String::new()), None, None)
+        .unwrap();
+    assert_eq!((q.service, q.bucket), (None, Bucket::Month));
+    let q = MetricsQuery::from_input("2026-11-01", "2026-11-29", None, None, None).unwrap();
+    assert_eq!(q.bucket, Bucket::Week);
+    let e = MetricsQuery::from_input("2026-12-01", "2026-11-01", None, None, None).unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidInput);
+    let e = MetricsQuery::from_input("yesterday", "2026-11-01", None, None, None).unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("from"));
+
+    // A sync of nothing configured is refused before it runs, and leaves nothing running.
+    let running = RunningSyncs::default();
+    let dir = tempfile::tempdir().unwrap();
+    let e = running
+        .run(
+            &dir.path().join("ws.sqlite3"),
+            &SyncConnections::default(),
+            SyncTarget::Jira,
+            &clock(),
+            std::sync::Arc::new(|_| {}),
+        )
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidInput);
+    assert!(!running.any().unwrap());
+    assert!(!running.cancel(SyncTarget::Jira).unwrap());
+}
+
 #[test]
 fn file_open_never_creates_and_file_new_never_overwrites() {
     let dir = tempfile::tempdir().unwrap();
