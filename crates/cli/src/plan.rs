@@ -3,12 +3,13 @@
 //! `--json` prints one JSON document on stdout and nothing else there.
 
 use crate::open;
-use chrono::{Datelike, NaiveDate, Weekday};
+use chrono::NaiveDate;
 use clap::{Args, Subcommand, ValueEnum};
 use serde::Serialize;
 use std::io::Write;
 use std::path::PathBuf;
-use switchyard_app::core::plan::{milestone_template, DepKind};
+use switchyard_app::core::cadence::{parse_cadence, parse_milestones, CadenceSpec, SpecError};
+use switchyard_app::core::plan::DepKind;
 use switchyard_app::core::{Cadence, FreezeRule, MilestoneOffset};
 use switchyard_app::plan::{conflict_counts, MoveTo, ReleaseSpec, TrainSpec};
 use switchyard_app::{AppError, Clock, ErrorCode, SystemClock};
@@ -234,88 +235,25 @@ fn invalid(msg: impl Into<String>) -> AppError {
     AppError::new(ErrorCode::InvalidInput, msg)
 }
 
-fn weekday(s: &str) -> Result<Weekday, AppError> {
-    s.parse::<Weekday>()
-        .map_err(|_| invalid(format!("{s:?} is not a weekday (mon, tue, ...)")))
-}
-
-fn cadence(a: &TrainAdd, today: NaiveDate) -> Result<Cadence, AppError> {
-    let wd = a.weekday.as_deref().map(weekday).transpose()?;
-    if let Some(every) = &a.every {
-        let weeks: u32 = every
-            .trim_end_matches(['w', 'W'])
-            .parse()
-            .ok()
-            .filter(|n| *n > 0)
-            .ok_or_else(|| invalid(format!("--every {every:?}: say a number of weeks, like 2w")))?;
-        let mut anchor = a.anchor.unwrap_or(today);
-        if let Some(wd) = wd {
-            while anchor.weekday() != wd {
-                anchor = anchor.succ_opt().unwrap_or(anchor);
-            }
-        }
-        return Ok(Cadence::EveryNWeeks { weeks, anchor });
-    }
-    if let Some(nth) = a.monthly {
-        if !(1..=5).contains(&nth) {
-            return Err(invalid(
-                "--monthly takes 1 to 5 (the nth weekday of the month)",
-            ));
-        }
-        let wd = wd.ok_or_else(|| invalid("--monthly needs --weekday"))?;
-        if a.every_months == 0 {
-            return Err(invalid("--every-months is at least 1"));
-        }
-        let anchor = a.anchor.unwrap_or(today);
-        return Ok(Cadence::Monthly {
-            nth,
-            weekday: wd.num_days_from_monday(),
-            every_months: a.every_months,
-            anchor_month: anchor.with_day(1).unwrap_or(anchor),
-        });
-    }
-    if !a.dates.is_empty() {
-        return Ok(Cadence::Explicit {
-            dates: a.dates.clone(),
-        });
-    }
-    Err(invalid(
-        "say how often: --every 2w --weekday tue, --monthly 2 --weekday wed, or --dates D1,D2",
+/// The train's cadence and milestones from its flags, by core's rules; an error names the
+/// flag of the input it is about.
+fn cadence_and_template(
+    a: &TrainAdd,
+    today: NaiveDate,
+) -> Result<(Cadence, Vec<MilestoneOffset>), AppError> {
+    let spec = CadenceSpec {
+        every: a.every.clone(),
+        monthly: a.monthly,
+        every_months: a.every_months,
+        dates: a.dates.clone(),
+        weekday: a.weekday.clone(),
+        anchor: a.anchor,
+    };
+    let flag = |e: SpecError| invalid(e.message).about(e.field);
+    Ok((
+        parse_cadence(&spec, today).map_err(flag)?,
+        parse_milestones(&a.template, &a.milestones).map_err(flag)?,
     ))
-}
-
-fn template(a: &TrainAdd) -> Result<Vec<MilestoneOffset>, AppError> {
-    if a.milestones.is_empty() {
-        return milestone_template(&a.template).ok_or_else(|| {
-            invalid(format!(
-                "unknown template {:?}: standard, long or none",
-                a.template
-            ))
-        });
-    }
-    a.milestones
-        .iter()
-        .map(|m| {
-            let mut parts = m.splitn(3, ':');
-            let kind = parts.next().unwrap_or_default().trim().to_string();
-            let offset = parts
-                .next()
-                .and_then(|o| o.trim().trim_end_matches('d').parse::<i32>().ok());
-            match (kind.is_empty(), offset) {
-                (false, Some(offset_days)) => Ok(MilestoneOffset {
-                    name: parts
-                        .next()
-                        .map(str::to_string)
-                        .unwrap_or_else(|| kind.replace('_', " ")),
-                    kind,
-                    offset_days,
-                }),
-                _ => Err(invalid(format!(
-                    "--milestone {m:?}: say KIND:OFFSET_DAYS[:NAME], like code_freeze:-3"
-                ))),
-            }
-        })
-        .collect()
 }
 
 pub fn train(db: Option<PathBuf>, action: TrainAction) -> Result<(), AppError> {
@@ -323,11 +261,12 @@ pub fn train(db: Option<PathBuf>, action: TrainAction) -> Result<(), AppError> {
     let mut ws = open(db)?;
     match action {
         TrainAction::Add(a) => {
+            let (cadence, template) = cadence_and_template(&a, clock.today())?;
             let spec = TrainSpec {
                 name: a.name.clone(),
                 description: a.description.clone(),
-                cadence: cadence(&a, clock.today())?,
-                template: template(&a)?,
+                cadence,
+                template,
                 freeze_rule: match a.freeze_rule {
                     Rule::Move => FreezeRule::Move,
                     Rule::Flag => FreezeRule::Flag,

@@ -371,6 +371,41 @@ fn an_error_about_an_input_names_its_flag_on_the_command_line() {
         line.ends_with("the readiness chart needs a release or a train (--release)"),
         "{line}"
     );
+    // Cadences are read by core's rules; the CLI names the flag.
+    let line = fails(
+        d,
+        &[
+            "--db",
+            "ws.sqlite3",
+            "train",
+            "add",
+            "Payments",
+            "--every",
+            "0w",
+        ],
+        "invalid_input",
+    );
+    assert_eq!(
+        line,
+        "error[invalid_input]: \"0w\" is not a number of weeks: say one like 2w (--every)"
+    );
+    let line = fails(
+        d,
+        &[
+            "--db",
+            "ws.sqlite3",
+            "train",
+            "add",
+            "Payments",
+            "--monthly",
+            "2",
+        ],
+        "invalid_input",
+    );
+    assert!(
+        line.ends_with("a monthly cadence needs a weekday (--weekday)"),
+        "{line}"
+    );
 }
 
 #[test]

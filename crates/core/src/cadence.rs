@@ -263,3 +263,251 @@ mod tests {
         );
     }
 }
+
+// ---- what a person types ----
+
+/// How often a train runs, as a person says it (the CLI's flags; the window's form).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CadenceSpec {
+    /// Every N weeks: `2w` or `2`.
+    pub every: Option<String>,
+    /// The Nth weekday (1-5) of the month.
+    pub monthly: Option<u32>,
+    /// Monthly cadences: every N months (3 for quarterly).
+    pub every_months: u32,
+    /// Hand-picked dates.
+    pub dates: Vec<NaiveDate>,
+    /// `mon`, `tue`, ...
+    pub weekday: Option<String>,
+    /// The first release date (every N weeks), or a day in the first month (monthly).
+    pub anchor: Option<NaiveDate>,
+}
+
+/// Input a planner cannot use: what is wrong in words, and which input it is about
+/// (`every`, `monthly`, `weekday`, `milestone`...).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct SpecError {
+    pub message: String,
+    pub field: &'static str,
+}
+
+fn spec_error(field: &'static str, message: impl Into<String>) -> SpecError {
+    SpecError {
+        message: message.into(),
+        field,
+    }
+}
+
+/// `mon`, `Tuesday`, ... as a weekday.
+pub fn parse_weekday(s: &str) -> Result<Weekday, SpecError> {
+    s.trim()
+        .parse::<Weekday>()
+        .map_err(|_| spec_error("weekday", format!("{s:?} is not a weekday (mon, tue, ...)")))
+}
+
+/// The cadence `spec` says, anchored at `today` when it names no anchor. Every N weeks
+/// starts on the first `weekday` on or after the anchor.
+pub fn parse_cadence(spec: &CadenceSpec, today: NaiveDate) -> Result<Cadence, SpecError> {
+    let wd = spec.weekday.as_deref().map(parse_weekday).transpose()?;
+    if let Some(every) = &spec.every {
+        let weeks: u32 = every
+            .trim()
+            .trim_end_matches(['w', 'W'])
+            .parse()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| {
+                spec_error(
+                    "every",
+                    format!("{every:?} is not a number of weeks: say one like 2w"),
+                )
+            })?;
+        let mut anchor = spec.anchor.unwrap_or(today);
+        if let Some(wd) = wd {
+            while anchor.weekday() != wd {
+                anchor = anchor.succ_opt().unwrap_or(anchor);
+            }
+        }
+        return Ok(Cadence::EveryNWeeks { weeks, anchor });
+    }
+    if let Some(nth) = spec.monthly {
+        if !(1..=5).contains(&nth) {
+            return Err(spec_error(
+                "monthly",
+                "a monthly cadence takes the 1st to 5th weekday of the month",
+            ));
+        }
+        let wd = wd.ok_or_else(|| spec_error("weekday", "a monthly cadence needs a weekday"))?;
+        if spec.every_months == 0 {
+            return Err(spec_error(
+                "every_months",
+                "a monthly cadence repeats at least every month",
+            ));
+        }
+        let anchor = spec.anchor.unwrap_or(today);
+        return Ok(Cadence::Monthly {
+            nth,
+            weekday: wd.num_days_from_monday(),
+            every_months: spec.every_months,
+            anchor_month: anchor.with_day(1).unwrap_or(anchor),
+        });
+    }
+    if !spec.dates.is_empty() {
+        return Ok(Cadence::Explicit {
+            dates: spec.dates.clone(),
+        });
+    }
+    Err(spec_error(
+        "every",
+        "say how often: every N weeks on a weekday, the Nth weekday of every month, or a list of dates",
+    ))
+}
+
+/// A custom milestone, `KIND:OFFSET_DAYS[:NAME]` (`code_freeze:-3`, `demo:-7:Sprint demo`);
+/// without a name, the kind in words.
+pub fn parse_milestone(text: &str) -> Result<crate::model::MilestoneOffset, SpecError> {
+    let mut parts = text.splitn(3, ':');
+    let kind = parts.next().unwrap_or_default().trim().to_string();
+    let offset = parts
+        .next()
+        .and_then(|o| o.trim().trim_end_matches('d').parse::<i32>().ok());
+    match (kind.is_empty(), offset) {
+        (false, Some(offset_days)) => Ok(crate::model::MilestoneOffset {
+            name: parts
+                .next()
+                .map(str::to_string)
+                .unwrap_or_else(|| kind.replace('_', " ")),
+            kind,
+            offset_days,
+        }),
+        _ => Err(spec_error(
+            "milestone",
+            format!(
+                "{text:?} is not a milestone: say KIND:OFFSET_DAYS[:NAME], like code_freeze:-3"
+            ),
+        )),
+    }
+}
+
+/// The milestones of a train: `custom` ones when given, else the named built-in template
+/// (`standard`, `long`, `none`).
+pub fn parse_milestones(
+    template: &str,
+    custom: &[String],
+) -> Result<Vec<crate::model::MilestoneOffset>, SpecError> {
+    if custom.is_empty() {
+        return crate::plan::milestone_template(template).ok_or_else(|| {
+            spec_error(
+                "template",
+                format!("unknown milestone template {template:?}: standard, long or none"),
+            )
+        });
+    }
+    custom.iter().map(|m| parse_milestone(m)).collect()
+}
+
+#[cfg(test)]
+mod spec_tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn cadences_as_people_say_them() {
+        let today = day("2026-11-30"); // a Monday
+        let every = |e: &str, wd: Option<&str>| CadenceSpec {
+            every: Some(e.into()),
+            weekday: wd.map(String::from),
+            ..Default::default()
+        };
+        assert_eq!(
+            parse_cadence(&every("2w", Some("thu")), today),
+            Ok(Cadence::EveryNWeeks {
+                weeks: 2,
+                anchor: day("2026-12-03")
+            })
+        );
+        assert_eq!(
+            parse_cadence(&every("3", None), today),
+            Ok(Cadence::EveryNWeeks {
+                weeks: 3,
+                anchor: today
+            })
+        );
+        assert_eq!(
+            parse_cadence(&every("0w", None), today).unwrap_err().field,
+            "every"
+        );
+        assert_eq!(
+            parse_cadence(&every("2w", Some("someday")), today)
+                .unwrap_err()
+                .field,
+            "weekday"
+        );
+        let monthly = CadenceSpec {
+            monthly: Some(2),
+            weekday: Some("wed".into()),
+            every_months: 3,
+            anchor: Some(day("2027-01-15")),
+            ..Default::default()
+        };
+        assert_eq!(
+            parse_cadence(&monthly, today),
+            Ok(Cadence::Monthly {
+                nth: 2,
+                weekday: 2,
+                every_months: 3,
+                anchor_month: day("2027-01-01")
+            })
+        );
+        let no_weekday = CadenceSpec {
+            weekday: None,
+            ..monthly.clone()
+        };
+        assert_eq!(
+            parse_cadence(&no_weekday, today).unwrap_err().field,
+            "weekday"
+        );
+        assert_eq!(
+            parse_cadence(&CadenceSpec::default(), today)
+                .unwrap_err()
+                .field,
+            "every"
+        );
+        let e = parse_cadence(&every("2w", None), today).map(|_| ());
+        assert!(e.is_ok());
+        // Messages speak of the product, never of a command-line flag.
+        for bad in [every("x", None), no_weekday, CadenceSpec::default()] {
+            let m = parse_cadence(&bad, today).unwrap_err().message;
+            assert!(!m.contains("--"), "{m}");
+        }
+    }
+
+    #[test]
+    fn milestones_by_template_or_by_hand() {
+        assert_eq!(parse_milestones("standard", &[]).unwrap().len(), 6);
+        assert_eq!(parse_milestones("none", &[]).unwrap().len(), 0);
+        assert_eq!(
+            parse_milestones("weekly", &[]).unwrap_err().field,
+            "template"
+        );
+        let m = parse_milestones(
+            "standard",
+            &["code_freeze:-3".into(), "demo:-7d:Sprint demo".into()],
+        )
+        .unwrap();
+        assert_eq!(
+            (m[0].kind.as_str(), m[0].offset_days, m[0].name.as_str()),
+            ("code_freeze", -3, "code freeze")
+        );
+        assert_eq!(
+            (m[1].kind.as_str(), m[1].offset_days, m[1].name.as_str()),
+            ("demo", -7, "Sprint demo")
+        );
+        assert_eq!(parse_milestone("freeze").unwrap_err().field, "milestone");
+        assert_eq!(parse_milestone(":-3").unwrap_err().field, "milestone");
+    }
+}
