@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use switchyard_app::core::views::WorkspaceInfo;
 use switchyard_app::recent::{absolute, RecentWorkspaces, WorkspaceSession};
 use switchyard_app::{AppError, ErrorCode, SystemClock, Workspace};
-use tauri::{AppHandle, Manager, State};
+use tauri::{AppHandle, Manager, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 
 const EXTENSIONS: &[&str] = &["sqlite3", "sqlite", "db"];
@@ -30,7 +30,7 @@ pub fn get_workspace_session(state: State<'_, AppState>) -> Result<WorkspaceSess
 }
 
 /// Where a dialog starts: the folder of the workspace shown, else the documents folder.
-fn start_dir(app: &AppHandle, state: &State<'_, AppState>) -> Option<PathBuf> {
+fn start_dir<R: Runtime>(app: &AppHandle<R>, state: &State<'_, AppState>) -> Option<PathBuf> {
     let shown = state.workspace.shown(OPEN_WAIT).ok().map(|(p, _)| p);
     shown
         .as_deref()
@@ -82,8 +82,8 @@ fn picked(file: Option<tauri_plugin_dialog::FilePath>) -> Result<Option<PathBuf>
 /// when the dialog was cancelled. A file that cannot be opened leaves the workspace shown
 /// as it is and answers why (`not_a_database`, `db_newer_version`, `not_found`).
 #[tauri::command(async)]
-pub fn open_workspace(
-    app: AppHandle,
+pub fn open_workspace<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     path: Option<String>,
 ) -> Result<Option<WorkspaceSession>, AppError> {
@@ -125,8 +125,8 @@ pub fn open_workspace(
 /// File > New: an empty workspace where the native Save dialog says. `Ok(None)` when the
 /// dialog was cancelled; an existing file is never overwritten.
 #[tauri::command(async)]
-pub fn new_workspace(
-    app: AppHandle,
+pub fn new_workspace<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<Option<WorkspaceSession>, AppError> {
     refuse_while_syncing(&state)?;
