@@ -1,6 +1,6 @@
 //! Release dates from a train's cadence, and the freeze-window rule applied to them.
 
-use crate::model::{Cadence, FreezeRule, FreezeWindow};
+use crate::model::{Blackout, Cadence, FreezeRule};
 use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
 
 /// Every date of `cadence` in `from..=to`, ascending.
@@ -75,7 +75,7 @@ pub fn nth_weekday(month: NaiveDate, nth: u32, weekday: Weekday) -> Option<Naive
 pub fn apply_freeze_rule(
     day: NaiveDate,
     rule: FreezeRule,
-    windows: &[FreezeWindow],
+    windows: &[Blackout],
     services: &[String],
 ) -> (NaiveDate, bool) {
     let frozen = |d: NaiveDate| {
@@ -83,7 +83,7 @@ pub fn apply_freeze_rule(
             .iter()
             .filter(|w| w.applies_to_any(services))
             .find(|w| w.covers(d))
-            .map(|w| w.end_date)
+            .map(Blackout::end)
     };
     match rule {
         FreezeRule::Flag => (day, frozen(day).is_some()),
@@ -225,6 +225,7 @@ mod tests {
 
     #[test]
     fn move_rule_leaves_the_window_and_the_weekend_flag_rule_keeps_the_date() {
+        use crate::model::{FreezeWindow, Holiday};
         let w = FreezeWindow {
             id: 1,
             name: "Year-end".into(),
@@ -234,33 +235,40 @@ mod tests {
             reason: String::new(),
         };
         let svc = vec!["web".to_string()];
+        let year_end = [Blackout::Freeze(w.clone())];
         // 2027-01-04 is a Monday.
         assert_eq!(
-            apply_freeze_rule(
-                d("2026-12-22"),
-                FreezeRule::Move,
-                std::slice::from_ref(&w),
-                &svc
-            ),
+            apply_freeze_rule(d("2026-12-22"), FreezeRule::Move, &year_end, &svc),
             (d("2027-01-04"), false)
         );
         assert_eq!(
-            apply_freeze_rule(
-                d("2026-12-22"),
-                FreezeRule::Flag,
-                std::slice::from_ref(&w),
-                &svc
-            ),
+            apply_freeze_rule(d("2026-12-22"), FreezeRule::Flag, &year_end, &svc),
             (d("2026-12-22"), true)
         );
-        let scoped = FreezeWindow {
+        let scoped = Blackout::Freeze(FreezeWindow {
             services: vec!["payments".into()],
             ..w
-        };
+        });
         assert_eq!(
             apply_freeze_rule(d("2026-12-22"), FreezeRule::Move, &[scoped], &svc),
             (d("2026-12-22"), false)
         );
+        // A holiday stops every service for its day: a Monday holiday moves to Tuesday.
+        let holiday = Blackout::Holiday(Holiday {
+            id: 7,
+            date: d("2027-01-04"),
+            name: "Bank holiday".into(),
+        });
+        assert_eq!(
+            apply_freeze_rule(
+                d("2027-01-04"),
+                FreezeRule::Move,
+                std::slice::from_ref(&holiday),
+                &svc
+            ),
+            (d("2027-01-05"), false)
+        );
+        assert_eq!(holiday.label(), "holiday Bank holiday");
     }
 }
 

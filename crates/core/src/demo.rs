@@ -331,6 +331,7 @@ impl Gen {
     }
 
     fn trains_and_releases(&mut self, windows: &[FreezeWindow]) {
+        let windows: Vec<Blackout> = windows.iter().cloned().map(Blackout::Freeze).collect();
         let (from, to, today) = (self.from(), self.to(), self.today);
         for (ti, plan) in self.train_plans().into_iter().enumerate() {
             let train_id = ti as Id + 1;
@@ -344,7 +345,7 @@ impl Gen {
                 services: plan.services.clone(),
             });
             for (n, planned) in occurrences(&plan.cadence, from, to).into_iter().enumerate() {
-                let (target, _) = apply_freeze_rule(planned, plan.rule, windows, &plan.services);
+                let (target, _) = apply_freeze_rule(planned, plan.rule, &windows, &plan.services);
                 let (name, version) = (plan.release_name)(planned, n);
                 // About one past release in six slipped by a few days.
                 let slip = if target < today && self.rng.chance(0.17) {

@@ -461,6 +461,46 @@ impl FreezeWindow {
     }
 }
 
+/// Days nothing may ship: a freeze window (of some services or all), or a holiday (one day,
+/// every service). The planner checks dates against both alike.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Blackout {
+    Freeze(FreezeWindow),
+    Holiday(Holiday),
+}
+
+impl Blackout {
+    pub fn covers(&self, day: NaiveDate) -> bool {
+        match self {
+            Blackout::Freeze(w) => w.covers(day),
+            Blackout::Holiday(h) => h.date == day,
+        }
+    }
+
+    pub fn applies_to_any(&self, services: &[String]) -> bool {
+        match self {
+            Blackout::Freeze(w) => w.applies_to_any(services),
+            Blackout::Holiday(_) => true,
+        }
+    }
+
+    /// The last day it covers.
+    pub fn end(&self) -> NaiveDate {
+        match self {
+            Blackout::Freeze(w) => w.end_date,
+            Blackout::Holiday(h) => h.date,
+        }
+    }
+
+    /// `Year-end freeze`, `holiday New year`: how a flagged release names it.
+    pub fn label(&self) -> String {
+        match self {
+            Blackout::Freeze(w) => w.name.clone(),
+            Blackout::Holiday(h) => format!("holiday {}", h.name),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RiskAssessment {
     pub id: Id,

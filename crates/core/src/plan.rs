@@ -470,24 +470,20 @@ impl PlanInput {
         )
     }
 
-    /// Freeze windows plus holidays (as one-day windows over every service).
-    pub fn blackout_windows(&self) -> Vec<FreezeWindow> {
+    /// Freeze windows and holidays.
+    pub fn blackout_windows(&self) -> Vec<Blackout> {
         blackouts(&self.freeze_windows, &self.holidays)
     }
 }
 
-/// Freeze windows and holidays as one list of windows (a holiday freezes every service).
-pub fn blackouts(windows: &[FreezeWindow], holidays: &[Holiday]) -> Vec<FreezeWindow> {
-    let mut all = windows.to_vec();
-    all.extend(holidays.iter().map(|h| FreezeWindow {
-        id: -h.id,
-        name: format!("holiday {}", h.name),
-        start_date: h.date,
-        end_date: h.date,
-        services: vec![],
-        reason: String::new(),
-    }));
-    all
+/// Freeze windows and holidays as one list (a holiday freezes every service).
+pub fn blackouts(windows: &[FreezeWindow], holidays: &[Holiday]) -> Vec<Blackout> {
+    windows
+        .iter()
+        .cloned()
+        .map(Blackout::Freeze)
+        .chain(holidays.iter().cloned().map(Blackout::Holiday))
+        .collect()
 }
 
 /// `A -> B -> C` with the names of the ids in `cycle`.
@@ -598,10 +594,10 @@ fn next_weekday(mut d: NaiveDate) -> NaiveDate {
 }
 
 fn blackout_at<'a>(
-    windows: &'a [FreezeWindow],
+    windows: &'a [Blackout],
     services: &[String],
     day: NaiveDate,
-) -> Option<&'a FreezeWindow> {
+) -> Option<&'a Blackout> {
     windows
         .iter()
         .find(|w| w.covers(day) && w.applies_to_any(services))
@@ -625,7 +621,7 @@ pub fn propagate_slip(input: &PlanInput, release: Id, to: NaiveDate) -> Result<S
         days: from.map(|f| (to - f).num_days()),
         lands_in: target
             .and_then(|r| blackout_at(&windows, &r.services, to))
-            .map(|w| w.name.clone()),
+            .map(Blackout::label),
         moves: vec![],
         breaks: vec![],
     };
@@ -691,13 +687,13 @@ pub fn propagate_slip(input: &PlanInput, release: Id, to: NaiveDate) -> Result<S
             let (d, _) = apply_freeze_rule(required, FreezeRule::Move, &windows, &r.services);
             (
                 d,
-                blackout_at(&windows, &r.services, d).map(|w| w.name.clone()),
+                blackout_at(&windows, &r.services, d).map(Blackout::label),
             )
         } else {
             let d = next_weekday(required);
             (
                 d,
-                blackout_at(&windows, &r.services, d).map(|w| w.name.clone()),
+                blackout_at(&windows, &r.services, d).map(Blackout::label),
             )
         };
         new_date.insert(id, landed);
@@ -812,7 +808,7 @@ pub fn plan_train(
             let (release_date, frozen) =
                 apply_freeze_rule(cadence_date, train.freeze_rule, &all, &train.services);
             let flagged = frozen
-                .then(|| blackout_at(&all, &train.services, release_date).map(|w| w.name.clone()))
+                .then(|| blackout_at(&all, &train.services, release_date).map(Blackout::label))
                 .flatten();
             let version = cadence_date.format("%Y.%m.%d").to_string();
             let existing = existing
@@ -964,29 +960,30 @@ pub fn check(input: &PlanInput) -> Vec<Conflict> {
             .iter()
             .filter(|w| w.covers(day) && w.applies_to_any(&r.services))
         {
-            let (record, what) = if w.id < 0 {
-                (
-                    RecordRef::new("holiday", -w.id, w.name.trim_start_matches("holiday ")),
-                    format!("the holiday {}", w.name.trim_start_matches("holiday ")),
-                )
-            } else {
-                let scope = if w.services.is_empty() {
-                    "every service".to_string()
-                } else {
-                    w.services
-                        .iter()
-                        .filter(|s| r.services.contains(s))
-                        .cloned()
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                };
-                (
-                    RecordRef::new("freeze_window", w.id, w.name.clone()),
-                    format!(
-                        "the freeze window {} ({} to {}, freezing {scope})",
-                        w.name, w.start_date, w.end_date
-                    ),
-                )
+            let (record, what) = match w {
+                Blackout::Holiday(h) => (
+                    RecordRef::new("holiday", h.id, h.name.clone()),
+                    format!("the holiday {}", h.name),
+                ),
+                Blackout::Freeze(w) => {
+                    let scope = if w.services.is_empty() {
+                        "every service".to_string()
+                    } else {
+                        w.services
+                            .iter()
+                            .filter(|s| r.services.contains(s))
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    };
+                    (
+                        RecordRef::new("freeze_window", w.id, w.name.clone()),
+                        format!(
+                            "the freeze window {} ({} to {}, freezing {scope})",
+                            w.name, w.start_date, w.end_date
+                        ),
+                    )
+                }
             };
             out.push(Conflict {
                 kind: ConflictKind::FreezeWindow,
