@@ -1,6 +1,7 @@
 //! Switchyard's use cases, shared by the desktop shell and the `switchyard` CLI. Errors
 //! leave here as `AppError { code, message }` with a code from a closed list.
 
+mod audit;
 mod bindings;
 mod clock;
 pub mod dora;

@@ -11,8 +11,8 @@ use switchyard_core::plan::{
     SlipPlan,
 };
 use switchyard_core::*;
+use switchyard_store::check_audit;
 use switchyard_store::plan as db;
-use switchyard_store::{append_audit, check_audit, AuditEntry, Transaction};
 
 /// A new train.
 #[derive(Debug, Clone)]
@@ -110,31 +110,7 @@ fn invalid(msg: impl Into<String>) -> AppError {
     AppError::new(ErrorCode::InvalidInput, msg)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn audit(
-    tx: &Transaction,
-    clock: &dyn Clock,
-    who: &str,
-    action: &str,
-    entity: &str,
-    entity_id: Option<String>,
-    before: Option<Value>,
-    after: Option<Value>,
-) -> switchyard_store::Result<()> {
-    append_audit(
-        tx,
-        &AuditEntry {
-            at: clock.now(),
-            actor: who,
-            action,
-            entity,
-            entity_id: entity_id.as_deref(),
-            before,
-            after,
-        },
-    )?;
-    Ok(())
-}
+use crate::audit::audit;
 
 use crate::lookup::one;
 

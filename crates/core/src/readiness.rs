@@ -88,6 +88,32 @@ pub struct RuleFacts {
     pub change_record_approved: Option<bool>,
 }
 
+/// Whether a work item blocks its release while it is open: priority Blocker or Highest, or
+/// a `blocker` label (any case).
+pub fn is_blocker(priority: Option<&str>, labels: &[String]) -> bool {
+    matches!(priority, Some("Blocker" | "Highest"))
+        || labels.iter().any(|l| l.eq_ignore_ascii_case("blocker"))
+}
+
+/// CI on a release from the verdict of each of its services (`(what, green)`): green only
+/// when every one is, with the words the checklist shows; `None` with nothing to look at.
+pub fn ci_verdict(results: &[(String, bool)]) -> Option<(bool, String)> {
+    if results.is_empty() {
+        return None;
+    }
+    let red: Vec<&str> = results
+        .iter()
+        .filter(|(_, green)| !green)
+        .map(|(n, _)| n.as_str())
+        .collect();
+    Some(if red.is_empty() {
+        let all: Vec<&str> = results.iter().map(|(n, _)| n.as_str()).collect();
+        (true, format!("CI green on {}", all.join(", ")))
+    } else {
+        (false, format!("CI failed on {}", red.join(", ")))
+    })
+}
+
 /// The state a rule gives (`done`, `pending` or `blocked`) and why; `None` for an unknown
 /// rule (left as it is).
 pub fn evaluate(rule: &str, f: &RuleFacts) -> Option<(&'static str, String)> {
@@ -213,6 +239,32 @@ pub const ITEM_STATES: [&str; 4] = ["pending", "done", "blocked", "not_applicabl
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn blockers_and_ci_by_one_rule() {
+        assert!(is_blocker(Some("Blocker"), &[]));
+        assert!(is_blocker(Some("Highest"), &[]));
+        assert!(is_blocker(Some("Low"), &["BLOCKER".into()]));
+        assert!(!is_blocker(Some("High"), &["frontend".into()]));
+        assert!(!is_blocker(None, &[]));
+        assert_eq!(ci_verdict(&[]), None);
+        let green = [
+            ("web@abc1234".to_string(), true),
+            ("api #12".to_string(), true),
+        ];
+        assert_eq!(
+            ci_verdict(&green),
+            Some((true, "CI green on web@abc1234, api #12".into()))
+        );
+        let red = [
+            ("web@abc1234".to_string(), true),
+            ("api #12".to_string(), false),
+        ];
+        assert_eq!(
+            ci_verdict(&red),
+            Some((false, "CI failed on api #12".into()))
+        );
+    }
     use chrono::{TimeZone, Utc};
 
     fn item(state: &str) -> ChecklistItem {

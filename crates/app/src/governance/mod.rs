@@ -6,13 +6,12 @@
 use crate::{AppError, Clock, ErrorCode, Result, Workspace};
 use chrono::{Days, Duration, NaiveDate};
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::json;
 use switchyard_core::gonogo::{check_sod, missing_approvals, DecisionOutcome};
 use switchyard_core::readiness::{checklist_now, evaluate, percent_ready, template, RuleFacts};
 use switchyard_core::risk::{assess, ApprovalRule, FactorScore, RiskClass, RiskPolicy};
 use switchyard_core::*;
 use switchyard_store::governance::{self as gov, Conn, ReleaseBrief};
-use switchyard_store::{append_audit, AuditEntry};
 
 /// `explicit` (`--as NAME`), else `$USER`, else `local`.
 pub fn actor_name(explicit: Option<&str>) -> String {
@@ -31,32 +30,7 @@ fn tx<T>(ws: &Workspace, f: impl FnOnce(&Conn) -> Result<T>) -> Result<T> {
     gov::transact(ws.store(), f)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn audit(
-    conn: &Conn,
-    clock: &dyn Clock,
-    actor: &str,
-    action: &str,
-    entity: &str,
-    entity_id: Id,
-    before: Option<Value>,
-    after: Option<Value>,
-) -> Result<()> {
-    let id = entity_id.to_string();
-    append_audit(
-        conn,
-        &AuditEntry {
-            at: clock.now(),
-            actor,
-            action,
-            entity,
-            entity_id: Some(&id),
-            before,
-            after,
-        },
-    )?;
-    Ok(())
-}
+use crate::audit::audit;
 
 /// The release `key` names (see [`crate::lookup::resolve_release`]).
 pub fn resolve_release(conn: &Conn, key: &str) -> Result<ReleaseBrief> {

@@ -212,25 +212,9 @@ pub fn rule_facts(conn: &Connection, release: &ReleaseBrief) -> Result<RuleFacts
             results.push(v);
         }
     }
-    if !results.is_empty() {
-        let red: Vec<&str> = results
-            .iter()
-            .filter(|(_, g)| !g)
-            .map(|(n, _)| n.as_str())
-            .collect();
-        facts.ci_green = Some(red.is_empty());
-        facts.ci_detail = if red.is_empty() {
-            format!(
-                "CI green on {}",
-                results
-                    .iter()
-                    .map(|(n, _)| n.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        } else {
-            format!("CI failed on {}", red.join(", "))
-        };
+    if let Some((green, detail)) = switchyard_core::readiness::ci_verdict(&results) {
+        facts.ci_green = Some(green);
+        facts.ci_detail = detail;
     }
     let mut blockers: Vec<String> = all(
         conn,
@@ -241,9 +225,8 @@ pub fn rule_facts(conn: &Connection, release: &ReleaseBrief) -> Result<RuleFacts
         |r| Ok(format!("release {}", r.get::<_, String>(0)?)),
     )?;
     for c in &changes {
-        let blocker_priority = matches!(c.priority.as_deref(), Some("Blocker" | "Highest"));
-        let blocker_label = c.labels.iter().any(|l| l.eq_ignore_ascii_case("blocker"));
-        if c.status_category != "done" && (blocker_priority || blocker_label) {
+        let open = c.status_category != "done";
+        if open && switchyard_core::readiness::is_blocker(c.priority.as_deref(), &c.labels) {
             blockers.push(format!("blocker {}", c.title));
         }
     }
