@@ -441,6 +441,12 @@ fn tokens(s: &str) -> impl Iterator<Item = String> + '_ {
 }
 
 /// Does any word of the title or any label start with one of the keywords?
+/// Whether a checklist item is the release's rollback plan: its rule says so, or its title
+/// speaks of a rollback (any case). A done one lowers the risk.
+pub fn is_rollback_item(title: &str, rule: Option<&str>) -> bool {
+    rule == Some("rollback_plan") || title.to_lowercase().contains("rollback")
+}
+
 pub fn matches_keywords(title: &str, labels: &[String], keywords: &[String]) -> bool {
     let kws: Vec<String> = keywords.iter().map(|k| k.to_lowercase()).collect();
     let mut all = tokens(title).collect::<Vec<_>>();
@@ -734,6 +740,14 @@ pub fn approval_table(policy: &RiskPolicy) -> BTreeMap<&'static str, ApprovalRul
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_rollback_plan_item_by_its_rule_or_its_title() {
+        assert!(is_rollback_item("Rollback plan reviewed", None));
+        assert!(is_rollback_item("Plan", Some("rollback_plan")));
+        assert!(is_rollback_item("ROLLBACK rehearsed", Some("ci_green")));
+        assert!(!is_rollback_item("Release notes drafted", None));
+    }
 
     #[test]
     fn class_thresholds_are_inclusive_lower_bounds() {

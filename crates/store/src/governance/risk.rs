@@ -140,13 +140,16 @@ pub fn risk_inputs(
         [],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
-    let rollback_item_done: i64 = conn.query_row(
-        "SELECT count(*) FROM checklist_items i JOIN checklists c ON c.id = i.checklist_id
-          WHERE c.release_id = ?1 AND i.state = 'done'
-            AND (lower(i.title) LIKE '%rollback%' OR i.rule = 'rollback_plan')",
+    let done_items: Vec<(String, Option<String>)> = all(
+        conn,
+        "SELECT i.title, i.rule FROM checklist_items i JOIN checklists c ON c.id = i.checklist_id
+          WHERE c.release_id = ?1 AND i.state = 'done'",
         [release.id],
-        |r| r.get(0),
+        |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
+    let rollback_item_done = done_items
+        .iter()
+        .any(|(title, rule)| switchyard_core::risk::is_rollback_item(title, rule.as_deref()));
     let rollback_plan_recorded: i64 = conn.query_row(
         "SELECT count(*) FROM change_records
           WHERE release_id = ?1 AND trim(rollback_plan) <> '' AND status <> 'rejected'",
@@ -176,7 +179,7 @@ pub fn risk_inputs(
         services: release.services.clone(),
         changes,
         service_edges,
-        rollback_item_done: rollback_item_done > 0,
+        rollback_item_done,
         rollback_plan_recorded: rollback_plan_recorded > 0,
         failures,
         freeze_windows: crate::plan::freeze_windows(conn)?,
