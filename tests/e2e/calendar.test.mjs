@@ -5,11 +5,11 @@
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { WebDriver, sleep } from './webdriver.mjs';
+import { WebDriver, sleep, startDriver, stopDriver } from './webdriver.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const app = process.env.SWITCHYARD_APP ?? join(root, 'target/debug/switchyard-desktop');
@@ -31,38 +31,15 @@ const workspace = join(home, 'data/dev.switchyard.desktop/switchyard.sqlite3');
 let driver = null;
 const wd = new WebDriver(`http://127.0.0.1:${port}`);
 
-function stopDriver() {
-  if (!driver || driver.exitCode !== null) return Promise.resolve();
-  return new Promise((done) => {
-    const kill = (sig) => {
-      try {
-        process.kill(-driver.pid, sig); // the whole group: tauri-driver, WebKitWebDriver, the app
-      } catch {
-        /* already gone */
-      }
-    };
-    const force = setTimeout(() => kill('SIGKILL'), 5_000);
-    driver.once('exit', () => {
-      clearTimeout(force);
-      done();
-    });
-    kill('SIGTERM');
-  });
-}
-
 after(async () => {
   await wd.stop();
-  await stopDriver();
+  await stopDriver(driver);
 });
 
 test('the window opens on the release calendar of the demo organisation', { timeout: 240_000 }, async () => {
   assert.ok(existsSync(app), `build the app first: ${app}`);
   mkdirSync(outDir, { recursive: true });
-  driver = spawn('tauri-driver', ['--port', String(port), '--native-port', String(port + 1)], {
-    env,
-    detached: true,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  driver = startDriver(port, env);
   await wd.waitForServer(20_000);
   await wd.start(app);
 

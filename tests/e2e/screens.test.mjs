@@ -5,11 +5,11 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { WebDriver, sleep } from './webdriver.mjs';
+import { WebDriver, painted, sleep, startDriver, stopDriver, waitUntil } from './webdriver.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const app = process.env.SWITCHYARD_APP ?? join(root, 'target/debug/switchyard-desktop');
@@ -38,25 +38,6 @@ const workspace = join(home, 'data/dev.switchyard.desktop/switchyard.sqlite3');
 let driver = null;
 const wd = new WebDriver(`http://127.0.0.1:${port}`);
 
-function stopDriver() {
-  if (!driver || driver.exitCode !== null) return Promise.resolve();
-  return new Promise((done) => {
-    const kill = (sig) => {
-      try {
-        process.kill(-driver.pid, sig); // the whole group: tauri-driver, WebKitWebDriver, the app
-      } catch {
-        /* already gone */
-      }
-    };
-    const force = setTimeout(() => kill('SIGKILL'), 5_000);
-    driver.once('exit', () => {
-      clearTimeout(force);
-      done();
-    });
-    kill('SIGTERM');
-  });
-}
-
 function switchyard(args) {
   return execFileSync(cli, ['--db', workspace, ...args], { env, maxBuffer: 64 << 20 });
 }
@@ -65,33 +46,15 @@ function cliJson(args) {
   return JSON.parse(switchyard([...args, '--json']).toString('utf8'));
 }
 
-/** Resolves after two animation frames: what the last DOM change drew is on screen. */
-async function painted() {
-  await wd.call('POST', wd.s('/execute/async'), {
-    script: 'const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));',
-    args: [],
-  });
-}
-
 /**
  * The X screen as the user sees it (ImageMagick's `import -window root`, as
  * tests/perf/measure.py takes the README's picture). WebKitWebDriver's own screenshot can
  * stall for minutes on a modal dialog over the charts.
  */
 async function shot(name) {
-  await painted();
+  await painted(wd);
   await sleep(200);
   execFileSync('import', ['-window', 'root', join(outDir, name)], { env, timeout: 20_000 });
-}
-
-async function waitUntil(what, fn, deadlineMs) {
-  const end = Date.now() + deadlineMs;
-  for (;;) {
-    const v = await fn().catch(() => null);
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`${what}: not within ${deadlineMs} ms`);
-    await sleep(200);
-  }
 }
 
 const fmt = {
@@ -146,11 +109,7 @@ before(async () => {
   // The download directory, as xdg-user-dirs names it.
   mkdirSync(join(home, 'config'), { recursive: true });
   writeFileSync(join(home, 'config/user-dirs.dirs'), `XDG_DOWNLOAD_DIR="${downloads}"\n`);
-  driver = spawn('tauri-driver', ['--port', String(port), '--native-port', String(port + 1)], {
-    env,
-    detached: true,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  driver = startDriver(port, env);
   await wd.waitForServer(20_000);
   await wd.start(app);
   await wd.waitFor('[data-testid="calendar"][data-ready="true"]', 60_000);
@@ -158,7 +117,7 @@ before(async () => {
 
 after(async () => {
   await wd.stop();
-  await stopDriver();
+  await stopDriver(driver);
 });
 
 test('the Metrics screen shows the numbers and charts of `switchyard dora`', { timeout: 180_000 }, async () => {
@@ -323,7 +282,7 @@ test('the Export dialog saves reports into the download directory', { timeout: 1
   const target = docJson.releases
     .filter((r) => r.train_id === platform.id && r.release_date > today)
     .sort((a, b) => a.release_date.localeCompare(b.release_date))[0];
-  await painted();
+  await painted(wd);
   const marker = (await wd.findAll(`[data-testid="release"][data-release-name="${target.name}"]`))[0];
   assert.ok(marker, `${target.name} is on screen`);
   await wd.pointerClick(marker);

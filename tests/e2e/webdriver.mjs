@@ -1,6 +1,8 @@
 // A small W3C WebDriver client over fetch (Node 20), enough to drive the real Switchyard
 // window through tauri-driver -> WebKitWebDriver. Every call has a deadline.
 
+import { spawn } from 'node:child_process';
+
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 
 export class WebDriver {
@@ -135,4 +137,55 @@ export class WebDriver {
 
 export function sleep(ms) {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/**
+ * Starts tauri-driver (and through it WebKitWebDriver) on `port`, in a process group of its
+ * own so `stopDriver` can stop it with everything it started.
+ */
+export function startDriver(port, env) {
+  return spawn('tauri-driver', ['--port', String(port), '--native-port', String(port + 1)], {
+    env,
+    detached: true,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+}
+
+/** Stops `driver`'s whole group (tauri-driver, WebKitWebDriver, the app): TERM, then KILL after 5 s. */
+export function stopDriver(driver) {
+  if (!driver || driver.exitCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    const kill = (sig) => {
+      try {
+        process.kill(-driver.pid, sig);
+      } catch {
+        /* already gone */
+      }
+    };
+    const force = setTimeout(() => kill('SIGKILL'), 5_000);
+    driver.once('exit', () => {
+      clearTimeout(force);
+      done();
+    });
+    kill('SIGTERM');
+  });
+}
+
+/** Resolves with `fn()`'s first truthy answer, polling every 200 ms; throws after `deadlineMs`. */
+export async function waitUntil(what, fn, deadlineMs) {
+  const end = Date.now() + deadlineMs;
+  for (;;) {
+    const v = await fn().catch(() => null);
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`${what}: not within ${deadlineMs} ms`);
+    await sleep(200);
+  }
+}
+
+/** Resolves after two animation frames of the page `wd` drives: the last DOM change is drawn. */
+export async function painted(wd) {
+  await wd.call('POST', wd.s('/execute/async'), {
+    script: 'const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));',
+    args: [],
+  });
 }

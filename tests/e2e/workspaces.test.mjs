@@ -6,11 +6,11 @@
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { WebDriver, sleep } from './webdriver.mjs';
+import { WebDriver, painted, sleep, startDriver, stopDriver, waitUntil } from './webdriver.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const app = process.env.SWITCHYARD_APP ?? join(root, 'target/debug/switchyard-desktop');
@@ -38,28 +38,9 @@ const env = {
 let driver = null;
 const wd = new WebDriver(`http://127.0.0.1:${port}`);
 
-function stopDriver() {
-  if (!driver || driver.exitCode !== null) return Promise.resolve();
-  return new Promise((done) => {
-    const kill = (sig) => {
-      try {
-        process.kill(-driver.pid, sig); // the whole group: tauri-driver, WebKitWebDriver, the app
-      } catch {
-        /* already gone */
-      }
-    };
-    const force = setTimeout(() => kill('SIGKILL'), 5_000);
-    driver.once('exit', () => {
-      clearTimeout(force);
-      done();
-    });
-    kill('SIGTERM');
-  });
-}
-
 after(async () => {
   await wd.stop();
-  await stopDriver();
+  await stopDriver(driver);
 });
 
 function switchyard(db, args) {
@@ -87,16 +68,6 @@ async function answerDialog(title, path) {
 
 const lanes = () =>
   wd.execute('return [...document.querySelectorAll("[data-testid=lane]")].map(e => e.getAttribute("data-train-name"))');
-async function waitUntil(what, fn, deadlineMs) {
-  const end = Date.now() + deadlineMs;
-  for (;;) {
-    const v = await fn().catch(() => null);
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`${what}: not within ${deadlineMs} ms`);
-    await sleep(200);
-  }
-}
-
 /** The workspace the menu names, once no File action is running. */
 const shownName = () =>
   waitUntil('the File action ended', () =>
@@ -106,10 +77,7 @@ const shownName = () =>
 const disabled = (testid) => wd.execute(`return document.querySelector('[data-testid=${testid}]').disabled`);
 
 async function shot(name) {
-  await wd.call('POST', wd.s('/execute/async'), {
-    script: 'const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));',
-    args: [],
-  });
+  await painted(wd);
   await sleep(200);
   execFileSync('import', ['-window', 'root', join(outDir, name)], { env, timeout: 20_000 });
 }
@@ -137,11 +105,7 @@ test('a damaged workspace offers Open, New and Show in folder, and nothing that 
   const until = new Date(Date.now() + 120 * 86_400_000).toISOString().slice(0, 10);
   switchyard(payments, ['train', 'generate', 'Payments', '--until', until]);
 
-  driver = spawn('tauri-driver', ['--port', String(port), '--native-port', String(port + 1)], {
-    env,
-    detached: true,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  driver = startDriver(port, env);
   await wd.waitForServer(20_000);
   await wd.start(app);
 

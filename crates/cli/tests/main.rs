@@ -23,15 +23,19 @@ const KEYS: [&str; 17] = [
     "sync_state",
 ];
 
-fn switchyard(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_switchyard"))
-        .args(args)
+/// `switchyard args` in `dir`, with the workspace and home of `dir` only.
+fn command(dir: &Path, args: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_switchyard"));
+    c.args(args)
         .current_dir(dir)
         .env_remove("SWITCHYARD_DB")
         .env("XDG_DATA_HOME", dir.join("xdg-data"))
-        .env("HOME", dir)
-        .output()
-        .expect("switchyard runs")
+        .env("HOME", dir);
+    c
+}
+
+fn switchyard(dir: &Path, args: &[&str]) -> Output {
+    command(dir, args).output().expect("switchyard runs")
 }
 
 fn ok(dir: &Path, args: &[&str]) -> String {
@@ -256,12 +260,7 @@ fn every_command_finds_a_release_by_the_same_words() {
 
 /// Runs `switchyard` with `args` in the background; `finish` waits up to 60 s for it.
 fn start(dir: &Path, args: &[&str]) -> std::process::Child {
-    Command::new(env!("CARGO_BIN_EXE_switchyard"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("SWITCHYARD_DB")
-        .env("XDG_DATA_HOME", dir.join("xdg-data"))
-        .env("HOME", dir)
+    command(dir, args)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
