@@ -1,4 +1,4 @@
-//! Hand-worked examples for every metric and rule of spec/dora.md, and property tests.
+//! Hand-worked examples for every metric and rule of docs/metrics.md, and property tests.
 
 use super::*;
 use crate::settings::Thresholds;
