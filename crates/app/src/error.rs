@@ -98,6 +98,47 @@ impl AppError {
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
+/// The stable codes of both connectors' errors; the input to look at goes to `field` (the
+/// CLI turns it into its flag hint).
+impl From<switchyard_sync::SyncError> for AppError {
+    fn from(e: switchyard_sync::SyncError) -> Self {
+        use switchyard_sync::{Remote, SyncError};
+        let jira = |r: &Remote| *r == Remote::Jira;
+        let code = match &e {
+            SyncError::Auth { remote, .. } if jira(remote) => ErrorCode::JiraAuth,
+            SyncError::Auth { .. } => ErrorCode::GithubAuth,
+            SyncError::Forbidden { remote, .. } if jira(remote) => ErrorCode::JiraAuth,
+            SyncError::Forbidden { .. } => ErrorCode::GithubForbidden,
+            SyncError::NotFound(_) => ErrorCode::NotFound,
+            SyncError::Rejected { remote, .. } if jira(remote) => ErrorCode::JiraRequest,
+            SyncError::Rejected { .. } => ErrorCode::GithubBadResponse,
+            SyncError::RateLimited { remote, .. } if jira(remote) => ErrorCode::JiraRateLimited,
+            SyncError::RateLimited { .. } => ErrorCode::GithubRateLimited,
+            SyncError::Unavailable { remote, .. } if jira(remote) => ErrorCode::JiraUnavailable,
+            SyncError::Unavailable { .. } => ErrorCode::GithubUnavailable,
+            SyncError::BadResponse { remote, .. } if jira(remote) => ErrorCode::JiraBadResponse,
+            SyncError::BadResponse { .. } => ErrorCode::GithubBadResponse,
+            SyncError::Invalid { .. } => ErrorCode::InvalidInput,
+            SyncError::Cancelled(_) => ErrorCode::Cancelled,
+            SyncError::Sink(_) => ErrorCode::Db,
+        };
+        let field = match &e {
+            // Cloud wants the account's email with the token: the input to look at.
+            SyncError::Auth {
+                remote: Remote::Jira,
+                ..
+            } => Some("email"),
+            SyncError::Invalid { field, .. } => *field,
+            _ => None,
+        };
+        let err = AppError::new(code, e.to_string());
+        match field {
+            Some(f) => err.about(f),
+            None => err,
+        }
+    }
+}
+
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         let code = match &e {

@@ -1,37 +1,16 @@
 //! The GitHub sync use case, shared by the CLI (`switchyard sync github`) and the app: the
 //! token from `SWITCHYARD_GITHUB_TOKEN`, `GITHUB_TOKEN` or the keyring, the sync on its own
-//! connection, progress to a sink, a cancel flag, and `GithubError`s mapped to stable codes
+//! connection (the store is the sync's sink), progress to a sink, a cancel flag, and
+//! `SyncError`s mapped to stable codes
 //! (`github_auth`, `github_forbidden`, `github_rate_limited`, `github_unavailable`,
 //! `not_found`). The token never reaches the database, logs or error text.
 
 use crate::secrets::{load_token, Secret, TokenFor};
-use crate::{AppError, Clock, ErrorCode, Result};
+use crate::{Clock, Result};
 use std::path::Path;
-use std::sync::Arc;
 use switchyard_store::Store;
-use switchyard_sync::github::{GithubError, Token};
 pub use switchyard_sync::github::{GithubOptions, GithubSummary};
 pub use switchyard_sync::{Cancel, Progress, ProgressEvent};
-
-impl From<GithubError> for AppError {
-    fn from(e: GithubError) -> Self {
-        let code = match &e {
-            GithubError::Auth(_) => ErrorCode::GithubAuth,
-            GithubError::Forbidden(_) => ErrorCode::GithubForbidden,
-            GithubError::NotFound(_) => ErrorCode::NotFound,
-            GithubError::RateLimited(_) => ErrorCode::GithubRateLimited,
-            GithubError::Unavailable(_) => ErrorCode::GithubUnavailable,
-            GithubError::Unexpected(_) | GithubError::Decode(_) => ErrorCode::GithubBadResponse,
-            GithubError::InvalidInput(_) => ErrorCode::InvalidInput,
-            GithubError::Cancelled => ErrorCode::Cancelled,
-            GithubError::Store(_) => ErrorCode::Db,
-        };
-        match e {
-            GithubError::Store(s) => AppError::from(s),
-            other => AppError::new(code, other.to_string()),
-        }
-    }
-}
 
 /// Syncs GitHub into the workspace at `path`. `token`: `None` reads it from the environment
 /// or the keyring; GitHub is asked without a token when there is none (public repositories,
@@ -41,7 +20,7 @@ pub fn sync_github(
     opts: &GithubOptions,
     token: Option<Secret>,
     clock: &dyn Clock,
-    progress: Arc<dyn Progress>,
+    progress: &dyn Progress,
     cancel: &Cancel,
 ) -> Result<GithubSummary> {
     let token = match token {
@@ -51,9 +30,15 @@ pub fn sync_github(
     if token.is_none() {
         tracing::warn!("no GitHub token; asking GitHub anonymously");
     }
-    let token = token.map(|t| Token::new(t.expose()));
-    let summary =
-        switchyard_sync::github::sync(path, opts, token, clock.now(), progress, cancel.clone())?;
-    crate::dora::link_after_sync(&Store::open(path)?);
+    let mut store = Store::open(path)?;
+    let summary = switchyard_sync::github::sync(
+        &mut store,
+        opts,
+        token.as_ref(),
+        clock.now(),
+        progress,
+        cancel,
+    )?;
+    crate::dora::link_after_sync(&store);
     Ok(summary)
 }

@@ -1,41 +1,18 @@
 //! The Jira sync use case, shared by the CLI (`switchyard sync jira`) and the app's sync
 //! screen: the token from `SWITCHYARD_JIRA_TOKEN` or the keyring, the sync on its own
-//! connection to the workspace, progress to a sink, a cancel flag, and `JiraError`s mapped
-//! to stable codes. The token never reaches the database, logs or error text.
+//! connection to the workspace (the store is the sync's sink), progress to a sink, a cancel
+//! flag, and `SyncError`s mapped to stable codes (`crate::error`). The token never reaches the database, logs or error text.
 
 use crate::secrets::{load_token, Secret, TokenFor};
 use crate::{AppError, Clock, ErrorCode, Result};
 use std::path::Path;
 use switchyard_store::Store;
 pub use switchyard_sync::jira::{Deployment, JiraOptions, JiraSummary, ProjectSummary};
-use switchyard_sync::jira::{JiraError, JiraToken};
 pub use switchyard_sync::{Cancel, Progress, ProgressEvent};
 
 /// A tracing directive every subscriber must add: the HTTP layer under ureq logs raw
 /// request bytes (tokens included) at trace level.
 pub const HTTP_LOG_CAP: &str = "ureq_proto=info";
-
-impl From<JiraError> for AppError {
-    fn from(e: JiraError) -> Self {
-        let code = match &e {
-            JiraError::Auth { .. } => ErrorCode::JiraAuth,
-            JiraError::NotFound(_) => ErrorCode::NotFound,
-            JiraError::BadRequest { .. } => ErrorCode::JiraRequest,
-            JiraError::RateLimited { .. } => ErrorCode::JiraRateLimited,
-            JiraError::Unavailable { .. } => ErrorCode::JiraUnavailable,
-            JiraError::BadResponse { .. } => ErrorCode::JiraBadResponse,
-            JiraError::Invalid(_) => ErrorCode::InvalidInput,
-            JiraError::Cancelled => ErrorCode::Cancelled,
-            JiraError::Store(_) => ErrorCode::Db,
-        };
-        match e {
-            JiraError::Store(s) => AppError::from(s),
-            // Cloud wants the account's email with the token: the input to look at.
-            JiraError::Auth { .. } => AppError::new(code, e.to_string()).about("email"),
-            other => AppError::new(code, other.to_string()),
-        }
-    }
-}
 
 /// Syncs Jira into the workspace at `path`. `token`: `None` reads it from the environment
 /// or the keyring.
@@ -56,11 +33,15 @@ pub fn sync_jira(
             )
         })?,
     };
-    let store = Store::open(path)?;
-    let jira_token = JiraToken::new(token.expose());
-    drop(token);
-    let summary =
-        switchyard_sync::jira::sync(&store, opts, &jira_token, clock.now(), progress, cancel)?;
+    let mut store = Store::open(path)?;
+    let summary = switchyard_sync::jira::sync(
+        &mut store,
+        opts,
+        Some(&token),
+        clock.now(),
+        progress,
+        cancel,
+    )?;
     crate::dora::link_after_sync(&store);
     Ok(summary)
 }

@@ -3,47 +3,12 @@
 //! when dropped; it never reaches SQLite, logs, exports or error text.
 
 use crate::{AppError, ErrorCode, Result};
-use std::fmt;
 
 /// The keyring service name under which Switchyard keeps its tokens.
 pub const KEYRING_SERVICE: &str = "dev.switchyard.desktop";
 
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: String) -> Self {
-        Secret(value)
-    }
-
-    /// The token itself, for the one place that puts it into an Authorization header.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(***)")
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
-    }
-}
-
-impl Drop for Secret {
-    fn drop(&mut self) {
-        // Overwrite the bytes before the allocation is freed.
-        let bytes = std::mem::take(&mut self.0).into_bytes();
-        let mut bytes = bytes;
-        for b in bytes.iter_mut() {
-            *b = 0;
-        }
-        std::hint::black_box(&bytes);
-    }
-}
+/// The one secret type of both tokens (`switchyard_core::synced::Secret`): wiped on drop.
+pub use switchyard_core::synced::Secret;
 
 /// Which remote a token is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -166,7 +131,7 @@ mod tests {
 
     #[test]
     fn a_secret_never_prints() {
-        let s = Secret::new("ghp_very_secret_value".into());
+        let s = Secret::new("ghp_very_secret_value");
         assert_eq!(format!("{s}"), "***");
         assert_eq!(format!("{s:?}"), "Secret(***)");
         assert_eq!(format!("{:?}", Some(&s)), "Some(Secret(***))");
@@ -178,8 +143,8 @@ mod tests {
         keyring::set_default_credential_builder(keyring::mock::default_credential_builder());
         // The mock store keeps nothing between entries, so this checks the calls succeed
         // and an empty token is refused.
-        assert!(store_token(TokenFor::Jira, &Secret::new("t0ken".into())).is_ok());
-        let err = store_token(TokenFor::Jira, &Secret::new("  ".into())).unwrap_err();
+        assert!(store_token(TokenFor::Jira, &Secret::new("t0ken")).is_ok());
+        let err = store_token(TokenFor::Jira, &Secret::new("  ")).unwrap_err();
         assert_eq!(err.code, ErrorCode::InvalidInput);
         assert!(!err.message.contains("t0ken"));
     }

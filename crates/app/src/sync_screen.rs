@@ -108,35 +108,13 @@ pub struct SyncProgress {
 }
 
 impl SyncProgress {
+    /// The step as the one line the CLI prints too (`ProgressEvent::line`).
     pub fn from_event(target: SyncTarget, e: ProgressEvent) -> Self {
-        let (line, fraction, total) = match e {
-            ProgressEvent::Started { scope, list } => (format!("{scope}: {list}…"), None, 0),
-            ProgressEvent::Page {
-                scope,
-                list,
-                total,
-                expected,
-                ..
-            } => match expected {
-                Some(x) if x > 0 => (
-                    format!("{scope}: {list} {total}/{x}"),
-                    Some((total as f64 / x as f64).min(1.0)),
-                    total,
-                ),
-                _ => (format!("{scope}: {list} {total}"), None, total),
-            },
-            ProgressEvent::Waiting { seconds, reason } => {
-                (format!("waiting {seconds} s: {reason}"), None, 0)
-            }
-            ProgressEvent::Finished { scope, list, total } => {
-                (format!("{scope}: {total} {list}"), Some(1.0), total)
-            }
-        };
         SyncProgress {
             target,
-            line,
-            fraction,
-            total,
+            line: e.line(),
+            fraction: e.fraction(),
+            total: e.total(),
         }
     }
 }
@@ -290,9 +268,8 @@ pub fn run_sync(
                 return Err(invalid(why));
             }
             let opts = GithubOptions::new(g.api_url.clone(), g.repos.clone());
-            let sink: Arc<dyn crate::jira::Progress> =
-                Arc::new(move |e: ProgressEvent| progress(SyncProgress::from_event(target, e)));
-            let s = sync_github(path, &opts, None, clock, sink, cancel)?;
+            let sink = move |e: ProgressEvent| progress(SyncProgress::from_event(target, e));
+            let s = sync_github(path, &opts, None, clock, &sink, cancel)?;
             Ok(format!(
                 "{} repositories: {} releases, {} pull requests, {} deployments, {} incidents, {} runs ({} requests)",
                 s.repositories,

@@ -5,6 +5,8 @@ use switchyard_app::{
     check_bindings, default_bindings_dir, Clock, ErrorCode, FixedClock, Workspace,
 };
 
+mod sync;
+
 fn clock() -> FixedClock {
     FixedClock(Utc.with_ymd_and_hms(2026, 11, 28, 8, 0, 0).unwrap())
 }

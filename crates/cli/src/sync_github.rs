@@ -1,9 +1,8 @@
 //! `switchyard sync github --api-url URL --repo OWNER/NAME [--repo ...] [--full]`.
 
+use crate::sync_jira::Bar;
 use clap::Args;
-use std::io::{IsTerminal, Write};
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 use switchyard_app::github::{sync_github, Cancel, GithubOptions, ProgressEvent};
 use switchyard_app::{AppError, SystemClock};
 
@@ -32,35 +31,6 @@ pub struct GithubArgs {
     max_in_flight: u16,
 }
 
-/// A one-line progress display on stderr, only when stderr is a terminal.
-struct Bar {
-    last: Mutex<String>,
-}
-
-impl Bar {
-    fn show(&self, e: ProgressEvent) {
-        let line = match e {
-            ProgressEvent::Started { scope, list } => format!("{scope}: {list}..."),
-            ProgressEvent::Page {
-                scope, list, total, ..
-            } => format!("{scope}: {list} {total}"),
-            ProgressEvent::Waiting { seconds, reason } => format!("waiting {seconds}s: {reason}"),
-            ProgressEvent::Finished { scope, list, total } => format!("{scope}: {total} {list}"),
-        };
-        let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
-        let pad = last.len().saturating_sub(line.len());
-        let mut err = std::io::stderr().lock();
-        let _ = write!(err, "\r{line}{}", " ".repeat(pad));
-        let _ = err.flush();
-        *last = line;
-    }
-
-    fn clear(&self) {
-        let last = self.last.lock().unwrap_or_else(|e| e.into_inner());
-        let _ = write!(std::io::stderr(), "\r{}\r", " ".repeat(last.len()));
-    }
-}
-
 pub fn run(db: &Path, a: GithubArgs) -> Result<(), AppError> {
     let mut opts = GithubOptions::new(a.api_url, a.repos);
     opts.full = a.full;
@@ -68,22 +38,10 @@ pub fn run(db: &Path, a: GithubArgs) -> Result<(), AppError> {
     opts.pr_commits = !a.no_pr_commits;
     opts.pr_details = !a.no_pr_details;
     opts.max_in_flight = usize::from(a.max_in_flight);
-    let bar = std::io::stderr().is_terminal().then(|| {
-        Arc::new(Bar {
-            last: Mutex::new(String::new()),
-        })
-    });
-    let sink: Arc<dyn switchyard_app::github::Progress> = match &bar {
-        Some(b) => {
-            let b = b.clone();
-            Arc::new(move |e: ProgressEvent| b.show(e))
-        }
-        None => Arc::new(()),
-    };
-    let result = sync_github(db, &opts, None, &SystemClock, sink, &Cancel::default());
-    if let Some(b) = &bar {
-        b.clear();
-    }
+    let bar = Bar::new();
+    let sink = |e: ProgressEvent| bar.show(e);
+    let result = sync_github(db, &opts, None, &SystemClock, &sink, &Cancel::default());
+    bar.clear();
     let s = result?;
     println!(
         "Synced {} repositories from GitHub: {} releases, {} pull requests, {} incidents, {} deployments, {} workflow runs ({} requests).",

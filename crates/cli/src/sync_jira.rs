@@ -71,46 +71,42 @@ pub fn auth(target: AuthTarget) -> Result<(), AppError> {
     Ok(())
 }
 
-/// A one-line progress display on stderr, only when stderr is a terminal.
-struct Bar {
+/// A one-line progress display on stderr, only when stderr is a terminal: the line of
+/// `ProgressEvent::line`, the one the window shows.
+pub(crate) struct Bar {
     on: bool,
     last: Mutex<String>,
 }
 
 impl Bar {
-    fn show(&self, e: ProgressEvent) {
+    pub(crate) fn new() -> Self {
+        Bar {
+            on: std::io::stderr().is_terminal(),
+            last: Mutex::new(String::new()),
+        }
+    }
+
+    pub(crate) fn show(&self, e: ProgressEvent) {
         if !self.on {
             return;
         }
-        let line = match e {
-            ProgressEvent::Started { scope, list } => format!("{scope}: {list}..."),
-            ProgressEvent::Page {
-                scope,
-                list,
-                total,
-                expected,
-                ..
-            } => match expected {
-                Some(x) => format!("{scope}: {list} {total}/{x}"),
-                None => format!("{scope}: {list} {total}"),
-            },
-            ProgressEvent::Waiting { seconds, reason } => {
-                format!("waiting {seconds}s: {reason}")
-            }
-            ProgressEvent::Finished { scope, list, total } => format!("{scope}: {total} {list}"),
-        };
+        let line = e.line();
         let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
-        let pad = last.len().saturating_sub(line.len());
+        let pad = last.chars().count().saturating_sub(line.chars().count());
         let mut err = std::io::stderr().lock();
         let _ = write!(err, "\r{line}{}", " ".repeat(pad));
         let _ = err.flush();
         *last = line;
     }
 
-    fn clear(&self) {
+    pub(crate) fn clear(&self) {
         if self.on {
             let last = self.last.lock().unwrap_or_else(|e| e.into_inner());
-            let _ = write!(std::io::stderr(), "\r{}\r", " ".repeat(last.len()));
+            let _ = write!(
+                std::io::stderr(),
+                "\r{}\r",
+                " ".repeat(last.chars().count())
+            );
         }
     }
 }
@@ -126,10 +122,7 @@ pub fn run(db: &Path, target: SyncTarget) -> Result<(), AppError> {
     opts.blocking_link_types = a.link_types;
     opts.incident_label = a.incident_label;
     opts.page_size = a.page_size.clamp(1, 5000);
-    let bar = Bar {
-        on: std::io::stderr().is_terminal(),
-        last: Mutex::new(String::new()),
-    };
+    let bar = Bar::new();
     let sink = |e: ProgressEvent| bar.show(e);
     let result = sync_jira(db, &opts, None, &SystemClock, &sink, &Cancel::default());
     bar.clear();

@@ -665,9 +665,9 @@ fn a_corrupt_or_foreign_import_file_changes_nothing() {
 }
 
 mod dora;
-#[path = "../../sync/tests/jira/fake.rs"]
+#[path = "../../app/tests/sync/jira/fake.rs"]
 mod fake;
-#[path = "../../sync/tests/jira/mock.rs"]
+#[path = "../../app/tests/sync/jira/mock.rs"]
 mod mock;
 mod review;
 mod sync_github;

@@ -13,6 +13,7 @@ pub mod readiness;
 pub mod risk;
 pub mod rng;
 pub mod settings;
+pub mod synced;
 pub mod timeline;
 pub mod views;
 

@@ -14,6 +14,7 @@ pub mod lookup;
 mod migrate;
 pub mod plan;
 mod rows;
+mod synced;
 
 pub use audit::{append_audit, check_audit, verify_audit, AuditCheck, AuditEntry};
 pub use calendar::OFF_TRAIN_LANE;

@@ -29,6 +29,50 @@ pub enum ProgressEvent {
     },
 }
 
+impl ProgressEvent {
+    /// The one line the CLI prints and the window shows for this step: `ABC: issues…`,
+    /// `ABC: issues 200/450`, `waiting 4 s: Jira rate limit (429) on …`, `ABC: 450 issues`.
+    pub fn line(&self) -> String {
+        match self {
+            ProgressEvent::Started { scope, list } => format!("{scope}: {list}…"),
+            ProgressEvent::Page {
+                scope,
+                list,
+                total,
+                expected: Some(x),
+                ..
+            } if *x > 0 => format!("{scope}: {list} {total}/{x}"),
+            ProgressEvent::Page {
+                scope, list, total, ..
+            } => format!("{scope}: {list} {total}"),
+            ProgressEvent::Waiting { seconds, reason } => format!("waiting {seconds} s: {reason}"),
+            ProgressEvent::Finished { scope, list, total } => format!("{scope}: {total} {list}"),
+        }
+    }
+
+    /// The done share of the current list, when known: the server said how many there are,
+    /// or the list finished.
+    pub fn fraction(&self) -> Option<f64> {
+        match self {
+            ProgressEvent::Page {
+                total,
+                expected: Some(x),
+                ..
+            } if *x > 0 => Some((*total as f64 / *x as f64).min(1.0)),
+            ProgressEvent::Finished { .. } => Some(1.0),
+            _ => None,
+        }
+    }
+
+    /// Records so far in the current list.
+    pub fn total(&self) -> u64 {
+        match self {
+            ProgressEvent::Page { total, .. } | ProgressEvent::Finished { total, .. } => *total,
+            _ => 0,
+        }
+    }
+}
+
 /// Where progress goes. `()` discards it.
 pub trait Progress: Send + Sync {
     fn report(&self, event: ProgressEvent);
@@ -55,5 +99,45 @@ impl Cancel {
 
     pub fn is_cancelled(&self) -> bool {
         self.0.load(Ordering::SeqCst)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_step_is_one_line() {
+        let started = ProgressEvent::Started {
+            scope: "ABC".into(),
+            list: "issues".into(),
+        };
+        assert_eq!(started.line(), "ABC: issues…");
+        let page = |expected| ProgressEvent::Page {
+            scope: "ABC".into(),
+            list: "issues".into(),
+            items: 100,
+            total: 200,
+            expected,
+        };
+        assert_eq!(page(Some(450)).line(), "ABC: issues 200/450");
+        assert_eq!(page(Some(450)).fraction(), Some(200.0 / 450.0));
+        assert_eq!(page(Some(0)).line(), "ABC: issues 200");
+        assert_eq!(page(None).line(), "ABC: issues 200");
+        assert_eq!(page(None).fraction(), None);
+        let waiting = ProgressEvent::Waiting {
+            seconds: 4,
+            reason: "rate limit".into(),
+        };
+        assert_eq!(waiting.line(), "waiting 4 s: rate limit");
+        let done = ProgressEvent::Finished {
+            scope: "octo/repo".into(),
+            list: "pulls".into(),
+            total: 7,
+        };
+        assert_eq!(
+            (done.line(), done.fraction(), done.total()),
+            ("octo/repo: 7 pulls".into(), Some(1.0), 7)
+        );
     }
 }

@@ -1,9 +1,9 @@
 //! `switchyard sync github` (the real binary) against the mock GitHub of the sync tests,
 //! which serves the real recorded payloads.
 
-#[path = "../../../sync/tests/github/fixtures.rs"]
+#[path = "../../../app/tests/sync/github/fixtures.rs"]
 pub mod fixtures;
-#[path = "../../../sync/tests/github/mock.rs"]
+#[path = "../../../app/tests/sync/github/mock.rs"]
 pub mod mock;
 
 use fixtures::{REPO, TOKEN};

@@ -3,8 +3,9 @@
 //! at most `max_in_flight` requests at once, `Link` pagination as given, and GitHub's primary
 //! and secondary rate limits, 401/403/404 and 5xx told apart.
 
-use super::GithubError;
+use super::err;
 use crate::{Cancel, Progress, ProgressEvent};
+use crate::{Remote, Secret, SyncError};
 use http::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, USER_AGENT};
 use http::{StatusCode, Uri};
 use octocrab::Octocrab;
@@ -21,30 +22,6 @@ const SERVER_RETRIES: u32 = 3;
 const SECONDARY_RETRIES: u32 = 6;
 /// Waits for one request on a primary limit before giving up.
 const PRIMARY_RETRIES: u32 = 3;
-
-/// An API token. Prints as `***`; only the Authorization header of a request to the
-/// configured host ever sees it.
-pub struct Token(String);
-
-impl Token {
-    pub fn new(value: impl Into<String>) -> Self {
-        Token(value.into())
-    }
-}
-
-impl std::fmt::Debug for Token {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Token(***)")
-    }
-}
-
-impl Drop for Token {
-    fn drop(&mut self) {
-        let mut bytes = std::mem::take(&mut self.0).into_bytes();
-        bytes.iter_mut().for_each(|b| *b = 0);
-        std::hint::black_box(&bytes);
-    }
-}
 
 /// One answer: status, headers and the whole body.
 pub struct Answer {
@@ -120,31 +97,30 @@ fn short(url: &str) -> &str {
 impl Client {
     pub fn new(
         api_url: &str,
-        token: Option<Token>,
+        token: Option<&Secret>,
         max_in_flight: usize,
         retry_delay: Duration,
         progress: Arc<dyn Progress>,
         cancel: Cancel,
-    ) -> Result<Self, GithubError> {
+    ) -> Result<Self, SyncError> {
         let base = api_url.trim_end_matches('/').to_string();
         let uri: Uri = base
             .parse()
-            .map_err(|_| GithubError::InvalidInput(format!("not a URL: {base}")))?;
+            .map_err(|_| err::invalid_url(format!("not a URL: {base}")))?;
         let authority = match (uri.scheme_str(), uri.authority()) {
             (Some("http" | "https"), Some(a)) => a.as_str().to_ascii_lowercase(),
             _ => {
-                return Err(GithubError::InvalidInput(format!(
+                return Err(err::invalid_url(format!(
                     "the API URL must be http(s)://HOST[/api/v3], got {base}"
                 )))
             }
         };
         let auth = match token {
             Some(t) => {
-                let mut v = HeaderValue::from_str(&format!("Bearer {}", t.0)).map_err(|_| {
-                    GithubError::InvalidInput(
-                        "the token has characters a header cannot carry".into(),
-                    )
-                })?;
+                let mut v =
+                    HeaderValue::from_str(&format!("Bearer {}", t.expose())).map_err(|_| {
+                        err::invalid("the token has characters a header cannot carry".into())
+                    })?;
                 v.set_sensitive(true);
                 Some(v)
             }
@@ -155,12 +131,12 @@ impl Client {
         // token to api.github.com, so Enterprise `Link` URLs would go out unauthenticated).
         let octo = Octocrab::builder()
             .base_uri(base.as_str())
-            .map_err(|e| GithubError::InvalidInput(format!("bad API URL {base}: {e}")))?
+            .map_err(|e| err::invalid_url(format!("bad API URL {base}: {e}")))?
             .add_retry_config(octocrab::service::middleware::retry::RetryConfig::None)
             .set_connect_timeout(Some(Duration::from_secs(15)))
             .set_read_timeout(Some(Duration::from_secs(60)))
             .build()
-            .map_err(|e| GithubError::Unavailable(format!("cannot set up the HTTP client: {e}")))?;
+            .map_err(|e| err::unavailable(format!("cannot set up the HTTP client: {e}")))?;
         Ok(Client {
             octo,
             base,
@@ -208,11 +184,11 @@ impl Client {
     }
 
     /// Sleeps `seconds`, saying why, and stops early when cancelled.
-    async fn wait(&self, seconds: u64, reason: String) -> Result<(), GithubError> {
+    async fn wait(&self, seconds: u64, reason: String) -> Result<(), SyncError> {
         self.wait_for(Duration::from_secs(seconds), reason).await
     }
 
-    async fn wait_for(&self, pause: Duration, reason: String) -> Result<(), GithubError> {
+    async fn wait_for(&self, pause: Duration, reason: String) -> Result<(), SyncError> {
         let seconds = pause.as_secs() + u64::from(pause.subsec_nanos() > 0);
         tracing::info!(seconds, %reason, "github: waiting");
         self.progress
@@ -220,7 +196,7 @@ impl Client {
         let until = tokio::time::Instant::now() + pause;
         while tokio::time::Instant::now() < until {
             if self.cancel.is_cancelled() {
-                return Err(GithubError::Cancelled);
+                return Err(SyncError::Cancelled(Remote::Github));
             }
             let left = until - tokio::time::Instant::now();
             tokio::time::sleep(left.min(Duration::from_millis(200))).await;
@@ -228,7 +204,7 @@ impl Client {
         Ok(())
     }
 
-    async fn wait_for_primary_reset(&self) -> Result<(), GithubError> {
+    async fn wait_for_primary_reset(&self) -> Result<(), SyncError> {
         let until = *self.blocked_until.lock().unwrap_or_else(|e| e.into_inner());
         let now = now_epoch();
         if until > now {
@@ -252,14 +228,14 @@ impl Client {
 
     /// GET `url` (absolute, as built by `url()` or given by a `Link` header) and return the
     /// 2xx answer; waits out rate limits and retries 5xx, then fails with a clear error.
-    pub async fn get(&self, url: &str) -> Result<Answer, GithubError> {
+    pub async fn get(&self, url: &str) -> Result<Answer, SyncError> {
         let uri: Uri = url
             .parse()
-            .map_err(|_| GithubError::Decode(format!("GitHub gave a bad URL: {}", short(url))))?;
+            .map_err(|_| err::bad_response(format!("GitHub gave a bad URL: {}", short(url))))?;
         let (mut server_tries, mut secondary_tries, mut primary_tries) = (0u32, 0u32, 0u32);
         loop {
             if self.cancel.is_cancelled() {
-                return Err(GithubError::Cancelled);
+                return Err(SyncError::Cancelled(Remote::Github));
             }
             self.wait_for_primary_reset().await?;
             let sent = {
@@ -267,7 +243,7 @@ impl Client {
                     .permits
                     .acquire()
                     .await
-                    .map_err(|_| GithubError::Cancelled)?;
+                    .map_err(|_| SyncError::Cancelled(Remote::Github))?;
                 self.requests.fetch_add(1, Ordering::Relaxed);
                 match self
                     .octo
@@ -290,7 +266,7 @@ impl Client {
                 Err(e) => {
                     server_tries += 1;
                     if server_tries > SERVER_RETRIES {
-                        return Err(GithubError::Unavailable(format!(
+                        return Err(err::unavailable(format!(
                             "cannot reach {} after {} tries: {e}",
                             short(url),
                             server_tries
@@ -311,7 +287,7 @@ impl Client {
             let message = message_of(&body);
             match status {
                 StatusCode::UNAUTHORIZED => {
-                    return Err(GithubError::Auth(format!(
+                    return Err(err::auth(format!(
                         "GitHub refused the token (401{}); set SWITCHYARD_GITHUB_TOKEN or run `switchyard auth github`",
                         if message.is_empty() { String::new() } else { format!(": {message}") }
                     )))
@@ -325,7 +301,7 @@ impl Client {
                     if let Some(secs) = retry_after.filter(|_| secondary || remaining != Some(0)) {
                         secondary_tries += 1;
                         if secondary_tries > SECONDARY_RETRIES {
-                            return Err(GithubError::RateLimited(format!(
+                            return Err(err::rate_limited(format!(
                                 "GitHub's secondary rate limit still holds after {SECONDARY_RETRIES} waits ({})",
                                 short(url)
                             )));
@@ -338,7 +314,7 @@ impl Client {
                     if remaining == Some(0) {
                         primary_tries += 1;
                         if primary_tries > PRIMARY_RETRIES {
-                            return Err(GithubError::RateLimited(format!(
+                            return Err(err::rate_limited(format!(
                                 "GitHub's rate limit is spent and did not reset ({})",
                                 short(url)
                             )));
@@ -353,7 +329,7 @@ impl Client {
                     if secondary || status == StatusCode::TOO_MANY_REQUESTS {
                         secondary_tries += 1;
                         if secondary_tries > SECONDARY_RETRIES {
-                            return Err(GithubError::RateLimited(format!(
+                            return Err(err::rate_limited(format!(
                                 "GitHub's secondary rate limit still holds after {SECONDARY_RETRIES} waits ({})",
                                 short(url)
                             )));
@@ -363,14 +339,14 @@ impl Client {
                         self.wait(secs, format!("GitHub's secondary rate limit: {message}")).await?;
                         continue;
                     }
-                    return Err(GithubError::Forbidden(format!(
+                    return Err(err::forbidden(format!(
                         "GitHub refused {} (403{})",
                         short(url),
                         if message.is_empty() { String::new() } else { format!(": {message}") }
                     )));
                 }
                 StatusCode::NOT_FOUND => {
-                    return Err(GithubError::NotFound(format!(
+                    return Err(SyncError::NotFound(format!(
                         "{} (404{})",
                         short(url),
                         if message.is_empty() { String::new() } else { format!(": {message}") }
@@ -379,7 +355,7 @@ impl Client {
                 s if s.is_server_error() => {
                     server_tries += 1;
                     if server_tries > SERVER_RETRIES {
-                        return Err(GithubError::Unavailable(format!(
+                        return Err(err::unavailable(format!(
                             "GitHub answered {} for {} {} times",
                             s.as_u16(),
                             short(url),
@@ -393,7 +369,7 @@ impl Client {
                     .await?;
                 }
                 s => {
-                    return Err(GithubError::Unexpected(format!(
+                    return Err(err::bad_response(format!(
                         "GitHub answered {} for {}{}",
                         s.as_u16(),
                         short(url),
@@ -424,6 +400,6 @@ mod tests {
 
     #[test]
     fn a_token_never_prints() {
-        assert_eq!(format!("{:?}", Token::new("ghp_secret")), "Token(***)");
+        assert_eq!(format!("{:?}", Secret::new("ghp_secret")), "Secret(***)");
     }
 }

@@ -1,10 +1,11 @@
 //! HTTP to Jira over ureq: auth header, retries with backoff and jitter for 5xx and
 //! timeouts, 429 waits from `Retry-After` / `X-RateLimit-Reset`, and Jira's error bodies
-//! turned into `JiraError`s. The token goes into the Authorization header and nowhere else.
+//! turned into `SyncError`s. The token goes into the Authorization header and nowhere else.
 
 use super::wire::{error_messages, parse_time};
-use super::{JiraError, RetryPolicy};
+use super::{auth_error, rate_limited_error, unavailable, RetryPolicy};
 use crate::{Cancel, Progress, ProgressEvent};
+use crate::{Remote, Secret, SyncError};
 use chrono::Utc;
 use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -20,7 +21,7 @@ const BODY_LIMIT: u64 = 512 * 1024 * 1024;
 pub struct Client<'a> {
     agent: ureq::Agent,
     base: String,
-    authorization: String,
+    authorization: Arc<Secret>,
     retry: RetryPolicy,
     progress: &'a dyn Progress,
     cancel: &'a Cancel,
@@ -50,7 +51,7 @@ enum Attempt {
 impl<'a> Client<'a> {
     pub fn new(
         base: &str,
-        authorization: String,
+        authorization: Secret,
         timeout: Duration,
         retry: RetryPolicy,
         progress: &'a dyn Progress,
@@ -66,7 +67,7 @@ impl<'a> Client<'a> {
         Client {
             agent,
             base: base.trim_end_matches('/').to_owned(),
-            authorization,
+            authorization: Arc::new(authorization),
             retry,
             progress,
             cancel,
@@ -85,7 +86,7 @@ impl<'a> Client<'a> {
         path: &str,
         query: &[(&str, &str)],
         what: &str,
-    ) -> Result<Vec<u8>, JiraError> {
+    ) -> Result<Vec<u8>, SyncError> {
         self.send(path, query, None, what)
     }
 
@@ -94,7 +95,7 @@ impl<'a> Client<'a> {
         path: &str,
         body: &serde_json::Value,
         what: &str,
-    ) -> Result<Vec<u8>, JiraError> {
+    ) -> Result<Vec<u8>, SyncError> {
         self.send(path, &[], Some(body), what)
     }
 
@@ -104,13 +105,13 @@ impl<'a> Client<'a> {
         query: &[(&str, &str)],
         body: Option<&serde_json::Value>,
         what: &str,
-    ) -> Result<Vec<u8>, JiraError> {
+    ) -> Result<Vec<u8>, SyncError> {
         let url = format!("{}{}", self.base, path);
         let mut attempt: u32 = 0;
         let mut rate_limited_attempts: u32 = 0;
         loop {
             if self.cancel.is_cancelled() {
-                return Err(JiraError::Cancelled);
+                return Err(SyncError::Cancelled(Remote::Jira));
             }
             attempt += 1;
             self.requests.fetch_add(1, Ordering::Relaxed);
@@ -144,16 +145,9 @@ impl<'a> Client<'a> {
                     };
                     if tries > limit {
                         return Err(if rate_limited {
-                            JiraError::RateLimited {
-                                what: what.to_owned(),
-                                attempts: attempt,
-                            }
+                            rate_limited_error(what, attempt)
                         } else {
-                            JiraError::Unavailable {
-                                what: what.to_owned(),
-                                attempts: attempt,
-                                last: why,
-                            }
+                            unavailable(what, attempt, why)
                         });
                     }
                     let wait = wait
@@ -176,19 +170,19 @@ impl<'a> Client<'a> {
         query: &[(&str, &str)],
         body: Option<&serde_json::Value>,
         what: &str,
-    ) -> Result<Attempt, JiraError> {
+    ) -> Result<Attempt, SyncError> {
         let result = match body {
             None => self
                 .agent
                 .get(url)
-                .header("Authorization", &self.authorization)
+                .header("Authorization", self.authorization.expose())
                 .header("Accept", "application/json")
                 .query_pairs(query.iter().copied())
                 .call(),
             Some(b) => self
                 .agent
                 .post(url)
-                .header("Authorization", &self.authorization)
+                .header("Authorization", self.authorization.expose())
                 .header("Accept", "application/json")
                 .header("Content-Type", "application/json")
                 .send(b.to_string()),
@@ -208,11 +202,7 @@ impl<'a> Client<'a> {
                         rate_limited: false,
                     });
                 }
-                return Err(JiraError::Unavailable {
-                    what: what.to_owned(),
-                    attempts: 1,
-                    last: why,
-                });
+                return Err(unavailable(what, 1, why));
             }
         };
         let status = resp.status().as_u16();
@@ -243,15 +233,15 @@ impl<'a> Client<'a> {
         Ok(match status {
             200..=299 => Attempt::Done(bytes),
             401 | 403 => {
-                return Err(JiraError::Auth {
+                return Err(auth_error(
                     status,
-                    detail: error_messages(&bytes)
+                    error_messages(&bytes)
                         .map(|m| format!(" ({m})"))
                         .unwrap_or_default(),
-                })
+                ))
             }
             404 => {
-                return Err(JiraError::NotFound(format!(
+                return Err(SyncError::NotFound(format!(
                     "{what} not found (or you may not see it){}",
                     error_messages(&bytes)
                         .map(|m| format!(": {m}"))
@@ -269,7 +259,8 @@ impl<'a> Client<'a> {
                 rate_limited: false,
             },
             400..=499 => {
-                return Err(JiraError::BadRequest {
+                return Err(SyncError::Rejected {
+                    remote: Remote::Jira,
                     what: what.to_owned(),
                     status,
                     messages: error_messages(&bytes)
@@ -277,11 +268,11 @@ impl<'a> Client<'a> {
                 })
             }
             _ => {
-                return Err(JiraError::Unavailable {
-                    what: what.to_owned(),
-                    attempts: 1,
-                    last: format!("unexpected HTTP status {status}"),
-                })
+                return Err(unavailable(
+                    what,
+                    1,
+                    format!("unexpected HTTP status {status}"),
+                ))
             }
         })
     }
@@ -301,11 +292,11 @@ impl<'a> Client<'a> {
     }
 
     /// Sleeps in small steps, so a cancel is seen quickly.
-    fn sleep(&self, d: Duration) -> Result<(), JiraError> {
+    fn sleep(&self, d: Duration) -> Result<(), SyncError> {
         let end = Instant::now() + d;
         loop {
             if self.cancel.is_cancelled() {
-                return Err(JiraError::Cancelled);
+                return Err(SyncError::Cancelled(Remote::Jira));
             }
             let now = Instant::now();
             if now >= end {
@@ -348,10 +339,13 @@ fn parse_reset(v: &str) -> Option<Duration> {
 }
 
 /// The Authorization header: Basic email:token (Cloud), else Bearer (Data Center PAT).
-pub fn authorization(email: Option<&str>, token: &str) -> String {
+pub fn authorization(email: Option<&str>, token: &str) -> Secret {
     match email {
-        Some(email) => format!("Basic {}", base64(format!("{email}:{token}").as_bytes())),
-        None => format!("Bearer {token}"),
+        Some(email) => {
+            let pair = Secret::new(format!("{email}:{token}"));
+            Secret::new(format!("Basic {}", base64(pair.expose().as_bytes())))
+        }
+        None => Secret::new(format!("Bearer {token}")),
     }
 }
 
@@ -391,10 +385,10 @@ mod tests {
         assert_eq!(base64(b"Ma"), "TWE=");
         assert_eq!(base64(b"M"), "TQ==");
         assert_eq!(
-            authorization(Some("mia@example.com"), "tok"),
+            authorization(Some("mia@example.com"), "tok").expose(),
             "Basic bWlhQGV4YW1wbGUuY29tOnRvaw=="
         );
-        assert_eq!(authorization(None, "pat"), "Bearer pat");
+        assert_eq!(authorization(None, "pat").expose(), "Bearer pat");
     }
 
     #[test]

@@ -13,58 +13,57 @@
 
 mod client;
 mod wire;
-mod write;
 
-use crate::{Cancel, Progress, ProgressEvent};
-use chrono::{DateTime, Duration as ChronoDuration, TimeZone, Utc};
+use crate::{Cancel, Progress, ProgressEvent, Remote, Secret, SyncError};
+use chrono::{DateTime, Duration as ChronoDuration, SecondsFormat, TimeZone, Utc};
 use client::Client;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::time::Duration;
+use switchyard_core::synced::jira::{
+    JiraIssue, JiraIssuePage, JiraLink, JiraRelease, JiraSink, JiraTransition,
+};
+use switchyard_core::synced::Cursor;
 use switchyard_core::Timestamp;
-use switchyard_store::{Store, StoreError};
 use wire::*;
-use write::*;
 
 pub use wire::{adf_to_text, parse_time, wiki_to_text};
 
 /// The fields a search asks for (Cloud's `/search/jql` returns only `id` otherwise).
 pub const SEARCH_FIELDS: &str = "summary,issuetype,status,priority,labels,components,fixVersions,issuelinks,assignee,reporter,created,updated,resolutiondate,description,project";
 
-#[derive(Debug, thiserror::Error)]
-pub enum JiraError {
-    #[error("Jira refused the credentials (HTTP {status}){detail}; Jira Cloud needs your account's email with an API token, Data Center a personal access token and no email (the token from the keyring or SWITCHYARD_JIRA_TOKEN)")]
-    Auth { status: u16, detail: String },
-    #[error("{0}")]
-    NotFound(String),
-    #[error("Jira rejected {what} (HTTP {status}): {messages}")]
-    BadRequest {
-        what: String,
-        status: u16,
-        messages: String,
-    },
-    #[error("Jira kept answering 429 (rate limited) for {what}; gave up after {attempts} attempts, try again later")]
-    RateLimited { what: String, attempts: u32 },
-    #[error("Jira did not answer {what} after {attempts} attempt(s): {last}")]
-    Unavailable {
-        what: String,
-        attempts: u32,
-        last: String,
-    },
-    #[error("Jira's answer to {what} is not what Switchyard can read ({why}); nothing of it was written")]
-    BadResponse { what: String, why: String },
-    #[error("{0}")]
-    Invalid(String),
-    #[error("the Jira sync was cancelled; the pages committed so far stay, and the next sync resumes there")]
-    Cancelled,
-    #[error(transparent)]
-    Store(#[from] StoreError),
+/// Jira refused the credentials.
+fn auth_error(status: u16, detail: String) -> SyncError {
+    SyncError::Auth {
+        remote: Remote::Jira,
+        message: format!("Jira refused the credentials (HTTP {status}){detail}; Jira Cloud needs your account's email with an API token, Data Center a personal access token and no email (the token from the keyring or SWITCHYARD_JIRA_TOKEN)"),
+    }
 }
 
-impl From<rusqlite::Error> for JiraError {
-    fn from(e: rusqlite::Error) -> Self {
-        JiraError::Store(StoreError::Sqlite(e))
+fn rate_limited_error(what: &str, attempts: u32) -> SyncError {
+    SyncError::RateLimited {
+        remote: Remote::Jira,
+        message: format!("Jira kept answering 429 (rate limited) for {what}; gave up after {attempts} attempts, try again later"),
     }
+}
+
+fn unavailable(what: &str, attempts: u32, last: String) -> SyncError {
+    SyncError::Unavailable {
+        remote: Remote::Jira,
+        message: format!("Jira did not answer {what} after {attempts} attempt(s): {last}"),
+    }
+}
+
+fn bad_response(what: &str, why: impl std::fmt::Display) -> SyncError {
+    SyncError::BadResponse {
+        remote: Remote::Jira,
+        message: format!("Jira's answer to {what} is not what Switchyard can read ({why}); nothing of it was written"),
+    }
+}
+
+/// A time as the cursors and run ids write it.
+fn ts(t: &Timestamp) -> String {
+    t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
 }
 
 /// Retries: 5xx and timeouts back off exponentially with jitter from `base_delay`; 429s wait
@@ -85,21 +84,6 @@ impl Default for RetryPolicy {
             base_delay: Duration::from_secs(1),
             max_wait: Duration::from_secs(120),
         }
-    }
-}
-
-/// A Jira API token or personal access token. Prints as `***`.
-pub struct JiraToken(String);
-
-impl JiraToken {
-    pub fn new(token: impl Into<String>) -> Self {
-        JiraToken(token.into())
-    }
-}
-
-impl std::fmt::Debug for JiraToken {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("JiraToken(***)")
     }
 }
 
@@ -190,7 +174,7 @@ struct Run {
 }
 
 struct Ctx<'a> {
-    store: &'a Store,
+    sink: &'a mut dyn JiraSink,
     opts: &'a JiraOptions,
     client: Client<'a>,
     deployment: Deployment,
@@ -200,7 +184,6 @@ struct Ctx<'a> {
     now: Timestamp,
     progress: &'a dyn Progress,
     cancel: &'a Cancel,
-    cache: Cache,
     search_requests: u64,
 }
 
@@ -208,36 +191,45 @@ fn valid_key(k: &str) -> bool {
     !k.is_empty() && k.len() <= 64 && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-/// Runs a sync of `opts.projects` into `store`. `now` stamps the run (vanished issues, the
+/// Runs a sync of `opts.projects` into `sink`. `now` stamps the run (vanished issues, the
 /// cursor's `updated_at`); the incremental bound comes from Jira's own `updated` times.
 pub fn sync(
-    store: &Store,
+    sink: &mut dyn JiraSink,
     opts: &JiraOptions,
-    token: &JiraToken,
+    token: Option<&Secret>,
     now: Timestamp,
     progress: &dyn Progress,
     cancel: &Cancel,
-) -> Result<JiraSummary, JiraError> {
+) -> Result<JiraSummary, SyncError> {
     let base = opts.url.trim().trim_end_matches('/').to_owned();
     if !(base.starts_with("https://") || base.starts_with("http://")) {
-        return Err(JiraError::Invalid(format!(
-            "the Jira URL must start with https:// (got {base:?})"
-        )));
+        return Err(SyncError::invalid(
+            format!("the Jira URL must start with https:// (got {base:?})"),
+            "url",
+        ));
     }
     if opts.projects.is_empty() {
-        return Err(JiraError::Invalid("name at least one Jira project".into()));
+        return Err(SyncError::invalid(
+            "name at least one Jira project",
+            "project",
+        ));
     }
     if let Some(bad) = opts.projects.iter().find(|k| !valid_key(k)) {
-        return Err(JiraError::Invalid(format!(
-            "{bad:?} is not a Jira project key (letters, digits and _)"
-        )));
+        return Err(SyncError::invalid(
+            format!("{bad:?} is not a Jira project key (letters, digits and _)"),
+            "project",
+        ));
     }
-    if token.0.trim().is_empty() {
-        return Err(JiraError::Invalid("the Jira token is empty".into()));
+    let token = token.map(|t| t.expose().trim()).unwrap_or_default();
+    if token.is_empty() {
+        return Err(SyncError::Invalid {
+            message: "the Jira token is empty".into(),
+            field: None,
+        });
     }
     let client = Client::new(
         &base,
-        client::authorization(opts.email.as_deref(), token.0.trim()),
+        client::authorization(opts.email.as_deref(), token),
         opts.timeout,
         opts.retry,
         progress,
@@ -263,7 +255,7 @@ pub fn sync(
         .unwrap_or(chrono_tz::UTC);
     tracing::info!(?deployment, tz = %tz, projects = opts.projects.len(), full = opts.full, "jira sync starts");
     let mut ctx = Ctx {
-        store,
+        sink,
         opts,
         client,
         deployment,
@@ -273,7 +265,6 @@ pub fn sync(
         now,
         progress,
         cancel,
-        cache: Cache::default(),
         search_requests: 0,
     };
     let mut projects = vec![];
@@ -314,15 +305,12 @@ fn deployment_of(info: &ServerInfo, base: &str) -> Deployment {
     }
 }
 
-fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T, JiraError> {
-    serde_json::from_slice(bytes).map_err(|e| JiraError::BadResponse {
-        what: what.to_owned(),
-        why: e.to_string(),
-    })
+fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T, SyncError> {
+    serde_json::from_slice(bytes).map_err(|e| bad_response(what, e))
 }
 
 impl Ctx<'_> {
-    fn sync_versions(&mut self, key: &str) -> Result<u64, JiraError> {
+    fn sync_versions(&mut self, key: &str) -> Result<u64, SyncError> {
         let list = "versions";
         self.progress.report(ProgressEvent::Started {
             scope: key.to_owned(),
@@ -338,7 +326,7 @@ impl Ctx<'_> {
                 .client
                 .get(&path, &[("startAt", &start), ("maxResults", "100")], &what)
                 .map_err(|e| match e {
-                    JiraError::NotFound(_) => JiraError::NotFound(format!(
+                    SyncError::NotFound(_) => SyncError::NotFound(format!(
                         "Jira project {key} not found at {} (or you may not see it)",
                         self.base
                     )),
@@ -360,20 +348,16 @@ impl Ctx<'_> {
                 break;
             }
         }
-        let tx = self.store.begin()?;
-        for v in &all {
-            upsert_release(&tx, &mut self.cache, &release_row(key, v))?;
-        }
-        write_cursor(
-            &tx,
-            &format!("{key}/versions"),
-            &serde_json::json!({ "count": all.len(), "synced_at": ts(&self.now) }),
-            &self.now,
+        let releases: Vec<JiraRelease> = all.iter().map(|v| release_row(key, v)).collect();
+        self.sink.commit_jira_versions(
+            &releases,
+            &Cursor {
+                scope: format!("{key}/versions"),
+                value: serde_json::json!({ "count": all.len(), "synced_at": ts(&self.now) })
+                    .to_string(),
+                at: self.now,
+            },
         )?;
-        if let Err(e) = tx.commit() {
-            self.cache.clear();
-            return Err(e.into());
-        }
         self.progress.report(ProgressEvent::Finished {
             scope: key.to_owned(),
             list: list.into(),
@@ -417,21 +401,21 @@ impl Ctx<'_> {
         }
     }
 
-    fn search(&mut self, jql: &str, run: &Run, what: &str) -> Result<Vec<u8>, JiraError> {
+    fn search(&mut self, jql: &str, run: &Run, what: &str) -> Result<Vec<u8>, SyncError> {
         self.search_requests += 1;
         let (path, q) = self.search_request(jql, run);
         let q: Vec<(&str, &str)> = q.iter().map(|(k, v)| (*k, v.as_str())).collect();
         self.client.get(path, &q, what)
     }
 
-    fn sync_issues(&mut self, key: &str) -> Result<ProjectSummary, JiraError> {
+    fn sync_issues(&mut self, key: &str) -> Result<ProjectSummary, SyncError> {
         let list = "issues";
         let scope = format!("{key}/issues");
         self.progress.report(ProgressEvent::Started {
             scope: key.to_owned(),
             list: list.into(),
         });
-        let mut cursor: IssueCursor = match read_cursor(self.store.conn(), &scope)? {
+        let mut cursor: IssueCursor = match self.sink.jira_cursor(&scope)? {
             Some(text) => serde_json::from_str(&text).unwrap_or_default(),
             None => IssueCursor::default(),
         };
@@ -468,29 +452,26 @@ impl Ctx<'_> {
         // The next page is requested (on a thread of its own) as soon as this page's token
         // is known, so Jira renders page N+1 while page N is converted and committed. The
         // cursor still moves only with a committed page: a killed sync resumes as before.
-        std::thread::scope(|threads| -> Result<(), JiraError> {
+        std::thread::scope(|threads| -> Result<(), SyncError> {
             let mut prefetched: Option<
-                std::thread::ScopedJoinHandle<'_, Result<Vec<u8>, JiraError>>,
+                std::thread::ScopedJoinHandle<'_, Result<Vec<u8>, SyncError>>,
             > = None;
             for page_no in 1..=1_000_000u64 {
                 if self.cancel.is_cancelled() {
-                    return Err(JiraError::Cancelled);
+                    return Err(SyncError::Cancelled(Remote::Jira));
                 }
                 let what = format!("page {page_no} of the issues of {key}");
                 let fetched = match prefetched.take() {
-                    Some(handle) => handle.join().unwrap_or_else(|_| {
-                        Err(JiraError::BadResponse {
-                            what: what.clone(),
-                            why: "the request thread stopped".into(),
-                        })
-                    }),
+                    Some(handle) => handle
+                        .join()
+                        .unwrap_or_else(|_| Err(bad_response(&what, "the request thread stopped"))),
                     None => self.search(&jql, &run, &what),
                 };
                 let bytes = match fetched {
                     Ok(b) => b,
                     // An expired or unknown page token: start the query again from this run's
                     // progress (everything older was committed already).
-                    Err(JiraError::BadRequest { messages, .. })
+                    Err(SyncError::Rejected { messages, .. })
                         if (run.next_page_token.is_some() || run.start_at > 0) && !restarted =>
                     {
                         tracing::info!(project = key, %messages, "jira page token refused; restarting the query from the cursor");
@@ -501,12 +482,14 @@ impl Ctx<'_> {
                         jql = self.jql(key, run.from);
                         continue;
                     }
-                    Err(JiraError::BadRequest {
+                    Err(SyncError::Rejected {
                         messages,
                         status,
                         what,
+                        ..
                     }) if page_no == 1 => {
-                        return Err(JiraError::BadRequest {
+                        return Err(SyncError::Rejected {
+                            remote: Remote::Jira,
                             what: format!("the issue search of project {key}"),
                             status,
                             messages: if messages.is_empty() { what } else { messages },
@@ -516,14 +499,14 @@ impl Ctx<'_> {
                 };
                 let page: SearchPage = decode(&bytes, &what)?;
                 if let Some(bad) = page.issues.iter().find(|i| i.key.trim().is_empty()) {
-                    return Err(JiraError::BadResponse {
-                        what,
-                        why: format!("issue {} has no key", bad.id.0),
-                    });
+                    return Err(bad_response(
+                        &what,
+                        format!("issue {} has no key", bad.id.0),
+                    ));
                 }
                 let n = page.issues.len() as u64;
                 let changelogs = self.complete_changelogs(&page.issues, &what)?;
-                let rows: Vec<IssueRow> = page
+                let rows: Vec<JiraIssue> = page
                     .issues
                     .iter()
                     .map(|i| self.issue_row(key, i, changelogs.get(&i.key)))
@@ -553,38 +536,22 @@ impl Ctx<'_> {
                     }));
                 }
                 let since = cursor.since.max(newest);
-                let tx = self.store.begin()?;
-                let written = (|| -> Result<u64, JiraError> {
-                    let mut ids = Vec::with_capacity(rows.len());
-                    for row in &rows {
-                        ids.push(upsert_issue(&tx, &mut self.cache, &run.id, row)?);
-                    }
-                    for (id, row) in ids.into_iter().zip(&rows) {
-                        write_links(&tx, id, row)?;
-                    }
-                    let mut vanished = 0;
-                    if last && run.full {
-                        vanished = mark_vanished(&tx, key, &run.id, &self.now)? as u64;
-                    }
-                    let next = IssueCursor {
-                        since,
-                        run: (!last).then(|| run.clone()),
-                    };
-                    write_cursor(
-                        &tx,
-                        &scope,
-                        &serde_json::to_value(&next).unwrap_or_default(),
-                        &self.now,
-                    )?;
-                    Ok(vanished)
-                })();
-                match written.and_then(|v| tx.commit().map(|_| v).map_err(JiraError::from)) {
-                    Ok(vanished) => summary.vanished += vanished,
-                    Err(e) => {
-                        self.cache.clear();
-                        return Err(e);
-                    }
-                }
+                let next = IssueCursor {
+                    since,
+                    run: (!last).then(|| run.clone()),
+                };
+                let page_write = JiraIssuePage {
+                    project: key.to_owned(),
+                    run: run.id.clone(),
+                    issues: rows,
+                    mark_vanished: last && run.full,
+                    cursor: Cursor {
+                        scope: scope.clone(),
+                        value: serde_json::to_value(&next).unwrap_or_default().to_string(),
+                        at: self.now,
+                    },
+                };
+                summary.vanished += self.sink.commit_jira_issues(&page_write)?;
                 cursor.since = since;
                 summary.issues += n;
                 summary.pages += 1;
@@ -615,7 +582,7 @@ impl Ctx<'_> {
         &mut self,
         issues: &[Issue],
         what: &str,
-    ) -> Result<HashMap<String, Vec<History>>, JiraError> {
+    ) -> Result<HashMap<String, Vec<History>>, SyncError> {
         let mut out = HashMap::new();
         let mut wanted: Vec<&Issue> = vec![];
         for i in issues {
@@ -623,11 +590,8 @@ impl Ctx<'_> {
             if cl.total.is_none_or(|t| t as usize <= cl.histories.len()) {
                 continue;
             }
-            let unchanged = match (
-                &i.fields.updated,
-                stored_updated(self.store.conn(), &i.key)?,
-            ) {
-                (Some(u), Some(stored)) => ts(&u.0) == stored,
+            let unchanged = match (&i.fields.updated, self.sink.jira_updated_at(&i.key)?) {
+                (Some(u), Some(stored)) => u.0 == stored,
                 _ => false,
             };
             if !unchanged {
@@ -695,7 +659,7 @@ impl Ctx<'_> {
         Ok(out)
     }
 
-    fn issue_row(&self, project: &str, i: &Issue, full_log: Option<&Vec<History>>) -> IssueRow {
+    fn issue_row(&self, project: &str, i: &Issue, full_log: Option<&Vec<History>>) -> JiraIssue {
         let f = &i.fields;
         let project_key = f
             .project
@@ -745,7 +709,7 @@ impl Ctx<'_> {
             None => i.changelog.as_ref().map(|c| c.histories.as_slice()),
         };
         let transitions = histories.map(|hs| {
-            let mut out: Vec<TransitionRow> = hs
+            let mut out: Vec<JiraTransition> = hs
                 .iter()
                 .flat_map(|h| {
                     h.items
@@ -755,7 +719,7 @@ impl Ctx<'_> {
                                 || it.field.eq_ignore_ascii_case("status")
                         })
                         .filter_map(move |it| {
-                            Some(TransitionRow {
+                            Some(JiraTransition {
                                 at: h.created?.0,
                                 from: it.from_string.clone(),
                                 to: it.to_string.clone()?,
@@ -778,12 +742,12 @@ impl Ctx<'_> {
             .filter_map(|l| {
                 let id = l.id.as_ref()?.0.clone();
                 match (&l.outward_issue, &l.inward_issue) {
-                    (Some(o), _) => Some(LinkRow {
+                    (Some(o), _) => Some(JiraLink {
                         link_id: id,
                         blocker: i.key.clone(),
                         blocked: o.key.clone(),
                     }),
-                    (None, Some(inw)) => Some(LinkRow {
+                    (None, Some(inw)) => Some(JiraLink {
                         link_id: id,
                         blocker: inw.key.clone(),
                         blocked: i.key.clone(),
@@ -799,7 +763,7 @@ impl Ctx<'_> {
             .iter()
             .any(|t| t.eq_ignore_ascii_case(kind_name.trim()))
             || (!label.is_empty() && f.labels.iter().any(|l| l.eq_ignore_ascii_case(label)));
-        IssueRow {
+        JiraIssue {
             key: i.key.clone(),
             issue_id: i.id.0.clone(),
             project: project.to_owned(),
@@ -866,8 +830,8 @@ fn status_category(f: &Fields, status: &str) -> &'static str {
     }
 }
 
-fn release_row(project: &str, v: &Version) -> ReleaseRow {
-    ReleaseRow {
+fn release_row(project: &str, v: &Version) -> JiraRelease {
+    JiraRelease {
         source_key: format!("{project}:{}", v.id.0),
         name: if v.name.trim().is_empty() {
             v.id.0.clone()

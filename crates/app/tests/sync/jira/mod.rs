@@ -11,8 +11,9 @@ use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use switchyard_store::Store;
-use switchyard_sync::jira::{self, JiraError, JiraOptions, JiraToken, RetryPolicy};
+use switchyard_sync::jira::{self, JiraOptions, RetryPolicy};
 use switchyard_sync::{Cancel, ProgressEvent};
+use switchyard_sync::{Remote, Secret, SyncError};
 
 const TOKEN: &str = "tok-SECRET-7f3a9c";
 const EMAIL: &str = "mia@example.com";
@@ -99,11 +100,11 @@ fn store() -> (tempfile::TempDir, Store) {
     (dir, s)
 }
 
-fn run(s: &Store, o: &JiraOptions) -> Result<jira::JiraSummary, JiraError> {
+fn run(s: &mut Store, o: &JiraOptions) -> Result<jira::JiraSummary, SyncError> {
     jira::sync(
         s,
         o,
-        &JiraToken::new(TOKEN),
+        Some(&Secret::new(TOKEN)),
         Utc::now(),
         &(),
         &Cancel::default(),
@@ -125,8 +126,8 @@ fn searches(server: &mock::MockServer) -> Vec<mock::Request> {
 #[test]
 fn cloud_pages_map_versions_issues_links_incidents_and_changelogs() {
     let (server, _fake) = start(cloud_fake(25));
-    let (_d, s) = store();
-    let sum = run(&s, &opts(&server.url())).unwrap();
+    let (_d, mut s) = store();
+    let sum = run(&mut s, &opts(&server.url())).unwrap();
     assert_eq!(sum.deployment, jira::Deployment::Cloud);
     assert_eq!(sum.projects[0].issues, 25);
     assert_eq!(sum.projects[0].pages, 3);
@@ -277,13 +278,13 @@ fn cloud_pages_map_versions_issues_links_incidents_and_changelogs() {
 #[test]
 fn incremental_resync_sends_one_search_and_upserts_without_duplicates() {
     let (server, fake) = start(cloud_fake(25));
-    let (_d, s) = store();
+    let (_d, mut s) = store();
     let o = opts(&server.url());
-    run(&s, &o).unwrap();
+    run(&mut s, &o).unwrap();
     let before = server.requests().len();
 
     let t = Instant::now();
-    let sum = run(&s, &o).unwrap();
+    let sum = run(&mut s, &o).unwrap();
     let elapsed = t.elapsed();
     let reqs: Vec<_> = server.requests()[before..].to_vec();
     let search: Vec<_> = reqs.iter().filter(|r| r.path.contains("/search")).collect();
@@ -315,7 +316,7 @@ fn incremental_resync_sends_one_search_and_upserts_without_duplicates() {
         new["fields"]["updated"] = json!(jira_time(utc(2024, 3, 2, 9, 0)));
         p.issues.push(new);
     }
-    run(&s, &o).unwrap();
+    run(&mut s, &o).unwrap();
     assert_eq!(count(&s, "SELECT count(*) FROM work_items"), 26);
     let title: String = s
         .conn()
@@ -333,7 +334,7 @@ fn incremental_resync_sends_one_search_and_upserts_without_duplicates() {
     fake.lock().unwrap().project("PROJ").issues.remove(1);
     let mut full = o.clone();
     full.full = true;
-    let sum = run(&s, &full).unwrap();
+    let sum = run(&mut s, &full).unwrap();
     assert_eq!(sum.projects[0].vanished, 1);
     let gone: String = s
         .conn()
@@ -358,15 +359,15 @@ fn a_429_waits_for_retry_after_and_a_500_is_retried() {
     );
     f.fault("/rest/api/3/search/jql", 1, Response::json(500, "oops"));
     let (server, _fake) = start(f);
-    let (_d, s) = store();
+    let (_d, mut s) = store();
     let events: Arc<Mutex<Vec<ProgressEvent>>> = Arc::default();
     let ev = events.clone();
     let sink = move |e: ProgressEvent| ev.lock().unwrap().push(e);
     let t = Instant::now();
     let sum = jira::sync(
-        &s,
+        &mut s,
         &opts(&server.url()),
-        &JiraToken::new(TOKEN),
+        Some(&Secret::new(TOKEN)),
         Utc::now(),
         &sink,
         &Cancel::default(),
@@ -394,10 +395,10 @@ fn a_server_that_keeps_failing_fails_clearly_after_the_retries() {
         f.fault("/rest/api/3/search/jql", 0, Response::json(503, ""));
     }
     let (server, _fake) = start(f);
-    let (_d, s) = store();
-    let e = run(&s, &opts(&server.url())).unwrap_err();
+    let (_d, mut s) = store();
+    let e = run(&mut s, &opts(&server.url())).unwrap_err();
     assert!(
-        matches!(e, JiraError::Unavailable { attempts: 4, .. }),
+        matches!(e, SyncError::Unavailable { remote: Remote::Jira, ref message } if message.contains("after 4 attempt(s)")),
         "{e:?}"
     );
     assert!(e.to_string().contains("503"), "{e}");
@@ -415,10 +416,19 @@ fn a_malformed_page_leaves_the_workspace_as_before_it_and_the_next_sync_resumes(
         Response::json(200, good[..good.len() / 2].to_vec()),
     );
     let (server, _fake) = start(f);
-    let (_d, s) = store();
+    let (_d, mut s) = store();
     let o = opts(&server.url());
-    let e = run(&s, &o).unwrap_err();
-    assert!(matches!(e, JiraError::BadResponse { .. }), "{e:?}");
+    let e = run(&mut s, &o).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            SyncError::BadResponse {
+                remote: Remote::Jira,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
     assert!(e.to_string().contains("page 2"), "{e}");
     assert_eq!(
         count(&s, "SELECT count(*) FROM work_items"),
@@ -435,7 +445,7 @@ fn a_malformed_page_leaves_the_workspace_as_before_it_and_the_next_sync_resumes(
         .unwrap();
     assert!(cursor.contains("tok-1-10"), "{cursor}");
 
-    let sum = run(&s, &o).unwrap();
+    let sum = run(&mut s, &o).unwrap();
     assert!(sum.projects[0].resumed);
     assert_eq!(sum.projects[0].issues, 15, "pages 2 and 3 only");
     assert_eq!(count(&s, "SELECT count(*) FROM work_items"), 25);
@@ -447,7 +457,7 @@ fn a_malformed_page_leaves_the_workspace_as_before_it_and_the_next_sync_resumes(
 #[test]
 fn a_killed_sync_resumes_and_an_expired_page_token_restarts_from_the_cursor() {
     let (server, fake) = start(cloud_fake(25));
-    let (_d, s) = store();
+    let (_d, mut s) = store();
     let o = opts(&server.url());
     // "Kill" after the first committed page.
     let cancel = Cancel::default();
@@ -457,14 +467,22 @@ fn a_killed_sync_resumes_and_an_expired_page_token_restarts_from_the_cursor() {
             c2.cancel();
         }
     };
-    let e = jira::sync(&s, &o, &JiraToken::new(TOKEN), Utc::now(), &sink, &cancel).unwrap_err();
-    assert!(matches!(e, JiraError::Cancelled));
+    let e = jira::sync(
+        &mut s,
+        &o,
+        Some(&Secret::new(TOKEN)),
+        Utc::now(),
+        &sink,
+        &cancel,
+    )
+    .unwrap_err();
+    assert!(matches!(e, SyncError::Cancelled(Remote::Jira)));
     assert_eq!(count(&s, "SELECT count(*) FROM work_items"), 10);
 
     // The token expires meanwhile: Jira answers 400 "Invalid format of nextPageToken".
     fake.lock().unwrap().token_generation = 2;
     let before = server.requests().len();
-    let sum = run(&s, &o).unwrap();
+    let sum = run(&mut s, &o).unwrap();
     assert!(sum.projects[0].resumed);
     assert_eq!(count(&s, "SELECT count(*) FROM work_items"), 25);
     assert_eq!(count(&s, "SELECT count(*) FROM dependencies"), 24);
@@ -488,11 +506,14 @@ fn a_killed_sync_resumes_and_an_expired_page_token_restarts_from_the_cursor() {
 #[test]
 fn bad_credentials_give_jira_auth_and_never_show_the_token() {
     let (server, _fake) = start(cloud_fake(3));
-    let (_d, s) = store();
+    let (_d, mut s) = store();
     let mut o = opts(&server.url());
     o.email = Some("someone@else.example".into());
-    let e = run(&s, &o).unwrap_err();
-    assert!(matches!(e, JiraError::Auth { status: 401, .. }), "{e:?}");
+    let e = run(&mut s, &o).unwrap_err();
+    assert!(
+        matches!(e, SyncError::Auth { remote: Remote::Jira, ref message } if message.contains("(HTTP 401)")),
+        "{e:?}"
+    );
     let text = format!("{e} {e:?}");
     assert!(
         text.contains("email with an API token") && text.contains("Client must be authenticated"),
@@ -504,11 +525,11 @@ fn bad_credentials_give_jira_auth_and_never_show_the_token() {
 #[test]
 fn an_unknown_project_is_not_found_and_a_jql_error_shows_jiras_message() {
     let (server, _fake) = start(cloud_fake(3));
-    let (_d, s) = store();
+    let (_d, mut s) = store();
     let mut o = opts(&server.url());
     o.projects = vec!["NOPE".into()];
-    let e = run(&s, &o).unwrap_err();
-    assert!(matches!(e, JiraError::NotFound(_)), "{e:?}");
+    let e = run(&mut s, &o).unwrap_err();
+    assert!(matches!(e, SyncError::NotFound(_)), "{e:?}");
     assert!(e.to_string().contains("NOPE"));
 
     let mut f = cloud_fake(3);
@@ -521,9 +542,16 @@ fn an_unknown_project_is_not_found_and_a_jql_error_shows_jiras_message() {
         ),
     );
     let (server, _fake) = start(f);
-    let e = run(&s, &opts(&server.url())).unwrap_err();
+    let e = run(&mut s, &opts(&server.url())).unwrap_err();
     assert!(
-        matches!(e, JiraError::BadRequest { status: 400, .. }),
+        matches!(
+            e,
+            SyncError::Rejected {
+                remote: Remote::Jira,
+                status: 400,
+                ..
+            }
+        ),
         "{e:?}"
     );
     assert!(
@@ -589,10 +617,10 @@ fn data_center_pages_with_start_at_and_a_bearer_token() {
         p.issues.push(it);
     }
     let (server, _fake) = start(f);
-    let (_d, s) = store();
+    let (_d, mut s) = store();
     let mut o = JiraOptions::new(server.url(), vec!["SAMPLEPROJECT".into()]);
     o.page_size = 10;
-    let sum = run(&s, &o).unwrap();
+    let sum = run(&mut s, &o).unwrap();
     assert_eq!(sum.deployment, jira::Deployment::DataCenter);
     assert_eq!(sum.projects[0].issues, 25);
     let q = searches(&server);

@@ -2,63 +2,138 @@
 //! columns a person may edit locally (train, planned date, release type, links) are left
 //! alone on update. Every statement is prepared once per connection (`prepare_cached`).
 
-use super::payload::Ts;
-use chrono::SecondsFormat;
+use super::{read_cursor, sink_err, transact, write_cursor};
+use crate::codec::{date_opt, json, ts, ts_opt};
+use crate::Store;
 use rusqlite::{params, Connection, OptionalExtension};
-use serde_json::Value;
+use switchyard_core::synced::github::{
+    DeploymentOutcome, GithubDeployment, GithubIncident, GithubKind, GithubPage, GithubPull,
+    GithubRecords, GithubRelease, GithubRun, GithubSink, ServiceId,
+};
+use switchyard_core::synced::SinkError;
 
-pub type Db = rusqlite::Result<()>;
+type Db = rusqlite::Result<()>;
 
-fn ts(t: &Ts) -> String {
-    t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+impl GithubSink for Store {
+    fn github_cursor(&mut self, scope: &str) -> Result<Option<String>, SinkError> {
+        Ok(read_cursor(self, "github", scope)?)
+    }
+
+    fn github_service(&mut self, repo: &str) -> Result<ServiceId, SinkError> {
+        transact(self, |c| {
+            c.prepare_cached(
+                "INSERT INTO services (name, source, source_key) VALUES (?1, 'github', ?1)
+                 ON CONFLICT DO NOTHING",
+            )?
+            .execute([repo])?;
+            c.prepare_cached("SELECT id FROM services WHERE name = ?1")?
+                .query_row([repo], |r| r.get(0))
+        })
+    }
+
+    fn github_unknown(&mut self, kind: GithubKind, keys: &[String]) -> Result<usize, SinkError> {
+        let mut n = 0;
+        for k in keys {
+            if !exists(self.conn(), kind, k).map_err(sink_err)? {
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+
+    fn commit_github_page(&mut self, page: &GithubPage) -> Result<u64, SinkError> {
+        let service = page.service;
+        transact(self, |c| {
+            let n = match &page.records {
+                GithubRecords::Releases(rs) => {
+                    let mut new = 0;
+                    for r in rs {
+                        new += u64::from(upsert_release(c, service, r)?);
+                    }
+                    new
+                }
+                GithubRecords::Tags(tags) => {
+                    let mut new = 0;
+                    for t in tags {
+                        new += u64::from(insert_tag_release(c, service, &t.key, &t.tag)?);
+                    }
+                    new
+                }
+                GithubRecords::Pulls(ps) => {
+                    for p in ps {
+                        upsert_pull(c, service, p)?;
+                    }
+                    ps.len() as u64
+                }
+                GithubRecords::Incidents(is) => {
+                    for i in is {
+                        upsert_incident(c, service, i)?;
+                    }
+                    is.len() as u64
+                }
+                GithubRecords::Deployments(ds) => {
+                    for d in ds {
+                        upsert_deployment(c, service, d)?;
+                    }
+                    ds.len() as u64
+                }
+                GithubRecords::Runs(rs) => {
+                    for r in rs {
+                        upsert_run(c, service, r)?;
+                    }
+                    rs.len() as u64
+                }
+            };
+            write_cursor(c, "github", &page.cursor)?;
+            Ok(n)
+        })
+    }
+
+    fn github_pending_deployments(&mut self, service: ServiceId) -> Result<Vec<String>, SinkError> {
+        (|| -> rusqlite::Result<Vec<String>> {
+            let mut stmt = self.conn().prepare_cached(
+                "SELECT source_key FROM deployments
+                  WHERE service_id = ?1 AND outcome = 'pending' AND source = 'github' ORDER BY id",
+            )?;
+            let rows = stmt.query_map([service], |r| r.get(0))?;
+            rows.collect()
+        })()
+        .map_err(sink_err)
+    }
+
+    fn set_github_deployment_outcomes(
+        &mut self,
+        outcomes: &[DeploymentOutcome],
+    ) -> Result<(), SinkError> {
+        transact(self, |c| {
+            for o in outcomes {
+                c.prepare_cached(
+                    "UPDATE deployments SET outcome = ?2, time = ?3 WHERE source = 'github' AND source_key = ?1",
+                )?
+                .execute(params![o.key, o.outcome, ts_opt(&o.time)])?;
+            }
+            Ok(())
+        })
+    }
 }
 
-fn ts_opt(t: &Option<Ts>) -> Option<String> {
-    t.as_ref().map(ts)
-}
-
-/// The service named `owner/name`: the existing one of that name (local or synced), else a
-/// new GitHub service.
-pub fn ensure_service(c: &Connection, name: &str) -> rusqlite::Result<i64> {
-    c.prepare_cached(
-        "INSERT INTO services (name, source, source_key) VALUES (?1, 'github', ?1)
-         ON CONFLICT DO NOTHING",
-    )?
-    .execute([name])?;
-    c.prepare_cached("SELECT id FROM services WHERE name = ?1")?
-        .query_row([name], |r| r.get(0))
-}
-
-pub fn cursor(c: &Connection, scope: &str) -> rusqlite::Result<Option<Value>> {
-    let text: Option<String> = c
-        .prepare_cached("SELECT cursor FROM sync_state WHERE source = 'github' AND scope = ?1")?
-        .query_row([scope], |r| r.get(0))
-        .optional()?;
-    Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
-}
-
-pub fn set_cursor(c: &Connection, scope: &str, cursor: &Value, now: &Ts) -> Db {
-    c.prepare_cached(
-        "INSERT INTO sync_state (source, scope, cursor, updated_at) VALUES ('github', ?1, ?2, ?3)
-         ON CONFLICT (source, scope) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at",
-    )?
-    .execute(params![scope, cursor.to_string(), ts(now)])?;
-    Ok(())
-}
-
-pub struct ReleaseRow<'a> {
-    pub key: &'a str,
-    pub name: &'a str,
-    pub version: &'a str,
-    pub status: &'static str,
-    pub released: bool,
-    pub release_date: Option<String>,
-    pub description: &'a str,
+/// Whether the workspace holds a GitHub record of `kind` with this key.
+fn exists(c: &Connection, kind: GithubKind, key: &str) -> rusqlite::Result<bool> {
+    let sql = match kind {
+        GithubKind::Release => "SELECT 1 FROM releases WHERE source = 'github' AND source_key = ?1",
+        GithubKind::PipelineRun => {
+            "SELECT 1 FROM pipeline_runs WHERE source = 'github' AND source_key = ?1"
+        }
+    };
+    Ok(c.prepare_cached(sql)?
+        .query_row([key], |_| Ok(()))
+        .optional()?
+        .is_some())
 }
 
 /// Returns whether the release was new.
-pub fn upsert_release(c: &Connection, service: i64, r: &ReleaseRow) -> rusqlite::Result<bool> {
-    let existed = exists(c, "releases", r.key)?;
+fn upsert_release(c: &Connection, service: i64, r: &GithubRelease) -> rusqlite::Result<bool> {
+    let existed = exists(c, GithubKind::Release, &r.key)?;
     let id: i64 = c
         .prepare_cached(
             "INSERT INTO releases (name, version, status, release_date, released, description, source, source_key)
@@ -70,7 +145,15 @@ pub fn upsert_release(c: &Connection, service: i64, r: &ReleaseRow) -> rusqlite:
              RETURNING id",
         )?
         .query_row(
-            params![r.name, r.version, r.status, r.release_date, r.released, r.description, r.key],
+            params![
+                r.name,
+                r.version,
+                r.status,
+                date_opt(&r.release_date),
+                r.released,
+                r.description,
+                r.key
+            ],
             |row| row.get(0),
         )?;
     link_release(c, id, service)?;
@@ -79,7 +162,7 @@ pub fn upsert_release(c: &Connection, service: i64, r: &ReleaseRow) -> rusqlite:
 
 /// A release for a tag that has none; an existing release of that key is left as it is.
 /// Returns whether it was new.
-pub fn insert_tag_release(
+fn insert_tag_release(
     c: &Connection,
     service: i64,
     key: &str,
@@ -110,44 +193,7 @@ fn link_release(c: &Connection, release: i64, service: i64) -> Db {
     Ok(())
 }
 
-/// Whether `table` holds a GitHub record with this key. `table` is one of a fixed list.
-pub fn exists(c: &Connection, table: &str, key: &str) -> rusqlite::Result<bool> {
-    let sql = match table {
-        "releases" => "SELECT 1 FROM releases WHERE source = 'github' AND source_key = ?1",
-        "deployments" => "SELECT 1 FROM deployments WHERE source = 'github' AND source_key = ?1",
-        "pipeline_runs" => {
-            "SELECT 1 FROM pipeline_runs WHERE source = 'github' AND source_key = ?1"
-        }
-        "work_items" => "SELECT 1 FROM work_items WHERE source = 'github' AND source_key = ?1",
-        _ => return Ok(false),
-    };
-    Ok(c.prepare_cached(sql)?
-        .query_row([key], |_| Ok(()))
-        .optional()?
-        .is_some())
-}
-
-pub struct PullRow<'a> {
-    pub key: &'a str,
-    pub title: &'a str,
-    pub status: &'static str,
-    pub status_category: &'static str,
-    pub labels: String,
-    pub author: Option<&'a str>,
-    pub assignee: Option<&'a str>,
-    pub url: Option<&'a str>,
-    pub created_at: Ts,
-    pub updated_at: Ts,
-    pub resolved_at: Option<Ts>,
-    pub merged_at: Option<Ts>,
-    pub first_commit_at: Option<Ts>,
-    pub base_branch: Option<&'a str>,
-    pub additions: Option<i64>,
-    pub deletions: Option<i64>,
-    pub changed_files: Option<i64>,
-}
-
-pub fn upsert_pull(c: &Connection, service: i64, p: &PullRow) -> Db {
+fn upsert_pull(c: &Connection, service: i64, p: &GithubPull) -> Db {
     c.prepare_cached(
         "INSERT INTO work_items (source, source_key, title, kind, status, status_category, service_id,
             labels, author, assignee, url, created_at, updated_at, resolved_at, merged_at,
@@ -171,7 +217,7 @@ pub fn upsert_pull(c: &Connection, service: i64, p: &PullRow) -> Db {
         p.status,
         p.status_category,
         service,
-        p.labels,
+        json(&p.labels),
         p.author,
         p.assignee,
         p.url,
@@ -188,16 +234,7 @@ pub fn upsert_pull(c: &Connection, service: i64, p: &PullRow) -> Db {
     Ok(())
 }
 
-pub struct IncidentRow<'a> {
-    pub key: &'a str,
-    pub title: &'a str,
-    pub severity: Option<&'a str>,
-    pub created_at: Ts,
-    pub resolved_at: Option<Ts>,
-    pub url: Option<&'a str>,
-}
-
-pub fn upsert_incident(c: &Connection, service: i64, i: &IncidentRow) -> Db {
+fn upsert_incident(c: &Connection, service: i64, i: &GithubIncident) -> Db {
     c.prepare_cached(
         "INSERT INTO incidents (source, source_key, service_id, title, severity, created_at, resolved_at, url)
          VALUES ('github', ?1, ?2, ?3, ?4, ?5, ?6, ?7)
@@ -217,19 +254,7 @@ pub fn upsert_incident(c: &Connection, service: i64, i: &IncidentRow) -> Db {
     Ok(())
 }
 
-pub struct DeploymentRow<'a> {
-    pub key: &'a str,
-    pub environment: &'a str,
-    pub production: bool,
-    pub sha: &'a str,
-    pub git_ref: Option<&'a str>,
-    pub creator: Option<&'a str>,
-    pub outcome: &'static str,
-    pub time: Option<Ts>,
-    pub created_at: Ts,
-}
-
-pub fn upsert_deployment(c: &Connection, service: i64, d: &DeploymentRow) -> Db {
+fn upsert_deployment(c: &Connection, service: i64, d: &GithubDeployment) -> Db {
     c.prepare_cached(
         "INSERT INTO deployments (source, source_key, service_id, environment, production, sha,
             git_ref, creator, outcome, time, created_at)
@@ -255,29 +280,7 @@ pub fn upsert_deployment(c: &Connection, service: i64, d: &DeploymentRow) -> Db 
     Ok(())
 }
 
-/// Source keys of this service's GitHub deployments whose outcome is still pending.
-pub fn pending_deployments(c: &Connection, service: i64) -> rusqlite::Result<Vec<String>> {
-    let mut stmt = c.prepare_cached(
-        "SELECT source_key FROM deployments
-          WHERE service_id = ?1 AND outcome = 'pending' AND source = 'github' ORDER BY id",
-    )?;
-    let rows = stmt.query_map([service], |r| r.get(0))?;
-    rows.collect()
-}
-
-pub struct RunRow<'a> {
-    pub key: &'a str,
-    pub workflow: &'a str,
-    pub head_sha: &'a str,
-    pub event: &'a str,
-    pub status: &'a str,
-    pub conclusion: Option<&'a str>,
-    pub attempt: i64,
-    pub started_at: Ts,
-    pub finished_at: Option<Ts>,
-}
-
-pub fn upsert_run(c: &Connection, service: i64, r: &RunRow) -> Db {
+fn upsert_run(c: &Connection, service: i64, r: &GithubRun) -> Db {
     c.prepare_cached(
         "INSERT INTO pipeline_runs (source, source_key, service_id, workflow, head_sha, event,
             status, conclusion, attempt, started_at, finished_at)
@@ -300,13 +303,5 @@ pub fn upsert_run(c: &Connection, service: i64, r: &RunRow) -> Db {
         ts(&r.started_at),
         ts_opt(&r.finished_at)
     ])?;
-    Ok(())
-}
-
-pub fn set_deployment_outcome(c: &Connection, key: &str, outcome: &str, time: Option<Ts>) -> Db {
-    c.prepare_cached(
-        "UPDATE deployments SET outcome = ?2, time = ?3 WHERE source = 'github' AND source_key = ?1",
-    )?
-    .execute(params![key, outcome, ts_opt(&time)])?;
     Ok(())
 }

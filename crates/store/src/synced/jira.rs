@@ -1,86 +1,73 @@
-//! Jira records into the workspace: upserts by (source, source_key), inside the
-//! transaction the caller holds for one page and its cursor.
+//! Jira records into the workspace: upserts by (source, source_key), one page and its
+//! cursor in one transaction.
 
-use chrono::{NaiveDate, SecondsFormat};
+use super::{read_cursor, sink_err, transact, write_cursor};
+use crate::codec::{date_opt, get_ts, json, ts, ts_opt};
+use crate::Store;
 use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::HashMap;
+use switchyard_core::synced::jira::{JiraIssue, JiraIssuePage, JiraRelease, JiraSink};
+use switchyard_core::synced::{Cursor, SinkError};
 use switchyard_core::Timestamp;
 
-pub fn ts(t: &Timestamp) -> String {
-    t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
-}
-
-fn day(d: &Option<NaiveDate>) -> Option<String> {
-    d.map(|d| d.format("%Y-%m-%d").to_string())
-}
-
-pub struct ReleaseRow {
-    pub source_key: String,
-    pub name: String,
-    pub description: String,
-    pub start_date: Option<NaiveDate>,
-    pub release_date: Option<NaiveDate>,
-    pub released: bool,
-    pub archived: bool,
-}
-
-pub struct TransitionRow {
-    pub at: Timestamp,
-    pub from: Option<String>,
-    pub to: String,
-    pub actor: Option<String>,
-    pub history_id: Option<String>,
-}
-
-pub struct LinkRow {
-    pub link_id: String,
-    pub blocker: String,
-    pub blocked: String,
-}
-
-pub struct IssueRow {
-    pub key: String,
-    pub issue_id: String,
-    pub project: String,
-    pub title: String,
-    pub kind: String,
-    pub status: String,
-    pub status_category: &'static str,
-    pub priority: Option<String>,
-    pub service: String,
-    pub labels: Vec<String>,
-    pub author: Option<String>,
-    pub assignee: Option<String>,
-    pub url: String,
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
-    pub resolved_at: Option<Timestamp>,
-    pub description: String,
-    /// fixVersions, as releases (created when the listing did not have them).
-    pub releases: Vec<ReleaseRow>,
-    /// `None`: keep the stored transitions (the changelog was not fetched).
-    pub transitions: Option<Vec<TransitionRow>>,
-    pub links: Vec<LinkRow>,
-    pub incident: bool,
-}
-
-/// Ids looked up during one sync, so a page costs few queries.
+/// Ids looked up during one transaction, so a page costs few queries.
 #[derive(Default)]
-pub struct Cache {
+struct Cache {
     services: HashMap<String, i64>,
     releases: HashMap<String, i64>,
 }
 
-impl Cache {
-    /// Forget everything (after a rolled-back transaction).
-    pub fn clear(&mut self) {
-        self.services.clear();
-        self.releases.clear();
+impl JiraSink for Store {
+    fn jira_cursor(&mut self, scope: &str) -> Result<Option<String>, SinkError> {
+        Ok(read_cursor(self, "jira", scope)?)
+    }
+
+    fn jira_updated_at(&mut self, key: &str) -> Result<Option<Timestamp>, SinkError> {
+        self.conn()
+            .prepare_cached(
+                "SELECT updated_at FROM work_items WHERE source = 'jira' AND source_key = ?1",
+            )
+            .and_then(|mut s| s.query_row([key], |r| get_ts(r, 0)).optional())
+            .map_err(sink_err)
+    }
+
+    fn commit_jira_versions(
+        &mut self,
+        releases: &[JiraRelease],
+        cursor: &Cursor,
+    ) -> Result<(), SinkError> {
+        transact(self, |c| {
+            let mut cache = Cache::default();
+            for r in releases {
+                upsert_release(c, &mut cache, r)?;
+            }
+            write_cursor(c, "jira", cursor)
+        })
+    }
+
+    fn commit_jira_issues(&mut self, page: &JiraIssuePage) -> Result<u64, SinkError> {
+        transact(self, |c| {
+            let mut cache = Cache::default();
+            let mut ids = Vec::with_capacity(page.issues.len());
+            for issue in &page.issues {
+                ids.push(upsert_issue(c, &mut cache, &page.run, issue)?);
+            }
+            for (id, issue) in ids.into_iter().zip(&page.issues) {
+                write_links(c, id, issue)?;
+            }
+            let vanished = if page.mark_vanished {
+                mark_vanished(c, &page.project, &page.run, &page.cursor.at)? as u64
+            } else {
+                0
+            };
+            write_cursor(c, "jira", &page.cursor)?;
+            Ok(vanished)
+        })
     }
 }
 
 /// The service of that name, created (source jira) when missing.
-pub fn service_id(conn: &Connection, cache: &mut Cache, name: &str) -> rusqlite::Result<i64> {
+fn service_id(conn: &Connection, cache: &mut Cache, name: &str) -> rusqlite::Result<i64> {
     if let Some(id) = cache.services.get(name) {
         return Ok(*id);
     }
@@ -103,11 +90,7 @@ pub fn service_id(conn: &Connection, cache: &mut Cache, name: &str) -> rusqlite:
 }
 
 /// Upserts a release by its source key; `planned_date` is set once, as the baseline.
-pub fn upsert_release(
-    conn: &Connection,
-    cache: &mut Cache,
-    r: &ReleaseRow,
-) -> rusqlite::Result<i64> {
+fn upsert_release(conn: &Connection, cache: &mut Cache, r: &JiraRelease) -> rusqlite::Result<i64> {
     let status = if r.released { "released" } else { "planned" };
     let id: i64 = conn
         .prepare_cached(
@@ -128,8 +111,8 @@ pub fn upsert_release(
             params![
                 r.name,
                 status,
-                day(&r.start_date),
-                day(&r.release_date),
+                date_opt(&r.start_date),
+                date_opt(&r.release_date),
                 r.released,
                 r.archived,
                 r.description,
@@ -142,7 +125,7 @@ pub fn upsert_release(
 }
 
 /// The release of a fixVersion: the one the version listing wrote, else a new one.
-fn release_for(conn: &Connection, cache: &mut Cache, r: &ReleaseRow) -> rusqlite::Result<i64> {
+fn release_for(conn: &Connection, cache: &mut Cache, r: &JiraRelease) -> rusqlite::Result<i64> {
     if let Some(id) = cache.releases.get(&r.source_key) {
         return Ok(*id);
     }
@@ -159,23 +142,13 @@ fn release_for(conn: &Connection, cache: &mut Cache, r: &ReleaseRow) -> rusqlite
     }
 }
 
-/// The stored `updated_at` of a Jira issue, to skip work for unchanged ones.
-pub fn stored_updated(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
-    conn.prepare_cached(
-        "SELECT updated_at FROM work_items WHERE source = 'jira' AND source_key = ?1",
-    )?
-    .query_row([key], |r| r.get(0))
-    .optional()
-}
-
-pub fn upsert_issue(
+fn upsert_issue(
     conn: &Connection,
     cache: &mut Cache,
     run: &str,
-    it: &IssueRow,
+    it: &JiraIssue,
 ) -> rusqlite::Result<i64> {
     let service = service_id(conn, cache, &it.service)?;
-    let labels = serde_json::to_string(&it.labels).unwrap_or_else(|_| "[]".into());
     let id: i64 = conn
         .prepare_cached(
             "INSERT INTO work_items (source, source_key, title, kind, status, status_category,
@@ -200,13 +173,13 @@ pub fn upsert_issue(
                 it.status_category,
                 it.priority,
                 service,
-                labels,
+                json(&it.labels),
                 it.author,
                 it.assignee,
                 it.url,
                 ts(&it.created_at),
                 ts(&it.updated_at),
-                it.resolved_at.as_ref().map(ts),
+                ts_opt(&it.resolved_at),
             ],
             |r| r.get(0),
         )?;
@@ -261,7 +234,7 @@ pub fn upsert_issue(
             it.title,
             it.priority,
             ts(&it.created_at),
-            it.resolved_at.as_ref().map(ts),
+            ts_opt(&it.resolved_at),
             it.url
         ])?;
     } else {
@@ -274,17 +247,14 @@ pub fn upsert_issue(
 
 /// Blocking links of the issue `id` (after the whole page is written, so links within the
 /// page find both ends). Both ends must be synced; the other end's page writes it otherwise.
-pub fn write_links(conn: &Connection, id: i64, it: &IssueRow) -> rusqlite::Result<()> {
+fn write_links(conn: &Connection, id: i64, it: &JiraIssue) -> rusqlite::Result<()> {
     let link_ids: Vec<&str> = it.links.iter().map(|l| l.link_id.as_str()).collect();
     conn.prepare_cached(
         "DELETE FROM dependencies WHERE source = 'jira' AND kind = 'work_item'
             AND (blocker_id = ?1 OR blocked_id = ?1)
             AND source_key NOT IN (SELECT value FROM json_each(?2))",
     )?
-    .execute(params![
-        id,
-        serde_json::to_string(&link_ids).unwrap_or_else(|_| "[]".into())
-    ])?;
+    .execute(params![id, json(&link_ids)])?;
     for l in &it.links {
         let end = |key: &str| -> rusqlite::Result<Option<i64>> {
             if key == it.key {
@@ -315,7 +285,7 @@ pub fn write_links(conn: &Connection, id: i64, it: &IssueRow) -> rusqlite::Resul
 }
 
 /// Marks the issues of `project` that run `run` did not see as gone from Jira.
-pub fn mark_vanished(
+fn mark_vanished(
     conn: &Connection,
     project: &str,
     run: &str,
@@ -326,24 +296,4 @@ pub fn mark_vanished(
           WHERE project = ?1 AND last_seen_run <> ?2 AND vanished_at IS NULL",
     )?
     .execute(params![project, run, ts(now)])
-}
-
-pub fn read_cursor(conn: &Connection, scope: &str) -> rusqlite::Result<Option<String>> {
-    conn.prepare_cached("SELECT cursor FROM sync_state WHERE source = 'jira' AND scope = ?1")?
-        .query_row([scope], |r| r.get(0))
-        .optional()
-}
-
-pub fn write_cursor(
-    conn: &Connection,
-    scope: &str,
-    cursor: &serde_json::Value,
-    now: &Timestamp,
-) -> rusqlite::Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO sync_state (source, scope, cursor, updated_at) VALUES ('jira', ?1, ?2, ?3)
-         ON CONFLICT (source, scope) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at",
-    )?
-    .execute(params![scope, cursor.to_string(), ts(now)])?;
-    Ok(())
 }

@@ -10,8 +10,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use switchyard_core::{Document, Outcome};
 use switchyard_store::Store;
-use switchyard_sync::github::{self, GithubError, GithubOptions, GithubSummary, Token};
-use switchyard_sync::{Cancel, Progress, ProgressEvent};
+use switchyard_sync::github::{self, GithubOptions, GithubSummary};
+use switchyard_sync::{Cancel, ProgressEvent};
+use switchyard_sync::{Remote, Secret, SyncError};
 
 fn opts(url: &str) -> GithubOptions {
     let mut o = GithubOptions::new(url, vec![REPO.to_string()]);
@@ -30,10 +31,17 @@ fn run(
     o: &GithubOptions,
     cancel: Cancel,
     events: Events,
-) -> Result<GithubSummary, GithubError> {
-    let progress: Arc<dyn Progress> =
-        Arc::new(move |e: ProgressEvent| events.lock().unwrap().push(e));
-    github::sync(db, o, Some(Token::new(TOKEN)), now(), progress, cancel)
+) -> Result<GithubSummary, SyncError> {
+    let progress = move |e: ProgressEvent| events.lock().unwrap().push(e);
+    let mut store = Store::open(db).unwrap();
+    github::sync(
+        &mut store,
+        o,
+        Some(&Secret::new(TOKEN)),
+        now(),
+        &progress,
+        &cancel,
+    )
 }
 
 fn export(db: &std::path::Path) -> Document {
@@ -239,17 +247,30 @@ fn a_killed_sync_resumes_at_its_next_page_without_duplicates() {
     // Stop right after the first page of pull requests was committed.
     let cancel = Cancel::default();
     let events = Events::default();
-    let progress: Arc<dyn Progress> = {
+    let progress = {
         let (cancel, events) = (cancel.clone(), events.clone());
-        Arc::new(move |e: ProgressEvent| {
+        move |e: ProgressEvent| {
             if matches!(&e, ProgressEvent::Page { list, .. } if list == "pulls") {
                 cancel.cancel();
             }
             events.lock().unwrap().push(e);
-        })
+        }
     };
-    let err = github::sync(&db, &o, Some(Token::new(TOKEN)), now(), progress, cancel).unwrap_err();
-    assert!(matches!(err, GithubError::Cancelled), "{err:?}");
+    let mut store = Store::open(&db).unwrap();
+    let err = github::sync(
+        &mut store,
+        &o,
+        Some(&Secret::new(TOKEN)),
+        now(),
+        &progress,
+        &cancel,
+    )
+    .unwrap_err();
+    drop(store);
+    assert!(
+        matches!(err, SyncError::Cancelled(Remote::Github)),
+        "{err:?}"
+    );
     let doc = export(&db);
     assert_eq!(doc.work_items.len(), 30);
     let cursor = doc
@@ -399,7 +420,7 @@ fn a_sync_called_from_inside_a_runtime_still_runs() {
     assert_eq!(export(&db).deployments.len(), 3);
 }
 
-fn fails_with(reply: Reply) -> (GithubError, u64) {
+fn fails_with(reply: Reply) -> (SyncError, u64) {
     let dir = tempfile::tempdir().unwrap();
     let (mock, routes) = fixtures::start();
     only_releases(&routes, vec![reply]);
@@ -422,7 +443,7 @@ fn a_permission_403_is_forbidden_not_a_rate_limit() {
     let (err, requests) =
         fails_with(Reply::json(403, body.to_string()).header("x-ratelimit-remaining", "4999"));
     assert!(
-        matches!(&err, GithubError::Forbidden(m) if m.contains("Must have admin rights")),
+        matches!(&err, SyncError::Forbidden { remote: Remote::Github, message: m } if m.contains("Must have admin rights")),
         "{err:?}"
     );
     assert_eq!(requests, 1);
@@ -432,17 +453,18 @@ fn a_permission_403_is_forbidden_not_a_rate_limit() {
 fn a_bad_token_a_missing_repo_and_a_failing_server_are_told_apart() {
     let dir = tempfile::tempdir().unwrap();
     let (mock, _routes) = fixtures::start();
+    let mut store = Store::open(&dir.path().join("a.sqlite3")).unwrap();
     let err = github::sync(
-        &dir.path().join("a.sqlite3"),
+        &mut store,
         &opts(&mock.url()),
-        Some(Token::new("ghp_wrong")),
+        Some(&Secret::new("ghp_wrong")),
         now(),
-        Arc::new(()),
-        Cancel::default(),
+        &(),
+        &Cancel::default(),
     )
     .unwrap_err();
     assert!(
-        matches!(&err, GithubError::Auth(m) if m.contains("Bad credentials") && !m.contains("ghp_")),
+        matches!(&err, SyncError::Auth { remote: Remote::Github, message: m } if m.contains("Bad credentials") && !m.contains("ghp_")),
         "{err:?}"
     );
 
@@ -464,14 +486,14 @@ fn a_bad_token_a_missing_repo_and_a_failing_server_are_told_apart() {
     )
     .unwrap_err();
     assert!(
-        matches!(&err, GithubError::NotFound(m) if m.contains("octo-org/missing")),
+        matches!(&err, SyncError::NotFound(m) if m.contains("octo-org/missing")),
         "{err:?}"
     );
     let _ = &mut routes;
 
     let (err, requests) = fails_with(Reply::json(502, r#"{"message":"Server Error"}"#));
     assert!(
-        matches!(&err, GithubError::Unavailable(m) if m.contains("502")),
+        matches!(&err, SyncError::Unavailable { remote: Remote::Github, message: m } if m.contains("502")),
         "{err:?}"
     );
     assert_eq!(requests, 4, "one try and three retries");

@@ -2,17 +2,17 @@
 //! Jira Cloud on 127.0.0.1 that runs in a child process (so the figures are the sync's
 //! own: time and peak memory of this process).
 //!
-//! Run: `cargo bench -p switchyard-sync --bench jira_sync` (ISSUES=N to change the size).
+//! Run: `cargo bench -p switchyard-app --bench jira_sync` (ISSUES=N to change the size).
 
 use serde_json::{json, Value};
 use std::io::{BufRead, Read, Write};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 use switchyard_store::Store;
-use switchyard_sync::jira::{self, JiraOptions, JiraToken};
-use switchyard_sync::Cancel;
+use switchyard_sync::jira::{self, JiraOptions};
+use switchyard_sync::{Cancel, Secret};
 
-#[path = "../tests/jira/mock.rs"]
+#[path = "../tests/sync/jira/mock.rs"]
 mod mock;
 
 const TOKEN: &str = "bench-token";
@@ -226,18 +226,18 @@ fn main() {
     let url = url.trim().to_owned();
 
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("bench.sqlite3")).unwrap();
+    let mut store = Store::open(&dir.path().join("bench.sqlite3")).unwrap();
     let mut opts = JiraOptions::new(&url, vec![PROJECT.into()]);
     opts.email = Some("bench@example.com".into());
     opts.page_size = 100;
-    let token = JiraToken::new(TOKEN);
+    let token = Secret::new(TOKEN);
 
     let cpu0 = cpu_seconds();
     let t = Instant::now();
     let first = jira::sync(
-        &store,
+        &mut store,
         &opts,
-        &token,
+        Some(&token),
         chrono::Utc::now(),
         &(),
         &Cancel::default(),
@@ -255,9 +255,9 @@ fn main() {
 
     let t = Instant::now();
     let again = jira::sync(
-        &store,
+        &mut store,
         &opts,
-        &token,
+        Some(&token),
         chrono::Utc::now(),
         &(),
         &Cancel::default(),

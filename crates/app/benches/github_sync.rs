@@ -1,11 +1,11 @@
 //! GitHub sync end to end against the mock GitHub on generated data (shapes of the official
 //! examples in tests/fixtures/github): N repositories, each with 5,000 pull requests,
 //! 2,000 deployments with two statuses each and 5,000 workflow runs; then a re-sync with
-//! nothing changed. Run: `cargo bench -p switchyard-sync --bench github_sync`
+//! nothing changed. Run: `cargo bench -p switchyard-app --bench github_sync`
 //! (`GH_BENCH_REPOS`, `GH_BENCH_PULLS`, `GH_BENCH_DEPLOYMENTS`, `GH_BENCH_RUNS`,
 //! `GH_BENCH_PR_EXTRAS=0|1` change the size; see docs/benchmarks.md).
 
-#[path = "../tests/github/mock.rs"]
+#[path = "../tests/sync/github/mock.rs"]
 mod mock;
 
 use mock::{Mock, Reply, Req};
@@ -13,8 +13,9 @@ use serde_json::{json, Value};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use switchyard_sync::github::{self, GithubOptions, Token};
-use switchyard_sync::Cancel;
+use switchyard_store::Store;
+use switchyard_sync::github::{self, GithubOptions};
+use switchyard_sync::{Cancel, Secret};
 
 const TOKEN: &str = "ghp_bench";
 const PER_PAGE: usize = 100;
@@ -309,14 +310,16 @@ fn main() {
     o.pr_commits = extras;
     o.pr_details = extras;
     o.max_in_flight = 8;
+    let mut store = Store::open(&db).unwrap();
+    let token = Secret::new(TOKEN);
     let started = Instant::now();
     let s = github::sync(
-        &db,
+        &mut store,
         &o,
-        Some(Token::new(TOKEN)),
+        Some(&token),
         chrono::Utc::now(),
-        Arc::new(()),
-        Cancel::default(),
+        &(),
+        &Cancel::default(),
     )
     .expect("first sync");
     let first = started.elapsed();
@@ -336,12 +339,12 @@ fn main() {
     let before = mock.requests.load(Ordering::SeqCst);
     let started = Instant::now();
     let s2 = github::sync(
-        &db,
+        &mut store,
         &o,
-        Some(Token::new(TOKEN)),
+        Some(&token),
         chrono::Utc::now(),
-        Arc::new(()),
-        Cancel::default(),
+        &(),
+        &Cancel::default(),
     )
     .expect("re-sync");
     let again = started.elapsed();

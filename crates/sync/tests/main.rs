@@ -1,4 +1,0 @@
-//! Sync against local mock servers that serve the real payloads in tests/fixtures.
-
-mod github;
-mod jira;
