@@ -25,7 +25,7 @@ use ts_rs::{Config, TS};
 pub const BINDINGS_HEADER: &str =
     "// Generated from the Rust types by ts-rs. Do not edit: run `./dev bindings` to regenerate.\n";
 
-fn config() -> Config {
+pub(crate) fn config() -> Config {
     Config::new().with_large_int("number")
 }
 
@@ -90,6 +90,10 @@ pub fn bindings() -> Vec<(String, String)> {
         render::<SyncProgress>(&cfg),
         render::<WorkspaceSession>(&cfg),
         render::<RecentWorkspace>(&cfg),
+        (
+            "commands.ts".to_owned(),
+            format!("{BINDINGS_HEADER}{}", crate::commands::commands_ts(&cfg)),
+        ),
     ]
 }
 
