@@ -13,7 +13,8 @@ use crate::sync_screen::{
     SyncTarget,
 };
 use std::path::{Path, PathBuf};
-use switchyard_core::delta::{Change, Direction, MetricChange, Verdict};
+use switchyard_core::cards::{MetricCard, MetricKey};
+use switchyard_core::delta::{Change, Direction, Verdict};
 use switchyard_core::dora::{
     Bucket, ChangeFailureRate, DoraDocument, Drill, Frequency, LeadTime, Metrics, Ratio,
     RecoveryTime, SeriesEntry,
@@ -71,7 +72,8 @@ pub fn bindings() -> Vec<(String, String)> {
         render::<ChangeFailureRate>(&cfg),
         render::<RecoveryTime>(&cfg),
         render::<Cluster>(&cfg),
-        render::<MetricChange>(&cfg),
+        render::<MetricCard>(&cfg),
+        render::<MetricKey>(&cfg),
         render::<Change>(&cfg),
         render::<Direction>(&cfg),
         render::<Verdict>(&cfg),
