@@ -4,7 +4,7 @@ use crate::AppState;
 use std::time::Duration;
 use switchyard_app::core::dora::{Bucket, Drill};
 use switchyard_app::core::views::{CalendarView, WorkspaceInfo};
-use switchyard_app::dora::{parse_day, MetricsQuery};
+use switchyard_app::dora::MetricsQuery;
 use switchyard_app::saved::{default_export_dir, ExportRequest, SavedFile};
 use switchyard_app::screens::{DrillView, MetricsView, TrainReadinessView, PANEL_CHART_SIZE};
 use switchyard_app::sync_screen::{
@@ -32,11 +32,9 @@ pub fn get_calendar(
     from: Option<String>,
     to: Option<String>,
 ) -> Result<CalendarView, AppError> {
-    let (from, to) = (
-        parse_day("from", from.as_deref())?,
-        parse_day("to", to.as_deref())?,
-    );
-    with_workspace(&state, |ws| ws.calendar(&SystemClock, from, to))
+    with_workspace(&state, |ws| {
+        ws.calendar_between(&SystemClock, from.as_deref(), to.as_deref())
+    })
 }
 
 #[tauri::command(async)]

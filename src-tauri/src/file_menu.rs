@@ -6,7 +6,7 @@ use crate::commands::{reveal, with_workspace, OPEN_WAIT};
 use crate::AppState;
 use std::path::{Path, PathBuf};
 use switchyard_app::core::views::WorkspaceInfo;
-use switchyard_app::recent::{absolute, RecentWorkspaces, WorkspaceSession};
+use switchyard_app::recent::{absolute, reopenable, RecentWorkspaces, WorkspaceSession};
 use switchyard_app::{AppError, ErrorCode, SystemClock, Workspace};
 use tauri::{AppHandle, Manager, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
@@ -89,20 +89,7 @@ pub fn open_workspace<R: Runtime>(
 ) -> Result<Option<WorkspaceSession>, AppError> {
     refuse_while_syncing(&state)?;
     let path = match path {
-        Some(p) => {
-            let p = absolute(Path::new(&p));
-            // The window may reopen what a person chose before, nothing else by path.
-            if !recent(&state).is_some_and(|r| r.contains(&p)) {
-                return Err(AppError::new(
-                    ErrorCode::InvalidInput,
-                    format!(
-                        "{} is not a recent workspace: use Open workspace…",
-                        p.display()
-                    ),
-                ));
-            }
-            p
-        }
+        Some(p) => reopenable(recent(&state).as_ref(), &p)?,
         None => {
             let mut dialog = app
                 .dialog()

@@ -283,6 +283,200 @@ mod tests {
     }
 }
 
+/// The window's commands are named in five places: the app's command table (what the
+/// window's TypeScript is generated from), build.rs's manifest, `generate_handler!`, the
+/// handlers themselves and the capability. These tests fail when one of them differs.
+#[cfg(test)]
+mod command_lists {
+    use std::collections::BTreeMap;
+    use switchyard_app::commands::{command_names, table};
+
+    const BUILD_RS: &str = include_str!("../build.rs");
+    const LIB_RS: &str = include_str!("lib.rs");
+    const HANDLERS: [&str; 2] = [include_str!("commands.rs"), include_str!("file_menu.rs")];
+    const CAPABILITY: &str = include_str!("../../capabilities/main-window.json");
+
+    /// The text between `open` and the `close` after it.
+    fn between<'a>(text: &'a str, open: &str, close: &str) -> &'a str {
+        let start = text.find(open).map(|i| i + open.len()).expect(open);
+        let end = text[start..].find(close).expect(close);
+        &text[start..start + end]
+    }
+
+    fn build_rs() -> Vec<String> {
+        between(BUILD_RS, ".commands(&[", "]")
+            .split(',')
+            .map(|s| s.trim().trim_matches('"').to_owned())
+            .filter(|s| !s.is_empty())
+            .collect()
+    }
+
+    fn generate_handler() -> Vec<String> {
+        // The first match is the app's; this test's own string comes later in the file.
+        let start = LIB_RS
+            .find(".invoke_handler(tauri::generate_handler![")
+            .expect("the handler");
+        between(&LIB_RS[start..], "generate_handler![", "]")
+            .split(',')
+            .map(|s| s.trim().rsplit("::").next().unwrap_or("").to_owned())
+            .filter(|s| !s.is_empty())
+            .collect()
+    }
+
+    fn capability() -> Vec<String> {
+        let json: serde_json::Value = serde_json::from_str(CAPABILITY).expect("json");
+        json["permissions"]
+            .as_array()
+            .expect("permissions")
+            .iter()
+            .filter_map(|p| p.as_str())
+            .filter_map(|p| p.strip_prefix("allow-"))
+            .map(|p| p.replace('-', "_"))
+            .collect()
+    }
+
+    fn squeeze(s: &str) -> String {
+        s.chars().filter(|c| !c.is_whitespace()).collect()
+    }
+
+    /// Splits at commas outside `<>` and `()`.
+    fn split_top(s: &str) -> Vec<String> {
+        let (mut depth, mut out, mut cur) = (0i32, Vec::new(), String::new());
+        for c in s.chars() {
+            match c {
+                '<' | '(' => depth += 1,
+                '>' | ')' => depth -= 1,
+                ',' if depth == 0 => {
+                    out.push(std::mem::take(&mut cur));
+                    continue;
+                }
+                _ => {}
+            }
+            cur.push(c);
+        }
+        out.push(cur);
+        out.into_iter()
+            .map(|s| squeeze(&s))
+            .filter(|s| !s.is_empty())
+            .collect()
+    }
+
+    /// Each `#[tauri::command]` handler: its IPC arguments (name, type) and what it
+    /// answers (`T` of `Result<T, AppError>`, `()` for nothing) and whether it can fail.
+    type Signature = (Vec<(String, String)>, String, bool);
+
+    fn handlers() -> BTreeMap<String, Signature> {
+        let mut out = BTreeMap::new();
+        for text in HANDLERS {
+            for part in text.split("#[tauri::command").skip(1) {
+                let after = &part[part.find("pub fn ").expect("pub fn") + 7..];
+                let name: String = after
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                // The parameters: from the `(` after the name to its matching `)`.
+                let open = after.find('(').expect("(");
+                let mut depth = 0;
+                let mut close = open;
+                for (i, c) in after[open..].char_indices() {
+                    match c {
+                        '(' => depth += 1,
+                        ')' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                close = open + i;
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                let args = split_top(&after[open + 1..close])
+                    .into_iter()
+                    .filter_map(|p| {
+                        let (n, t) = p.split_once(':')?;
+                        // What Tauri fills in itself never crosses IPC.
+                        let injected = ["State<", "AppHandle<", "Window<", "WebviewWindow<"];
+                        (!injected.iter().any(|i| t.starts_with(i)))
+                            .then(|| (n.to_owned(), t.to_owned()))
+                    })
+                    .collect();
+                let rest = &after[close + 1..after.find('{').expect("{")];
+                let (result, fallible) = match rest.trim().strip_prefix("->") {
+                    None => ("()".to_owned(), false),
+                    Some(ret) => {
+                        let ret = squeeze(ret);
+                        match ret
+                            .strip_prefix("Result<")
+                            .and_then(|r| r.strip_suffix(",AppError>"))
+                        {
+                            Some(ok) => (ok.to_owned(), true),
+                            None => (ret, false),
+                        }
+                    }
+                };
+                out.insert(name, (args, result, fallible));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_list_names_the_commands_of_the_table() {
+        let table: Vec<String> = command_names().iter().map(|s| s.to_string()).collect();
+        assert_eq!(table.len(), 20, "{table:?}");
+        assert_eq!(build_rs(), table, "src-tauri/build.rs");
+        assert_eq!(
+            generate_handler(),
+            table,
+            "generate_handler! in src-tauri/src/lib.rs"
+        );
+        assert_eq!(capability(), table, "capabilities/main-window.json");
+        let handlers: Vec<String> = handlers().into_keys().collect();
+        let mut sorted = table.clone();
+        sorted.sort();
+        assert_eq!(handlers, sorted, "#[tauri::command] handlers");
+    }
+
+    #[test]
+    fn every_handler_takes_and_answers_what_the_table_says() {
+        let handlers = handlers();
+        for c in table() {
+            let (args, result, fallible) = &handlers[c.name];
+            let want: Vec<(String, String)> = c
+                .args
+                .iter()
+                .map(|a| (a.name.to_owned(), squeeze(a.rust)))
+                .collect();
+            assert_eq!(args, &want, "{}: arguments", c.name);
+            assert_eq!(result, &squeeze(c.result_rust), "{}: result", c.name);
+            assert_eq!(
+                *fallible, c.fallible,
+                "{}: Result<_, AppError> or not",
+                c.name
+            );
+        }
+    }
+
+    #[test]
+    fn the_lists_are_read_as_they_are_written() {
+        // The parsers themselves: a list they read empty would compare equal to nothing.
+        assert!(build_rs().contains(&"run_sync".to_owned()));
+        assert!(generate_handler().contains(&"load_demo".to_owned()));
+        assert!(capability().contains(&"get_calendar".to_owned()));
+        let h = handlers();
+        assert_eq!(
+            h["run_sync"].0,
+            vec![
+                ("target".to_owned(), "SyncTarget".to_owned()),
+                ("progress".to_owned(), "Channel<SyncProgress>".to_owned())
+            ]
+        );
+        assert_eq!(h["open_workspace"].1, "Option<WorkspaceSession>");
+        assert_eq!(h["mark_calendar_painted"], (vec![], "()".to_owned(), false));
+    }
+}
+
 /// The shell on Tauri's mock runtime: commands called through the real IPC path, with the
 /// app's own config and capabilities, against a real workspace file.
 #[cfg(test)]

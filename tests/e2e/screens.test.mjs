@@ -57,9 +57,10 @@ async function shot(name) {
   execFileSync('import', ['-window', 'root', join(outDir, name)], { env, timeout: 20_000 });
 }
 
+// The figure as Rust's MetricCard writes it (switchyard_core::cards), without its unit.
 const fmt = {
   pct: (v) => (v === null ? '–' : (v * 100).toFixed(1)),
-  hours: (v) => (v === null ? '–' : v.toFixed(1)),
+  hours: (v) => (v === null ? '–' : v < 1 ? (v * 60).toFixed(0) : v < 48 ? v.toFixed(1) : (v / 24).toFixed(1)),
 };
 
 /** What each card shows, from the CLI's document of spec/dora.md. */

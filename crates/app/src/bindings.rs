@@ -13,7 +13,8 @@ use crate::sync_screen::{
     SyncTarget,
 };
 use std::path::{Path, PathBuf};
-use switchyard_core::delta::{Change, Direction, MetricChange, Verdict};
+use switchyard_core::cards::{MetricCard, MetricKey};
+use switchyard_core::delta::{Change, Direction, Verdict};
 use switchyard_core::dora::{
     Bucket, ChangeFailureRate, DoraDocument, Drill, Frequency, LeadTime, Metrics, Ratio,
     RecoveryTime, SeriesEntry,
@@ -25,7 +26,7 @@ use ts_rs::{Config, TS};
 pub const BINDINGS_HEADER: &str =
     "// Generated from the Rust types by ts-rs. Do not edit: run `./dev bindings` to regenerate.\n";
 
-fn config() -> Config {
+pub(crate) fn config() -> Config {
     Config::new().with_large_int("number")
 }
 
@@ -71,7 +72,8 @@ pub fn bindings() -> Vec<(String, String)> {
         render::<ChangeFailureRate>(&cfg),
         render::<RecoveryTime>(&cfg),
         render::<Cluster>(&cfg),
-        render::<MetricChange>(&cfg),
+        render::<MetricCard>(&cfg),
+        render::<MetricKey>(&cfg),
         render::<Change>(&cfg),
         render::<Direction>(&cfg),
         render::<Verdict>(&cfg),
@@ -90,6 +92,10 @@ pub fn bindings() -> Vec<(String, String)> {
         render::<SyncProgress>(&cfg),
         render::<WorkspaceSession>(&cfg),
         render::<RecentWorkspace>(&cfg),
+        (
+            "commands.ts".to_owned(),
+            format!("{BINDINGS_HEADER}{}", crate::commands::commands_ts(&cfg)),
+        ),
     ]
 }
 

@@ -4,6 +4,7 @@
 mod audit;
 mod bindings;
 mod clock;
+pub mod commands;
 pub mod dora;
 mod error;
 pub mod github;

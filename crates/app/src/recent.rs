@@ -89,6 +89,24 @@ impl RecentWorkspaces {
     }
 }
 
+/// The workspace at `path` that the window asks to reopen by path (File > Open recent):
+/// only one on the recent list, so the window can reopen what a person chose before and
+/// nothing else by path.
+pub fn reopenable(recent: Option<&RecentWorkspaces>, path: &str) -> Result<PathBuf> {
+    let path = absolute(Path::new(path));
+    if recent.is_some_and(|r| r.contains(&path)) {
+        Ok(path)
+    } else {
+        Err(AppError::new(
+            ErrorCode::InvalidInput,
+            format!(
+                "{} is not a recent workspace: use Open workspace…",
+                path.display()
+            ),
+        ))
+    }
+}
+
 /// The path made absolute against the current directory (symlinks kept as they are).
 pub fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_owned())
@@ -181,6 +199,17 @@ mod tests {
             "the oldest went"
         );
         assert!(recent.contains(&dir.path().join("w3.sqlite3")));
+        let w3 = dir.path().join("w3.sqlite3");
+        assert_eq!(
+            reopenable(Some(&recent), &w3.to_string_lossy()).unwrap(),
+            w3
+        );
+        let w0 = dir.path().join("w0.sqlite3");
+        let refused = reopenable(Some(&recent), &w0.to_string_lossy()).unwrap_err();
+        assert_eq!(refused.code, ErrorCode::InvalidInput);
+        assert!(refused.message.contains("is not a recent workspace"));
+        // Without a config folder nothing is recent.
+        assert!(reopenable(None, &w3.to_string_lossy()).is_err());
         recent.forget(&dir.path().join("w3.sqlite3")).unwrap();
         assert!(!recent.contains(&dir.path().join("w3.sqlite3")));
         assert_eq!(recent.list().len(), KEEP - 1);

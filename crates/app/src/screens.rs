@@ -7,7 +7,8 @@ use crate::{AppError, ErrorCode, Result, Workspace};
 use chrono::{DateTime, Days, Utc};
 use serde::Serialize;
 use std::collections::HashMap;
-use switchyard_core::delta::{format_hours, metric_changes, MetricChange};
+use switchyard_core::cards::{metric_cards, MetricCard};
+use switchyard_core::delta::format_hours;
 use switchyard_core::dora::{Bucket, DoraDocument, Drill, Metrics};
 use switchyard_report::charts::{self, ChartKind};
 use ts_rs::TS;
@@ -32,8 +33,9 @@ pub struct MetricsView {
     pub previous_from: chrono::NaiveDate,
     pub previous_to: chrono::NaiveDate,
     pub previous: Metrics,
-    /// Each headline metric against the previous period, with the meaning the reports use.
-    pub changes: Vec<MetricChange>,
+    /// The headline figures as shown, each against the previous period: what the CLI's
+    /// table and the leadership report print too.
+    pub cards: Vec<MetricCard>,
     /// The bucket of the series and charts.
     pub bucket: Bucket,
     pub charts: Vec<ChartView>,
@@ -125,7 +127,7 @@ impl Workspace {
 
         let (teams, services) = self.scopes()?;
 
-        let changes = metric_changes(&r.metrics, &previous);
+        let cards = metric_cards(&r.metrics, Some(&previous));
         Ok(MetricsView {
             dora: DoraDocument {
                 from: q.from,
@@ -138,7 +140,7 @@ impl Workspace {
             },
             previous_from,
             previous_to,
-            changes,
+            cards,
             bucket: q.bucket,
             previous,
             charts,

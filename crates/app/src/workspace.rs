@@ -164,6 +164,18 @@ impl Workspace {
         Ok(())
     }
 
+    /// The calendar the window asks for: each day `YYYY-MM-DD`, or `None` for the default.
+    pub fn calendar_between(
+        &self,
+        clock: &dyn Clock,
+        from: Option<&str>,
+        to: Option<&str>,
+    ) -> Result<CalendarView> {
+        let from = crate::dora::parse_day("from", from)?;
+        let to = crate::dora::parse_day("to", to)?;
+        self.calendar(clock, from, to)
+    }
+
     /// The calendar between `from` and `to`; by default a year back to six months ahead.
     pub fn calendar(
         &self,

@@ -355,18 +355,20 @@ mod screens {
         ws
     }
 
-    /// The Metrics screen and the leadership report say the same of each number against
-    /// the previous period: the arrow the direction of the value, better or worse for the
-    /// metric, and the difference in the metric's own unit (points for rates).
+    /// The Metrics screen and the leadership report show the same cards: each number with
+    /// its unit, and against the previous period the arrow the direction of the value,
+    /// better or worse for the metric, and the difference in the metric's own unit (points
+    /// for rates).
     #[test]
-    fn the_window_and_the_report_give_one_meaning_to_the_change_against_the_previous_period() {
+    fn the_window_and_the_report_show_the_same_cards() {
+        use switchyard_app::core::cards::MetricKey;
         use switchyard_app::core::delta::{Direction, Verdict};
         use switchyard_app::reports::ReportFormat;
         let dir = tempfile::tempdir().unwrap();
         let ws = Workspace::open_first_start(&dir.path().join("ws.sqlite3"), &clock()).unwrap();
         let q = query(None);
         let view = ws.metrics_view(&q).unwrap();
-        assert_eq!(view.changes.len(), 6);
+        assert_eq!(view.cards.len(), 6);
         let md = String::from_utf8(
             ws.leadership_report(
                 &clock(),
@@ -379,7 +381,16 @@ mod screens {
         )
         .unwrap();
         let mut compared = 0;
-        for m in &view.changes {
+        for m in &view.cards {
+            let key = m.metric.as_str();
+            // The figure, its unit and what it rests on, as the report prints them.
+            let row = format!("| {} | **{}** |", m.label, m.text);
+            assert!(md.contains(&row), "{key}: {row:?} not in the report");
+            assert!(
+                md.contains(&m.detail),
+                "{key}: {:?} not in the report",
+                m.detail
+            );
             let Some(d) = m.change.direction else {
                 continue;
             };
@@ -390,12 +401,8 @@ mod screens {
                 _ => "",
             };
             let shown = format!("{} {verdict}{}", d.arrow(), m.change.text);
-            assert!(
-                md.contains(&shown),
-                "{}: {shown:?} not in the report",
-                m.metric
-            );
-            if m.metric.ends_with("_rate") && d != Direction::Flat {
+            assert!(md.contains(&shown), "{key}: {shown:?} not in the report");
+            if key.ends_with("_rate") && d != Direction::Flat {
                 assert!(
                     m.change.text.contains(" pts vs previous"),
                     "{}",
@@ -403,20 +410,21 @@ mod screens {
                 );
             }
             // The arrow follows the value, whatever the verdict.
-            let (now, before) = match m.metric.as_str() {
-                "change_failure_rate" => (
+            let (now, before) = match m.metric {
+                MetricKey::ChangeFailureRate => (
                     view.dora.metrics.change_failure_rate.value,
                     view.previous.change_failure_rate.value,
                 ),
-                "lead_time" => (
+                MetricKey::LeadTime => (
                     view.dora.metrics.lead_time.median_hours,
                     view.previous.lead_time.median_hours,
                 ),
                 _ => continue,
             };
+            assert_eq!((m.value, m.previous), (now, before), "{key}");
             let (now, before) = (now.unwrap(), before.unwrap());
             if d != Direction::Flat {
-                assert_eq!(d == Direction::Up, now > before, "{}", m.metric);
+                assert_eq!(d == Direction::Up, now > before, "{key}");
             }
         }
         assert!(compared >= 4, "{compared} metrics compared");

@@ -233,13 +233,7 @@ pub fn run(db: Option<PathBuf>, cmd: MetricsCommand) -> Result<(), AppError> {
     Ok(())
 }
 
-fn pct(v: Option<f64>) -> String {
-    v.map_or("–".into(), |v| format!("{:.1}%", v * 100.0))
-}
-
-fn hours(v: Option<f64>) -> String {
-    v.map_or("–".into(), |v| format!("{v:.1} h"))
-}
+use switchyard_core::cards::{hours_text as hours, metric_cards, pct_text as pct};
 
 fn cluster(c: Option<Cluster>) -> &'static str {
     c.map_or("", Cluster::as_str)
@@ -278,73 +272,22 @@ pub fn table(doc: &DoraDocument) -> String {
     out
 }
 
+/// The headline figures: the cards the window and the leadership report show (the table
+/// has no previous period to compare with), then the incidents linked to no deployment.
 fn rows(m: &Metrics) -> String {
-    let f = &m.deployment_frequency;
-    let lt = &m.lead_time;
-    let cfr = &m.change_failure_rate;
-    let r = &m.recovery_time;
-    let sr = &m.deployment_success_rate;
-    let rw = &m.rework_rate;
-    let lines = [
-        (
-            "deployment frequency",
-            format!("{:.2} / week", f.per_week),
-            format!(
-                "{} deployments, {:.2} deploy-days / week",
-                f.count, f.deploy_days_per_week
-            ),
-            cluster(f.cluster),
-        ),
-        (
-            "deployment success rate",
-            pct(sr.value),
-            format!("{} of {}", sr.numerator, sr.denominator),
-            "",
-        ),
-        (
-            "lead time (median)",
-            hours(lt.median_hours),
-            format!(
-                "p90 {}; {} changes, {} waiting",
-                hours(lt.p90_hours),
-                lt.changes,
-                lt.waiting
-            ),
-            cluster(lt.cluster),
-        ),
-        (
-            "change failure rate",
-            pct(cfr.value),
-            format!("{} of {} deployments", cfr.numerator, cfr.denominator),
-            cluster(cfr.cluster),
-        ),
-        (
-            "recovery time (median)",
-            hours(r.median_hours),
-            format!(
-                "p90 {}; {} recovered, {} open",
-                hours(r.p90_hours),
-                r.failures,
-                r.open
-            ),
-            cluster(r.cluster),
-        ),
-        (
-            "rework rate",
-            pct(rw.value),
-            format!("{} of {} deployments", rw.numerator, rw.denominator),
-            "",
-        ),
-        (
-            "unlinked incidents",
-            m.unlinked_incidents.to_string(),
-            String::new(),
-            "",
-        ),
-    ];
+    let mut lines: Vec<(String, String, String, &str)> = metric_cards(m, None)
+        .into_iter()
+        .map(|c| (c.label, c.text, c.detail, cluster(c.cluster)))
+        .collect();
+    lines.push((
+        "Unlinked incidents".into(),
+        m.unlinked_incidents.to_string(),
+        String::new(),
+        "",
+    ));
     lines
         .iter()
-        .map(|(name, value, detail, c)| format!("{name:<24} {value:>14}  {detail:<46} {c}\n"))
+        .map(|(name, value, detail, c)| format!("{name:<31} {value:>12}  {detail:<50} {c}\n"))
         .map(|l| format!("{}\n", l.trim_end()))
         .collect()
 }

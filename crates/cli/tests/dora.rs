@@ -115,7 +115,15 @@ fn dora_json_has_the_shape_of_the_spec_and_adds_up() {
         d,
         &["--db", "ws.sqlite3", "dora", "--from", &from, "--to", &to],
     );
-    assert!(table.contains("change failure rate") && table.contains("deployment frequency"));
+    assert!(table.contains("Change failure rate") && table.contains("Deployment frequency"));
+    // The figures as the window's cards and the leadership report write them.
+    let cfr = v["change_failure_rate"]["value"].as_f64();
+    assert!(
+        table.contains(&switchyard_core::cards::pct_text(cfr)),
+        "{table}"
+    );
+    let per_week = v["deployment_frequency"]["per_week"].as_f64().unwrap();
+    assert!(table.contains(&format!("{per_week:.2} / week")), "{table}");
 
     // An empty period: nulls, not zeros.
     let out = dora(d, "2001-01-01", "2001-01-31", &["--json"]);

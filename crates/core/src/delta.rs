@@ -4,7 +4,6 @@
 //! is in the metric's own unit: per week, hours, or percentage points for rates (never a
 //! relative percentage of a percentage).
 
-use crate::dora::Metrics;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -154,81 +153,6 @@ pub fn compare(
             text: "no data".into(),
         },
     }
-}
-
-/// One metric's change, keyed as the Metrics screen's cards are.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-pub struct MetricChange {
-    /// `deployment_frequency`, `lead_time`, `change_failure_rate`, `recovery_time`,
-    /// `rework_rate` or `deployment_success_rate`.
-    pub metric: String,
-    pub change: Change,
-}
-
-/// Every headline metric of `now` against `before`.
-pub fn metric_changes(now: &Metrics, before: &Metrics) -> Vec<MetricChange> {
-    let had_deployments =
-        before.deployment_frequency.count > 0 || before.deployment_success_rate.denominator > 0;
-    let entry = |metric: &str, change: Change| MetricChange {
-        metric: metric.into(),
-        change,
-    };
-    vec![
-        entry(
-            "deployment_frequency",
-            compare(
-                Some(now.deployment_frequency.per_week),
-                had_deployments.then_some(before.deployment_frequency.per_week),
-                Unit::PerWeek,
-                true,
-            ),
-        ),
-        entry(
-            "lead_time",
-            compare(
-                now.lead_time.median_hours,
-                before.lead_time.median_hours,
-                Unit::Hours,
-                false,
-            ),
-        ),
-        entry(
-            "change_failure_rate",
-            compare(
-                now.change_failure_rate.value,
-                before.change_failure_rate.value,
-                Unit::Rate,
-                false,
-            ),
-        ),
-        entry(
-            "recovery_time",
-            compare(
-                now.recovery_time.median_hours,
-                before.recovery_time.median_hours,
-                Unit::Hours,
-                false,
-            ),
-        ),
-        entry(
-            "rework_rate",
-            compare(
-                now.rework_rate.value,
-                before.rework_rate.value,
-                Unit::Rate,
-                false,
-            ),
-        ),
-        entry(
-            "deployment_success_rate",
-            compare(
-                now.deployment_success_rate.value,
-                before.deployment_success_rate.value,
-                Unit::Rate,
-                true,
-            ),
-        ),
-    ]
 }
 
 #[cfg(test)]

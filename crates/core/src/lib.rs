@@ -2,6 +2,7 @@
 //! over them. Nothing here does I/O or reads the clock: "today" is always passed in.
 
 pub mod cadence;
+pub mod cards;
 pub mod delta;
 pub mod demo;
 pub mod dora;

@@ -11,7 +11,8 @@ use crate::blocks::{Block, Figure, Line, ReportDoc, Span, Trend};
 use crate::charts;
 use chrono::{Days, NaiveDate, NaiveTime};
 use std::collections::{BTreeMap, HashMap, HashSet};
-use switchyard_core::delta::{metric_changes, Direction, MetricChange, Verdict};
+use switchyard_core::cards::metric_cards;
+use switchyard_core::delta::Verdict;
 use switchyard_core::dora::{Bucket, Calendar, Drill, Facts, Linked, Metrics, Scope, SeriesEntry};
 use switchyard_core::pipeline::{pipeline_health, PipelineHealth};
 use switchyard_core::risk::RiskClass;
@@ -572,11 +573,11 @@ pub fn build(input: &LeadershipInput) -> Result<LeadershipReport> {
 // ---- formatting shared by the reports ----
 
 pub fn hours(h: Option<f64>) -> String {
-    h.map_or("–".into(), switchyard_core::delta::format_hours)
+    switchyard_core::cards::hours_text(h)
 }
 
 pub fn pct(v: Option<f64>) -> String {
-    v.map_or("–".into(), |v| format!("{:.1}%", v * 100.0))
+    switchyard_core::cards::pct_text(v)
 }
 
 fn share(n: usize, d: usize) -> String {
@@ -591,113 +592,31 @@ fn cluster(c: Option<Cluster>) -> Option<String> {
     c.map(|c| c.as_str().to_owned())
 }
 
-/// A headline figure's change: the one meaning of `switchyard_core::delta`, as the report
-/// shows it (the arrow from the direction, the colour from the verdict).
-fn figure_change(changes: &[MetricChange], metric: &str) -> (String, Trend, Option<Direction>) {
-    let Some(c) = changes.iter().find(|c| c.metric == metric) else {
-        return ("no data".into(), Trend::Unknown, None);
-    };
-    let trend = match c.change.verdict {
-        Verdict::Better => Trend::Better,
-        Verdict::Worse => Trend::Worse,
-        Verdict::Same => Trend::Same,
-        Verdict::Unknown => Trend::Unknown,
-    };
-    (c.change.text.clone(), trend, c.change.direction)
-}
-
 fn day(d: Option<NaiveDate>) -> String {
     d.map_or("–".into(), |d| d.to_string())
 }
 
 impl LeadershipReport {
+    /// The headline figures: the cards the window and `switchyard dora` show, each against
+    /// the previous period (the arrow the direction of the value, the colour the verdict).
     pub fn figures(&self) -> Vec<Figure> {
-        let (m, p) = (&self.metrics, &self.previous);
-        let changes = metric_changes(m, p);
-        let mut out = Vec::new();
-        let (c, t, d) = figure_change(&changes, "deployment_frequency");
-        out.push(Figure {
-            label: "Deployment frequency".into(),
-            value: format!("{:.2} / week", m.deployment_frequency.per_week),
-            badge: cluster(m.deployment_frequency.cluster),
-            detail: format!(
-                "{} production deployments; {:.1} deploy days / week",
-                m.deployment_frequency.count, m.deployment_frequency.deploy_days_per_week
-            ),
-            change: c,
-            trend: t,
-            direction: d,
-        });
-        let (c, t, d) = figure_change(&changes, "lead_time");
-        out.push(Figure {
-            label: "Lead time for changes".into(),
-            value: hours(m.lead_time.median_hours),
-            badge: cluster(m.lead_time.cluster),
-            detail: format!(
-                "median; p90 {}; {} changes, {} waiting",
-                hours(m.lead_time.p90_hours),
-                m.lead_time.changes,
-                m.lead_time.waiting
-            ),
-            change: c,
-            trend: t,
-            direction: d,
-        });
-        let (c, t, d) = figure_change(&changes, "change_failure_rate");
-        out.push(Figure {
-            label: "Change failure rate".into(),
-            value: pct(m.change_failure_rate.value),
-            badge: cluster(m.change_failure_rate.cluster),
-            detail: format!(
-                "{} of {} deployments caused an incident or were rolled back",
-                m.change_failure_rate.numerator, m.change_failure_rate.denominator
-            ),
-            change: c,
-            trend: t,
-            direction: d,
-        });
-        let (c, t, d) = figure_change(&changes, "recovery_time");
-        out.push(Figure {
-            label: "Failed deployment recovery time".into(),
-            value: hours(m.recovery_time.median_hours),
-            badge: cluster(m.recovery_time.cluster),
-            detail: format!(
-                "median; p90 {}; {} recovered, {} open",
-                hours(m.recovery_time.p90_hours),
-                m.recovery_time.failures,
-                m.recovery_time.open
-            ),
-            change: c,
-            trend: t,
-            direction: d,
-        });
-        let (c, t, d) = figure_change(&changes, "deployment_success_rate");
-        out.push(Figure {
-            label: "Deployment success rate".into(),
-            value: pct(m.deployment_success_rate.value),
-            badge: None,
-            detail: format!(
-                "{} of {} production deployments",
-                m.deployment_success_rate.numerator, m.deployment_success_rate.denominator
-            ),
-            change: c,
-            trend: t,
-            direction: d,
-        });
-        let (c, t, d) = figure_change(&changes, "rework_rate");
-        out.push(Figure {
-            label: "Deployment rework rate".into(),
-            value: pct(m.rework_rate.value),
-            badge: None,
-            detail: format!(
-                "{} of {} deployments made during an open incident",
-                m.rework_rate.numerator, m.rework_rate.denominator
-            ),
-            change: c,
-            trend: t,
-            direction: d,
-        });
-        out
+        metric_cards(&self.metrics, Some(&self.previous))
+            .into_iter()
+            .map(|c| Figure {
+                label: c.label,
+                value: c.text,
+                badge: cluster(c.cluster),
+                detail: c.detail,
+                trend: match c.change.verdict {
+                    Verdict::Better => Trend::Better,
+                    Verdict::Worse => Trend::Worse,
+                    Verdict::Same => Trend::Same,
+                    Verdict::Unknown => Trend::Unknown,
+                },
+                direction: c.change.direction,
+                change: c.change.text,
+            })
+            .collect()
     }
 
     /// The report as format-neutral blocks.

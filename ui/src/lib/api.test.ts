@@ -27,3 +27,13 @@ describe("api errors", () => {
     expect(toApiError("x", 42).code).toBe("internal");
   });
 });
+
+describe("generated command bindings", () => {
+  it("knows every error code of the Rust enum, the last one included", async () => {
+    const { ERROR_CODES, COMMAND_NAMES } = await import("./bindings/commands");
+    expect(ERROR_CODES).toContain("github_bad_response");
+    expect(isApiError({ code: "github_bad_response", message: "x" })).toBe(true);
+    expect(new Set(COMMAND_NAMES).size).toBe(COMMAND_NAMES.length);
+    expect(COMMAND_NAMES).toContain("get_metrics");
+  });
+});

@@ -1,48 +1,11 @@
 import { Channel, invoke } from "@tauri-apps/api/core";
 import type { ApiError } from "./bindings/ApiError";
-import type { Bucket } from "./bindings/Bucket";
-import type { CalendarView } from "./bindings/CalendarView";
-import type { Drill } from "./bindings/Drill";
-import type { DrillView } from "./bindings/DrillView";
 import type { ErrorCode } from "./bindings/ErrorCode";
-import type { ExportRequest } from "./bindings/ExportRequest";
-import type { MetricsView } from "./bindings/MetricsView";
-import type { LastSync } from "./bindings/LastSync";
-import type { SavedFile } from "./bindings/SavedFile";
-import type { SyncConnections } from "./bindings/SyncConnections";
 import type { SyncProgress } from "./bindings/SyncProgress";
-import type { SyncStatus } from "./bindings/SyncStatus";
-import type { SyncTarget } from "./bindings/SyncTarget";
-import type { TrainReadinessView } from "./bindings/TrainReadinessView";
-import type { WorkspaceInfo } from "./bindings/WorkspaceInfo";
-import type { WorkspaceSession } from "./bindings/WorkspaceSession";
+import { ERROR_CODES, type CommandName, type Commands } from "./bindings/commands";
 
-const ERROR_CODES: readonly ErrorCode[] = [
-  "db_newer_version",
-  "not_a_database",
-  "io",
-  "db",
-  "not_found",
-  "invalid_input",
-  "workspace_not_empty",
-  "internal",
-  "dependency_cycle",
-  "ambiguous",
-  "audit_broken",
-  "sod_violation",
-  "approvals_missing",
-  "jira_auth",
-  "jira_rate_limited",
-  "jira_unavailable",
-  "jira_bad_response",
-  "jira_request",
-  "cancelled",
-  "github_auth",
-  "github_forbidden",
-  "github_rate_limited",
-  "github_unavailable",
-  "github_bad_response",
-];
+// Command names, arguments and results come from the Rust table (bindings/commands.ts);
+// what is added here is the window's own: the error class, channels, scope arguments.
 
 /** A rejected command, carrying the backend's ApiError. */
 export class ApiRequestError extends Error implements ApiError {
@@ -83,41 +46,48 @@ export function isTauri(): boolean {
   return typeof window !== "undefined" && "__TAURI_INTERNALS__" in window;
 }
 
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+type Args<C extends CommandName> = Commands[C]["args"];
+type Result<C extends CommandName> = Commands[C]["result"];
+
+/** Calls `command` with its arguments as the Rust table types them. */
+async function call<C extends CommandName>(
+  command: C,
+  ...[args]: [Args<C>] extends [never] ? [] : [Args<C>]
+): Promise<Result<C>> {
   // Outside Tauri (plain `vite dev` in a browser) serve a fixture so the
   // screen can be worked on. import.meta.env.DEV is false in production
   // builds, so this branch and the fixture module are dropped from dist/.
   if (import.meta.env.DEV && !isTauri()) {
     const { devFixture } = await import("./fixture");
     try {
-      return (await devFixture(command)) as T;
+      return (await devFixture(command)) as Result<C>;
     } catch (err) {
       throw toApiError(command, err);
     }
   }
   try {
-    return await invoke<T>(command, args);
+    return await invoke<Result<C>>(command, args);
   } catch (err) {
     throw toApiError(command, err);
   }
 }
 
-export function getCalendar(from: string | null = null, to: string | null = null): Promise<CalendarView> {
-  return call<CalendarView>("get_calendar", { from, to });
+export function getCalendar(from: Args<"get_calendar">["from"] = null, to: Args<"get_calendar">["to"] = null) {
+  return call("get_calendar", { from, to });
 }
 
-export function getWorkspaceInfo(): Promise<WorkspaceInfo> {
-  return call<WorkspaceInfo>("get_workspace_info");
+export function getWorkspaceInfo() {
+  return call("get_workspace_info");
 }
 
 /** Changes when the workspace file was written from elsewhere (the CLI, a sync, another window). */
-export function getWorkspaceVersion(): Promise<number> {
-  return call<number>("get_workspace_version");
+export function getWorkspaceVersion() {
+  return call("get_workspace_version");
 }
 
 /** The workspace shown (or why it could not be opened) and the recent ones: the File menu. */
-export function getWorkspaceSession(): Promise<WorkspaceSession> {
-  return call<WorkspaceSession>("get_workspace_session");
+export function getWorkspaceSession() {
+  return call("get_workspace_session");
 }
 
 /**
@@ -125,27 +95,27 @@ export function getWorkspaceSession(): Promise<WorkspaceSession> {
  * Open dialog. Resolves with `null` when the dialog was cancelled; a file that cannot be
  * opened rejects and leaves the workspace shown as it was.
  */
-export function openWorkspace(path: string | null): Promise<WorkspaceSession | null> {
-  return call<WorkspaceSession | null>("open_workspace", { path });
+export function openWorkspace(path: Args<"open_workspace">["path"]) {
+  return call("open_workspace", { path });
 }
 
 /** An empty workspace where the native Save dialog says; `null` when cancelled. */
-export function newWorkspace(): Promise<WorkspaceSession | null> {
-  return call<WorkspaceSession | null>("new_workspace");
+export function newWorkspace() {
+  return call("new_workspace");
 }
 
 /** The workspace file in the system's file manager. */
-export function revealWorkspace(): Promise<void> {
-  return call<void>("reveal_workspace");
+export function revealWorkspace() {
+  return call("reveal_workspace");
 }
 
 /** Loads the demo organisation into the (empty) workspace shown. */
-export function loadDemo(): Promise<WorkspaceInfo> {
-  return call<WorkspaceInfo>("load_demo");
+export function loadDemo() {
+  return call("load_demo");
 }
 
-export function markCalendarPainted(): Promise<void> {
-  return call<void>("mark_calendar_painted");
+export function markCalendarPainted() {
+  return call("mark_calendar_painted");
 }
 
 /** Which part of the organisation the metrics cover. */
@@ -165,32 +135,32 @@ function scopeArgs(scope: MetricsScope): { service: string | null; team: string 
 }
 
 /** Without `bucket`, weekly or monthly by the rule the reports use (`Bucket::for_period`). */
-export function getMetrics(args: MetricsArgs, bucket: Bucket | null = null): Promise<MetricsView> {
-  return call<MetricsView>("get_metrics", { from: args.from, to: args.to, ...scopeArgs(args.scope), bucket });
+export function getMetrics(args: MetricsArgs, bucket: Args<"get_metrics">["bucket"] = null) {
+  return call("get_metrics", { from: args.from, to: args.to, ...scopeArgs(args.scope), bucket });
 }
 
-export function getMetricRecords(args: MetricsArgs, drill: Drill): Promise<DrillView> {
-  return call<DrillView>("get_metric_records", { from: args.from, to: args.to, ...scopeArgs(args.scope), drill });
+export function getMetricRecords(args: MetricsArgs, drill: Args<"get_metric_records">["drill"]) {
+  return call("get_metric_records", { from: args.from, to: args.to, ...scopeArgs(args.scope), drill });
 }
 
 /** A release's readiness over time as the SVG chart the reports use. */
-export function getReadinessChart(releaseId: number): Promise<string> {
-  return call<string>("get_readiness_chart", { release: releaseId });
+export function getReadinessChart(releaseId: Args<"get_readiness_chart">["release"]) {
+  return call("get_readiness_chart", { release: releaseId });
 }
 
 /** A train's next releases in flight and their readiness overlaid (the train panel). */
-export function getTrainReadiness(trainId: number): Promise<TrainReadinessView> {
-  return call<TrainReadinessView>("get_train_readiness", { train: trainId });
+export function getTrainReadiness(trainId: Args<"get_train_readiness">["train"]) {
+  return call("get_train_readiness", { train: trainId });
 }
 
 /** Writes a report or export into the download directory; resolves with where. */
-export function saveExport(request: ExportRequest): Promise<SavedFile> {
-  return call<SavedFile>("save_export", { request });
+export function saveExport(request: Args<"save_export">["request"]) {
+  return call("save_export", { request });
 }
 
 /** Opens the file manager on a file the export dialog saved (only files in the export folder). */
-export function revealExport(path: string): Promise<void> {
-  return call<void>("reveal_export", { path });
+export function revealExport(path: Args<"reveal_export">["path"]) {
+  return call("reveal_export", { path });
 }
 
 /** A release the export dialog offers. */
@@ -199,26 +169,26 @@ export interface ReleaseChoice {
   label: string;
 }
 
-export function getSyncStatus(): Promise<SyncStatus> {
-  return call<SyncStatus>("get_sync_status");
+export function getSyncStatus() {
+  return call("get_sync_status");
 }
 
-export function saveSyncSettings(connections: SyncConnections): Promise<SyncStatus> {
-  return call<SyncStatus>("save_sync_settings", { connections });
+export function saveSyncSettings(connections: Args<"save_sync_settings">["connections"]) {
+  return call("save_sync_settings", { connections });
 }
 
 /** Sends a token to the OS keyring; only "stored" comes back, never the token. */
-export function storeSyncToken(target: SyncTarget, token: string): Promise<SyncStatus> {
-  return call<SyncStatus>("store_sync_token", { target, token });
+export function storeSyncToken(target: Args<"store_sync_token">["target"], token: string) {
+  return call("store_sync_token", { target, token });
 }
 
 /** Runs one sync; `onprogress` gets its progress lines while it runs. */
-export function runSync(target: SyncTarget, onprogress: (p: SyncProgress) => void): Promise<LastSync> {
+export function runSync(target: Args<"run_sync">["target"], onprogress: (p: SyncProgress) => void) {
   const progress = new Channel<SyncProgress>();
   progress.onmessage = onprogress;
-  return call<LastSync>("run_sync", { target, progress });
+  return call("run_sync", { target, progress });
 }
 
-export function cancelSync(target: SyncTarget): Promise<boolean> {
-  return call<boolean>("cancel_sync", { target });
+export function cancelSync(target: Args<"cancel_sync">["target"]) {
+  return call("cancel_sync", { target });
 }

@@ -2,7 +2,7 @@
 import type { Bucket } from "./Bucket";
 import type { ChartView } from "./ChartView";
 import type { DoraDocument } from "./DoraDocument";
-import type { MetricChange } from "./MetricChange";
+import type { MetricCard } from "./MetricCard";
 import type { Metrics } from "./Metrics";
 
 export type MetricsView = { dora: DoraDocument, 
@@ -11,9 +11,10 @@ export type MetricsView = { dora: DoraDocument,
  */
 previous_from: string, previous_to: string, previous: Metrics, 
 /**
- * Each headline metric against the previous period, with the meaning the reports use.
+ * The headline figures as shown, each against the previous period: what the CLI's
+ * table and the leadership report print too.
  */
-changes: Array<MetricChange>, 
+cards: Array<MetricCard>, 
 /**
  * The bucket of the series and charts.
  */

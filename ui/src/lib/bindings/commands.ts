@@ -1,0 +1,124 @@
+// Generated from the Rust types by ts-rs. Do not edit: run `./dev bindings` to regenerate.
+import type { Channel } from "@tauri-apps/api/core";
+import type { ApiError } from "./ApiError";
+import type { Bucket } from "./Bucket";
+import type { CalendarView } from "./CalendarView";
+import type { Drill } from "./Drill";
+import type { DrillView } from "./DrillView";
+import type { ErrorCode } from "./ErrorCode";
+import type { ExportRequest } from "./ExportRequest";
+import type { LastSync } from "./LastSync";
+import type { MetricsView } from "./MetricsView";
+import type { SavedFile } from "./SavedFile";
+import type { SyncConnections } from "./SyncConnections";
+import type { SyncProgress } from "./SyncProgress";
+import type { SyncStatus } from "./SyncStatus";
+import type { SyncTarget } from "./SyncTarget";
+import type { TrainReadinessView } from "./TrainReadinessView";
+import type { WorkspaceInfo } from "./WorkspaceInfo";
+import type { WorkspaceSession } from "./WorkspaceSession";
+
+/**
+ * Every command the window may call: the arguments it passes, under the keys Tauri
+ * takes them by, and what it answers. A failing command rejects with an ApiError;
+ * `args: never` marks a command without arguments.
+ */
+export type Commands = {
+  /** The calendar of trains, releases and freezes between two days (each `YYYY-MM-DD` or null for the default range). */
+  get_calendar: { args: { from: string | null; to: string | null }; result: CalendarView };
+  /** The workspace's path, counts and whether the demo is loaded. */
+  get_workspace_info: { args: never; result: WorkspaceInfo };
+  /** Changes when the workspace file was written from elsewhere (the CLI, a sync, another window). */
+  get_workspace_version: { args: never; result: number };
+  /** The workspace shown (or why it could not be opened) and the recent ones: the File menu. */
+  get_workspace_session: { args: never; result: WorkspaceSession };
+  /** Opens a recent workspace by `path`, or with null the one a person picks in the native Open dialog; null when the dialog was cancelled. */
+  open_workspace: { args: { path: string | null }; result: WorkspaceSession | null };
+  /** An empty workspace where the native Save dialog says; null when cancelled. */
+  new_workspace: { args: never; result: WorkspaceSession | null };
+  /** The workspace file in the system's file manager. */
+  reveal_workspace: { args: never; result: null };
+  /** Loads the demo organisation into the (empty) workspace shown. */
+  load_demo: { args: never; result: WorkspaceInfo };
+  /** The window calls this once the calendar is on screen: the startup time, measured. */
+  mark_calendar_painted: { args: never; result: null };
+  /** The Metrics screen: DORA numbers of a period and the one before, cards, charts, scopes. Without `bucket`, weekly or monthly by the reports' rule. */
+  get_metrics: { args: { from: string; to: string; service: string | null; team: string | null; bucket: Bucket | null }; result: MetricsView };
+  /** The records behind one number of the Metrics screen. */
+  get_metric_records: { args: { from: string; to: string; service: string | null; team: string | null; drill: Drill }; result: DrillView };
+  /** A release's readiness over time as the SVG chart the reports use. */
+  get_readiness_chart: { args: { release: number }; result: string };
+  /** A train's next releases in flight and their readiness overlaid (the train panel). */
+  get_train_readiness: { args: { train: number }; result: TrainReadinessView };
+  /** Writes a report or export into the download directory; answers where. */
+  save_export: { args: { request: ExportRequest }; result: SavedFile };
+  /** Opens the file manager on a file the export dialog saved (only files in the export folder). */
+  reveal_export: { args: { path: string }; result: null };
+  /** The Jira and GitHub connections and their last syncs. */
+  get_sync_status: { args: never; result: SyncStatus };
+  /** Saves the connections (never a token). */
+  save_sync_settings: { args: { connections: SyncConnections }; result: SyncStatus };
+  /** Puts a token into the OS keyring; only "stored" comes back, never the token. */
+  store_sync_token: { args: { target: SyncTarget; token: string }; result: SyncStatus };
+  /** Runs one sync to its end (or error, or cancel), sending progress lines on `progress`. */
+  run_sync: { args: { target: SyncTarget; progress: Channel<SyncProgress> }; result: LastSync };
+  /** Asks a running sync to stop; it ends with `cancelled` at its next step. */
+  cancel_sync: { args: { target: SyncTarget }; result: boolean };
+};
+
+export type CommandName = keyof Commands;
+
+/** The commands, in the order the shell registers them. */
+export const COMMAND_NAMES = [
+  "get_calendar",
+  "get_workspace_info",
+  "get_workspace_version",
+  "get_workspace_session",
+  "open_workspace",
+  "new_workspace",
+  "reveal_workspace",
+  "load_demo",
+  "mark_calendar_painted",
+  "get_metrics",
+  "get_metric_records",
+  "get_readiness_chart",
+  "get_train_readiness",
+  "save_export",
+  "reveal_export",
+  "get_sync_status",
+  "save_sync_settings",
+  "store_sync_token",
+  "run_sync",
+  "cancel_sync",
+] as const satisfies readonly CommandName[];
+
+/** Every value of ErrorCode, the closed list of error codes. */
+export const ERROR_CODES = [
+  "db_newer_version",
+  "not_a_database",
+  "io",
+  "db",
+  "not_found",
+  "invalid_input",
+  "workspace_not_empty",
+  "internal",
+  "dependency_cycle",
+  "ambiguous",
+  "audit_broken",
+  "sod_violation",
+  "approvals_missing",
+  "jira_auth",
+  "jira_rate_limited",
+  "jira_unavailable",
+  "jira_bad_response",
+  "jira_request",
+  "cancelled",
+  "github_auth",
+  "github_forbidden",
+  "github_rate_limited",
+  "github_unavailable",
+  "github_bad_response",
+] as const satisfies readonly ErrorCode[];
+
+/** What a failing command rejects with. */
+export type CommandError = ApiError;
