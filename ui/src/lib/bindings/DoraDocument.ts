@@ -7,6 +7,6 @@ import type { RecoveryTime } from "./RecoveryTime";
 import type { SeriesEntry } from "./SeriesEntry";
 
 /**
- * `switchyard dora --json`: the document of spec/dora.md.
+ * `switchyard dora --json`: the document docs/metrics.md describes.
  */
 export type DoraDocument = { from: string, to: string, service: string | null, team?: string | null, timezone: string, series: Array<SeriesEntry>, deployment_frequency: Frequency, deployment_success_rate: Ratio, lead_time: LeadTime, change_failure_rate: ChangeFailureRate, recovery_time: RecoveryTime, rework_rate: Ratio, unlinked_incidents: number, };

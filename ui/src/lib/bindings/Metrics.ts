@@ -6,6 +6,6 @@ import type { Ratio } from "./Ratio";
 import type { RecoveryTime } from "./RecoveryTime";
 
 /**
- * The metrics of one period or bucket, as the JSON of spec/dora.md names them.
+ * The metrics of one period or bucket, as docs/metrics.md names them in the JSON.
  */
 export type Metrics = { deployment_frequency: Frequency, deployment_success_rate: Ratio, lead_time: LeadTime, change_failure_rate: ChangeFailureRate, recovery_time: RecoveryTime, rework_rate: Ratio, unlinked_incidents: number, };
