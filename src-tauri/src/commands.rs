@@ -161,23 +161,19 @@ pub fn run_sync(
     target: SyncTarget,
     progress: Channel<SyncProgress>,
 ) -> Result<LastSync, AppError> {
-    let (path, connections) = with_workspace(&state, |ws| {
-        Ok((ws.store().path().to_owned(), ws.sync_connections()?))
-    })?;
     let sink = move |p: SyncProgress| {
         if let Err(e) = progress.send(p) {
             tracing::debug!("progress not delivered: {e}");
         }
     };
-    let (last, result) = state.syncs.run(
-        &path,
-        &connections,
+    let slot = &state.workspace;
+    state.syncs.run_shown(
+        slot,
+        OPEN_WAIT,
         target,
         &SystemClock,
         std::sync::Arc::new(sink),
-    )?;
-    with_workspace(&state, |ws| ws.record_last_sync(target, &last))?;
-    result.map(|_| last)
+    )
 }
 
 /// Asks a running sync to stop; it ends with `cancelled` at its next step.

@@ -40,19 +40,6 @@ fn start_dir<R: Runtime>(app: &AppHandle<R>, state: &State<'_, AppState>) -> Opt
         .or_else(|| app.path().document_dir().ok().filter(|d| d.is_dir()))
 }
 
-/// A sync writes through its own connection to the workspace shown: switching under it
-/// would record its outcome in the wrong file.
-fn refuse_while_syncing(state: &State<'_, AppState>) -> Result<(), AppError> {
-    if !state.syncs.any()? {
-        Ok(())
-    } else {
-        Err(AppError::new(
-            ErrorCode::InvalidInput,
-            "a sync is running: wait for it or cancel it before switching workspaces",
-        ))
-    }
-}
-
 /// Shows `ws` instead of the workspace shown now, and puts it first in Open recent.
 fn show(
     state: &State<'_, AppState>,
@@ -87,7 +74,7 @@ pub fn open_workspace<R: Runtime>(
     state: State<'_, AppState>,
     path: Option<String>,
 ) -> Result<Option<WorkspaceSession>, AppError> {
-    refuse_while_syncing(&state)?;
+    state.syncs.refuse_switch()?;
     let path = match path {
         Some(p) => reopenable(recent(&state).as_ref(), &p)?,
         None => {
@@ -116,7 +103,7 @@ pub fn new_workspace<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<Option<WorkspaceSession>, AppError> {
-    refuse_while_syncing(&state)?;
+    state.syncs.refuse_switch()?;
     let mut dialog = app
         .dialog()
         .file()

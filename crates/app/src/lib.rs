@@ -17,6 +17,7 @@ pub mod reports;
 pub mod saved;
 pub mod screens;
 pub mod secrets;
+pub mod slot;
 pub mod sync_screen;
 mod workspace;
 

@@ -6,10 +6,12 @@
 use crate::github::{sync_github, GithubOptions};
 use crate::jira::{sync_jira, Cancel, JiraOptions, ProgressEvent};
 use crate::secrets::{load_token, store_token, Secret, TokenFor};
+use crate::slot::WorkspaceSlot;
 use crate::{AppError, Clock, ErrorCode, Result, Workspace};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 use ts_rs::TS;
 
 const CONNECTIONS_KEY: &str = "sync_connections";
@@ -311,6 +313,36 @@ impl RunningSyncs {
             }
             None => false,
         })
+    }
+
+    /// Refuses to switch workspaces while a sync runs: it writes through its own connection
+    /// to the workspace shown, and would record its outcome in the wrong file.
+    pub fn refuse_switch(&self) -> Result<()> {
+        if self.any()? {
+            return Err(invalid(
+                "a sync is running: wait for it or cancel it before switching workspaces",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The window's sync: reads the connections of the workspace in `slot`, runs the sync
+    /// (the slot is not held meanwhile: the sync writes through its own connection), and
+    /// records the outcome as the Sync screen's "last sync" line.
+    pub fn run_shown(
+        &self,
+        slot: &WorkspaceSlot,
+        wait: Duration,
+        target: SyncTarget,
+        clock: &dyn Clock,
+        progress: Arc<dyn Fn(SyncProgress) + Send + Sync>,
+    ) -> Result<LastSync> {
+        let (path, connections) = slot.with(wait, |ws| {
+            Ok((ws.store().path().to_owned(), ws.sync_connections()?))
+        })?;
+        let (last, result) = self.run(&path, &connections, target, clock, progress)?;
+        slot.with(wait, |ws| ws.record_last_sync(target, &last))?;
+        result.map(|_| last)
     }
 
     /// Runs one sync of the workspace at `path` to its end, error or cancel, sending
