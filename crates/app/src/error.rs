@@ -128,6 +128,7 @@ impl From<switchyard_sync::SyncError> for AppError {
                 remote: Remote::Jira,
                 ..
             } => Some("email"),
+            SyncError::Auth { .. } => Some("github_token"),
             SyncError::Invalid { field, .. } => *field,
             _ => None,
         };

@@ -29,8 +29,9 @@ pub fn sync_jira(
         None => load_token(TokenFor::Jira)?.ok_or_else(|| {
             AppError::new(
                 ErrorCode::JiraAuth,
-                "no Jira token: run `switchyard auth jira` (reads it on stdin) or set SWITCHYARD_JIRA_TOKEN",
+                "no Jira token: none is stored in the keyring and SWITCHYARD_JIRA_TOKEN is not set",
             )
+            .about("jira_token")
         })?,
     };
     let mut store = Store::open(path)?;

@@ -155,6 +155,8 @@ fn main() -> ExitCode {
         Err(e) => {
             // The message speaks of the product; the command line adds its flag.
             let hint = match e.field.as_deref() {
+                Some("jira_token") => " (switchyard auth jira)".to_string(),
+                Some("github_token") => " (switchyard auth github)".to_string(),
                 Some(field) => format!(" (--{})", field.replace('_', "-")),
                 None => String::new(),
             };

@@ -170,6 +170,8 @@ fn sync_github_errors_are_one_line_with_a_stable_code() {
         assert_eq!(out.status.code(), Some(1), "{stderr}");
         let last = stderr.lines().last().unwrap_or("");
         assert!(last.starts_with("error[github_auth]: "), "{stderr}");
+        // The message speaks of the product; the command line names its own command.
+        assert!(last.ends_with(" (switchyard auth github)"), "{last}");
         if log == "warn" {
             assert_eq!(stderr.lines().count(), 1, "{stderr}");
         }

@@ -288,7 +288,7 @@ impl Client {
             match status {
                 StatusCode::UNAUTHORIZED => {
                     return Err(err::auth(format!(
-                        "GitHub refused the token (401{}); set SWITCHYARD_GITHUB_TOKEN or run `switchyard auth github`",
+                        "GitHub refused the token (401{}); store a valid token in the keyring or set SWITCHYARD_GITHUB_TOKEN",
                         if message.is_empty() { String::new() } else { format!(": {message}") }
                     )))
                 }
