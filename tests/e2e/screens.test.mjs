@@ -63,7 +63,7 @@ const fmt = {
   hours: (v) => (v === null ? '–' : v < 1 ? (v * 60).toFixed(0) : v < 48 ? v.toFixed(1) : (v / 24).toFixed(1)),
 };
 
-/** What each card shows, from the CLI's document of spec/dora.md. */
+/** What each card shows, from the CLI's `dora --json` document. */
 function expectedCards(doc) {
   return {
     deployment_frequency: [doc.deployment_frequency.per_week, doc.deployment_frequency.per_week.toFixed(2), doc.deployment_frequency.cluster],

@@ -13,7 +13,7 @@ use switchyard_core::settings::Cluster;
 
 #[derive(Subcommand)]
 pub enum MetricsCommand {
-    /// DORA metrics of spec/dora.md for a period (both days included).
+    /// DORA metrics for a period (both days included), as docs/metrics.md defines them.
     Dora {
         #[command(flatten)]
         period: Period,

@@ -1,4 +1,4 @@
-//! `switchyard`: the headless command line of spec/cli.md. Exit status 0 on success, 2 on a
+//! `switchyard`: the headless command line (docs/cli.md). Exit status 0 on success, 2 on a
 //! usage error, 1 on any other failure with one `error[CODE]: message` line on stderr.
 
 mod dora;

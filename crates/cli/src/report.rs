@@ -1,5 +1,5 @@
 //! `switchyard report`, `notes`, `calendar` and `evidence`: reports and exports for
-//! leadership (spec/cli.md; issue 7).
+//! leadership (docs/cli.md).
 
 use chrono::NaiveDate;
 use clap::{Args, Subcommand, ValueEnum};

@@ -1,4 +1,4 @@
-//! The real `switchyard` binary against real workspace files: the contract of spec/cli.md.
+//! The real `switchyard` binary against real workspace files: what docs/cli.md promises.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -98,7 +98,7 @@ pub struct JiraOptions {
     pub full: bool,
     /// Link types (name or id) that mean "blocks"; empty: any whose outward name is "blocks".
     pub blocking_link_types: Vec<String>,
-    /// Issues with this label are incidents (spec/dora.md), as are those of `incident_types`.
+    /// Issues with this label are incidents (docs/metrics.md), as are those of `incident_types`.
     pub incident_label: String,
     pub incident_types: Vec<String>,
     pub page_size: u32,
