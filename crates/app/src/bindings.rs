@@ -20,6 +20,7 @@ use switchyard_core::dora::{
 };
 use switchyard_core::settings::Cluster;
 use switchyard_core::views::*;
+use switchyard_core::vocab::{DecisionOutcome, ReleaseStatus, ReleaseType, RiskClass};
 use ts_rs::{Config, TS};
 
 pub const BINDINGS_HEADER: &str =
@@ -90,6 +91,10 @@ pub fn bindings() -> Vec<(String, String)> {
         render::<SyncProgress>(&cfg),
         render::<WorkspaceSession>(&cfg),
         render::<RecentWorkspace>(&cfg),
+        render::<ReleaseStatus>(&cfg),
+        render::<ReleaseType>(&cfg),
+        render::<RiskClass>(&cfg),
+        render::<DecisionOutcome>(&cfg),
     ]
 }
 

@@ -1,6 +1,7 @@
 //! Use cases over a real workspace file, with the clock fixed.
 
 use chrono::{NaiveDate, TimeZone, Utc};
+use switchyard_app::core::{ItemKind, ItemState, ReleaseStatus, RiskClass};
 use switchyard_app::{
     check_bindings, default_bindings_dir, Clock, ErrorCode, FixedClock, Workspace,
 };
@@ -143,7 +144,7 @@ fn messages_about_an_input_name_it_in_words_and_in_field() {
     let dir = tempfile::tempdir().unwrap();
     let ws = Workspace::open_first_start(&dir.path().join("ws.sqlite3"), &clock()).unwrap();
     let e = ws
-        .assess_risk("Web 26.50", Some("low"), None, &clock(), "pm")
+        .assess_risk("Web 26.50", Some(RiskClass::Low), None, &clock(), "pm")
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::InvalidInput);
     assert_eq!(e.field.as_deref(), Some("reason"));
@@ -285,8 +286,8 @@ fn the_default_calendar_spans_a_year_back_and_six_months_ahead() {
     assert!((view.today - view.from).num_days() >= 365);
     assert!((view.to - view.today).num_days() >= 180);
     let all: Vec<_> = view.lanes.iter().flat_map(|l| &l.releases).collect();
-    assert!(all.iter().any(|r| r.status == "released"));
-    assert!(all.iter().any(|r| r.status == "planned"));
+    assert!(all.iter().any(|r| r.status == ReleaseStatus::Released));
+    assert!(all.iter().any(|r| r.status == ReleaseStatus::Planned));
     // The hotfixes ride no train.
     assert!(view
         .lanes
@@ -775,22 +776,22 @@ fn the_readiness_timeline_replays_the_checklist_history() {
     let manual = report
         .items
         .iter()
-        .find(|i| i.kind == "manual" && i.state == "pending")
+        .find(|i| i.kind == ItemKind::Manual && i.state == ItemState::Pending)
         .unwrap()
         .id
         .to_string();
-    let change = |state: &str| ItemChange {
+    let change = |state: ItemState| ItemChange {
         item: manual.clone(),
-        state: state.into(),
+        state,
         evidence_url: None,
         note: None,
         owner: None,
     };
     let ticked = ws
-        .readiness(&release, Some(change("done")), &at(10), "sam")
+        .readiness(&release, Some(change(ItemState::Done)), &at(10), "sam")
         .unwrap();
     assert!(ticked.percent_ready > report.percent_ready);
-    ws.readiness(&release, Some(change("pending")), &at(11), "sam")
+    ws.readiness(&release, Some(change(ItemState::Pending)), &at(11), "sam")
         .unwrap();
 
     let t = ws.readiness_timeline(&release, &at(12)).unwrap();
@@ -859,18 +860,19 @@ fn an_override_made_right_after_a_midnight_demo_load_is_kept() {
         let over = ws
             .assess_risk(
                 &release,
-                Some("critical"),
+                Some(RiskClass::Critical),
                 Some("payment provider cut-over"),
                 &when(1),
                 "rita",
             )
             .unwrap();
-        assert_eq!(over.class, "critical");
+        assert_eq!(over.class, RiskClass::Critical);
         let again = ws
             .assess_risk(&release, None, None, &when(2), "sam")
             .unwrap();
         assert_eq!(
-            again.class, "critical",
+            again.class,
+            RiskClass::Critical,
             "{day} {h}:{m}: the override was lost"
         );
         assert_eq!(again.override_.unwrap().reason, "payment provider cut-over");
@@ -911,7 +913,7 @@ fn the_demo_stores_nothing_its_own_records_contradict() {
     for r in doc
         .releases
         .iter()
-        .filter(|r| !r.released && r.status != "cancelled")
+        .filter(|r| !r.released && r.status != ReleaseStatus::Cancelled)
     {
         let now = ws.release_now(&r.id.to_string(), &clock()).unwrap();
         assert_ne!(
@@ -981,24 +983,21 @@ fn every_reader_agrees_on_risk_and_readiness_for_every_demo_release() {
             Some(today + chrono::Days::new(400)),
         )
         .unwrap();
-    let shown: std::collections::BTreeMap<i64, (String, Option<f64>)> = cal
+    let shown: std::collections::BTreeMap<i64, (RiskClass, Option<f64>)> = cal
         .lanes
         .iter()
         .flat_map(|l| l.releases.iter())
         .map(|r| {
             (
                 r.id,
-                (
-                    r.risk_class.clone().unwrap(),
-                    r.readiness.map(|x| x * 100.0),
-                ),
+                (r.risk_class.unwrap(), r.readiness.map(|x| x * 100.0)),
             )
         })
         .collect();
     let releases: Vec<_> = doc
         .releases
         .iter()
-        .filter(|r| r.status != "cancelled")
+        .filter(|r| r.status != ReleaseStatus::Cancelled)
         .collect();
     assert_eq!(
         shown.len(),
@@ -1006,9 +1005,7 @@ fn every_reader_agrees_on_risk_and_readiness_for_every_demo_release() {
         "every release is on the calendar"
     );
 
-    let class = |a: &switchyard_app::core::RiskAssessment| {
-        a.override_class.clone().unwrap_or_else(|| a.class.clone())
-    };
+    let class = |a: &switchyard_app::core::RiskAssessment| a.override_class.unwrap_or(a.class);
     let pct = |items: &[switchyard_app::core::ChecklistItem]| {
         switchyard_app::core::readiness::percent_ready(items)
     };
@@ -1031,9 +1028,7 @@ fn every_reader_agrees_on_risk_and_readiness_for_every_demo_release() {
             .filter(|a| a.release_id == r.id)
             .max_by_key(|a| a.id)
             .map(class);
-        if !stored_pct.is_some_and(|p| close(p, cal_pct))
-            || stored_class.as_deref() != Some(cal_class.as_str())
-        {
+        if !stored_pct.is_some_and(|p| close(p, cal_pct)) || stored_class != Some(cal_class) {
             contradicted += 1;
         }
 
