@@ -256,6 +256,16 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// A DORA performance cluster (State of DevOps 2023/2024).
+    Cluster, "performance cluster" {
+        Elite = "elite",
+        High = "high",
+        Medium = "medium",
+        Low = "low",
+    }
+}
+
+vocabulary! {
     /// A work item's status category (Jira's three; pull requests map onto them).
     StatusCategory, "status category" {
         Todo = "todo",
@@ -322,6 +332,7 @@ mod tests {
         check!(ActionStatus, "open", "done", "dropped");
         check!(StatusCategory, "todo", "in_progress", "done");
         check!(Source, "jira", "github");
+        check!(Cluster, "elite", "high", "medium", "low");
         check!(Outcome, "success", "failure", "pending");
     }
 

@@ -125,10 +125,10 @@ pub fn calendar(doc: &Document, o: &CalendarOptions) -> String {
         }
         w.text("DESCRIPTION", &desc);
         w.text("CATEGORIES", "Release");
-        let status = match r.status.as_str() {
-            "cancelled" => "CANCELLED",
-            "released" => "CONFIRMED",
-            _ => "TENTATIVE",
+        let status = match r.status {
+            ReleaseStatus::Cancelled => "CANCELLED",
+            ReleaseStatus::Released => "CONFIRMED",
+            ReleaseStatus::Planned | ReleaseStatus::InProgress => "TENTATIVE",
         };
         w.line("STATUS", status);
         w.line("END", "VEVENT");
