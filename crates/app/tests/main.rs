@@ -1013,7 +1013,7 @@ fn every_reader_agrees_on_risk_and_readiness_for_every_demo_release() {
     let close = |a: f64, b: f64| (a - b).abs() < 1e-6;
     let mut contradicted = 0;
     for r in &releases {
-        let (cal_class, cal_pct) = shown[&r.id].clone();
+        let (cal_class, cal_pct) = shown[&r.id];
         let cal_pct = cal_pct.unwrap();
         // The stored state the window used to show.
         let stored_pct = doc
@@ -1086,7 +1086,7 @@ fn every_reader_agrees_on_risk_and_readiness_for_every_demo_release() {
     );
     // `readiness` (the CLI's and the review's use case) says the same, after it writes.
     for r in &releases {
-        let (cal_class, cal_pct) = shown[&r.id].clone();
+        let (cal_class, cal_pct) = shown[&r.id];
         let ready = ws
             .readiness(&r.id.to_string(), None, &clock(), "test")
             .unwrap();

@@ -702,7 +702,7 @@ pub fn assess(policy: &RiskPolicy, inputs: &RiskInputs) -> Assessment {
 /// The required approvals of each class, for display.
 pub fn approval_table(policy: &RiskPolicy) -> BTreeMap<&'static str, ApprovalRule> {
     RiskClass::ALL
-        .into_iter()
+        .iter()
         .map(|c| (c.as_str(), policy.approvals.for_class(*c).clone()))
         .collect()
 }
