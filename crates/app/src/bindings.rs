@@ -21,6 +21,7 @@ use switchyard_core::dora::{
 };
 use switchyard_core::settings::Cluster;
 use switchyard_core::views::*;
+use switchyard_core::vocab::{DecisionOutcome, ReleaseStatus, ReleaseType, RiskClass};
 use ts_rs::{Config, TS};
 
 pub const BINDINGS_HEADER: &str =
@@ -92,6 +93,10 @@ pub fn bindings() -> Vec<(String, String)> {
         render::<SyncProgress>(&cfg),
         render::<WorkspaceSession>(&cfg),
         render::<RecentWorkspace>(&cfg),
+        render::<ReleaseStatus>(&cfg),
+        render::<ReleaseType>(&cfg),
+        render::<RiskClass>(&cfg),
+        render::<DecisionOutcome>(&cfg),
         (
             "commands.ts".to_owned(),
             format!("{BINDINGS_HEADER}{}", crate::commands::commands_ts(&cfg)),

@@ -149,8 +149,33 @@ impl From<StoreError> for AppError {
             StoreError::NotEmpty(_) => ErrorCode::WorkspaceNotEmpty,
             StoreError::Invalid(_) => ErrorCode::InvalidInput,
             StoreError::NotFound(_) => ErrorCode::NotFound,
-            StoreError::Sqlite(_) | StoreError::UpgradeFailed { .. } => ErrorCode::Db,
+            StoreError::Sqlite(_)
+            | StoreError::UnknownValue(_)
+            | StoreError::UpgradeFailed { .. } => ErrorCode::Db,
         };
         AppError::new(code, e.to_string())
     }
+}
+
+impl From<switchyard_core::UnknownValue> for AppError {
+    fn from(e: switchyard_core::UnknownValue) -> Self {
+        AppError::new(ErrorCode::InvalidInput, e.to_string())
+    }
+}
+
+/// A word of a closed vocabulary as a person types it: any case, `-` or a space for `_`
+/// (`no-go`, `High`, `not applicable`). An unknown word is `invalid_input` naming the
+/// allowed words.
+pub fn parse_word<T>(s: &str) -> Result<T>
+where
+    T: std::str::FromStr<Err = switchyard_core::UnknownValue>,
+{
+    let word = s.trim().to_lowercase().replace(['-', ' '], "_");
+    word.parse::<T>().map_err(|e| {
+        switchyard_core::UnknownValue {
+            value: s.to_string(),
+            ..e
+        }
+        .into()
+    })
 }

@@ -23,7 +23,7 @@ mod workspace;
 
 pub use bindings::{check_bindings, default_bindings_dir, write_bindings, BINDINGS_HEADER};
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use error::{AppError, ErrorCode, Result};
+pub use error::{parse_word, AppError, ErrorCode, Result};
 pub use workspace::{
     default_workspace_path, write_atomically, DemoOutcome, Workspace, APP_IDENTIFIER,
 };

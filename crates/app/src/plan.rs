@@ -33,7 +33,7 @@ pub struct ReleaseSpec {
     /// A train id or name.
     pub train: Option<String>,
     pub date: NaiveDate,
-    pub release_type: String,
+    pub release_type: ReleaseType,
     /// Services by name; empty: the train's.
     pub services: Vec<String>,
 }
@@ -237,8 +237,8 @@ impl Workspace {
                         name: p.name.clone(),
                         version: Some(p.version.clone()),
                         train_id: Some(train.id),
-                        release_type: "regular".into(),
-                        status: "planned".into(),
+                        release_type: ReleaseType::Regular,
+                        status: ReleaseStatus::Planned,
                         start_date: start.or(Some(p.release_date)),
                         planned_date: Some(p.release_date),
                         release_date: Some(p.release_date),
@@ -320,7 +320,7 @@ impl Workspace {
             version: spec.version,
             train_id: train.as_ref().map(|t| t.id),
             release_type: spec.release_type,
-            status: "planned".into(),
+            status: ReleaseStatus::Planned,
             start_date: milestones.iter().map(|m| m.2).min(),
             planned_date: Some(spec.date),
             release_date: Some(spec.date),
@@ -646,7 +646,7 @@ impl Workspace {
         let open: Vec<Id> = input
             .releases
             .iter()
-            .filter(|r| !r.released && r.status != "cancelled" && !r.archived)
+            .filter(|r| !r.released && r.status != ReleaseStatus::Cancelled && !r.archived)
             .map(|r| r.id)
             .collect();
         let date = |id: Id| input.release(id).and_then(|r| r.release_date);

@@ -325,7 +325,12 @@ impl Workspace {
                 name: n.clone(),
                 release_date: *date,
                 overdue_days: date.map_or(0, |d| {
-                    switchyard_core::overdue_days("planned", false, d, clock.today())
+                    switchyard_core::overdue_days(
+                        switchyard_core::ReleaseStatus::Planned,
+                        false,
+                        d,
+                        clock.today(),
+                    )
                 }),
                 percent_ready: now.get(id).and_then(|r| r.percent_ready()).unwrap_or(0.0),
             })

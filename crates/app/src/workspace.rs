@@ -202,7 +202,7 @@ impl Workspace {
         let now = self.releases_now(&ids, clock)?;
         for r in view.lanes.iter_mut().flat_map(|l| l.releases.iter_mut()) {
             if let Some(n) = now.get(&r.id) {
-                r.risk_class = Some(n.class.as_str().to_string());
+                r.risk_class = Some(n.class);
                 r.readiness = n.percent_ready().map(|p| p / 100.0);
             }
         }

@@ -1,6 +1,7 @@
 //! Use cases over a real workspace file, with the clock fixed.
 
 use chrono::{NaiveDate, TimeZone, Utc};
+use switchyard_app::core::{ItemKind, ItemState, ReleaseStatus, RiskClass};
 use switchyard_app::{
     check_bindings, default_bindings_dir, Clock, ErrorCode, FixedClock, Workspace,
 };
@@ -145,7 +146,7 @@ fn messages_about_an_input_name_it_in_words_and_in_field() {
     let dir = tempfile::tempdir().unwrap();
     let ws = Workspace::open_first_start(&dir.path().join("ws.sqlite3"), &clock()).unwrap();
     let e = ws
-        .assess_risk("Web 26.50", Some("low"), None, &clock(), "pm")
+        .assess_risk("Web 26.50", Some(RiskClass::Low), None, &clock(), "pm")
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::InvalidInput);
     assert_eq!(e.field.as_deref(), Some("reason"));
@@ -287,8 +288,8 @@ fn the_default_calendar_spans_a_year_back_and_six_months_ahead() {
     assert!((view.today - view.from).num_days() >= 365);
     assert!((view.to - view.today).num_days() >= 180);
     let all: Vec<_> = view.lanes.iter().flat_map(|l| &l.releases).collect();
-    assert!(all.iter().any(|r| r.status == "released"));
-    assert!(all.iter().any(|r| r.status == "planned"));
+    assert!(all.iter().any(|r| r.status == ReleaseStatus::Released));
+    assert!(all.iter().any(|r| r.status == ReleaseStatus::Planned));
     // The hotfixes ride no train.
     assert!(view
         .lanes
@@ -785,22 +786,22 @@ fn the_readiness_timeline_replays_the_checklist_history() {
     let manual = report
         .items
         .iter()
-        .find(|i| i.kind == "manual" && i.state == "pending")
+        .find(|i| i.kind == ItemKind::Manual && i.state == ItemState::Pending)
         .unwrap()
         .id
         .to_string();
-    let change = |state: &str| ItemChange {
+    let change = |state: ItemState| ItemChange {
         item: manual.clone(),
-        state: state.into(),
+        state,
         evidence_url: None,
         note: None,
         owner: None,
     };
     let ticked = ws
-        .readiness(&release, Some(change("done")), &at(10), "sam")
+        .readiness(&release, Some(change(ItemState::Done)), &at(10), "sam")
         .unwrap();
     assert!(ticked.percent_ready > report.percent_ready);
-    ws.readiness(&release, Some(change("pending")), &at(11), "sam")
+    ws.readiness(&release, Some(change(ItemState::Pending)), &at(11), "sam")
         .unwrap();
 
     let t = ws.readiness_timeline(&release, &at(12)).unwrap();
@@ -869,18 +870,19 @@ fn an_override_made_right_after_a_midnight_demo_load_is_kept() {
         let over = ws
             .assess_risk(
                 &release,
-                Some("critical"),
+                Some(RiskClass::Critical),
                 Some("payment provider cut-over"),
                 &when(1),
                 "rita",
             )
             .unwrap();
-        assert_eq!(over.class, "critical");
+        assert_eq!(over.class, RiskClass::Critical);
         let again = ws
             .assess_risk(&release, None, None, &when(2), "sam")
             .unwrap();
         assert_eq!(
-            again.class, "critical",
+            again.class,
+            RiskClass::Critical,
             "{day} {h}:{m}: the override was lost"
         );
         assert_eq!(again.override_.unwrap().reason, "payment provider cut-over");
@@ -921,7 +923,7 @@ fn the_demo_stores_nothing_its_own_records_contradict() {
     for r in doc
         .releases
         .iter()
-        .filter(|r| !r.released && r.status != "cancelled")
+        .filter(|r| !r.released && r.status != ReleaseStatus::Cancelled)
     {
         let now = ws.release_now(&r.id.to_string(), &clock()).unwrap();
         assert_ne!(
@@ -991,24 +993,21 @@ fn every_reader_agrees_on_risk_and_readiness_for_every_demo_release() {
             Some(today + chrono::Days::new(400)),
         )
         .unwrap();
-    let shown: std::collections::BTreeMap<i64, (String, Option<f64>)> = cal
+    let shown: std::collections::BTreeMap<i64, (RiskClass, Option<f64>)> = cal
         .lanes
         .iter()
         .flat_map(|l| l.releases.iter())
         .map(|r| {
             (
                 r.id,
-                (
-                    r.risk_class.clone().unwrap(),
-                    r.readiness.map(|x| x * 100.0),
-                ),
+                (r.risk_class.unwrap(), r.readiness.map(|x| x * 100.0)),
             )
         })
         .collect();
     let releases: Vec<_> = doc
         .releases
         .iter()
-        .filter(|r| r.status != "cancelled")
+        .filter(|r| r.status != ReleaseStatus::Cancelled)
         .collect();
     assert_eq!(
         shown.len(),
@@ -1016,9 +1015,7 @@ fn every_reader_agrees_on_risk_and_readiness_for_every_demo_release() {
         "every release is on the calendar"
     );
 
-    let class = |a: &switchyard_app::core::RiskAssessment| {
-        a.override_class.clone().unwrap_or_else(|| a.class.clone())
-    };
+    let class = |a: &switchyard_app::core::RiskAssessment| a.override_class.unwrap_or(a.class);
     let pct = |items: &[switchyard_app::core::ChecklistItem]| {
         switchyard_app::core::readiness::percent_ready(items)
     };
@@ -1026,7 +1023,7 @@ fn every_reader_agrees_on_risk_and_readiness_for_every_demo_release() {
     let close = |a: f64, b: f64| (a - b).abs() < 1e-6;
     let mut contradicted = 0;
     for r in &releases {
-        let (cal_class, cal_pct) = shown[&r.id].clone();
+        let (cal_class, cal_pct) = shown[&r.id];
         let cal_pct = cal_pct.unwrap();
         // The stored state the window used to show.
         let stored_pct = doc
@@ -1041,9 +1038,7 @@ fn every_reader_agrees_on_risk_and_readiness_for_every_demo_release() {
             .filter(|a| a.release_id == r.id)
             .max_by_key(|a| a.id)
             .map(class);
-        if !stored_pct.is_some_and(|p| close(p, cal_pct))
-            || stored_class.as_deref() != Some(cal_class.as_str())
-        {
+        if !stored_pct.is_some_and(|p| close(p, cal_pct)) || stored_class != Some(cal_class) {
             contradicted += 1;
         }
 
@@ -1101,7 +1096,7 @@ fn every_reader_agrees_on_risk_and_readiness_for_every_demo_release() {
     );
     // `readiness` (the CLI's and the review's use case) says the same, after it writes.
     for r in &releases {
-        let (cal_class, cal_pct) = shown[&r.id].clone();
+        let (cal_class, cal_pct) = shown[&r.id];
         let ready = ws
             .readiness(&r.id.to_string(), None, &clock(), "test")
             .unwrap();

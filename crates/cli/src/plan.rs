@@ -10,9 +10,9 @@ use std::io::Write;
 use std::path::PathBuf;
 use switchyard_app::core::cadence::{parse_cadence, parse_milestones, CadenceSpec, SpecError};
 use switchyard_app::core::plan::DepKind;
-use switchyard_app::core::{Cadence, FreezeRule, MilestoneOffset};
+use switchyard_app::core::{Cadence, FreezeRule, MilestoneOffset, ReleaseType};
 use switchyard_app::plan::{conflict_counts, MoveTo, ReleaseSpec, TrainSpec};
-use switchyard_app::{AppError, Clock, ErrorCode, SystemClock};
+use switchyard_app::{parse_word, AppError, Clock, ErrorCode, SystemClock};
 
 #[derive(Subcommand)]
 pub enum TrainAction {
@@ -98,7 +98,7 @@ pub enum ReleaseAction {
         train: Option<String>,
         #[arg(long = "service", value_name = "NAME")]
         services: Vec<String>,
-        #[arg(long = "type", value_name = "TYPE", default_value = "regular")]
+        #[arg(long = "type", value_name = "TYPE", default_value = ReleaseType::Regular.as_str())]
         release_type: String,
         #[arg(long)]
         json: bool,
@@ -338,7 +338,7 @@ pub fn release(db: Option<PathBuf>, action: ReleaseAction) -> Result<(), AppErro
                     version,
                     train,
                     date,
-                    release_type,
+                    release_type: parse_word(&release_type)?,
                     services,
                 },
             )?;

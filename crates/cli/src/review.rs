@@ -5,10 +5,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, Subcommand};
 use serde::Serialize;
 use std::path::PathBuf;
+use switchyard_app::core::ItemState;
 use switchyard_app::governance::{
     actor_name, ActionSpec, ChangeRecordSpec, HotfixSpec, ItemChange, ReadinessReport,
 };
-use switchyard_app::{write_atomically, AppError, ErrorCode, SystemClock};
+use switchyard_app::{parse_word, write_atomically, AppError, ErrorCode, SystemClock};
 
 #[derive(Subcommand)]
 pub enum ReviewCommand {
@@ -293,11 +294,11 @@ fn readiness_text(r: &ReadinessReport) -> String {
     for i in &r.items {
         out.push_str(&format!(
             "\n  [{}] {:>4} {}{}{}",
-            match i.state.as_str() {
-                "done" => "x",
-                "blocked" => "!",
-                "not_applicable" => "-",
-                _ => " ",
+            match i.state {
+                ItemState::Done => "x",
+                ItemState::Blocked => "!",
+                ItemState::NotApplicable => "-",
+                ItemState::Pending => " ",
             },
             i.id,
             i.title,
@@ -353,7 +354,7 @@ pub fn run(db: Option<PathBuf>, cmd: ReviewCommand) -> Result<(), AppError> {
                 let who = actor_name(a.actor.as_deref());
                 let report = ws.assess_risk(
                     &release,
-                    a.override_class.as_deref(),
+                    a.override_class.as_deref().map(parse_word).transpose()?,
                     a.reason.as_deref(),
                     &clock,
                     &who,
@@ -385,16 +386,16 @@ pub fn run(db: Option<PathBuf>, cmd: ReviewCommand) -> Result<(), AppError> {
         ReviewCommand::Readiness(a) => {
             let who = actor_name(a.actor.as_deref());
             let change = [
-                (a.tick, "done"),
-                (a.block, "blocked"),
-                (a.skip, "not_applicable"),
-                (a.reset, "pending"),
+                (a.tick, ItemState::Done),
+                (a.block, ItemState::Blocked),
+                (a.skip, ItemState::NotApplicable),
+                (a.reset, ItemState::Pending),
             ]
             .into_iter()
             .find_map(|(item, state)| item.map(|i| (i, state)))
             .map(|(item, state)| ItemChange {
                 item,
-                state: state.into(),
+                state,
                 evidence_url: a.evidence,
                 note: a.note,
                 owner: a.owner,
@@ -419,7 +420,7 @@ pub fn run(db: Option<PathBuf>, cmd: ReviewCommand) -> Result<(), AppError> {
         }
         ReviewCommand::Decide(a) => {
             let who = actor_name(a.actor.as_deref());
-            let d = ws.decide(&a.release, &a.outcome, &a.note, &clock, &who)?;
+            let d = ws.decide(&a.release, parse_word(&a.outcome)?, &a.note, &clock, &who)?;
             emit(a.json, &d, |d| {
                 format!(
                     "Decision {}: {} by {}{}",
@@ -518,7 +519,7 @@ fn change_record(
                 &release,
                 ChangeRecordSpec {
                     title,
-                    kind,
+                    kind: kind.as_deref().map(parse_word).transpose()?,
                     window_start,
                     window_end,
                     rollback_plan: rollback,
@@ -623,7 +624,7 @@ fn review(ws: &switchyard_app::Workspace, action: ReviewAction) -> Result<(), Ap
             json,
         } => {
             let who = actor_name(actor.as_deref());
-            let r = ws.set_review_action(&release, id, &status, &clock, &who)?;
+            let r = ws.set_review_action(&release, id, parse_word(&status)?, &clock, &who)?;
             emit(json, &r, review_text)
         }
         ReviewAction::Complete {

@@ -146,11 +146,35 @@ fn an_override_needs_a_reason_and_is_audited() {
     let before = export(d);
     let line = refuse(d, &["risk", &id, "--override", "high"], "invalid_input");
     assert!(line.contains("reason"), "{line}");
-    refuse(
+    let line = refuse(
         d,
         &["risk", &id, "--override", "extreme", "--reason", "x"],
         "invalid_input",
     );
+    assert!(
+        line.contains("\"extreme\" is not a risk class")
+            && line.contains("low, medium, high, critical"),
+        "the refusal names the allowed classes: {line}"
+    );
+    let line = refuse(d, &["decide", &id, "maybe"], "invalid_input");
+    assert!(
+        line.contains("no_go") && line.contains("go_with_conditions"),
+        "{line}"
+    );
+    let line = refuse(
+        d,
+        &[
+            "release",
+            "add",
+            "X",
+            "--date",
+            "2027-01-05",
+            "--type",
+            "big",
+        ],
+        "invalid_input",
+    );
+    assert!(line.contains("regular, major, hotfix, emergency"), "{line}");
     assert_eq!(export(d), before, "a refused override writes nothing");
     let r = run_json(
         d,

@@ -11,6 +11,7 @@
 use crate::cadence::{apply_freeze_rule, occurrences};
 use crate::model::*;
 use crate::rng::SplitMix64;
+use crate::vocab::*;
 use chrono::{Datelike, Days, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -365,16 +366,16 @@ impl Gen {
                     .unwrap_or(0);
                 let start = actual + Duration::days(i64::from(first));
                 let status = if actual < today {
-                    "released"
+                    ReleaseStatus::Released
                 } else if start <= today {
-                    "in_progress"
+                    ReleaseStatus::InProgress
                 } else {
-                    "planned"
+                    ReleaseStatus::Planned
                 };
                 let release_type = if plan.name == "Platform" && planned.month() % 6 == 3 {
-                    "major"
+                    ReleaseType::Major
                 } else {
-                    "regular"
+                    ReleaseType::Regular
                 };
                 let id = self.doc.releases.len() as Id + 1;
                 self.doc.releases.push(Release {
@@ -382,12 +383,12 @@ impl Gen {
                     name,
                     version: Some(version),
                     train_id: Some(train_id),
-                    release_type: release_type.into(),
-                    status: status.into(),
+                    release_type,
+                    status,
                     start_date: Some(start),
                     planned_date: Some(target),
                     release_date: Some(actual),
-                    released: status == "released",
+                    released: status == ReleaseStatus::Released,
                     archived: false,
                     description: format!("{} train release.", plan.name),
                     services: plan.services.clone(),
@@ -437,8 +438,8 @@ impl Gen {
                     + &format!(" {}", day.format("%Y-%m-%d")),
                 version: None,
                 train_id: None,
-                release_type: "hotfix".into(),
-                status: "released".into(),
+                release_type: ReleaseType::Hotfix,
+                status: ReleaseStatus::Released,
                 start_date: Some(day),
                 planned_date: Some(day),
                 release_date: Some(day),
@@ -604,7 +605,7 @@ impl Gen {
                 score += 20.0;
                 factors.push(json!({"factor": "auth_change", "contribution": 20.0, "reason": "Touches authentication"}));
             }
-            if r.release_type == "hotfix" || r.release_type == "major" {
+            if matches!(r.release_type, ReleaseType::Hotfix | ReleaseType::Major) {
                 score += 15.0;
                 factors.push(json!({"factor": "release_type", "contribution": 15.0, "reason": format!("{} release", r.release_type)}));
             }
@@ -612,10 +613,10 @@ impl Gen {
             score += blast;
             factors.push(json!({"factor": "blast_radius", "contribution": blast, "reason": format!("{} services", r.services.len())}));
             let class = match score {
-                s if s >= 60.0 => "critical",
-                s if s >= 40.0 => "high",
-                s if s >= 20.0 => "medium",
-                _ => "low",
+                s if s >= 60.0 => RiskClass::Critical,
+                s if s >= 40.0 => RiskClass::High,
+                s if s >= 20.0 => RiskClass::Medium,
+                _ => RiskClass::Low,
             };
             let rid = self.doc.risk_assessments.len() as Id + 1;
             let assessed_day = r.start_date.unwrap_or(date).min(today);
@@ -623,7 +624,7 @@ impl Gen {
                 id: rid,
                 release_id: r.id,
                 score,
-                class: class.into(),
+                class,
                 factors: serde_json::Value::Array(factors),
                 override_class: None,
                 override_reason: None,
@@ -632,29 +633,33 @@ impl Gen {
             });
 
             // Readiness checklist.
-            let mut items: Vec<(&str, &str, Option<&str>)> = vec![
-                ("Release notes drafted", "manual", None),
+            let mut items: Vec<(&str, ItemKind, Option<&str>)> = vec![
+                ("Release notes drafted", ItemKind::Manual, None),
                 (
                     "All issues in the release done",
-                    "rule",
+                    ItemKind::Rule,
                     Some("all_issues_done"),
                 ),
-                ("CI green on the release commit", "rule", Some("ci_green")),
-                ("No open blocker", "rule", Some("no_open_blocker")),
-                ("Rollback plan reviewed", "manual", None),
+                (
+                    "CI green on the release commit",
+                    ItemKind::Rule,
+                    Some("ci_green"),
+                ),
+                ("No open blocker", ItemKind::Rule, Some("no_open_blocker")),
+                ("Rollback plan reviewed", ItemKind::Manual, None),
             ];
-            if class == "high" || class == "critical" {
-                items.push(("SRE sign-off", "manual", None));
+            if class >= RiskClass::High {
+                items.push(("SRE sign-off", ItemKind::Manual, None));
                 items.push((
                     "Change record approved",
-                    "rule",
+                    ItemKind::Rule,
                     Some("change_record_approved"),
                 ));
             }
             if migration {
                 items.push((
                     "Migration rehearsed on a production snapshot",
-                    "manual",
+                    ItemKind::Manual,
                     None,
                 ));
             }
@@ -698,10 +703,14 @@ impl Gen {
                     id: next_id as Id,
                     position: pos as i64 + 1,
                     title: title.into(),
-                    kind: kind.into(),
+                    kind,
                     rule: rule.map(String::from),
                     owner: Some((*self.rng.pick(&PEOPLE)).into()),
-                    state: if done { "done" } else { "pending" }.into(),
+                    state: if done {
+                        ItemState::Done
+                    } else {
+                        ItemState::Pending
+                    },
                     evidence_url: None,
                     note: String::new(),
                     updated_at: at(when.min(today), 11, 0),
@@ -723,7 +732,7 @@ impl Gen {
                     approver: (*self.rng.pick(&PEOPLE)).into(),
                     approved_at: at(go_day, 14, 0),
                 }];
-                if class != "low" {
+                if class != RiskClass::Low {
                     approvals.push(Approval {
                         role: "sre".into(),
                         approver: (*self.rng.pick(&PEOPLE)).into(),
@@ -736,7 +745,7 @@ impl Gen {
                     self.doc.decisions.push(Decision {
                         id,
                         release_id: r.id,
-                        outcome: "no_go".into(),
+                        outcome: DecisionOutcome::NoGo,
                         criteria: json!({"readiness": 0.8, "risk_class": class, "open_blockers": 1}),
                         approvals: vec![],
                         notes: "Blocker open on the release candidate; re-run go/no-go after the fix.".into(),
@@ -752,7 +761,7 @@ impl Gen {
                 self.doc.decisions.push(Decision {
                     id,
                     release_id: r.id,
-                    outcome: "go".into(),
+                    outcome: DecisionOutcome::Go,
                     criteria,
                     notes: String::new(),
                     decided_by: approvals[0].approver.clone(),
@@ -797,11 +806,11 @@ impl Gen {
                 let kind = *self.rng.pick(&["story", "story", "bug", "task"]);
                 let near = r.start_date.is_some_and(|s| s <= today + Days::new(14));
                 let (status, category) = if near && self.rng.chance(0.6) {
-                    ("Done", "done")
+                    ("Done", StatusCategory::Done)
                 } else if near && self.rng.chance(0.5) {
-                    ("In Review", "in_progress")
+                    ("In Review", StatusCategory::InProgress)
                 } else {
-                    ("To Do", "todo")
+                    ("To Do", StatusCategory::Todo)
                 };
                 let created = at(today - Days::new(self.rng.range(5, 60) as u64), 10, k * 7);
                 let id = self.doc.work_items.len() as Id + 1;
@@ -813,7 +822,7 @@ impl Gen {
                     title,
                     kind: kind.into(),
                     status: status.into(),
-                    status_category: category.into(),
+                    status_category: category,
                     priority: Some((*self.rng.pick(&["High", "Medium", "Medium", "Low"])).into()),
                     service: Some(service),
                     releases: vec![r.name.clone()],
@@ -824,7 +833,8 @@ impl Gen {
                     url: None,
                     created_at: created,
                     updated_at: created + Duration::hours(30),
-                    resolved_at: (category == "done").then(|| created + Duration::hours(30)),
+                    resolved_at: (category == StatusCategory::Done)
+                        .then(|| created + Duration::hours(30)),
                     merged_at: None,
                     first_commit_at: None,
                     base_branch: None,
@@ -925,7 +935,7 @@ impl Gen {
                             title,
                             kind: "pull_request".into(),
                             status: "merged".into(),
-                            status_category: "done".into(),
+                            status_category: StatusCategory::Done,
                             priority: None,
                             service: Some(service.clone()),
                             releases: release.map(|r| vec![r.2.clone()]).unwrap_or_default(),

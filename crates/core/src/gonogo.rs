@@ -5,39 +5,7 @@ use crate::risk::ApprovalRule;
 use serde::Serialize;
 use std::collections::BTreeSet;
 
-/// The three outcomes of a go/no-go decision, stored as `go`, `no_go`, `go_with_conditions`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DecisionOutcome {
-    Go,
-    NoGo,
-    GoWithConditions,
-}
-
-impl DecisionOutcome {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DecisionOutcome::Go => "go",
-            DecisionOutcome::NoGo => "no_go",
-            DecisionOutcome::GoWithConditions => "go_with_conditions",
-        }
-    }
-
-    /// Accepts `go`, `no-go`/`no_go`, `go-with-conditions`/`go_with_conditions`.
-    pub fn parse(s: &str) -> Option<Self> {
-        match s.replace('-', "_").as_str() {
-            "go" => Some(DecisionOutcome::Go),
-            "no_go" => Some(DecisionOutcome::NoGo),
-            "go_with_conditions" => Some(DecisionOutcome::GoWithConditions),
-            _ => None,
-        }
-    }
-
-    /// Go and go-with-conditions ship, so they need the class's approvals.
-    pub fn ships(self) -> bool {
-        self != DecisionOutcome::NoGo
-    }
-}
+pub use crate::vocab::DecisionOutcome;
 
 /// Why someone may not approve a release.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -159,12 +127,15 @@ mod tests {
 
     #[test]
     fn outcomes_parse_with_dashes_or_underscores() {
-        assert_eq!(DecisionOutcome::parse("no-go"), Some(DecisionOutcome::NoGo));
         assert_eq!(
-            DecisionOutcome::parse("go_with_conditions"),
-            Some(DecisionOutcome::GoWithConditions)
+            DecisionOutcome::parse_loose("no-go"),
+            Ok(DecisionOutcome::NoGo)
         );
-        assert_eq!(DecisionOutcome::parse("maybe"), None);
+        assert_eq!(
+            DecisionOutcome::parse_loose("go_with_conditions"),
+            Ok(DecisionOutcome::GoWithConditions)
+        );
+        assert!(DecisionOutcome::parse_loose("maybe").is_err());
     }
 
     proptest! {

@@ -17,8 +17,10 @@ pub mod settings;
 pub mod synced;
 pub mod timeline;
 pub mod views;
+pub mod vocab;
 
 pub use model::*;
+pub use vocab::*;
 
 /// The schema version of the workspace database and of the export document this build
 /// writes. A database or document with a larger number was written by a newer Switchyard.

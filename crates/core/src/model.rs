@@ -5,6 +5,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::vocab::{
+    ActionStatus, ChangeKind, ChangeStatus, DecisionOutcome, ItemKind, ItemState, Outcome,
+    ReleaseStatus, ReleaseType, RiskClass, Source, StatusCategory,
+};
+
 pub type Id = i64;
 pub type Timestamp = DateTime<Utc>;
 
@@ -169,31 +174,6 @@ impl Document {
     }
 }
 
-/// Where a synced record came from. Local records have neither field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Source {
-    Jira,
-    Github,
-}
-
-impl Source {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Source::Jira => "jira",
-            Source::Github => "github",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "jira" => Some(Source::Jira),
-            "github" => Some(Source::Github),
-            _ => None,
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Team {
     pub id: Id,
@@ -264,10 +244,8 @@ pub struct Release {
     pub name: String,
     pub version: Option<String>,
     pub train_id: Option<Id>,
-    /// `regular`, `major`, `hotfix` or `emergency`.
-    pub release_type: String,
-    /// `planned`, `in_progress`, `released` or `cancelled`.
-    pub status: String,
+    pub release_type: ReleaseType,
+    pub status: ReleaseStatus,
     pub start_date: Option<NaiveDate>,
     /// The date first planned (the baseline slips are measured against).
     pub planned_date: Option<NaiveDate>,
@@ -287,19 +265,19 @@ impl Release {
     /// [`overdue_days`]).
     pub fn overdue_days(&self, today: NaiveDate) -> i64 {
         self.release_date
-            .map_or(0, |d| overdue_days(&self.status, self.released, d, today))
+            .map_or(0, |d| overdue_days(self.status, self.released, d, today))
     }
 }
 
 /// Days a release of `status` dated `release_date` is past due on `today`: a planned or
 /// in-progress release whose date has gone by without it shipping; 0 for every other.
 pub fn overdue_days(
-    status: &str,
+    status: ReleaseStatus,
     released: bool,
     release_date: NaiveDate,
     today: NaiveDate,
 ) -> i64 {
-    let open = matches!(status, "planned" | "in_progress") && !released;
+    let open = status.is_open() && !released;
     if open && release_date < today {
         (today - release_date).num_days()
     } else {
@@ -341,8 +319,8 @@ pub struct WorkItem {
     /// `issue`, `story`, `bug`, `task`, `incident`, `pull_request`, ...
     pub kind: String,
     pub status: String,
-    /// `todo`, `in_progress` or `done` (Jira's status category; PRs: open/merged/closed map here).
-    pub status_category: String,
+    /// Jira's status category (PRs: open/merged/closed map here).
+    pub status_category: StatusCategory,
     pub priority: Option<String>,
     pub service: Option<String>,
     /// Names of the releases it ships in.
@@ -362,33 +340,6 @@ pub struct WorkItem {
     pub additions: Option<i64>,
     pub deletions: Option<i64>,
     pub changed_files: Option<i64>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    Success,
-    Failure,
-    Pending,
-}
-
-impl Outcome {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Success => "success",
-            Outcome::Failure => "failure",
-            Outcome::Pending => "pending",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "success" => Some(Outcome::Success),
-            "failure" => Some(Outcome::Failure),
-            "pending" => Some(Outcome::Pending),
-            _ => None,
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -506,11 +457,10 @@ pub struct RiskAssessment {
     pub id: Id,
     pub release_id: Id,
     pub score: f64,
-    /// `low`, `medium`, `high` or `critical`.
-    pub class: String,
+    pub class: RiskClass,
     /// Each factor with its contribution and reason.
     pub factors: Value,
-    pub override_class: Option<String>,
+    pub override_class: Option<RiskClass>,
     pub override_reason: Option<String>,
     pub assessed_at: Timestamp,
     pub assessed_by: String,
@@ -518,8 +468,8 @@ pub struct RiskAssessment {
 
 impl RiskAssessment {
     /// The class in force: the override's when there is one, else the computed class.
-    pub fn class_in_force(&self) -> &str {
-        self.override_class.as_deref().unwrap_or(&self.class)
+    pub fn class_in_force(&self) -> RiskClass {
+        self.override_class.unwrap_or(self.class)
     }
 }
 
@@ -537,12 +487,10 @@ pub struct ChecklistItem {
     pub id: Id,
     pub position: i64,
     pub title: String,
-    /// `manual` or `rule`.
-    pub kind: String,
+    pub kind: ItemKind,
     pub rule: Option<String>,
     pub owner: Option<String>,
-    /// `pending`, `done`, `blocked` or `not_applicable`.
-    pub state: String,
+    pub state: ItemState,
     pub evidence_url: Option<String>,
     pub note: String,
     pub updated_at: Timestamp,
@@ -552,8 +500,7 @@ pub struct ChecklistItem {
 pub struct Decision {
     pub id: Id,
     pub release_id: Id,
-    /// `go`, `no_go` or `go_with_conditions`.
-    pub outcome: String,
+    pub outcome: DecisionOutcome,
     /// The criteria as they stood when the decision was taken.
     pub criteria: Value,
     pub approvals: Vec<Approval>,
@@ -643,8 +590,7 @@ pub struct RiskPolicyVersion {
 pub struct ChecklistItemEvent {
     pub id: Id,
     pub item_id: Id,
-    /// `pending`, `done`, `blocked` or `not_applicable`.
-    pub state: String,
+    pub state: ItemState,
     pub evidence_url: Option<String>,
     pub note: String,
     pub at: Timestamp,
@@ -667,17 +613,15 @@ pub struct ChangeRecord {
     pub id: Id,
     pub release_id: Id,
     pub title: String,
-    /// `standard`, `normal` or `emergency`.
-    pub kind: String,
-    /// `draft`, `submitted`, `approved`, `rejected` or `closed`.
-    pub status: String,
+    pub kind: ChangeKind,
+    pub status: ChangeStatus,
     /// Names of the services it changes.
     pub services: Vec<String>,
     pub window_start: Option<Timestamp>,
     pub window_end: Option<Timestamp>,
     /// Ids of the work items (changes) it covers.
     pub changes: Vec<Id>,
-    pub risk_class: Option<String>,
+    pub risk_class: Option<RiskClass>,
     pub rollback_plan: String,
     /// Evidence links.
     pub evidence: Vec<String>,
@@ -691,8 +635,7 @@ pub struct Review {
     pub id: Id,
     pub release_id: Id,
     pub due_date: NaiveDate,
-    /// `scheduled` or `done`.
-    pub status: String,
+    pub status: crate::vocab::ReviewStatus,
     pub summary: String,
     pub held_at: Option<Timestamp>,
     pub created_at: Timestamp,
@@ -706,33 +649,30 @@ pub struct ActionItem {
     pub title: String,
     pub owner: Option<String>,
     pub due_date: Option<NaiveDate>,
-    /// `open`, `done` or `dropped`.
-    pub status: String,
+    pub status: ActionStatus,
     pub updated_at: Timestamp,
 }
 
 #[cfg(test)]
 mod overdue_tests {
     use super::overdue_days;
+    use crate::vocab::ReleaseStatus::*;
     use chrono::NaiveDate;
 
     #[test]
     fn only_an_open_release_past_its_date_is_overdue() {
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
         let today = d("2026-11-30");
-        assert_eq!(overdue_days("planned", false, d("2026-11-20"), today), 10);
+        assert_eq!(overdue_days(Planned, false, d("2026-11-20"), today), 10);
+        assert_eq!(overdue_days(InProgress, false, d("2026-11-29"), today), 1);
         assert_eq!(
-            overdue_days("in_progress", false, d("2026-11-29"), today),
-            1
-        );
-        assert_eq!(
-            overdue_days("planned", false, today, today),
+            overdue_days(Planned, false, today, today),
             0,
             "due today is not late"
         );
-        assert_eq!(overdue_days("planned", false, d("2026-12-01"), today), 0);
-        assert_eq!(overdue_days("released", true, d("2026-11-20"), today), 0);
-        assert_eq!(overdue_days("planned", true, d("2026-11-20"), today), 0);
-        assert_eq!(overdue_days("cancelled", false, d("2026-11-20"), today), 0);
+        assert_eq!(overdue_days(Planned, false, d("2026-12-01"), today), 0);
+        assert_eq!(overdue_days(Released, true, d("2026-11-20"), today), 0);
+        assert_eq!(overdue_days(Planned, true, d("2026-11-20"), today), 0);
+        assert_eq!(overdue_days(Cancelled, false, d("2026-11-20"), today), 0);
     }
 }

@@ -9,6 +9,7 @@
 
 use crate::cadence::{apply_freeze_rule, occurrences};
 use crate::model::*;
+use crate::vocab::*;
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -276,7 +277,7 @@ pub struct PlanInput {
     pub holidays: Vec<Holiday>,
     pub milestones: Vec<Milestone>,
     /// The latest risk assessment per release: `(assessment id, effective class)`.
-    pub risk: BTreeMap<Id, (Id, String)>,
+    pub risk: BTreeMap<Id, (Id, RiskClass)>,
 }
 
 impl PlanInput {
@@ -330,9 +331,9 @@ impl PlanInput {
             .flat_map(|d| [d.blocker, d.blocked])
             .collect();
         // The latest assessment is the last one appended (largest id), whatever its time.
-        let mut risk: BTreeMap<Id, (Id, String)> = BTreeMap::new();
+        let mut risk: BTreeMap<Id, (Id, RiskClass)> = BTreeMap::new();
         for a in &doc.risk_assessments {
-            let class = a.class_in_force().to_string();
+            let class = a.class_in_force();
             let newer = risk.get(&a.release_id).is_none_or(|(id, _)| a.id > *id);
             if newer {
                 risk.insert(a.release_id, (a.id, class));
@@ -452,7 +453,10 @@ impl PlanInput {
 
     /// The graph of releases (rolled up), skipping cancelled releases.
     pub fn release_graph(&self) -> Graph {
-        let live = |id: Id| self.release(id).is_some_and(|r| r.status != "cancelled");
+        let live = |id: Id| {
+            self.release(id)
+                .is_some_and(|r| r.status != ReleaseStatus::Cancelled)
+        };
         Graph::new(
             self.release_edges()
                 .into_iter()
@@ -881,7 +885,7 @@ pub struct Conflict {
 pub const RISK_OVERLAP_DAYS: i64 = 2;
 
 fn is_live(r: &Release) -> bool {
-    r.status != "cancelled" && !r.archived
+    r.status != ReleaseStatus::Cancelled && !r.archived
 }
 
 fn is_open(r: &Release) -> bool {
@@ -1010,13 +1014,13 @@ pub fn check(input: &PlanInput) -> Vec<Conflict> {
             ))
         })
         .collect();
-    let risky: Vec<(&Release, NaiveDate, &(Id, String))> = input
+    let risky: Vec<(&Release, NaiveDate, &(Id, RiskClass))> = input
         .releases
         .iter()
         .filter(|r| is_open(r))
         .filter_map(|r| {
             let risk = input.risk.get(&r.id)?;
-            (risk.1 == "high" || risk.1 == "critical").then_some((r, r.release_date?, risk))
+            (risk.1 >= RiskClass::High).then_some((r, r.release_date?, risk))
         })
         .collect();
     for (i, (a, da, ra)) in risky.iter().enumerate() {

@@ -3,6 +3,7 @@
 
 use crate::model::{Checklist, ChecklistItem, Id, Timestamp};
 use crate::risk::RiskClass;
+use crate::vocab::{ItemKind, ItemState, ReleaseType};
 
 /// One item of a template: a title and, for a rule item, the rule's name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,11 +32,11 @@ pub const RULES: [&str; 4] = [
 
 /// The template for a release: its name (`<class>-<type>`, or `hotfix`/`emergency` for the
 /// expedited path) and items.
-pub fn template(class: RiskClass, release_type: &str) -> (String, Vec<TemplateItem>) {
+pub fn template(class: RiskClass, release_type: ReleaseType) -> (String, Vec<TemplateItem>) {
     match release_type {
         // The expedited path: a reduced checklist.
-        "hotfix" => (
-            "hotfix".into(),
+        ReleaseType::Hotfix => (
+            ReleaseType::Hotfix.to_string(),
             vec![
                 rule("CI green on the release commit", "ci_green"),
                 rule("No open blocker", "no_open_blocker"),
@@ -43,15 +44,15 @@ pub fn template(class: RiskClass, release_type: &str) -> (String, Vec<TemplateIt
                 rule("Change record approved", "change_record_approved"),
             ],
         ),
-        "emergency" => (
-            "emergency".into(),
+        ReleaseType::Emergency => (
+            ReleaseType::Emergency.to_string(),
             vec![
                 rule("CI green on the release commit", "ci_green"),
                 manual("Rollback plan reviewed"),
                 rule("Change record approved", "change_record_approved"),
             ],
         ),
-        other => {
+        other @ (ReleaseType::Regular | ReleaseType::Major) => {
             let mut items = vec![
                 manual("Release notes drafted"),
                 rule("All issues in the release done", "all_issues_done"),
@@ -59,7 +60,7 @@ pub fn template(class: RiskClass, release_type: &str) -> (String, Vec<TemplateIt
                 rule("No open blocker", "no_open_blocker"),
                 manual("Rollback plan reviewed"),
             ];
-            if other == "major" {
+            if other == ReleaseType::Major {
                 items.push(manual("Customer communication drafted"));
             }
             if class >= RiskClass::High {
@@ -114,16 +115,17 @@ pub fn ci_verdict(results: &[(String, bool)]) -> Option<(bool, String)> {
     })
 }
 
-/// The state a rule gives (`done`, `pending` or `blocked`) and why; `None` for an unknown
-/// rule (left as it is).
-pub fn evaluate(rule: &str, f: &RuleFacts) -> Option<(&'static str, String)> {
+/// The state a rule gives (done, pending or blocked) and why; `None` for an unknown rule
+/// (left as it is).
+pub fn evaluate(rule: &str, f: &RuleFacts) -> Option<(ItemState, String)> {
+    use ItemState::{Blocked, Done, Pending};
     Some(match rule {
         "all_issues_done" => {
             if f.issues_open.is_empty() {
-                ("done", format!("all {} issue(s) done", f.issues_total))
+                (Done, format!("all {} issue(s) done", f.issues_total))
             } else {
                 (
-                    "pending",
+                    Pending,
                     format!(
                         "{} of {} issue(s) not done",
                         f.issues_open.len(),
@@ -133,21 +135,21 @@ pub fn evaluate(rule: &str, f: &RuleFacts) -> Option<(&'static str, String)> {
             }
         }
         "ci_green" => match f.ci_green {
-            Some(true) => ("done", f.ci_detail.clone()),
-            Some(false) => ("blocked", f.ci_detail.clone()),
-            None => ("pending", "no CI run for the release commit yet".into()),
+            Some(true) => (Done, f.ci_detail.clone()),
+            Some(false) => (Blocked, f.ci_detail.clone()),
+            None => (Pending, "no CI run for the release commit yet".into()),
         },
         "no_open_blocker" => {
             if f.open_blockers.is_empty() {
-                ("done", "no open blocker".into())
+                (Done, "no open blocker".into())
             } else {
-                ("blocked", format!("open: {}", f.open_blockers.join(", ")))
+                (Blocked, format!("open: {}", f.open_blockers.join(", ")))
             }
         }
         "change_record_approved" => match f.change_record_approved {
-            Some(true) => ("done", "change record approved".into()),
-            Some(false) => ("pending", "change record not approved yet".into()),
-            None => ("pending", "no change record".into()),
+            Some(true) => (Done, "change record approved".into()),
+            Some(false) => (Pending, "change record not approved yet".into()),
+            None => (Pending, "no change record".into()),
         },
         _ => return None,
     })
@@ -156,11 +158,14 @@ pub fn evaluate(rule: &str, f: &RuleFacts) -> Option<(&'static str, String)> {
 /// Share (0..100) of the applicable items (not `not_applicable`) that are done; 100 when
 /// nothing applies.
 pub fn percent_ready(items: &[ChecklistItem]) -> f64 {
-    let applicable = items.iter().filter(|i| i.state != "not_applicable").count();
+    let applicable = items
+        .iter()
+        .filter(|i| i.state != ItemState::NotApplicable)
+        .count();
     if applicable == 0 {
         return 100.0;
     }
-    let done = items.iter().filter(|i| i.state == "done").count();
+    let done = items.iter().filter(|i| i.state == ItemState::Done).count();
     (done as f64 * 1000.0 / applicable as f64).round() / 10.0
 }
 
@@ -179,7 +184,7 @@ pub fn checklist_now(
     stored: Option<&Checklist>,
     release_id: Id,
     class: RiskClass,
-    release_type: &str,
+    release_type: ReleaseType,
     closed: bool,
     facts: &RuleFacts,
     now: Timestamp,
@@ -207,10 +212,14 @@ pub fn checklist_now(
             id: 0,
             position,
             title: w.title.into(),
-            kind: if w.rule.is_some() { "rule" } else { "manual" }.into(),
+            kind: if w.rule.is_some() {
+                ItemKind::Rule
+            } else {
+                ItemKind::Manual
+            },
             rule: w.rule.map(String::from),
             owner: None,
-            state: "pending".into(),
+            state: ItemState::Pending,
             evidence_url: None,
             note: String::new(),
             updated_at: now,
@@ -220,12 +229,12 @@ pub fn checklist_now(
         list.template = name;
     }
     for item in &mut list.items {
-        let (Some(rule), true) = (&item.rule, item.state != "not_applicable") else {
+        let (Some(rule), true) = (&item.rule, item.state != ItemState::NotApplicable) else {
             continue;
         };
         if let Some((state, why)) = evaluate(rule, facts) {
             if item.state != state || item.note != why {
-                item.state = state.into();
+                item.state = state;
                 item.note = why;
                 item.updated_at = now;
             }
@@ -234,11 +243,11 @@ pub fn checklist_now(
     Some(list)
 }
 
-pub const ITEM_STATES: [&str; 4] = ["pending", "done", "blocked", "not_applicable"];
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ItemState::{Blocked, Done, NotApplicable, Pending};
+    use ReleaseType::{Emergency, Hotfix, Major, Regular};
 
     #[test]
     fn blockers_and_ci_by_one_rule() {
@@ -267,15 +276,15 @@ mod tests {
     }
     use chrono::{TimeZone, Utc};
 
-    fn item(state: &str) -> ChecklistItem {
+    fn item(state: ItemState) -> ChecklistItem {
         ChecklistItem {
             id: 1,
             position: 1,
             title: "x".into(),
-            kind: "manual".into(),
+            kind: ItemKind::Manual,
             rule: None,
             owner: None,
-            state: state.into(),
+            state,
             evidence_url: None,
             note: String::new(),
             updated_at: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(),
@@ -285,25 +294,25 @@ mod tests {
     #[test]
     fn percent_ready_ignores_items_that_do_not_apply() {
         assert_eq!(percent_ready(&[]), 100.0);
-        let v = [item("done"), item("pending"), item("not_applicable")];
+        let v = [item(Done), item(Pending), item(NotApplicable)];
         assert_eq!(percent_ready(&v), 50.0);
-        let v = [item("done"), item("pending"), item("blocked")];
+        let v = [item(Done), item(Pending), item(Blocked)];
         assert_eq!(percent_ready(&v), 33.3);
     }
 
     #[test]
     fn templates_grow_with_the_class_and_shrink_for_the_expedited_path() {
-        let (name, low) = template(RiskClass::Low, "regular");
+        let (name, low) = template(RiskClass::Low, Regular);
         assert_eq!(name, "low-regular");
-        let (_, high) = template(RiskClass::High, "regular");
-        let (_, crit) = template(RiskClass::Critical, "major");
+        let (_, high) = template(RiskClass::High, Regular);
+        let (_, crit) = template(RiskClass::Critical, Major);
         assert!(low.len() < high.len() && high.len() < crit.len());
-        let (name, hotfix) = template(RiskClass::Critical, "hotfix");
+        let (name, hotfix) = template(RiskClass::Critical, Hotfix);
         assert_eq!(name, "hotfix");
         assert!(hotfix.len() < low.len());
         for (_, items) in [
-            template(RiskClass::Critical, "major"),
-            template(RiskClass::Low, "emergency"),
+            template(RiskClass::Critical, Major),
+            template(RiskClass::Low, Emergency),
         ] {
             for i in items {
                 assert!(i.rule.is_none_or(|r| RULES.contains(&r)));
@@ -318,21 +327,21 @@ mod tests {
             issues_open: vec!["a".into()],
             ..Default::default()
         };
-        assert_eq!(evaluate("all_issues_done", &f).unwrap().0, "pending");
+        assert_eq!(evaluate("all_issues_done", &f).unwrap().0, Pending);
         f.issues_open.clear();
-        assert_eq!(evaluate("all_issues_done", &f).unwrap().0, "done");
-        assert_eq!(evaluate("ci_green", &f).unwrap().0, "pending");
+        assert_eq!(evaluate("all_issues_done", &f).unwrap().0, Done);
+        assert_eq!(evaluate("ci_green", &f).unwrap().0, Pending);
         f.ci_green = Some(false);
-        assert_eq!(evaluate("ci_green", &f).unwrap().0, "blocked");
-        assert_eq!(evaluate("no_open_blocker", &f).unwrap().0, "done");
-        assert_eq!(evaluate("change_record_approved", &f).unwrap().0, "pending");
+        assert_eq!(evaluate("ci_green", &f).unwrap().0, Blocked);
+        assert_eq!(evaluate("no_open_blocker", &f).unwrap().0, Done);
+        assert_eq!(evaluate("change_record_approved", &f).unwrap().0, Pending);
         assert!(evaluate("astrology", &f).is_none());
     }
 
     #[test]
     fn the_checklist_now_derives_rules_keeps_what_people_set_and_grows_with_the_class() {
         let now = Utc.with_ymd_and_hms(2026, 11, 30, 6, 0, 0).unwrap();
-        let (name, low) = template(RiskClass::Low, "regular");
+        let (name, low) = template(RiskClass::Low, Regular);
         let items: Vec<ChecklistItem> = low
             .iter()
             .enumerate()
@@ -340,10 +349,14 @@ mod tests {
                 id: n as Id + 1,
                 position: n as i64 + 1,
                 title: t.title.into(),
-                kind: if t.rule.is_some() { "rule" } else { "manual" }.into(),
+                kind: if t.rule.is_some() {
+                    ItemKind::Rule
+                } else {
+                    ItemKind::Manual
+                },
                 rule: t.rule.map(String::from),
                 // Stored: every item done, the rules included.
-                ..item("done")
+                ..item(Done)
             })
             .collect();
         let stored = Checklist {
@@ -364,7 +377,7 @@ mod tests {
             Some(&stored),
             3,
             RiskClass::Low,
-            "regular",
+            Regular,
             false,
             &facts,
             now,
@@ -376,8 +389,8 @@ mod tests {
             .find(|i| i.rule.as_deref() == Some("all_issues_done"))
             .unwrap();
         assert_eq!(
-            (issues.state.as_str(), issues.note.as_str()),
-            ("pending", "3 of 5 issue(s) not done")
+            (issues.state, issues.note.as_str()),
+            (Pending, "3 of 5 issue(s) not done")
         );
         assert_eq!(issues.updated_at, now);
         assert_eq!(percent_ready(&open.items), 80.0);
@@ -385,26 +398,18 @@ mod tests {
         assert!(open
             .items
             .iter()
-            .filter(|i| i.kind == "manual")
-            .all(|i| i.state == "done"));
+            .filter(|i| i.kind == ItemKind::Manual)
+            .all(|i| i.state == Done));
         // A shipped release keeps its record.
-        let shipped = checklist_now(
-            Some(&stored),
-            3,
-            RiskClass::Low,
-            "regular",
-            true,
-            &facts,
-            now,
-        )
-        .unwrap();
+        let shipped =
+            checklist_now(Some(&stored), 3, RiskClass::Low, Regular, true, &facts, now).unwrap();
         assert_eq!(shipped, stored);
         // A class that rose brings the larger template's items, pending, after the others.
         let crit = checklist_now(
             Some(&stored),
             3,
             RiskClass::Critical,
-            "regular",
+            Regular,
             false,
             &facts,
             now,
@@ -420,10 +425,10 @@ mod tests {
         );
         assert!(crit.items[low.len()..]
             .iter()
-            .all(|i| i.id == 0 && i.state != "done"));
+            .all(|i| i.id == 0 && i.state != Done));
         // No checklist yet: the template, as it would be created.
-        let fresh = checklist_now(None, 3, RiskClass::Low, "regular", false, &facts, now).unwrap();
+        let fresh = checklist_now(None, 3, RiskClass::Low, Regular, false, &facts, now).unwrap();
         assert_eq!(fresh.items.len(), low.len());
-        assert!(checklist_now(None, 3, RiskClass::Low, "regular", true, &facts, now).is_none());
+        assert!(checklist_now(None, 3, RiskClass::Low, Regular, true, &facts, now).is_none());
     }
 }

@@ -7,36 +7,7 @@ use chrono::{Datelike, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RiskClass {
-    Low,
-    Medium,
-    High,
-    Critical,
-}
-
-impl RiskClass {
-    pub const ALL: [RiskClass; 4] = [
-        RiskClass::Low,
-        RiskClass::Medium,
-        RiskClass::High,
-        RiskClass::Critical,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RiskClass::Low => "low",
-            RiskClass::Medium => "medium",
-            RiskClass::High => "high",
-            RiskClass::Critical => "critical",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|c| c.as_str() == s)
-    }
-}
+pub use crate::vocab::RiskClass;
 
 /// Scores at or above which a release is in the class.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -731,8 +702,8 @@ pub fn assess(policy: &RiskPolicy, inputs: &RiskInputs) -> Assessment {
 /// The required approvals of each class, for display.
 pub fn approval_table(policy: &RiskPolicy) -> BTreeMap<&'static str, ApprovalRule> {
     RiskClass::ALL
-        .into_iter()
-        .map(|c| (c.as_str(), policy.approvals.for_class(c).clone()))
+        .iter()
+        .map(|c| (c.as_str(), policy.approvals.for_class(*c).clone()))
         .collect()
 }
 

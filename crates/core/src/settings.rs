@@ -3,28 +3,8 @@
 //! an absent or partial document reads as the defaults.
 
 use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 
-/// A DORA performance cluster (State of DevOps 2023/2024).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum Cluster {
-    Elite,
-    High,
-    Medium,
-    Low,
-}
-
-impl Cluster {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Cluster::Elite => "elite",
-            Cluster::High => "high",
-            Cluster::Medium => "medium",
-            Cluster::Low => "low",
-        }
-    }
-}
+pub use crate::vocab::Cluster;
 
 /// The bounds of the elite, high and medium clusters of one metric; anything past `medium`
 /// is low. Whether a bound is a floor (deployment frequency) or a ceiling (the others) is the

@@ -2,7 +2,7 @@
 //! train's releases, with milestones and today. The chart in `switchyard-report` draws it;
 //! whoever has the checklist history builds it.
 
-use crate::{ChecklistItem, ChecklistItemEvent, Timestamp};
+use crate::{ChecklistItem, ChecklistItemEvent, ItemState, Timestamp};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -48,35 +48,38 @@ pub fn readiness_from_history(
         items.iter().enumerate().map(|(k, i)| (i.id, k)).collect();
     let mut has_history = vec![false; items.len()];
     // (when, order, item, state)
-    let mut changes: Vec<(Timestamp, i64, usize, &str)> = Vec::new();
+    let mut changes: Vec<(Timestamp, i64, usize, ItemState)> = Vec::new();
     for e in events {
         if let Some(&k) = index.get(&e.item_id) {
             has_history[k] = true;
-            changes.push((e.at, e.id, k, e.state.as_str()));
+            changes.push((e.at, e.id, k, e.state));
         }
     }
     // Without history: not applicable from the start, else pending until `updated_at`.
-    let mut state: Vec<&str> = items
+    let mut state: Vec<ItemState> = items
         .iter()
         .zip(&has_history)
         .map(|(i, &h)| {
-            if !h && i.state == "not_applicable" {
-                "not_applicable"
+            if !h && i.state == ItemState::NotApplicable {
+                ItemState::NotApplicable
             } else {
-                "pending"
+                ItemState::Pending
             }
         })
         .collect();
     for (k, i) in items.iter().enumerate() {
-        if !has_history[k] && i.state != "not_applicable" && i.state != "pending" {
-            changes.push((i.updated_at, i64::MIN, k, i.state.as_str()));
+        if !has_history[k] && !matches!(i.state, ItemState::NotApplicable | ItemState::Pending) {
+            changes.push((i.updated_at, i64::MIN, k, i.state));
         }
     }
     changes.sort_by_key(|c| (c.0, c.1));
 
-    let percent = |state: &[&str]| {
-        let applicable = state.iter().filter(|s| **s != "not_applicable").count();
-        let done = state.iter().filter(|s| **s == "done").count();
+    let percent = |state: &[ItemState]| {
+        let applicable = state
+            .iter()
+            .filter(|s| **s != ItemState::NotApplicable)
+            .count();
+        let done = state.iter().filter(|s| **s == ItemState::Done).count();
         if applicable == 0 {
             0.0
         } else {
@@ -113,16 +116,17 @@ pub fn readiness_from_history(
 mod tests {
     use super::*;
     use chrono::{TimeZone, Utc};
+    use ItemState::{Blocked, Done, NotApplicable, Pending};
 
-    fn item(id: i64, state: &str, day: u32) -> ChecklistItem {
+    fn item(id: i64, state: ItemState, day: u32) -> ChecklistItem {
         ChecklistItem {
             id,
             position: id,
             title: format!("item {id}"),
-            kind: "manual".into(),
+            kind: crate::ItemKind::Manual,
             rule: None,
             owner: None,
-            state: state.into(),
+            state,
             evidence_url: None,
             note: String::new(),
             updated_at: Utc.with_ymd_and_hms(2026, 2, day, 12, 0, 0).unwrap(),
@@ -133,11 +137,11 @@ mod tests {
     fn done_items_step_up_and_not_applicable_ones_do_not_count() {
         let created = Utc.with_ymd_and_hms(2026, 2, 1, 0, 0, 0).unwrap();
         let items = [
-            item(1, "done", 5),
-            item(2, "done", 3),
-            item(3, "pending", 4),
-            item(4, "not_applicable", 2),
-            item(5, "blocked", 2),
+            item(1, Done, 5),
+            item(2, Done, 3),
+            item(3, Pending, 4),
+            item(4, NotApplicable, 2),
+            item(5, Blocked, 2),
         ];
         // Without any history: as the items stand.
         let r = readiness_from_history("R1", created, &items, &[]);
@@ -146,11 +150,11 @@ mod tests {
         assert_eq!(r.points[1].at.date_naive().to_string(), "2026-02-03");
     }
 
-    fn event(id: i64, item: i64, state: &str, day: u32) -> ChecklistItemEvent {
+    fn event(id: i64, item: i64, state: ItemState, day: u32) -> ChecklistItemEvent {
         ChecklistItemEvent {
             id,
             item_id: item,
-            state: state.into(),
+            state,
             evidence_url: None,
             note: String::new(),
             at: Utc.with_ymd_and_hms(2026, 2, day, 12, 0, 0).unwrap(),
@@ -164,17 +168,17 @@ mod tests {
         // Item 1 done on the 3rd, un-ticked on the 5th, done again on the 8th; item 2 done
         // on the 4th; item 3 found not applicable on the 6th; item 4 has no history.
         let items = [
-            item(1, "done", 8),
-            item(2, "done", 4),
-            item(3, "not_applicable", 6),
-            item(4, "pending", 2),
+            item(1, Done, 8),
+            item(2, Done, 4),
+            item(3, NotApplicable, 6),
+            item(4, Pending, 2),
         ];
         let events = [
-            event(10, 1, "done", 3),
-            event(11, 2, "done", 4),
-            event(12, 1, "pending", 5),
-            event(13, 3, "not_applicable", 6),
-            event(14, 1, "done", 8),
+            event(10, 1, Done, 3),
+            event(11, 2, Done, 4),
+            event(12, 1, Pending, 5),
+            event(13, 3, NotApplicable, 6),
+            event(14, 1, Done, 8),
         ];
         let r = readiness_from_history("R1", created, &items, &events);
         let got: Vec<(u32, f64)> = r

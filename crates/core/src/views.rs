@@ -39,8 +39,8 @@ pub struct CalendarRelease {
     pub id: i64,
     pub name: String,
     pub version: Option<String>,
-    pub release_type: String,
-    pub status: String,
+    pub release_type: crate::ReleaseType,
+    pub status: crate::ReleaseStatus,
     pub release_date: NaiveDate,
     pub planned_date: Option<NaiveDate>,
     /// Days between the planned and the current date (positive: later).
@@ -50,11 +50,11 @@ pub struct CalendarRelease {
     #[ts(type = "number")]
     pub overdue_days: i64,
     pub services: Vec<String>,
-    pub risk_class: Option<String>,
+    pub risk_class: Option<crate::RiskClass>,
     /// Share of applicable checklist items done, 0..1.
     pub readiness: Option<f64>,
     /// Outcome of the newest go/no-go decision.
-    pub decision: Option<String>,
+    pub decision: Option<crate::DecisionOutcome>,
     pub milestones: Vec<CalendarMilestone>,
 }
 

@@ -46,8 +46,8 @@ pub fn releases(doc: &Document) -> String {
                     .and_then(|t| trains.get(&t).copied())
                     .unwrap_or(""),
             ),
-            csv_cell(&r.release_type),
-            csv_cell(&r.status),
+            csv_cell(r.release_type.as_str()),
+            csv_cell(r.status.as_str()),
             r.planned_date.map_or(String::new(), |d| d.to_string()),
             r.release_date.map_or(String::new(), |d| d.to_string()),
             slip,

@@ -16,7 +16,7 @@ use crate::escape::{ics_fold, ics_text};
 use chrono::{Days, NaiveDate};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use switchyard_core::{Document, Id, Release, Timestamp};
+use switchyard_core::{Document, Id, Release, ReleaseStatus, Timestamp};
 
 /// The domain part of every UID.
 pub const UID_DOMAIN: &str = "switchyard.local";
@@ -109,7 +109,7 @@ pub fn calendar(doc: &Document, o: &CalendarOptions) -> String {
         let key = release_key(r);
         event(&mut w, &key, day, day);
         w.text("SUMMARY", &format!("Release {}", label(r)));
-        let mut desc = format!("{} release, {}", r.release_type, r.status.replace('_', " "));
+        let mut desc = format!("{} release, {}", r.release_type, r.status.label());
         if let Some(t) = r.train_id.and_then(|t| trains.get(&t)) {
             desc.push_str(&format!("\nTrain: {t}"));
         }
@@ -125,10 +125,10 @@ pub fn calendar(doc: &Document, o: &CalendarOptions) -> String {
         }
         w.text("DESCRIPTION", &desc);
         w.text("CATEGORIES", "Release");
-        let status = match r.status.as_str() {
-            "cancelled" => "CANCELLED",
-            "released" => "CONFIRMED",
-            _ => "TENTATIVE",
+        let status = match r.status {
+            ReleaseStatus::Cancelled => "CANCELLED",
+            ReleaseStatus::Released => "CONFIRMED",
+            ReleaseStatus::Planned | ReleaseStatus::InProgress => "TENTATIVE",
         };
         w.line("STATUS", status);
         w.line("END", "VEVENT");
@@ -168,7 +168,7 @@ pub fn calendar(doc: &Document, o: &CalendarOptions) -> String {
         w.text("CATEGORIES", "Milestone");
         w.line(
             "STATUS",
-            if r.status == "cancelled" {
+            if r.status == ReleaseStatus::Cancelled {
                 "CANCELLED"
             } else {
                 "CONFIRMED"

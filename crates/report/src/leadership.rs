@@ -17,7 +17,17 @@ use switchyard_core::dora::{Bucket, Calendar, Drill, Facts, Linked, Metrics, Sco
 use switchyard_core::pipeline::{pipeline_health, PipelineHealth};
 use switchyard_core::risk::RiskClass;
 use switchyard_core::settings::{Cluster, Settings};
-use switchyard_core::{Document, Id, Release, Timestamp};
+use switchyard_core::{
+    ActionStatus, Document, Id, ItemState, Release, ReleaseStatus, ReleaseType, Timestamp,
+};
+
+/// Done or not applicable: nothing left to do on the item.
+fn settled(state: ItemState) -> bool {
+    match state {
+        ItemState::Done | ItemState::NotApplicable => true,
+        ItemState::Pending | ItemState::Blocked => false,
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReportError {
@@ -101,8 +111,8 @@ pub struct ReleaseRow {
     pub id: Id,
     pub name: String,
     pub train: Option<String>,
-    pub release_type: String,
-    pub status: String,
+    pub release_type: ReleaseType,
+    pub status: ReleaseStatus,
     pub planned: Option<NaiveDate>,
     pub date: Option<NaiveDate>,
     pub released: bool,
@@ -235,9 +245,7 @@ impl<'a> Governance<'a> {
     }
 
     pub(crate) fn risk_class(&self, release: Id) -> Option<RiskClass> {
-        self.risk
-            .get(&release)
-            .and_then(|a| RiskClass::parse(a.class_in_force()))
+        self.risk.get(&release).map(|a| a.class_in_force())
     }
 
     /// A go decision whose approvals meet the policy for the release's risk class (at least
@@ -251,7 +259,7 @@ impl<'a> Governance<'a> {
         let Some(d) = self.decision.get(&release) else {
             return false;
         };
-        if d.outcome == "no_go" {
+        if !d.outcome.ships() {
             return false;
         }
         let approvers: HashSet<&str> = d.approvals.iter().map(|a| a.approver.as_str()).collect();
@@ -268,12 +276,9 @@ impl<'a> Governance<'a> {
     }
 
     pub(crate) fn checks_complete(&self, release: Id) -> bool {
-        self.checklist.get(&release).is_some_and(|c| {
-            !c.items.is_empty()
-                && c.items
-                    .iter()
-                    .all(|i| i.state == "done" || i.state == "not_applicable")
-        })
+        self.checklist
+            .get(&release)
+            .is_some_and(|c| !c.items.is_empty() && c.items.iter().all(|i| settled(i.state)))
     }
 
     pub(crate) fn changes_linked(&self, release: Id) -> bool {
@@ -291,7 +296,7 @@ impl<'a> Governance<'a> {
         let ok = c
             .items
             .iter()
-            .filter(|i| (i.state == "done" || i.state == "not_applicable") && i.updated_at < limit)
+            .filter(|i| settled(i.state) && i.updated_at < limit)
             .count();
         Some((
             ok == c.items.len(),
@@ -401,7 +406,7 @@ pub fn build(input: &LeadershipInput) -> Result<LeadershipReport> {
     let mut releases: Vec<ReleaseRow> = doc
         .releases
         .iter()
-        .filter(|r| !r.archived && r.status != "cancelled")
+        .filter(|r| !r.archived && r.status != ReleaseStatus::Cancelled)
         .filter(|r| release_in_scope(r))
         .filter(|r| {
             in_period(r.planned_date.or(r.release_date))
@@ -414,8 +419,8 @@ pub fn build(input: &LeadershipInput) -> Result<LeadershipReport> {
                 .train_id
                 .and_then(|t| trains.get(&t))
                 .map(|s| s.to_string()),
-            release_type: r.release_type.clone(),
-            status: r.status.clone(),
+            release_type: r.release_type,
+            status: r.status,
             planned: r.planned_date,
             date: r.release_date,
             released: r.released,
@@ -535,7 +540,7 @@ pub fn build(input: &LeadershipInput) -> Result<LeadershipReport> {
         .flat_map(|rv| {
             rv.action_items
                 .iter()
-                .filter(|a| a.status == "open")
+                .filter(|a| a.status == ActionStatus::Open)
                 .map(move |a| (rv.release_id, a))
         })
         .map(|(release, a)| ActionRow {
@@ -720,7 +725,7 @@ impl LeadershipReport {
                         vec![
                             vec![Span::text(&r.name)],
                             vec![Span::text(r.train.clone().unwrap_or_else(|| "–".into()))],
-                            vec![Span::text(&r.release_type)],
+                            vec![Span::text(r.release_type.as_str())],
                             vec![Span::text(day(r.planned))],
                             vec![Span::text(day(r.date))],
                             vec![Span::text(match r.slip_days {
@@ -730,7 +735,7 @@ impl LeadershipReport {
                             vec![Span::text(if r.released {
                                 "shipped".to_owned()
                             } else {
-                                r.status.replace('_', " ")
+                                r.status.label()
                             })],
                             vec![Span::text(
                                 match (r.ready_by_gonogo, r.ready_pct_at_gonogo) {

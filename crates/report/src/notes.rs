@@ -15,7 +15,7 @@
 use crate::escape::{md, md_link};
 use crate::release::item_link;
 use std::collections::BTreeSet;
-use switchyard_core::{Document, Release, WorkItem};
+use switchyard_core::{Document, Release, StatusCategory, WorkItem};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Group {
@@ -68,7 +68,7 @@ fn is_done(w: &WorkItem) -> bool {
     if w.kind == "pull_request" {
         w.merged_at.is_some()
     } else {
-        w.status_category == "done"
+        w.status_category == StatusCategory::Done
     }
 }
 
@@ -92,7 +92,9 @@ pub fn release_notes(doc: &Document, release: &Release) -> String {
         .iter()
         .filter(|w| w.release_ids.contains(&release.id) && w.kind != "incident")
         .filter(|w| {
-            !(w.kind == "pull_request" && w.merged_at.is_none() && w.status_category == "done")
+            !(w.kind == "pull_request"
+                && w.merged_at.is_none()
+                && w.status_category == StatusCategory::Done)
         })
         .collect();
     items.sort_by_key(|w| (w.resolved_at.or(w.merged_at), w.id));

@@ -6,10 +6,9 @@ use crate::blocks::{Block, Line, ReportDoc, Span};
 use crate::leadership::{Governance, ReportError, Result};
 use std::collections::HashMap;
 use switchyard_core::readiness::percent_ready;
-use switchyard_core::risk::RiskClass;
 use switchyard_core::{
-    ChangeRecord, Checklist, Decision, Document, Id, Milestone, Release, ReleaseApproval,
-    RiskAssessment, Timestamp, WorkItem,
+    ChangeRecord, Checklist, Decision, Document, Id, ItemKind, ItemState, Milestone, Release,
+    ReleaseApproval, RiskAssessment, Timestamp, WorkItem,
 };
 
 #[derive(Debug, Clone, PartialEq)]
@@ -124,7 +123,7 @@ pub fn build_standing(
                         };
                         (
                             o.name.clone(),
-                            format!("{}, {date}{order}", o.status.replace('_', " ")),
+                            format!("{}, {date}{order}", o.status.label()),
                         )
                     }
                     None => (other.clone(), "unknown release".into()),
@@ -189,9 +188,7 @@ pub fn build_standing(
         Some(now) => (now.checklist, now.risk),
         None => (checklist, risk),
     };
-    let class = risk
-        .as_ref()
-        .and_then(|a| RiskClass::parse(a.class_in_force()));
+    let class = risk.as_ref().map(|a| a.class_in_force());
     Ok(ReleaseReport {
         train: r
             .train_id
@@ -267,8 +264,8 @@ impl ReleaseReport {
             ("Name", r.name.clone()),
             ("Version", opt(&r.version)),
             ("Train", opt(&self.train)),
-            ("Type", r.release_type.clone()),
-            ("Status", r.status.replace('_', " ")),
+            ("Type", r.release_type.to_string()),
+            ("Status", r.status.label()),
             (
                 "Release date",
                 r.release_date.map_or("–".into(), |d| d.to_string()),
@@ -307,7 +304,7 @@ impl ReleaseReport {
                 "Go/no-go",
                 format!(
                     "{} ({} by {})",
-                    d.outcome.replace('_', " "),
+                    d.outcome.label(),
                     t(&d.decided_at),
                     d.decided_by
                 ),
@@ -364,15 +361,15 @@ impl ReleaseReport {
                         .items
                         .iter()
                         .map(|i| {
-                            let state = match (i.kind.as_str(), &i.rule) {
-                                ("rule", Some(rule)) => {
-                                    format!("{} (rule {rule})", i.state.replace('_', " "))
+                            let state = match (i.kind, &i.rule) {
+                                (ItemKind::Rule, Some(rule)) => {
+                                    format!("{} (rule {rule})", i.state.label())
                                 }
-                                _ => i.state.replace('_', " "),
+                                (ItemKind::Rule, None) | (ItemKind::Manual, _) => i.state.label(),
                             };
                             vec![
                                 vec![Span::text(&i.title)],
-                                vec![if i.state == "blocked" {
+                                vec![if i.state == ItemState::Blocked {
                                     Span::Strong(state)
                                 } else {
                                     Span::text(state)
@@ -497,7 +494,7 @@ impl ReleaseReport {
                 format!(
                     "{}Decision: {} — {} by {}",
                     if k > 0 { "Earlier " } else { "" },
-                    d.outcome.replace('_', " "),
+                    d.outcome.label(),
                     t(&d.decided_at),
                     d.decided_by
                 ),
@@ -554,7 +551,7 @@ impl ReleaseReport {
                 rows: vec![
                     ("Title", c.title.clone()),
                     ("Kind / status", format!("{} / {}", c.kind, c.status)),
-                    ("Risk class", opt(&c.risk_class)),
+                    ("Risk class", opt(&c.risk_class.map(|c| c.to_string()))),
                     ("Services", c.services.join(", ")),
                     (
                         "Window",

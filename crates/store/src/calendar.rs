@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use std::collections::HashMap;
 use switchyard_core::cadence::describe;
 use switchyard_core::views::*;
-use switchyard_core::{Cadence, Id};
+use switchyard_core::{Cadence, Id, ItemState, ReleaseStatus};
 
 /// Lane for releases that ride no train (hotfixes, emergency releases, synced versions).
 pub const OFF_TRAIN_LANE: Id = 0;
@@ -79,37 +79,43 @@ impl Store {
                     coalesce(r.train_id, 0),
                     (SELECT coalesce(override_class, class) FROM risk_assessments
                       WHERE release_id = r.id ORDER BY id DESC LIMIT 1),
-                    (SELECT CAST(sum(i.state = 'done') AS REAL) / nullif(sum(i.state <> 'not_applicable'), 0)
+                    (SELECT CAST(sum(i.state = ?3) AS REAL) / nullif(sum(i.state <> ?4), 0)
                        FROM checklist_items i
                       WHERE i.checklist_id = (SELECT max(id) FROM checklists WHERE release_id = r.id)),
                     (SELECT outcome FROM decisions
                       WHERE release_id = r.id ORDER BY id DESC LIMIT 1)
                FROM releases r
-              WHERE r.release_date BETWEEN ?1 AND ?2 AND r.status <> 'cancelled'
+              WHERE r.release_date BETWEEN ?1 AND ?2 AND r.status <> ?5
               ORDER BY r.release_date, r.id",
         )?;
-        let mut rows = stmt.query([&f, &t])?;
+        let mut rows = stmt.query(rusqlite::params![
+            f,
+            t,
+            ItemState::Done.as_str(),
+            ItemState::NotApplicable.as_str(),
+            ReleaseStatus::Cancelled.as_str()
+        ])?;
         let mut off_train = Vec::new();
         while let Some(r) = rows.next()? {
             let id: Id = r.get(0)?;
             let release_date = get_date(r, 5)?;
             let planned_date = get_date_opt(r, 6)?;
-            let status: String = r.get(4)?;
+            let status: ReleaseStatus = get_word(r, 4)?;
             let train: Id = r.get(7)?;
             let release = CalendarRelease {
                 id,
                 name: r.get(1)?,
                 version: r.get(2)?,
-                release_type: r.get(3)?,
-                status: status.clone(),
+                release_type: get_word(r, 3)?,
+                status,
                 release_date,
                 planned_date,
                 slipped_days: planned_date.map_or(0, |p| (release_date - p).num_days()),
-                overdue_days: switchyard_core::overdue_days(&status, false, release_date, today),
+                overdue_days: switchyard_core::overdue_days(status, false, release_date, today),
                 services: services_of.remove(&(true, id)).unwrap_or_default(),
-                risk_class: r.get(8)?,
+                risk_class: get_word_opt(r, 8)?,
                 readiness: r.get(9)?,
-                decision: r.get(10)?,
+                decision: get_word_opt(r, 10)?,
                 milestones: milestones.remove(&id).unwrap_or_default(),
             };
             match lanes.iter_mut().find(|l| l.id == train) {
@@ -178,13 +184,13 @@ impl Store {
     pub fn calendar_span(&self) -> Result<(Option<NaiveDate>, Option<NaiveDate>)> {
         Ok(self.conn.query_row(
             "SELECT min(d), max(d) FROM (
-               SELECT min(release_date) AS d FROM releases WHERE status <> 'cancelled'
-               UNION ALL SELECT max(release_date) FROM releases WHERE status <> 'cancelled'
+               SELECT min(release_date) AS d FROM releases WHERE status <> ?1
+               UNION ALL SELECT max(release_date) FROM releases WHERE status <> ?1
                UNION ALL SELECT min(date) FROM milestones
                UNION ALL SELECT max(date) FROM milestones
                UNION ALL SELECT min(start_date) FROM freeze_windows
                UNION ALL SELECT max(end_date) FROM freeze_windows)",
-            [],
+            [ReleaseStatus::Cancelled.as_str()],
             |r| Ok((get_date_opt(r, 0)?, get_date_opt(r, 1)?)),
         )?)
     }

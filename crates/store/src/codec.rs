@@ -2,7 +2,8 @@
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use rusqlite::types::Type;
-use switchyard_core::{Source, Timestamp};
+use std::str::FromStr;
+use switchyard_core::{Source, Timestamp, UnknownValue};
 
 pub fn ts(t: &Timestamp) -> String {
     t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
@@ -77,11 +78,27 @@ pub fn source_opt(s: &Option<Source>) -> Option<&'static str> {
     s.map(Source::as_str)
 }
 
-pub fn get_source_opt(row: &rusqlite::Row, col: usize) -> rusqlite::Result<Option<Source>> {
+/// A word of a closed vocabulary (a status, class, outcome, ...). A word the vocabulary
+/// does not hold is an error naming the allowed words (see `StoreError::UnknownValue`),
+/// never a panic.
+pub fn get_word<T: FromStr<Err = UnknownValue>>(
+    row: &rusqlite::Row,
+    col: usize,
+) -> rusqlite::Result<T> {
+    let s: String = row.get(col)?;
+    s.parse().map_err(|e| conv_err(col, e))
+}
+
+pub fn get_word_opt<T: FromStr<Err = UnknownValue>>(
+    row: &rusqlite::Row,
+    col: usize,
+) -> rusqlite::Result<Option<T>> {
     match row.get::<_, Option<String>>(col)? {
         None => Ok(None),
-        Some(s) => Source::parse(&s)
-            .map(Some)
-            .ok_or_else(|| rusqlite::Error::InvalidColumnType(col, s, Type::Text)),
+        Some(s) => s.parse().map(Some).map_err(|e| conv_err(col, e)),
     }
+}
+
+pub fn get_source_opt(row: &rusqlite::Row, col: usize) -> rusqlite::Result<Option<Source>> {
+    get_word_opt(row, col)
 }

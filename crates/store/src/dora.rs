@@ -282,11 +282,15 @@ impl Store {
         envs: &str,
     ) -> Result<()> {
         let mut stmt = self.conn().prepare_cached(
-            "SELECT id, service_id, time, outcome = 'success', sha FROM deployments
-             WHERE outcome <> 'pending' AND time IS NOT NULL
+            "SELECT id, service_id, time, outcome = ?2, sha FROM deployments
+             WHERE outcome <> ?3 AND time IS NOT NULL
                AND (production = 1 OR lower(environment) IN (SELECT value FROM json_each(?1)))",
         )?;
-        let mut rows = stmt.query([envs])?;
+        let mut rows = stmt.query([
+            envs,
+            switchyard_core::Outcome::Success.as_str(),
+            switchyard_core::Outcome::Pending.as_str(),
+        ])?;
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;
             let Some(service) = index.get(r.get(1)?) else {
@@ -354,13 +358,19 @@ impl Store {
         };
         let mut stmt = self.conn().prepare_cached(
             "SELECT id, name, release_date FROM releases
-             WHERE train_id = ?1 AND status IN ('planned', 'in_progress') AND archived = 0
+             WHERE train_id = ?1 AND status IN (?2, ?3) AND archived = 0
                AND released = 0
              ORDER BY release_date IS NULL, release_date, id",
         )?;
-        let rows = stmt.query_map([train], |r| {
-            Ok((r.get(0)?, r.get(1)?, codec::get_date_opt(r, 2)?))
-        })?;
+        let open = [
+            switchyard_core::ReleaseStatus::Planned,
+            switchyard_core::ReleaseStatus::InProgress,
+        ];
+        debug_assert!(open.iter().all(|s| s.is_open()));
+        let rows = stmt.query_map(
+            rusqlite::params![train, open[0].as_str(), open[1].as_str()],
+            |r| Ok((r.get(0)?, r.get(1)?, codec::get_date_opt(r, 2)?)),
+        )?;
         Ok(Some((name, rows.collect::<rusqlite::Result<_>>()?)))
     }
 

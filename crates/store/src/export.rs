@@ -107,7 +107,7 @@ impl Store {
                     title: r.get(3)?,
                     kind: r.get(4)?,
                     status: r.get(5)?,
-                    status_category: r.get(6)?,
+                    status_category: get_word(r, 6)?,
                     priority: r.get(7)?,
                     service: r.get(8)?,
                     releases: rels

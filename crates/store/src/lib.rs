@@ -57,8 +57,22 @@ pub enum StoreError {
         to: i64,
         why: String,
     },
+    /// A column holds a word its closed vocabulary does not (a status, class, ...).
+    #[error("the workspace holds a value this build does not know: {0}")]
+    UnknownValue(switchyard_core::UnknownValue),
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        if let rusqlite::Error::FromSqlConversionFailure(_, _, inner) = &e {
+            if let Some(u) = inner.downcast_ref::<switchyard_core::UnknownValue>() {
+                return StoreError::UnknownValue(u.clone());
+            }
+        }
+        StoreError::Sqlite(e)
+    }
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -301,6 +315,6 @@ fn not_a_db_or(path: &Path, e: rusqlite::Error) -> StoreError {
                 why: "the file is damaged or not an SQLite database".into(),
             }
         }
-        _ => StoreError::Sqlite(e),
+        _ => e.into(),
     }
 }

@@ -89,7 +89,7 @@ impl Store {
                 Ok((
                     r.get::<_, Id>(0)?,
                     r.get::<_, Id>(1)?,
-                    r.get::<_, String>(2)?,
+                    get_word::<RiskClass>(r, 2)?,
                 ))
             },
         )? {
@@ -138,8 +138,8 @@ pub fn releases(conn: &Connection) -> Result<Vec<Release>> {
                 name: r.get(1)?,
                 version: r.get(2)?,
                 train_id: r.get(3)?,
-                release_type: r.get(4)?,
-                status: r.get(5)?,
+                release_type: get_word(r, 4)?,
+                status: get_word(r, 5)?,
                 start_date: get_date_opt(r, 6)?,
                 planned_date: get_date_opt(r, 7)?,
                 release_date: get_date_opt(r, 8)?,
@@ -288,8 +288,8 @@ pub fn insert_release(
         release.name,
         release.version,
         release.train_id,
-        release.release_type,
-        release.status,
+        release.release_type.as_str(),
+        release.status.as_str(),
         date_opt(&release.start_date),
         date_opt(&release.planned_date),
         date_opt(&release.release_date),
@@ -438,7 +438,7 @@ fn unique_or(e: rusqlite::Error, what: String) -> StoreError {
         {
             StoreError::Invalid(msg.clone())
         }
-        _ => StoreError::Sqlite(e),
+        _ => e.into(),
     }
 }
 

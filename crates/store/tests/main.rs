@@ -275,6 +275,40 @@ fn decisions_are_never_edited() {
 }
 
 #[test]
+fn a_status_the_vocabulary_does_not_hold_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(&dir.path().join("ws.sqlite3")).unwrap();
+    s.load_demo(&demo::generate(loaded_at()), &event("demo.load"))
+        .unwrap();
+    // Another program wrote a word this build does not know, past the schema's CHECK.
+    s.conn()
+        .execute_batch(
+            "PRAGMA ignore_check_constraints = ON;
+             UPDATE releases SET status = 'shipped' WHERE id = 1;
+             PRAGMA ignore_check_constraints = OFF;",
+        )
+        .unwrap();
+    let err = s.export().unwrap_err();
+    let StoreError::UnknownValue(u) = &err else {
+        panic!("expected UnknownValue, got {err:?}");
+    };
+    assert_eq!(u.value, "shipped");
+    assert_eq!(u.what, "release status");
+    assert_eq!(
+        err.to_string(),
+        "the workspace holds a value this build does not know: \"shipped\" is not a release \
+         status (expected one of: planned, in_progress, released, cancelled)"
+    );
+    // The calendar reads the same column through the same codec.
+    let from = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
+    let to = NaiveDate::from_ymd_opt(2030, 1, 1).unwrap();
+    assert!(matches!(
+        s.calendar(today(), from, to),
+        Err(StoreError::UnknownValue(_))
+    ));
+}
+
+#[test]
 fn the_calendar_has_a_lane_per_train_with_releases_milestones_and_freezes() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = Store::open(&dir.path().join("ws.sqlite3")).unwrap();
@@ -297,9 +331,9 @@ fn the_calendar_has_a_lane_per_train_with_releases_milestones_and_freezes() {
         assert!(r.risk_class.is_some());
         let ready = r.readiness.unwrap();
         assert!((0.0..=1.0).contains(&ready));
-        if r.status == "released" {
+        if r.status == switchyard_core::ReleaseStatus::Released {
             assert_eq!(ready, 1.0, "{} shipped unready", r.name);
-            assert_eq!(r.decision.as_deref(), Some("go"));
+            assert_eq!(r.decision, Some(switchyard_core::DecisionOutcome::Go));
         }
         assert!(!r.milestones.is_empty());
         assert!(r.milestones.windows(2).all(|w| w[0].date <= w[1].date));

@@ -3,6 +3,11 @@
  * every colour is paired with a shape or text so colour is never the only cue.
  */
 
+import type { DecisionOutcome } from "./bindings/DecisionOutcome";
+import type { ReleaseStatus } from "./bindings/ReleaseStatus";
+import type { ReleaseType } from "./bindings/ReleaseType";
+import type { RiskClass } from "./bindings/RiskClass";
+
 export const OKABE_ITO = {
   orange: "#E69F00",
   skyBlue: "#56B4E9",
@@ -14,8 +19,7 @@ export const OKABE_ITO = {
   black: "#000000",
 } as const;
 
-export type ReleaseStatus = "planned" | "in_progress" | "released" | "cancelled";
-export type RiskClass = "low" | "medium" | "high" | "critical";
+export type { DecisionOutcome, ReleaseStatus, ReleaseType, RiskClass };
 
 export interface MarkerStyle {
   fill: string;
@@ -27,6 +31,9 @@ export interface MarkerStyle {
   opacity: number;
 }
 
+// Every map below is keyed by a closed vocabulary from the generated bindings: a value the
+// Rust side adds and the window forgets fails `npm run check`.
+
 const STATUS_STYLES: Record<ReleaseStatus, MarkerStyle> = {
   released: { fill: "#A3B1C6", stroke: "#7C8DA6", strokeWidth: 1, dash: null, text: "#5B6B82", opacity: 1 },
   in_progress: { fill: OKABE_ITO.blue, stroke: "#005A8C", strokeWidth: 1, dash: null, text: "#0B3C5D", opacity: 1 },
@@ -34,10 +41,8 @@ const STATUS_STYLES: Record<ReleaseStatus, MarkerStyle> = {
   cancelled: { fill: "#FFFFFF", stroke: "#9AA4B2", strokeWidth: 1.5, dash: "2 2", text: "#9AA4B2", opacity: 0.8 },
 };
 
-const FALLBACK_STYLE: MarkerStyle = STATUS_STYLES.planned;
-
-export function statusStyle(status: string): MarkerStyle {
-  return (STATUS_STYLES as Record<string, MarkerStyle | undefined>)[status] ?? FALLBACK_STYLE;
+export function statusStyle(status: ReleaseStatus): MarkerStyle {
+  return STATUS_STYLES[status];
 }
 
 const STATUS_LABELS: Record<ReleaseStatus, string> = {
@@ -47,8 +52,11 @@ const STATUS_LABELS: Record<ReleaseStatus, string> = {
   cancelled: "Cancelled",
 };
 
-export function statusLabel(status: string): string {
-  return (STATUS_LABELS as Record<string, string | undefined>)[status] ?? humanize(status);
+/** Every release status, in the legend's order (shipped first). */
+export const RELEASE_STATUSES: readonly ReleaseStatus[] = ["released", "in_progress", "planned", "cancelled"];
+
+export function statusLabel(status: ReleaseStatus): string {
+  return STATUS_LABELS[status];
 }
 
 const RISK_COLORS: Record<RiskClass, string> = {
@@ -58,49 +66,56 @@ const RISK_COLORS: Record<RiskClass, string> = {
   critical: OKABE_ITO.reddishPurple,
 };
 
-/** Colour for a risk class, or null when unknown / not assessed. */
-export function riskColor(risk: string | null): string | null {
-  if (!risk) return null;
-  return (RISK_COLORS as Record<string, string | undefined>)[risk] ?? null;
+const RISK_LABELS: Record<RiskClass, string> = {
+  low: "Low",
+  medium: "Medium",
+  high: "High",
+  critical: "Critical",
+};
+
+/** Every risk class, lowest first. */
+export const RISK_CLASSES: readonly RiskClass[] = ["low", "medium", "high", "critical"];
+
+/** Colour for a risk class, or null when not assessed. */
+export function riskColor(risk: RiskClass | null): string | null {
+  return risk ? RISK_COLORS[risk] : null;
 }
 
-export function riskLabel(risk: string | null): string {
-  return risk ? humanize(risk) : "Not assessed";
+export function riskLabel(risk: RiskClass | null): string {
+  return risk ? RISK_LABELS[risk] : "Not assessed";
 }
 
-const DECISION_LABELS: Record<string, string> = {
+const DECISION_LABELS: Record<DecisionOutcome, string> = {
   go: "Go",
   no_go: "No-go",
   go_with_conditions: "Go with conditions",
 };
 
-export function decisionLabel(decision: string | null): string {
-  if (!decision) return "Pending";
-  return DECISION_LABELS[decision] ?? humanize(decision);
+export function decisionLabel(decision: DecisionOutcome | null): string {
+  return decision ? DECISION_LABELS[decision] : "Pending";
 }
 
-export function decisionTone(decision: string | null): "good" | "bad" | "warn" | "neutral" {
-  switch (decision) {
-    case "go":
-      return "good";
-    case "no_go":
-      return "bad";
-    case "go_with_conditions":
-      return "warn";
-    default:
-      return "neutral";
-  }
+type Tone = "good" | "bad" | "warn" | "neutral";
+
+const DECISION_TONES: Record<DecisionOutcome, Tone> = {
+  go: "good",
+  no_go: "bad",
+  go_with_conditions: "warn",
+};
+
+export function decisionTone(decision: DecisionOutcome | null): Tone {
+  return decision ? DECISION_TONES[decision] : "neutral";
 }
 
-const RELEASE_TYPE_LABELS: Record<string, string> = {
+const RELEASE_TYPE_LABELS: Record<ReleaseType, string> = {
   regular: "Regular",
   major: "Major",
   hotfix: "Hotfix",
   emergency: "Emergency",
 };
 
-export function releaseTypeLabel(t: string): string {
-  return RELEASE_TYPE_LABELS[t] ?? humanize(t);
+export function releaseTypeLabel(t: ReleaseType): string {
+  return RELEASE_TYPE_LABELS[t];
 }
 
 const MILESTONE_LABELS: Record<string, string> = {
@@ -122,12 +137,26 @@ export function humanize(s: string): string {
   return t ? t[0]!.toUpperCase() + t.slice(1) : t;
 }
 
+const MARKER_SHAPES: Record<ReleaseType, "diamond" | "circle"> = {
+  regular: "diamond",
+  major: "diamond",
+  hotfix: "circle",
+  emergency: "circle",
+};
+
 /** Marker shape per release type: hotfixes / emergencies are circles. */
-export function markerShape(releaseType: string): "diamond" | "circle" {
-  return releaseType === "hotfix" || releaseType === "emergency" ? "circle" : "diamond";
+export function markerShape(releaseType: ReleaseType): "diamond" | "circle" {
+  return MARKER_SHAPES[releaseType];
 }
 
+const MARKER_SIZES: Record<ReleaseType, number> = {
+  regular: 6.5,
+  major: 8.5,
+  hotfix: 6.5,
+  emergency: 6.5,
+};
+
 /** Half-size of the marker in px. */
-export function markerSize(releaseType: string): number {
-  return releaseType === "major" ? 8.5 : releaseType === "emergency" ? 6.5 : 6.5;
+export function markerSize(releaseType: ReleaseType): number {
+  return MARKER_SIZES[releaseType];
 }

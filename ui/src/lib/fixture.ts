@@ -8,6 +8,8 @@
 import type { CalendarMilestone } from "./bindings/CalendarMilestone";
 import type { CalendarRelease } from "./bindings/CalendarRelease";
 import type { CalendarView } from "./bindings/CalendarView";
+import type { ReleaseStatus } from "./bindings/ReleaseStatus";
+import type { RiskClass } from "./bindings/RiskClass";
 import type { TrainLane } from "./bindings/TrainLane";
 import type { WorkspaceSession } from "./bindings/WorkspaceSession";
 import type { WorkspaceInfo } from "./bindings/WorkspaceInfo";
@@ -57,7 +59,7 @@ function buildView(): CalendarView {
       const slip = d > today - 30 && rand() < 0.25 ? 1 + Math.floor(rand() * 6) : 0;
       const date = d + slip;
       const delta = date - today;
-      const status = delta < -2 ? "released" : delta <= 5 ? "in_progress" : "planned";
+      const status: ReleaseStatus = delta < -2 ? "released" : delta <= 5 ? "in_progress" : "planned";
       const cancelled = status === "released" && rand() < 0.05;
       const major = n % 6 === 0;
       const { year, month } = toYmd(date);
@@ -68,7 +70,7 @@ function buildView(): CalendarView {
         { kind: "go_no_go", name: "Go / no-go", date: formatIso(date - 1), done: date - 1 <= today },
         { kind: "release", name: "Release", date: formatIso(date), done: date <= today },
       ];
-      const risks = ["low", "low", "medium", "high", "critical"];
+      const risks: RiskClass[] = ["low", "low", "medium", "high", "critical"];
       releases.push({
         id: id++,
         name: `${t.prefix}-${year}.${String(month).padStart(2, "0")}.${n}`,

@@ -6,8 +6,8 @@ use super::*;
 #[derive(Debug, Clone, Default)]
 pub struct ChangeRecordSpec {
     pub title: Option<String>,
-    /// `standard`, `normal` (default) or `emergency`.
-    pub kind: Option<String>,
+    /// Normal by default.
+    pub kind: Option<ChangeKind>,
     pub window_start: Option<Timestamp>,
     pub window_end: Option<Timestamp>,
     pub rollback_plan: String,
@@ -22,12 +22,7 @@ pub(super) fn new_change_record(
     clock: &dyn Clock,
     actor: &str,
 ) -> Result<ChangeRecord> {
-    let kind = spec.kind.unwrap_or_else(|| "normal".into());
-    if !["standard", "normal", "emergency"].contains(&kind.as_str()) {
-        return Err(invalid(format!(
-            "{kind:?} is not a change kind (standard, normal, emergency)"
-        )));
-    }
+    let kind = spec.kind.unwrap_or(ChangeKind::Normal);
     if let (Some(a), Some(b)) = (spec.window_start, spec.window_end) {
         if b < a {
             return Err(invalid("the change window ends before it starts"));
@@ -47,12 +42,12 @@ pub(super) fn new_change_record(
             .title
             .unwrap_or_else(|| format!("Change for release {}", r.name)),
         kind,
-        status: "submitted".into(),
+        status: ChangeStatus::Submitted,
         services: r.services.clone(),
         window_start: spec.window_start,
         window_end: spec.window_end,
         changes: gov::work_item_ids(c, r.id)?,
-        risk_class: Some(class.as_str().into()),
+        risk_class: Some(class),
         rollback_plan: spec.rollback_plan,
         evidence: spec.evidence,
         approvals: vec![],
@@ -77,7 +72,7 @@ pub(super) fn new_change_record(
 pub(super) fn current_record(c: &Conn, r: &ReleaseBrief) -> Result<ChangeRecord> {
     gov::change_records(c, Some(r.id))?
         .into_iter()
-        .rfind(|x| x.status != "rejected")
+        .rfind(|x| x.status != ChangeStatus::Rejected)
         .ok_or_else(|| {
             AppError::new(
                 ErrorCode::NotFound,
@@ -122,16 +117,12 @@ impl Workspace {
             let r = resolve_release(c, release)?;
             sod(c, &r, actor)?;
             let rec = current_record(c, &r)?;
-            if rec.status == "closed" {
+            if rec.status == ChangeStatus::Closed {
                 return Err(invalid(format!("change record {} is closed", rec.id)));
             }
             gov::insert_change_record_approval(c, rec.id, &role, actor, clock.now())?;
             let policy = policy(c)?;
-            let class = rec
-                .risk_class
-                .as_deref()
-                .and_then(RiskClass::parse)
-                .unwrap_or(RiskClass::Medium);
+            let class = rec.risk_class.unwrap_or(RiskClass::Medium);
             let mut rule = policy.approvals.for_class(class).clone();
             rule.count = rule.count.max(1);
             let mut pairs: Vec<(String, String)> = rec
@@ -141,9 +132,9 @@ impl Workspace {
                 .collect();
             pairs.push((role.clone(), actor.to_string()));
             let status = if missing_approvals(&rule, &pairs).is_empty() {
-                "approved"
+                ChangeStatus::Approved
             } else {
-                rec.status.as_str()
+                rec.status
             };
             if status != rec.status {
                 gov::set_change_record_status(c, rec.id, status)?;
@@ -175,7 +166,7 @@ impl Workspace {
         tx(self, |c| {
             let r = resolve_release(c, release)?;
             let rec = current_record(c, &r)?;
-            gov::set_change_record_status(c, rec.id, "rejected")?;
+            gov::set_change_record_status(c, rec.id, ChangeStatus::Rejected)?;
             audit(
                 c,
                 clock,
@@ -184,10 +175,10 @@ impl Workspace {
                 "change_record",
                 rec.id,
                 Some(json!({"status": rec.status})),
-                Some(json!({"status": "rejected", "reason": reason.trim()})),
+                Some(json!({"status": ChangeStatus::Rejected, "reason": reason.trim()})),
             )?;
             Ok(ChangeRecord {
-                status: "rejected".into(),
+                status: ChangeStatus::Rejected,
                 ..rec
             })
         })

@@ -65,16 +65,11 @@ impl Workspace {
     pub fn decide(
         &self,
         release: &str,
-        outcome: &str,
+        outcome: DecisionOutcome,
         notes: &str,
         clock: &dyn Clock,
         actor: &str,
     ) -> Result<Decision> {
-        let outcome = DecisionOutcome::parse(outcome.trim()).ok_or_else(|| {
-            invalid(format!(
-                "{outcome:?} is not a decision (go, no-go, go-with-conditions)"
-            ))
-        })?;
         let notes = notes.trim();
         if outcome == DecisionOutcome::GoWithConditions && notes.is_empty() {
             return Err(invalid("go-with-conditions needs the conditions in a note").about("note"));
@@ -88,7 +83,7 @@ impl Workspace {
             let open_items: Vec<&str> = checklist
                 .items
                 .iter()
-                .filter(|i| i.state != "done" && i.state != "not_applicable")
+                .filter(|i| !settled(i.state))
                 .map(|i| i.title.as_str())
                 .collect();
             if outcome.ships() {
@@ -117,7 +112,7 @@ impl Workspace {
                 "readiness": percent_ready(&checklist.items) / 100.0,
                 "percent_ready": percent_ready(&checklist.items),
                 "open_items": open_items,
-                "blocked_items": checklist.items.iter().filter(|i| i.state == "blocked").map(|i| i.title.as_str()).collect::<Vec<_>>(),
+                "blocked_items": checklist.items.iter().filter(|i| i.state == ItemState::Blocked).map(|i| i.title.as_str()).collect::<Vec<_>>(),
                 "risk_class": class.as_str(),
                 "risk_score": score,
                 "required_approvals": gng.required_approvals,
@@ -126,7 +121,7 @@ impl Workspace {
             let d = Decision {
                 id: 0,
                 release_id: r.id,
-                outcome: outcome.as_str().into(),
+                outcome,
                 criteria,
                 approvals: gng
                     .approvals

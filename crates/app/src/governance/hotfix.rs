@@ -39,9 +39,9 @@ impl Workspace {
             return Err(invalid("a hotfix needs a reason").about("reason"));
         }
         let kind = if spec.emergency {
-            "emergency"
+            ReleaseType::Emergency
         } else {
-            "hotfix"
+            ReleaseType::Hotfix
         };
         let day = spec.date.unwrap_or_else(|| clock.today());
         tx(self, |c| {
@@ -82,21 +82,18 @@ impl Workspace {
             )?;
             let r = gov::release_brief(c, id)?;
             let risk = assess_in(c, &r, None, None, clock, actor)?;
-            let class = RiskClass::parse(&risk.class).unwrap_or(RiskClass::High);
+            let class = risk.class;
             let change_record = new_change_record(
                 c,
                 &r,
                 class,
                 ChangeRecordSpec {
                     title: Some(format!("{kind} {name}: {}", spec.reason.trim())),
-                    kind: Some(
-                        if spec.emergency {
-                            "emergency"
-                        } else {
-                            "normal"
-                        }
-                        .into(),
-                    ),
+                    kind: Some(if spec.emergency {
+                        ChangeKind::Emergency
+                    } else {
+                        ChangeKind::Normal
+                    }),
                     window_start: Some(clock.now()),
                     window_end: Some(clock.now() + Duration::hours(4)),
                     rollback_plan: spec.rollback_plan.trim().to_string(),

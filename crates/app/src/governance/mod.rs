@@ -7,7 +7,7 @@ use crate::{AppError, Clock, ErrorCode, Result, Workspace};
 use chrono::{Days, Duration, NaiveDate};
 use serde::Serialize;
 use serde_json::json;
-use switchyard_core::gonogo::{check_sod, missing_approvals, DecisionOutcome};
+use switchyard_core::gonogo::{check_sod, missing_approvals};
 use switchyard_core::readiness::{checklist_now, evaluate, percent_ready, template, RuleFacts};
 use switchyard_core::risk::{assess, ApprovalRule, FactorScore, RiskClass, RiskPolicy};
 use switchyard_core::*;
@@ -42,8 +42,8 @@ pub fn resolve_release(conn: &Conn, key: &str) -> Result<ReleaseBrief> {
 pub struct ReleaseRef {
     pub id: Id,
     pub name: String,
-    pub release_type: String,
-    pub status: String,
+    pub release_type: ReleaseType,
+    pub status: ReleaseStatus,
     pub release_date: Option<NaiveDate>,
     pub services: Vec<String>,
 }
@@ -53,8 +53,8 @@ impl From<&ReleaseBrief> for ReleaseRef {
         ReleaseRef {
             id: r.id,
             name: r.name.clone(),
-            release_type: r.release_type.clone(),
-            status: r.status.clone(),
+            release_type: r.release_type,
+            status: r.status,
             release_date: r.release_date,
             services: r.services.clone(),
         }

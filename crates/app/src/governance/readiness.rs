@@ -4,7 +4,7 @@ use super::*;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ItemStateChange {
-    pub state: String,
+    pub state: ItemState,
     pub at: Timestamp,
     pub actor: String,
     pub evidence_url: Option<String>,
@@ -16,10 +16,10 @@ pub struct ReadinessItem {
     pub id: Id,
     pub position: i64,
     pub title: String,
-    pub kind: String,
+    pub kind: ItemKind,
     pub rule: Option<String>,
     pub owner: Option<String>,
-    pub state: String,
+    pub state: ItemState,
     pub evidence_url: Option<String>,
     pub note: String,
     pub updated_at: Timestamp,
@@ -29,9 +29,9 @@ pub struct ReadinessItem {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct GoNoGoStatus {
-    /// `pending` (no decision yet), `go`, `no_go` or `go_with_conditions`.
-    pub status: String,
-    pub risk_class: String,
+    /// Pending (no decision yet), else the latest decision's outcome.
+    pub status: GoNoGoState,
+    pub risk_class: RiskClass,
     pub required_approvals: ApprovalRule,
     /// Approvals given since the last decision.
     pub approvals: Vec<ReleaseApproval>,
@@ -64,7 +64,7 @@ pub(super) fn prepare_checklist(
     let checklist = match gov::checklist_of(c, r.id)? {
         Some(cl) => cl,
         None => {
-            let (name, items) = template(class, &r.release_type);
+            let (name, items) = template(class, r.release_type);
             let rows: Vec<(String, Option<String>, Option<String>)> = items
                 .iter()
                 .map(|i| (i.title.to_string(), i.rule.map(String::from), None))
@@ -84,12 +84,12 @@ pub(super) fn prepare_checklist(
                 .ok_or_else(|| AppError::new(ErrorCode::Internal, "the new checklist is missing"))?
         }
     };
-    if r.released || r.status == "released" || r.status == "cancelled" {
+    if is_closed(r) {
         return Ok(checklist);
     }
     // A risk class that rose since the checklist was made brings its template's extra
     // items (an SRE sign-off, a change record...); a class that fell removes nothing.
-    let (name, wanted) = template(class, &r.release_type);
+    let (name, wanted) = template(class, r.release_type);
     let missing: Vec<(String, Option<String>, Option<String>)> = wanted
         .iter()
         .filter(|w| !checklist.items.iter().any(|i| i.title == w.title))
@@ -119,7 +119,7 @@ pub(super) fn prepare_checklist(
     let facts = gov::rule_facts(c, r)?;
     let mut changed = false;
     for item in &checklist.items {
-        let (Some(rule), true) = (&item.rule, item.state != "not_applicable") else {
+        let (Some(rule), true) = (&item.rule, item.state != ItemState::NotApplicable) else {
             continue;
         };
         if let Some((state, why)) = evaluate(rule, &facts) {
@@ -146,6 +146,14 @@ pub(super) fn prepare_checklist(
     Ok(checklist)
 }
 
+/// Done or not applicable: nothing left to do on the item.
+pub(super) fn settled(state: ItemState) -> bool {
+    match state {
+        ItemState::Done | ItemState::NotApplicable => true,
+        ItemState::Pending | ItemState::Blocked => false,
+    }
+}
+
 pub(super) fn go_no_go(
     c: &Conn,
     policy: &RiskPolicy,
@@ -161,14 +169,10 @@ pub(super) fn go_no_go(
         .collect();
     let missing = missing_approvals(&rule, &pairs);
     let latest = gov::decisions_of(c, r.id)?.into_iter().last();
-    let all_done = items
-        .iter()
-        .all(|i| i.state == "done" || i.state == "not_applicable");
+    let all_done = items.iter().all(|i| settled(i.state));
     Ok(GoNoGoStatus {
-        status: latest
-            .as_ref()
-            .map_or("pending".to_string(), |d| d.outcome.clone()),
-        risk_class: class.as_str().into(),
+        status: GoNoGoState::from(latest.as_ref().map(|d| d.outcome)),
+        risk_class: class,
         required_approvals: rule,
         ready_for_go: all_done && missing.is_empty(),
         approvals,
@@ -191,10 +195,10 @@ pub(super) fn readiness_report(
             id: i.id,
             position: i.position,
             title: i.title.clone(),
-            kind: i.kind.clone(),
+            kind: i.kind,
             rule: i.rule.clone(),
             owner: i.owner.clone(),
-            state: i.state.clone(),
+            state: i.state,
             evidence_url: i.evidence_url.clone(),
             note: i.note.clone(),
             updated_at: i.updated_at,
@@ -202,7 +206,7 @@ pub(super) fn readiness_report(
                 .iter()
                 .filter(|e| e.item_id == i.id)
                 .map(|e| ItemStateChange {
-                    state: e.state.clone(),
+                    state: e.state,
                     at: e.at,
                     actor: e.actor.clone(),
                     evidence_url: e.evidence_url.clone(),
@@ -222,12 +226,11 @@ pub(super) fn readiness_report(
 }
 
 /// A change to one checklist item.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ItemChange {
     /// The item: its id, or (part of) its title.
     pub item: String,
-    /// `done`, `blocked`, `not_applicable` or `pending`.
-    pub state: String,
+    pub state: ItemState,
     pub evidence_url: Option<String>,
     pub note: Option<String>,
     pub owner: Option<String>,
@@ -284,9 +287,6 @@ impl Workspace {
         actor: &str,
     ) -> Result<ReadinessReport> {
         if let Some(ch) = &change {
-            if !switchyard_core::readiness::ITEM_STATES.contains(&ch.state.as_str()) {
-                return Err(invalid(format!("{:?} is not an item state", ch.state)));
-            }
             if let Some(url) = &ch.evidence_url {
                 if !(url.starts_with("https://") || url.starts_with("http://")) {
                     return Err(invalid(format!(
@@ -302,7 +302,7 @@ impl Workspace {
             let mut checklist = prepare_checklist(c, &r, class, clock, actor)?;
             if let Some(ch) = change {
                 let item = find_item(&checklist.items, &ch.item)?.clone();
-                if item.kind == "rule" && ch.state != "not_applicable" {
+                if item.kind == ItemKind::Rule && ch.state != ItemState::NotApplicable {
                     return Err(invalid(format!(
                         "{:?} is evaluated from synced data (rule {}); it can only be marked not applicable",
                         item.title,
@@ -312,7 +312,7 @@ impl Workspace {
                 gov::set_item(
                     c,
                     &item,
-                    &ch.state,
+                    ch.state,
                     ch.evidence_url.as_deref(),
                     ch.note.as_deref(),
                     ch.owner.as_deref(),

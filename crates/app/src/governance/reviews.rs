@@ -73,7 +73,7 @@ impl Workspace {
                 title: spec.title.trim().into(),
                 owner: spec.owner.clone(),
                 due_date: spec.due,
-                status: "open".into(),
+                status: ActionStatus::Open,
                 updated_at: clock.now(),
             };
             let id = gov::insert_action_item(c, review.id, &item)?;
@@ -95,15 +95,10 @@ impl Workspace {
         &self,
         release: &str,
         action_id: Id,
-        status: &str,
+        status: ActionStatus,
         clock: &dyn Clock,
         actor: &str,
     ) -> Result<Review> {
-        if !["open", "done", "dropped"].contains(&status) {
-            return Err(invalid(format!(
-                "{status:?} is not an action status (open, done, dropped)"
-            )));
-        }
         tx(self, |c| {
             let r = resolve_release(c, release)?;
             let review = open_review(c, &r)?;
@@ -154,7 +149,7 @@ impl Workspace {
                 "review",
                 review.id,
                 Some(json!({"status": review.status})),
-                Some(json!({"status": "done", "summary": summary.trim()})),
+                Some(json!({"status": ReviewStatus::Done, "summary": summary.trim()})),
             )?;
             open_review(c, &r)
         })

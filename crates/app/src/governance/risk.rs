@@ -4,7 +4,7 @@ use super::*;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct RiskOverride {
-    pub class: String,
+    pub class: RiskClass,
     pub reason: String,
 }
 
@@ -14,8 +14,8 @@ pub struct RiskReport {
     pub assessment_id: Id,
     pub score: f64,
     /// The class in force: the override's when there is one.
-    pub class: String,
-    pub computed_class: String,
+    pub class: RiskClass,
+    pub computed_class: RiskClass,
     #[serde(rename = "override")]
     pub override_: Option<RiskOverride>,
     pub factors: Vec<FactorScore>,
@@ -53,13 +53,11 @@ impl ReleaseNow {
 
 /// Shipped or cancelled: its records stand as they were at go/no-go.
 pub(super) fn is_closed(r: &ReleaseBrief) -> bool {
-    r.released || r.status == "released" || r.status == "cancelled"
+    r.released || !r.status.is_open()
 }
 
 pub(super) fn class_of(a: &RiskAssessment) -> RiskClass {
-    RiskClass::parse(a.class_in_force())
-        .or_else(|| RiskClass::parse(&a.class))
-        .unwrap_or(RiskClass::Medium)
+    a.class_in_force()
 }
 
 /// The release's risk as it stands now (see [`ReleaseNow::risk`]).
@@ -81,7 +79,7 @@ pub(super) fn risk_now(
     )?;
     let a = assess(policy, &inputs);
     if let Some(l) = latest.as_ref() {
-        if l.class == a.class.as_str() && (l.score - a.score).abs() < 1e-9 {
+        if l.class == a.class && (l.score - a.score).abs() < 1e-9 {
             return Ok(l.clone());
         }
     }
@@ -89,9 +87,9 @@ pub(super) fn risk_now(
         id: 0,
         release_id: r.id,
         score: a.score,
-        class: a.class.as_str().into(),
+        class: a.class,
         factors: json!(a.factors),
-        override_class: latest.as_ref().and_then(|l| l.override_class.clone()),
+        override_class: latest.as_ref().and_then(|l| l.override_class),
         override_reason: latest.as_ref().and_then(|l| l.override_reason.clone()),
         assessed_at: clock.now(),
         assessed_by: "switchyard".into(),
@@ -118,7 +116,7 @@ pub(crate) fn release_now(
         stored.as_ref(),
         r.id,
         class,
-        &r.release_type,
+        r.release_type,
         closed,
         &facts,
         clock.now(),
@@ -169,7 +167,7 @@ pub(crate) fn settle(c: &Conn, clock: &dyn Clock, actor: &str) -> Result<usize> 
                     gov::set_item(
                         c,
                         s,
-                        &item.state,
+                        item.state,
                         None,
                         Some(&item.note),
                         None,
@@ -227,20 +225,12 @@ impl Workspace {
     pub fn assess_risk(
         &self,
         release: &str,
-        override_class: Option<&str>,
+        override_class: Option<RiskClass>,
         reason: Option<&str>,
         clock: &dyn Clock,
         actor: &str,
     ) -> Result<RiskReport> {
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
-        let override_class = match override_class {
-            None => None,
-            Some(c) => Some(RiskClass::parse(&c.trim().to_lowercase()).ok_or_else(|| {
-                invalid(format!(
-                    "{c:?} is not a risk class (low, medium, high, critical)"
-                ))
-            })?),
-        };
         if override_class.is_some() && reason.is_none() {
             return Err(invalid("a risk override needs a reason").about("reason"));
         }
@@ -271,26 +261,24 @@ pub(super) fn assess_in(
             let previous = gov::latest_assessment(c, r.id)?;
             let carried = previous
                 .as_ref()
-                .and_then(|p| Some((p.override_class.clone()?, p.override_reason.clone()?)));
+                .and_then(|p| Some((p.override_class?, p.override_reason.clone()?)));
             let ov = match (override_class, reason) {
-                (Some(class), Some(why)) => Some((class.as_str().to_string(), why.to_string())),
+                (Some(class), Some(why)) => Some((class, why.to_string())),
                 _ => carried,
             };
             let row = RiskAssessment {
                 id: 0,
                 release_id: r.id,
                 score: a.score,
-                class: a.class.as_str().into(),
+                class: a.class,
                 factors: json!(a.factors),
-                override_class: ov.as_ref().map(|o| o.0.clone()),
+                override_class: ov.as_ref().map(|o| o.0),
                 override_reason: ov.as_ref().map(|o| o.1.clone()),
                 assessed_at: clock.now(),
                 assessed_by: actor.into(),
             };
             let id = gov::insert_assessment(c, &row)?;
-            let effective = ov
-                .as_ref()
-                .map_or(a.class.as_str().to_string(), |o| o.0.clone());
+            let effective = ov.as_ref().map_or(a.class, |o| o.0);
             let before = previous.map(
                 |p| json!({"score": p.score, "class": p.class, "override_class": p.override_class}),
             );
@@ -320,18 +308,17 @@ pub(super) fn assess_in(
                     Some(json!({"assessment_id": id, "score": a.score, "class": a.class.as_str()})),
                 )?;
             }
-            let class = RiskClass::parse(&effective).unwrap_or(a.class);
             Ok(RiskReport {
                 release: ReleaseRef::from(r),
                 assessment_id: id,
                 score: a.score,
                 class: effective,
-                computed_class: a.class.as_str().into(),
+                computed_class: a.class,
                 override_: ov.map(|(class, reason)| RiskOverride { class, reason }),
                 factors: a.factors,
                 assessed_at: row.assessed_at,
                 assessed_by: row.assessed_by,
-                required_approvals: policy.approvals.for_class(class).clone(),
+                required_approvals: policy.approvals.for_class(effective).clone(),
             })
         }
     }

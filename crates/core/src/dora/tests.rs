@@ -546,7 +546,7 @@ fn facts_from_records_follow_the_production_and_change_rules() {
         title: "t".into(),
         kind: kind.into(),
         status: "merged".into(),
-        status_category: "done".into(),
+        status_category: crate::StatusCategory::Done,
         priority: None,
         service: Some("api".into()),
         releases: vec![],

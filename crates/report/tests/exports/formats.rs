@@ -185,7 +185,7 @@ fn release_notes_group_changes_and_link_only_http() {
         .filter(|w| w.release_ids.contains(&rel_id))
         .enumerate()
     {
-        w.status_category = "done".into();
+        w.status_category = switchyard_core::StatusCategory::Done;
         w.merged_at = Some(w.created_at);
         w.labels.clear();
         w.kind = "pull_request".into();

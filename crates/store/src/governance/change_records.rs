@@ -36,13 +36,13 @@ pub fn change_records(conn: &Connection, release: Option<Id>) -> Result<Vec<Chan
                 id,
                 release_id: r.get(1)?,
                 title: r.get(2)?,
-                kind: r.get(3)?,
-                status: r.get(4)?,
+                kind: get_word(r, 3)?,
+                status: get_word(r, 4)?,
                 services: services.remove(&id).unwrap_or_default(),
                 window_start: get_ts_opt(r, 5)?,
                 window_end: get_ts_opt(r, 6)?,
                 changes: items.remove(&id).unwrap_or_default(),
-                risk_class: r.get(7)?,
+                risk_class: get_word_opt(r, 7)?,
                 rollback_plan: r.get(8)?,
                 evidence: get_json(r, 9)?,
                 approvals: approvals.remove(&id).unwrap_or_default(),
@@ -64,11 +64,11 @@ pub(super) fn insert_change_record_with_id(conn: &Connection, c: &ChangeRecord) 
         id,
         c.release_id,
         c.title,
-        c.kind,
-        c.status,
+        c.kind.as_str(),
+        c.status.as_str(),
         ts_opt(&c.window_start),
         ts_opt(&c.window_end),
-        c.risk_class,
+        c.risk_class.map(RiskClass::as_str),
         c.rollback_plan,
         json(&c.evidence),
         ts(&c.created_at),
@@ -115,9 +115,9 @@ pub fn insert_change_record_approval(
     Ok(())
 }
 
-pub fn set_change_record_status(conn: &Connection, record: Id, status: &str) -> Result<()> {
+pub fn set_change_record_status(conn: &Connection, record: Id, status: ChangeStatus) -> Result<()> {
     conn.prepare_cached("UPDATE change_records SET status = ?2 WHERE id = ?1")?
-        .execute(params![record, status])?;
+        .execute(params![record, status.as_str()])?;
     Ok(())
 }
 

@@ -71,7 +71,7 @@ pub(crate) fn insert_decision_with_id(
     .execute(params![
         id,
         d.release_id,
-        d.outcome,
+        d.outcome.as_str(),
         json(&d.criteria),
         d.notes,
         d.decided_by,

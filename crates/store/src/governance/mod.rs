@@ -8,6 +8,7 @@ use crate::rows::{self, all, group};
 use crate::Result;
 use chrono::{Duration, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension};
+use switchyard_core::plan::DepKind;
 use switchyard_core::readiness::RuleFacts;
 use switchyard_core::risk::{ChangeFacts, RiskInputs, RiskPolicy, ServiceFailures};
 use switchyard_core::*;
@@ -89,7 +90,7 @@ pub(crate) fn insert_governance(conn: &Connection, doc: &Document) -> Result<()>
         .execute(params![
             e.id,
             e.item_id,
-            e.state,
+            e.state.as_str(),
             e.evidence_url,
             e.note,
             ts(&e.at),
@@ -125,7 +126,7 @@ pub(crate) fn insert_governance(conn: &Connection, doc: &Document) -> Result<()>
             r.id,
             r.release_id,
             date(&r.due_date),
-            r.status,
+            r.status.as_str(),
             r.summary,
             ts_opt(&r.held_at),
             ts(&r.created_at),

@@ -75,21 +75,27 @@ pub(super) fn insert_items(
     for (pos, (title, rule, owner)) in (first_position..).zip(items) {
         conn.prepare_cached(
             "INSERT INTO checklist_items (checklist_id, position, title, kind, rule, owner, state, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )?
         .execute(params![
             checklist,
             pos,
             title,
-            if rule.is_some() { "rule" } else { "manual" },
+            if rule.is_some() {
+                ItemKind::Rule
+            } else {
+                ItemKind::Manual
+            }
+            .as_str(),
             rule,
             owner,
+            ItemState::Pending.as_str(),
             ts(&at)
         ])?;
         insert_item_event(
             conn,
             conn.last_insert_rowid(),
-            "pending",
+            ItemState::Pending,
             None,
             "",
             at,
@@ -102,7 +108,7 @@ pub(super) fn insert_items(
 pub(super) fn insert_item_event(
     conn: &Connection,
     item: Id,
-    state: &str,
+    state: ItemState,
     evidence_url: Option<&str>,
     note: &str,
     at: Timestamp,
@@ -112,7 +118,14 @@ pub(super) fn insert_item_event(
         "INSERT INTO checklist_item_events (item_id, state, evidence_url, note, at, actor)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
-    .execute(params![item, state, evidence_url, note, ts(&at), actor])?;
+    .execute(params![
+        item,
+        state.as_str(),
+        evidence_url,
+        note,
+        ts(&at),
+        actor
+    ])?;
     Ok(())
 }
 
@@ -122,7 +135,7 @@ pub(super) fn insert_item_event(
 pub fn set_item(
     conn: &Connection,
     item: &ChecklistItem,
-    state: &str,
+    state: ItemState,
     evidence_url: Option<&str>,
     note: Option<&str>,
     owner: Option<&str>,
@@ -136,7 +149,14 @@ pub fn set_item(
         "UPDATE checklist_items SET state = ?2, evidence_url = ?3, note = ?4, owner = ?5, updated_at = ?6
           WHERE id = ?1",
     )?
-    .execute(params![item.id, state, evidence, note, owner, ts(&at)])?;
+    .execute(params![
+        item.id,
+        state.as_str(),
+        evidence,
+        note,
+        owner,
+        ts(&at)
+    ])?;
     insert_item_event(conn, item.id, state, evidence, note, at, actor)
 }
 
@@ -152,7 +172,7 @@ pub fn item_events(conn: &Connection, checklist: Option<Id>) -> Result<Vec<Check
             Ok(ChecklistItemEvent {
                 id: r.get(0)?,
                 item_id: r.get(1)?,
-                state: r.get(2)?,
+                state: get_word(r, 2)?,
                 evidence_url: r.get(3)?,
                 note: r.get(4)?,
                 at: get_ts(r, 5)?,
@@ -173,7 +193,7 @@ pub fn rule_facts(conn: &Connection, release: &ReleaseBrief) -> Result<RuleFacts
         issues_total: issues.len(),
         issues_open: issues
             .iter()
-            .filter(|c| c.status_category != "done")
+            .filter(|c| c.status_category != StatusCategory::Done)
             .map(|c| c.title.clone())
             .collect(),
         ..Default::default()
@@ -219,13 +239,18 @@ pub fn rule_facts(conn: &Connection, release: &ReleaseBrief) -> Result<RuleFacts
     let mut blockers: Vec<String> = all(
         conn,
         "SELECT b.name FROM dependencies d JOIN releases b ON b.id = d.blocker_id
-          WHERE d.kind = 'release' AND d.blocked_id = ?1 AND b.released = 0
-            AND b.status NOT IN ('released', 'cancelled') ORDER BY b.id",
-        [release.id],
+          WHERE d.kind = ?2 AND d.blocked_id = ?1 AND b.released = 0
+            AND b.status NOT IN (?3, ?4) ORDER BY b.id",
+        params![
+            release.id,
+            DepKind::Release.as_str(),
+            ReleaseStatus::Released.as_str(),
+            ReleaseStatus::Cancelled.as_str()
+        ],
         |r| Ok(format!("release {}", r.get::<_, String>(0)?)),
     )?;
     for c in &changes {
-        let open = c.status_category != "done";
+        let open = c.status_category != StatusCategory::Done;
         if open && switchyard_core::readiness::is_blocker(c.priority.as_deref(), &c.labels) {
             blockers.push(format!("blocker {}", c.title));
         }
@@ -233,12 +258,17 @@ pub fn rule_facts(conn: &Connection, release: &ReleaseBrief) -> Result<RuleFacts
     facts.open_blockers = blockers;
     facts.change_record_approved = conn
         .prepare_cached(
-            "SELECT status FROM change_records WHERE release_id = ?1 AND status <> 'rejected'
+            "SELECT status FROM change_records WHERE release_id = ?1 AND status <> ?2
               ORDER BY id DESC LIMIT 1",
         )?
-        .query_row([release.id], |r| r.get::<_, String>(0))
+        .query_row(params![release.id, ChangeStatus::Rejected.as_str()], |r| {
+            get_word::<ChangeStatus>(r, 0)
+        })
         .optional()?
-        .map(|s| s == "approved" || s == "closed");
+        .map(|s| match s {
+            ChangeStatus::Approved | ChangeStatus::Closed => true,
+            ChangeStatus::Draft | ChangeStatus::Submitted | ChangeStatus::Rejected => false,
+        });
     Ok(facts)
 }
 

@@ -8,8 +8,8 @@ pub struct ReleaseBrief {
     pub id: Id,
     pub name: String,
     pub version: Option<String>,
-    pub release_type: String,
-    pub status: String,
+    pub release_type: ReleaseType,
+    pub status: ReleaseStatus,
     pub release_date: Option<NaiveDate>,
     pub released: bool,
     pub services: Vec<String>,
@@ -21,9 +21,12 @@ pub fn open_release_ids(conn: &Connection) -> Result<Vec<Id>> {
     all(
         conn,
         "SELECT id FROM releases
-          WHERE NOT released AND status NOT IN ('released', 'cancelled') AND NOT archived
+          WHERE NOT released AND status NOT IN (?1, ?2) AND NOT archived
           ORDER BY id",
-        [],
+        [
+            ReleaseStatus::Released.as_str(),
+            ReleaseStatus::Cancelled.as_str(),
+        ],
         |r| r.get(0),
     )
 }
@@ -44,8 +47,8 @@ pub fn release_brief(conn: &Connection, id: Id) -> Result<ReleaseBrief> {
             id: r.get(0)?,
             name: r.get(1)?,
             version: r.get(2)?,
-            release_type: r.get(3)?,
-            status: r.get(4)?,
+            release_type: get_word(r, 3)?,
+            status: get_word(r, 4)?,
             release_date: get_date_opt(r, 5)?,
             released: r.get(6)?,
             service_ids: services.iter().map(|(i, _)| *i).collect(),
@@ -60,16 +63,22 @@ pub fn release_brief(conn: &Connection, id: Id) -> Result<ReleaseBrief> {
 pub fn insert_release(
     conn: &Connection,
     name: &str,
-    release_type: &str,
+    release_type: ReleaseType,
     day: NaiveDate,
     description: &str,
     service_ids: &[Id],
 ) -> Result<Id> {
     conn.prepare_cached(
         "INSERT INTO releases (name, release_type, status, start_date, planned_date, release_date, description)
-         VALUES (?1, ?2, 'in_progress', ?3, ?3, ?3, ?4)",
+         VALUES (?1, ?2, ?5, ?3, ?3, ?3, ?4)",
     )?
-    .execute(params![name, release_type, date(&day), description])?;
+    .execute(params![
+        name,
+        release_type.as_str(),
+        date(&day),
+        description,
+        ReleaseStatus::InProgress.as_str()
+    ])?;
     let id = conn.last_insert_rowid();
     for s in service_ids {
         conn.prepare_cached(

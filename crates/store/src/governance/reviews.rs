@@ -16,7 +16,7 @@ pub fn reviews(conn: &Connection, release: Option<Id>) -> Result<Vec<Review>> {
                     title: r.get(2)?,
                     owner: r.get(3)?,
                     due_date: get_date_opt(r, 4)?,
-                    status: r.get(5)?,
+                    status: get_word(r, 5)?,
                     updated_at: get_ts(r, 6)?,
                 },
             ))
@@ -33,7 +33,7 @@ pub fn reviews(conn: &Connection, release: Option<Id>) -> Result<Vec<Review>> {
                 id,
                 release_id: r.get(1)?,
                 due_date: get_date(r, 2)?,
-                status: r.get(3)?,
+                status: get_word(r, 3)?,
                 summary: r.get(4)?,
                 held_at: get_ts_opt(r, 5)?,
                 created_at: get_ts(r, 6)?,
@@ -53,17 +53,28 @@ pub fn insert_review(
 ) -> Result<Id> {
     conn.prepare_cached(
         "INSERT INTO reviews (release_id, due_date, status, created_at, created_by)
-         VALUES (?1, ?2, 'scheduled', ?3, ?4)",
+         VALUES (?1, ?2, ?5, ?3, ?4)",
     )?
-    .execute(params![release, date(&due), ts(&at), by])?;
+    .execute(params![
+        release,
+        date(&due),
+        ts(&at),
+        by,
+        ReviewStatus::Scheduled.as_str()
+    ])?;
     Ok(conn.last_insert_rowid())
 }
 
 pub fn complete_review(conn: &Connection, review: Id, summary: &str, at: Timestamp) -> Result<()> {
     conn.prepare_cached(
-        "UPDATE reviews SET status = 'done', summary = ?2, held_at = ?3 WHERE id = ?1",
+        "UPDATE reviews SET status = ?4, summary = ?2, held_at = ?3 WHERE id = ?1",
     )?
-    .execute(params![review, summary, ts(&at)])?;
+    .execute(params![
+        review,
+        summary,
+        ts(&at),
+        ReviewStatus::Done.as_str()
+    ])?;
     Ok(())
 }
 
@@ -83,7 +94,7 @@ pub(super) fn insert_action_item_with_id(
         a.title,
         a.owner,
         date_opt(&a.due_date),
-        a.status,
+        a.status.as_str(),
         ts(&a.updated_at)
     ])?;
     Ok(conn.last_insert_rowid())
@@ -97,12 +108,12 @@ pub fn insert_action_item(conn: &Connection, review: Id, a: &ActionItem) -> Resu
 pub fn set_action_item_status(
     conn: &Connection,
     item: Id,
-    status: &str,
+    status: ActionStatus,
     at: Timestamp,
 ) -> Result<()> {
     conn.prepare_cached(
         "UPDATE review_action_items SET status = ?2, updated_at = ?3 WHERE id = ?1",
     )?
-    .execute(params![item, status, ts(&at)])?;
+    .execute(params![item, status.as_str(), ts(&at)])?;
     Ok(())
 }

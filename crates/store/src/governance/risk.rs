@@ -60,7 +60,7 @@ pub(super) struct Change {
     pub(super) key: Option<String>,
     pub(super) title: String,
     pub(super) kind: String,
-    pub(super) status_category: String,
+    pub(super) status_category: StatusCategory,
     pub(super) priority: Option<String>,
     pub(super) labels: Vec<String>,
     pub(super) lines: i64,
@@ -82,7 +82,7 @@ pub(super) fn changes_of(conn: &Connection, release: Id) -> Result<Vec<Change>> 
                 key: r.get(1)?,
                 title: r.get(2)?,
                 kind: r.get(3)?,
-                status_category: r.get(4)?,
+                status_category: get_word(r, 4)?,
                 priority: r.get(5)?,
                 labels: get_json(r, 6)?,
                 lines: r.get(7)?,
@@ -136,15 +136,15 @@ pub fn risk_inputs(
         conn,
         "SELECT b.name, c.name FROM dependencies d
            JOIN services b ON b.id = d.blocker_id JOIN services c ON c.id = d.blocked_id
-          WHERE d.kind = 'service' ORDER BY d.id",
-        [],
+          WHERE d.kind = ?1 ORDER BY d.id",
+        [DepKind::Service.as_str()],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     let done_items: Vec<(String, Option<String>)> = all(
         conn,
         "SELECT i.title, i.rule FROM checklist_items i JOIN checklists c ON c.id = i.checklist_id
-          WHERE c.release_id = ?1 AND i.state = 'done'",
-        [release.id],
+          WHERE c.release_id = ?1 AND i.state = ?2",
+        params![release.id, ItemState::Done.as_str()],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     let rollback_item_done = done_items
@@ -152,8 +152,8 @@ pub fn risk_inputs(
         .any(|(title, rule)| switchyard_core::risk::is_rollback_item(title, rule.as_deref()));
     let rollback_plan_recorded: i64 = conn.query_row(
         "SELECT count(*) FROM change_records
-          WHERE release_id = ?1 AND trim(rollback_plan) <> '' AND status <> 'rejected'",
-        [release.id],
+          WHERE release_id = ?1 AND trim(rollback_plan) <> '' AND status <> ?2",
+        params![release.id, ChangeStatus::Rejected.as_str()],
         |r| r.get(0),
     )?;
     let from = now - Duration::days(i64::from(failure_window_days));
@@ -161,13 +161,20 @@ pub fn risk_inputs(
     for (sid, name) in release.service_ids.iter().zip(&release.services) {
         let (total, failed): (i64, i64) = conn
             .prepare_cached(
-                "SELECT count(*), coalesce(sum(outcome = 'failure'), 0) FROM deployments
-                  WHERE service_id = ?1 AND production = 1 AND outcome <> 'pending'
+                "SELECT count(*), coalesce(sum(outcome = ?4), 0) FROM deployments
+                  WHERE service_id = ?1 AND production = 1 AND outcome <> ?5
                     AND time >= ?2 AND time <= ?3",
             )?
-            .query_row(params![sid, ts(&from), ts(&now)], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?;
+            .query_row(
+                params![
+                    sid,
+                    ts(&from),
+                    ts(&now),
+                    Outcome::Failure.as_str(),
+                    Outcome::Pending.as_str()
+                ],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
         failures.push(ServiceFailures {
             service: name.clone(),
             failed,
@@ -217,9 +224,9 @@ pub(crate) fn insert_assessment_with_id(
         id,
         a.release_id,
         a.score,
-        a.class,
+        a.class.as_str(),
         json(&a.factors),
-        a.override_class,
+        a.override_class.map(RiskClass::as_str),
         a.override_reason,
         ts(&a.assessed_at),
         a.assessed_by

@@ -175,7 +175,7 @@ fn cloud_pages_map_versions_issues_links_incidents_and_changelogs() {
     assert_eq!(w3.title, "Issue 3");
     assert_eq!(w3.kind, "bug");
     assert_eq!(w3.status, "In Progress");
-    assert_eq!(w3.status_category, "in_progress");
+    assert_eq!(w3.status_category.as_str(), "in_progress");
     assert_eq!(w3.priority.as_deref(), Some("Major"));
     assert_eq!(w3.service.as_deref(), Some("Component A"));
     assert_eq!(w3.releases, vec!["New Version 1".to_string()]);
