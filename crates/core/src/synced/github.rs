@@ -3,6 +3,7 @@
 //! the workspace's records, keyed by (source `github`, source key).
 
 use super::{Cursor, SinkError};
+use crate::vocab::{Outcome, ReleaseStatus, StatusCategory};
 use crate::Timestamp;
 use chrono::NaiveDate;
 
@@ -14,7 +15,7 @@ pub struct GithubRelease {
     pub key: String,
     pub name: String,
     pub version: String,
-    pub status: &'static str,
+    pub status: ReleaseStatus,
     pub released: bool,
     pub release_date: Option<NaiveDate>,
     pub description: String,
@@ -32,7 +33,7 @@ pub struct GithubPull {
     pub key: String,
     pub title: String,
     pub status: &'static str,
-    pub status_category: &'static str,
+    pub status_category: StatusCategory,
     pub labels: Vec<String>,
     pub author: Option<String>,
     pub assignee: Option<String>,
@@ -67,7 +68,7 @@ pub struct GithubDeployment {
     pub sha: String,
     pub git_ref: Option<String>,
     pub creator: Option<String>,
-    pub outcome: &'static str,
+    pub outcome: Outcome,
     pub time: Option<Timestamp>,
     pub created_at: Timestamp,
 }
@@ -76,7 +77,7 @@ pub struct GithubDeployment {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeploymentOutcome {
     pub key: String,
-    pub outcome: &'static str,
+    pub outcome: Outcome,
     pub time: Option<Timestamp>,
 }
 

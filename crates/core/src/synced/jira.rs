@@ -2,6 +2,7 @@
 //! (with their status transitions, blocking links and, for incidents, an incident).
 
 use super::{Cursor, SinkError};
+use crate::vocab::StatusCategory;
 use crate::Timestamp;
 use chrono::NaiveDate;
 
@@ -44,7 +45,7 @@ pub struct JiraIssue {
     pub title: String,
     pub kind: String,
     pub status: String,
-    pub status_category: &'static str,
+    pub status_category: StatusCategory,
     pub priority: Option<String>,
     /// The service (created when missing).
     pub service: String,

@@ -11,6 +11,7 @@ use switchyard_core::synced::github::{
     GithubRecords, GithubRelease, GithubRun, GithubSink, ServiceId,
 };
 use switchyard_core::synced::SinkError;
+use switchyard_core::{Outcome, ReleaseStatus};
 
 type Db = rusqlite::Result<()>;
 
@@ -93,9 +94,9 @@ impl GithubSink for Store {
         (|| -> rusqlite::Result<Vec<String>> {
             let mut stmt = self.conn().prepare_cached(
                 "SELECT source_key FROM deployments
-                  WHERE service_id = ?1 AND outcome = 'pending' AND source = 'github' ORDER BY id",
+                  WHERE service_id = ?1 AND outcome = ?2 AND source = 'github' ORDER BY id",
             )?;
-            let rows = stmt.query_map([service], |r| r.get(0))?;
+            let rows = stmt.query_map(params![service, Outcome::Pending.as_str()], |r| r.get(0))?;
             rows.collect()
         })()
         .map_err(sink_err)
@@ -110,7 +111,7 @@ impl GithubSink for Store {
                 c.prepare_cached(
                     "UPDATE deployments SET outcome = ?2, time = ?3 WHERE source = 'github' AND source_key = ?1",
                 )?
-                .execute(params![o.key, o.outcome, ts_opt(&o.time)])?;
+                .execute(params![o.key, o.outcome.as_str(), ts_opt(&o.time)])?;
             }
             Ok(())
         })
@@ -148,7 +149,7 @@ fn upsert_release(c: &Connection, service: i64, r: &GithubRelease) -> rusqlite::
             params![
                 r.name,
                 r.version,
-                r.status,
+                r.status.as_str(),
                 date_opt(&r.release_date),
                 r.released,
                 r.description,
@@ -171,10 +172,10 @@ fn insert_tag_release(
     let id: Option<i64> = c
         .prepare_cached(
             "INSERT INTO releases (name, version, status, released, description, source, source_key)
-             VALUES (?1, ?1, 'released', 1, 'git tag without a GitHub release', 'github', ?2)
+             VALUES (?1, ?1, ?3, 1, 'git tag without a GitHub release', 'github', ?2)
              ON CONFLICT (source, source_key) DO NOTHING RETURNING id",
         )?
-        .query_row(params![tag, key], |row| row.get(0))
+        .query_row(params![tag, key, ReleaseStatus::Released.as_str()], |row| row.get(0))
         .optional()?;
     match id {
         Some(id) => {
@@ -215,7 +216,7 @@ fn upsert_pull(c: &Connection, service: i64, p: &GithubPull) -> Db {
         p.key,
         p.title,
         p.status,
-        p.status_category,
+        p.status_category.as_str(),
         service,
         json(&p.labels),
         p.author,
@@ -273,7 +274,7 @@ fn upsert_deployment(c: &Connection, service: i64, d: &GithubDeployment) -> Db {
         d.sha,
         d.git_ref,
         d.creator,
-        d.outcome,
+        d.outcome.as_str(),
         ts_opt(&d.time),
         ts(&d.created_at)
     ])?;

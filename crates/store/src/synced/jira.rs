@@ -8,6 +8,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::HashMap;
 use switchyard_core::synced::jira::{JiraIssue, JiraIssuePage, JiraRelease, JiraSink};
 use switchyard_core::synced::{Cursor, SinkError};
+use switchyard_core::ReleaseStatus;
 use switchyard_core::Timestamp;
 
 /// Ids looked up during one transaction, so a page costs few queries.
@@ -91,7 +92,11 @@ fn service_id(conn: &Connection, cache: &mut Cache, name: &str) -> rusqlite::Res
 
 /// Upserts a release by its source key; `planned_date` is set once, as the baseline.
 fn upsert_release(conn: &Connection, cache: &mut Cache, r: &JiraRelease) -> rusqlite::Result<i64> {
-    let status = if r.released { "released" } else { "planned" };
+    let status = if r.released {
+        ReleaseStatus::Released
+    } else {
+        ReleaseStatus::Planned
+    };
     let id: i64 = conn
         .prepare_cached(
             "INSERT INTO releases (name, version, status, start_date, planned_date, release_date,
@@ -99,8 +104,8 @@ fn upsert_release(conn: &Connection, cache: &mut Cache, r: &JiraRelease) -> rusq
              VALUES (?1, ?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, 'jira', ?8)
              ON CONFLICT (source, source_key) DO UPDATE SET
                 name = excluded.name, version = excluded.version,
-                status = CASE WHEN releases.status = 'cancelled' AND NOT excluded.released
-                              THEN 'cancelled' ELSE excluded.status END,
+                status = CASE WHEN releases.status = ?9 AND NOT excluded.released
+                              THEN ?9 ELSE excluded.status END,
                 start_date = excluded.start_date,
                 planned_date = coalesce(releases.planned_date, excluded.release_date),
                 release_date = excluded.release_date, released = excluded.released,
@@ -110,13 +115,14 @@ fn upsert_release(conn: &Connection, cache: &mut Cache, r: &JiraRelease) -> rusq
         .query_row(
             params![
                 r.name,
-                status,
+                status.as_str(),
                 date_opt(&r.start_date),
                 date_opt(&r.release_date),
                 r.released,
                 r.archived,
                 r.description,
-                r.source_key
+                r.source_key,
+                ReleaseStatus::Cancelled.as_str()
             ],
             |row| row.get(0),
         )?;
@@ -170,7 +176,7 @@ fn upsert_issue(
                 it.title,
                 it.kind,
                 it.status,
-                it.status_category,
+                it.status_category.as_str(),
                 it.priority,
                 service,
                 json(&it.labels),

@@ -10,12 +10,12 @@ use std::sync::Arc;
 use switchyard_core::synced::github::{
     DeploymentOutcome, GithubDeployment, GithubRecords, ServiceId,
 };
-use switchyard_core::Timestamp;
+use switchyard_core::{Outcome, Timestamp};
 
-/// The outcome of a deployment from all its statuses (see docs/dora.md): `success` if any
+/// The outcome of a deployment from all its statuses (see docs/metrics.md): `success` if any
 /// status is `success` (a later `inactive` does not undo it), else `failure` if any is
 /// `failure` or `error`, else pending; its time is the `created_at` of the first such status.
-pub fn deployment_outcome(statuses: &[(String, Timestamp)]) -> (&'static str, Option<Timestamp>) {
+pub fn deployment_outcome(statuses: &[(String, Timestamp)]) -> (Outcome, Option<Timestamp>) {
     let first = |states: &[&str]| {
         statuses
             .iter()
@@ -24,11 +24,11 @@ pub fn deployment_outcome(statuses: &[(String, Timestamp)]) -> (&'static str, Op
             .min()
     };
     if let Some(t) = first(&["success"]) {
-        ("success", Some(t))
+        (Outcome::Success, Some(t))
     } else if let Some(t) = first(&["failure", "error"]) {
-        ("failure", Some(t))
+        (Outcome::Failure, Some(t))
     } else {
-        ("pending", None)
+        (Outcome::Pending, None)
     }
 }
 
@@ -161,7 +161,7 @@ mod tests {
         ];
         assert_eq!(
             deployment_outcome(&st),
-            ("success", Some(t("2026-01-01T10:05:00Z")))
+            (Outcome::Success, Some(t("2026-01-01T10:05:00Z")))
         );
         let st = vec![
             ("error".to_string(), t("2026-01-01T11:00:00Z")),
@@ -169,11 +169,11 @@ mod tests {
         ];
         assert_eq!(
             deployment_outcome(&st),
-            ("failure", Some(t("2026-01-01T10:30:00Z")))
+            (Outcome::Failure, Some(t("2026-01-01T10:30:00Z")))
         );
         assert_eq!(
             deployment_outcome(&[("queued".into(), t("2026-01-01T10:30:00Z"))]),
-            ("pending", None)
+            (Outcome::Pending, None)
         );
     }
 }

@@ -9,7 +9,7 @@ use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::Arc;
 use switchyard_core::synced::github::{GithubPull, GithubRecords, ServiceId};
-use switchyard_core::Timestamp;
+use switchyard_core::{StatusCategory, Timestamp};
 
 /// First commit time and size of a merged pull request.
 #[derive(Default)]
@@ -101,13 +101,13 @@ pub(super) async fn sync_pulls(
             .map(|p| {
                 let extra = extras.remove(&p.number).unwrap_or_default();
                 let (status, category) = if p.merged_at.is_some() {
-                    ("merged", "done")
+                    ("merged", StatusCategory::Done)
                 } else if p.state == "closed" {
-                    ("closed", "done")
+                    ("closed", StatusCategory::Done)
                 } else if p.draft == Some(true) {
-                    ("draft", "in_progress")
+                    ("draft", StatusCategory::InProgress)
                 } else {
-                    ("open", "in_progress")
+                    ("open", StatusCategory::InProgress)
                 };
                 GithubPull {
                     key: format!("{repo}#{}", p.number),

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use switchyard_core::synced::github::{
     GithubKind, GithubRecords, GithubRelease, GithubTag, ServiceId,
 };
+use switchyard_core::ReleaseStatus;
 
 /// Releases, newest first. Drafts are kept apart from shipped releases (status `planned`,
 /// not released, no date), prereleases are marked (status `in_progress`, not released).
@@ -50,11 +51,11 @@ pub(super) async fn sync_releases(
             .zip(keys)
             .map(|(r, key)| {
                 let (status, released) = if r.draft {
-                    ("planned", false)
+                    (ReleaseStatus::Planned, false)
                 } else if r.prerelease {
-                    ("in_progress", false)
+                    (ReleaseStatus::InProgress, false)
                 } else {
-                    ("released", true)
+                    (ReleaseStatus::Released, true)
                 };
                 let release_date = if r.draft {
                     None

@@ -24,6 +24,7 @@ use switchyard_core::synced::jira::{
     JiraIssue, JiraIssuePage, JiraLink, JiraRelease, JiraSink, JiraTransition,
 };
 use switchyard_core::synced::Cursor;
+use switchyard_core::StatusCategory as Category;
 use switchyard_core::Timestamp;
 use wire::*;
 
@@ -804,27 +805,27 @@ impl Ctx<'_> {
     }
 }
 
-fn status_category(f: &Fields, status: &str) -> &'static str {
+fn status_category(f: &Fields, status: &str) -> Category {
     let key = f
         .status
         .as_ref()
         .and_then(|s| s.status_category.as_ref())
         .map(|c| c.key.as_str());
     match key {
-        Some("done") => "done",
-        Some("indeterminate") => "in_progress",
-        Some("new") | Some("undefined") => "todo",
+        Some("done") => Category::Done,
+        Some("indeterminate") => Category::InProgress,
+        Some("new") | Some("undefined") => Category::Todo,
         _ => {
             // Old servers send no category: guess from the resolution and the name.
             let s = status.to_ascii_lowercase();
             if f.resolutiondate.is_some()
                 || ["done", "closed", "resolved", "released"].contains(&s.as_str())
             {
-                "done"
+                Category::Done
             } else if s.contains("progress") || s.contains("review") || s.contains("testing") {
-                "in_progress"
+                Category::InProgress
             } else {
-                "todo"
+                Category::Todo
             }
         }
     }
