@@ -1,7 +1,11 @@
-//! Release dates from a train's cadence, and the freeze-window rule applied to them.
+//! Release dates from a train's cadence, the freeze-window rule applied to them, and a
+//! train's calendar generated from both (releases with their milestones).
 
-use crate::model::{Blackout, Cadence, FreezeRule};
+use crate::model::{
+    Blackout, Cadence, FreezeRule, FreezeWindow, Holiday, Id, MilestoneOffset, Release, Train,
+};
 use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
+use serde::Serialize;
 
 /// Every date of `cadence` in `from..=to`, ascending.
 pub fn occurrences(cadence: &Cadence, from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
@@ -150,6 +154,152 @@ pub fn describe(cadence: &Cadence) -> String {
         }
         Cadence::Explicit { dates } => format!("{} planned dates", dates.len()),
     }
+}
+
+/// Freeze windows and holidays as one list (a holiday freezes every service).
+pub fn blackouts(windows: &[FreezeWindow], holidays: &[Holiday]) -> Vec<Blackout> {
+    windows
+        .iter()
+        .cloned()
+        .map(Blackout::Freeze)
+        .chain(holidays.iter().cloned().map(Blackout::Holiday))
+        .collect()
+}
+
+pub(crate) fn blackout_at<'a>(
+    windows: &'a [Blackout],
+    services: &[String],
+    day: NaiveDate,
+) -> Option<&'a Blackout> {
+    windows
+        .iter()
+        .find(|w| w.covers(day) && w.applies_to_any(services))
+}
+
+// ---------------------------------------------------------------------------------------
+// Calendar generation
+
+/// Built-in milestone templates: `standard` is the design's T-5/-3/-2/-1/0/+7.
+pub fn milestone_template(name: &str) -> Option<Vec<MilestoneOffset>> {
+    let list: &[(&str, &str, i32)] = match name {
+        "standard" => &[
+            ("branch_cut", "Branch cut", -5),
+            ("code_freeze", "Code freeze", -3),
+            ("rc", "Release candidate", -2),
+            ("go_no_go", "Go/no-go", -1),
+            ("release", "Release", 0),
+            ("review", "Post-release review", 7),
+        ],
+        "long" => &[
+            ("branch_cut", "Branch cut", -21),
+            ("code_freeze", "Code freeze", -14),
+            ("rc", "Release candidate", -10),
+            ("go_no_go", "Go/no-go", -2),
+            ("release", "Release", 0),
+            ("review", "Post-release review", 14),
+        ],
+        "none" => &[],
+        _ => return None,
+    };
+    Some(
+        list.iter()
+            .map(|(kind, name, offset_days)| MilestoneOffset {
+                kind: (*kind).into(),
+                name: (*name).into(),
+                offset_days: *offset_days,
+            })
+            .collect(),
+    )
+}
+
+/// Milestone dates for a release on `day`: on working days (not weekends or holidays),
+/// earlier milestones moving back, later ones forward.
+pub fn milestone_dates(
+    template: &[MilestoneOffset],
+    day: NaiveDate,
+    holidays: &[Holiday],
+) -> Vec<(MilestoneOffset, NaiveDate)> {
+    let off = |d: NaiveDate| {
+        matches!(d.weekday(), Weekday::Sat | Weekday::Sun) || holidays.iter().any(|h| h.date == d)
+    };
+    template
+        .iter()
+        .map(|m| {
+            let mut date = day + chrono::Duration::days(i64::from(m.offset_days));
+            let mut guard = 0;
+            while m.offset_days != 0 && off(date) && guard < 31 {
+                date = if m.offset_days < 0 {
+                    date - Days::new(1)
+                } else {
+                    date + Days::new(1)
+                };
+                guard += 1;
+            }
+            (m.clone(), date)
+        })
+        .collect()
+}
+
+/// One release a train's cadence asks for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlannedRelease {
+    pub name: String,
+    pub version: String,
+    /// The cadence date.
+    pub cadence_date: NaiveDate,
+    /// Where it lands after the freeze rule.
+    pub release_date: NaiveDate,
+    /// The freeze window or holiday it sits in (flag rule), if any.
+    pub flagged: Option<String>,
+    /// The id of the release that already stands for this date, if any.
+    pub existing: Option<Id>,
+    pub milestones: Vec<(String, String, NaiveDate)>,
+}
+
+/// The releases `train` asks for in `from..=until`, each marked with the existing release
+/// that already stands for it (same train and planned date, or same version), so
+/// generating again creates nothing twice.
+pub fn plan_train(
+    train: &Train,
+    from: NaiveDate,
+    until: NaiveDate,
+    windows: &[FreezeWindow],
+    holidays: &[Holiday],
+    existing: &[Release],
+) -> Vec<PlannedRelease> {
+    let all = blackouts(windows, holidays);
+    occurrences(&train.cadence, from, until)
+        .into_iter()
+        .map(|cadence_date| {
+            let (release_date, frozen) =
+                apply_freeze_rule(cadence_date, train.freeze_rule, &all, &train.services);
+            let flagged = frozen
+                .then(|| blackout_at(&all, &train.services, release_date).map(Blackout::label))
+                .flatten();
+            let version = cadence_date.format("%Y.%m.%d").to_string();
+            let existing = existing
+                .iter()
+                .find(|r| {
+                    r.train_id == Some(train.id)
+                        && (r.planned_date == Some(release_date)
+                            || r.planned_date == Some(cadence_date)
+                            || r.version.as_deref() == Some(version.as_str()))
+                })
+                .map(|r| r.id);
+            PlannedRelease {
+                name: format!("{} {version}", train.name),
+                version,
+                cadence_date,
+                release_date,
+                flagged,
+                existing,
+                milestones: milestone_dates(&train.milestone_template, release_date, holidays)
+                    .into_iter()
+                    .map(|(m, d)| (m.kind, m.name, d))
+                    .collect(),
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
