@@ -1,5 +1,5 @@
 //! The records of a workspace, shaped as the `export --format json` document of
-//! spec/cli.md. The same types travel through the store, the CLI and the demo generator.
+//! docs/cli.md. The same types travel through the store, the CLI and the demo generator.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};

@@ -1,4 +1,4 @@
-//! Workspace settings: the few knobs spec/dora.md lets a workspace change. Stored as JSON
+//! Workspace settings: the few knobs docs/metrics.md lists. Stored as JSON
 //! (the store keeps it in `meta` under the key `settings`); every field has a default, so
 //! an absent or partial document reads as the defaults.
 
@@ -16,7 +16,7 @@ pub struct Bounds {
     pub medium: f64,
 }
 
-/// Cluster thresholds; the defaults are the table of spec/dora.md.
+/// Cluster thresholds; the defaults are the table in docs/metrics.md.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Thresholds {
@@ -143,7 +143,7 @@ pub enum SettingsError {
 }
 
 impl Settings {
-    /// Production per spec/dora.md: the flag, or the environment name in the list.
+    /// Production as docs/metrics.md says: the flag, or the environment name in the list.
     pub fn is_production(&self, production_flag: bool, environment: &str) -> bool {
         production_flag
             || self
