@@ -279,9 +279,11 @@ impl Linked {
                     // The deployment that shipped a change is of the change's service.
                     let bk = dep_bucket[di as usize - a];
                     if bk != NONE {
+                        // A first commit dated after its deployment (a skewed clock) is
+                        // no lead time at all, as `change_leads` says for the same change.
                         acc[bk as usize]
                             .lead
-                            .push(self.deps[di as usize].time - c.start);
+                            .push((self.deps[di as usize].time - c.start).max(0));
                     }
                 }
                 if let Some(bm) = merged_bucket {

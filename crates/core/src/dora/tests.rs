@@ -372,6 +372,24 @@ fn lead_time_counts_changes_by_their_deployment_and_waiting_ones_apart() {
 }
 
 #[test]
+fn a_first_commit_dated_after_its_deployment_is_a_lead_time_of_zero_everywhere() {
+    let mut b = B::new();
+    // The commit's clock ran ahead: its first commit is dated after the deployment.
+    let skewed = b.change(0, "2026-01-05T15:00:00Z", "2026-01-05T10:00:00Z");
+    let fine = b.change(0, "2026-01-05T08:00:00Z", "2026-01-05T10:00:00Z");
+    let d = b.ok("2026-01-05T12:00:00Z", "a");
+    let l = b.linked();
+    let m = org(&l, &cal("2026-01-05", "2026-01-11"));
+    // Samples 0 h and 4 h: the metric and the drill-down's per-change lead agree.
+    assert_eq!(m.lead_time.changes, 2);
+    assert_eq!(m.lead_time.median_hours, Some(0.0));
+    assert_eq!(m.lead_time.p90_hours, Some(4.0));
+    let leads = l.change_leads(&[skewed, fine]);
+    assert_eq!(leads[&skewed], (d, 0));
+    assert_eq!(leads[&fine], (d, 4 * 3600));
+}
+
+#[test]
 fn an_empty_period_gives_null_not_zero() {
     let mut b = B::new();
     b.ok("2026-01-05T10:00:00Z", "a");
