@@ -44,7 +44,7 @@ pub enum StoreError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("the workspace already holds data ({0}); import into an empty workspace")]
+    #[error("the workspace already holds data ({0}); an import or the demo loads only into an empty workspace")]
     NotEmpty(String),
     #[error("{0}")]
     Invalid(String),
