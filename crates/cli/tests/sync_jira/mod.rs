@@ -10,32 +10,8 @@ use std::process::{Command, Output};
 const TOKEN: &str = "jira-TOKEN-do-not-leak-4d2f9e";
 const EMAIL: &str = "mia@example.com";
 
-fn basic(email: &str, token: &str) -> String {
-    let raw = format!("{email}:{token}");
-    let t = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for c in raw.as_bytes().chunks(3) {
-        let n = (c[0] as u32) << 16
-            | (*c.get(1).unwrap_or(&0) as u32) << 8
-            | *c.get(2).unwrap_or(&0) as u32;
-        out.push(t[(n >> 18) as usize & 63] as char);
-        out.push(t[(n >> 12) as usize & 63] as char);
-        out.push(if c.len() > 1 {
-            t[(n >> 6) as usize & 63] as char
-        } else {
-            '='
-        });
-        out.push(if c.len() > 2 {
-            t[n as usize & 63] as char
-        } else {
-            '='
-        });
-    }
-    format!("Basic {out}")
-}
-
 fn cloud(n: u64) -> FakeJira {
-    let mut f = FakeJira::new(true, &basic(EMAIL, TOKEN));
+    let mut f = FakeJira::new(true, &basic_auth(EMAIL, TOKEN));
     let base = fixture("search-jql.json")["issues"][0].clone();
     let jr = jrjc();
     let versions = make_versions(3);
@@ -259,7 +235,7 @@ fn the_token_reaches_no_stderr_export_log_or_database() {
     let doc = export(d).to_string();
     let db = std::fs::read(d.join("w.sqlite3")).unwrap();
     let wal = std::fs::read(d.join("w.sqlite3-wal")).unwrap_or_default();
-    let enc = basic(EMAIL, TOKEN);
+    let enc = basic_auth(EMAIL, TOKEN);
     let enc_b64 = enc.trim_start_matches("Basic ");
     for (what, text) in [
         ("stderr", format!("{stderr}{e2}{e3}")),

@@ -18,36 +18,10 @@ use switchyard_sync::{Remote, Secret, SyncError};
 const TOKEN: &str = "tok-SECRET-7f3a9c";
 const EMAIL: &str = "mia@example.com";
 
-fn basic() -> String {
-    // base64("mia@example.com:tok-SECRET-7f3a9c")
-    let raw = format!("{EMAIL}:{TOKEN}");
-    let t = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let b = raw.as_bytes();
-    let mut out = String::new();
-    for c in b.chunks(3) {
-        let n = (c[0] as u32) << 16
-            | (*c.get(1).unwrap_or(&0) as u32) << 8
-            | *c.get(2).unwrap_or(&0) as u32;
-        out.push(t[(n >> 18) as usize & 63] as char);
-        out.push(t[(n >> 12) as usize & 63] as char);
-        out.push(if c.len() > 1 {
-            t[(n >> 6) as usize & 63] as char
-        } else {
-            '='
-        });
-        out.push(if c.len() > 2 {
-            t[n as usize & 63] as char
-        } else {
-            '='
-        });
-    }
-    format!("Basic {out}")
-}
-
 /// A Cloud project `PROJ` with 7 versions and `n` issues (chained "blocks" links, one
 /// `Incident`, one labelled `incident`).
 fn cloud_fake(n: u64) -> FakeJira {
-    let mut f = FakeJira::new(true, &basic());
+    let mut f = FakeJira::new(true, &basic_auth(EMAIL, TOKEN));
     let base = fixture("search-jql.json")["issues"][0].clone();
     let jr = jrjc();
     let versions = make_versions(7);
