@@ -25,6 +25,17 @@ pub(crate) fn with_workspace<T>(
     state.workspace.with(OPEN_WAIT, f)
 }
 
+/// As [`with_workspace`], for commands that change the workspace. The audit log names the
+/// operating-system user as the actor of a change made in the window.
+#[allow(dead_code)]
+pub(crate) fn with_workspace_mut<T>(
+    state: &State<'_, AppState>,
+    f: impl FnOnce(&mut Workspace, &str) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    let actor = switchyard_app::governance::actor_name(None);
+    state.workspace.with_mut(OPEN_WAIT, |ws| f(ws, &actor))
+}
+
 // `async`: queries run on Tauri's thread pool, never on the UI thread.
 #[tauri::command(async)]
 pub fn get_calendar(
