@@ -251,16 +251,30 @@ fn upsert_issue(
     Ok(id)
 }
 
+/// Links of the issue `id` (as the blocking end) that Jira no longer lists.
+pub(crate) const DELETE_LINKS_AS_BLOCKER: &str =
+    "DELETE FROM dependencies WHERE kind = 'work_item' AND blocker_id = ?1 AND source = 'jira'
+        AND source_key NOT IN (SELECT value FROM json_each(?2))";
+
+/// Links of the issue `id` (as the blocked end) that Jira no longer lists.
+pub(crate) const DELETE_LINKS_AS_BLOCKED: &str =
+    "DELETE FROM dependencies WHERE kind = 'work_item' AND blocked_id = ?1 AND source = 'jira'
+        AND source_key NOT IN (SELECT value FROM json_each(?2))";
+
 /// Blocking links of the issue `id` (after the whole page is written, so links within the
 /// page find both ends). Both ends must be synced; the other end's page writes it otherwise.
 fn write_links(conn: &Connection, id: i64, it: &JiraIssue) -> rusqlite::Result<()> {
-    let link_ids: Vec<&str> = it.links.iter().map(|l| l.link_id.as_str()).collect();
-    conn.prepare_cached(
-        "DELETE FROM dependencies WHERE source = 'jira' AND kind = 'work_item'
-            AND (blocker_id = ?1 OR blocked_id = ?1)
-            AND source_key NOT IN (SELECT value FROM json_each(?2))",
-    )?
-    .execute(params![id, json(&link_ids)])?;
+    let link_ids = json(
+        &it.links
+            .iter()
+            .map(|l| l.link_id.as_str())
+            .collect::<Vec<_>>(),
+    );
+    // Two statements, not one with `blocker_id = ?1 OR blocked_id = ?1`: each uses its
+    // index for the whole predicate, where the OR walked every work-item dependency.
+    for sql in [DELETE_LINKS_AS_BLOCKER, DELETE_LINKS_AS_BLOCKED] {
+        conn.prepare_cached(sql)?.execute(params![id, link_ids])?;
+    }
     for l in &it.links {
         let end = |key: &str| -> rusqlite::Result<Option<i64>> {
             if key == it.key {

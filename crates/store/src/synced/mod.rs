@@ -3,6 +3,8 @@
 
 mod github;
 mod jira;
+#[cfg(test)]
+mod plans;
 
 use crate::codec::ts;
 use crate::{Result, Store, StoreError};
