@@ -6,6 +6,7 @@
 
 use crate::Store;
 use chrono::{TimeZone, Utc};
+use rusqlite::trace::{TraceEvent, TraceEventCodes};
 use std::sync::Mutex;
 use switchyard_core::synced::jira::*;
 use switchyard_core::synced::Cursor;
@@ -13,9 +14,10 @@ use switchyard_core::StatusCategory;
 
 static TRACED: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
-fn record(sql: &str) {
-    if let Ok(mut v) = TRACED.lock() {
-        v.push(sql.to_owned());
+fn record(e: TraceEvent<'_>) {
+    // With its parameters' values, so that the plan can be asked for as it ran.
+    if let (TraceEvent::Stmt(stmt, sql), Ok(mut v)) = (e, TRACED.lock()) {
+        v.push(stmt.expanded_sql().unwrap_or_else(|| sql.to_owned()));
     }
 }
 
@@ -121,9 +123,11 @@ fn every_statement_of_a_jira_page_uses_an_index_for_its_whole_predicate() {
     // A first page, then the same page again: inserts, then updates and deletes.
     store.commit_jira_issues(&page("r1", false)).unwrap();
     TRACED.lock().unwrap().clear();
-    store.conn.trace(Some(record));
+    store
+        .conn
+        .trace_v2(TraceEventCodes::SQLITE_TRACE_STMT, Some(record));
     store.commit_jira_issues(&page("r2", true)).unwrap();
-    store.conn.trace(None);
+    store.conn.trace_v2(TraceEventCodes::empty(), None);
 
     let traced: Vec<String> = std::mem::take(&mut *TRACED.lock().unwrap());
     let mut seen = std::collections::BTreeSet::new();
