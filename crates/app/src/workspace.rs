@@ -37,6 +37,27 @@ pub struct Workspace {
     store: Store,
 }
 
+/// An export document from its JSON text, its schema version checked against this build's.
+pub fn parse_document(text: &str) -> Result<Document> {
+    let doc: Document = serde_json::from_str(text).map_err(|e| {
+        AppError::new(
+            ErrorCode::InvalidInput,
+            format!("not a Switchyard export document: {e}"),
+        )
+    })?;
+    if doc.schema_version > switchyard_store::SCHEMA_VERSION {
+        return Err(AppError::new(
+            ErrorCode::InvalidInput,
+            format!(
+                "the document has schema version {}; this build knows up to {}",
+                doc.schema_version,
+                switchyard_store::SCHEMA_VERSION
+            ),
+        ));
+    }
+    Ok(doc)
+}
+
 pub(crate) fn actor() -> String {
     std::env::var("USER")
         .ok()
@@ -154,14 +175,31 @@ impl Workspace {
     /// Imports an export document. The workspace must be empty; nothing is written unless
     /// the whole document loads.
     pub fn import_json(&mut self, text: &str) -> Result<()> {
-        let doc: Document = serde_json::from_str(text).map_err(|e| {
-            AppError::new(
-                ErrorCode::InvalidInput,
-                format!("not a Switchyard export document: {e}"),
-            )
-        })?;
+        let doc = parse_document(text)?;
         self.store.import(&doc)?;
         Ok(())
+    }
+
+    /// Imports an export document into the workspace at `path`. The whole document is
+    /// parsed and its version checked before the file is opened, created or upgraded; when
+    /// the import fails on a file this call created, the file is removed again, so a bad
+    /// document leaves nothing behind.
+    pub fn import_into(path: &Path, text: &str) -> Result<Self> {
+        let doc = parse_document(text)?;
+        let existed = path.exists();
+        let result = Self::open(path).and_then(|mut ws| {
+            ws.store.import(&doc)?;
+            Ok(ws)
+        });
+        if result.is_err() && !existed {
+            // The store is closed by now (dropped with the error); SQLite's side files too.
+            for suffix in ["", "-wal", "-shm", "-journal"] {
+                let mut p = path.as_os_str().to_owned();
+                p.push(suffix);
+                let _ = std::fs::remove_file(std::path::PathBuf::from(p));
+            }
+        }
+        result
     }
 
     /// The calendar the window asks for: each day `YYYY-MM-DD`, or `None` for the default.

@@ -167,7 +167,12 @@ fn main() -> ExitCode {
 }
 
 fn open(db: Option<PathBuf>) -> Result<Workspace, AppError> {
-    let path = match db {
+    Workspace::open(&workspace_path(db)?)
+}
+
+/// `--db`, else the default workspace (its folder created).
+fn workspace_path(db: Option<PathBuf>) -> Result<PathBuf, AppError> {
+    Ok(match db {
         Some(p) => p,
         None => {
             let p = default_workspace_path()?;
@@ -181,8 +186,7 @@ fn open(db: Option<PathBuf>) -> Result<Workspace, AppError> {
             }
             p
         }
-    };
-    Workspace::open(&path)
+    })
 }
 
 fn run(cli: Cli) -> Result<(), AppError> {
@@ -235,8 +239,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
                     format!("cannot read {}: {e}", file.display()),
                 )
             })?;
-            let mut ws = open(cli.db)?;
-            ws.import_json(&text)?;
+            let ws = Workspace::import_into(&workspace_path(cli.db)?, &text)?;
             let c = ws.info()?.counts;
             println!(
                 "Imported {}: {} releases, {} services, {} deployments.",

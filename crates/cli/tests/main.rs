@@ -635,6 +635,30 @@ fn a_corrupt_or_foreign_import_file_changes_nothing() {
         "invalid_input",
     );
     assert!(line.contains("ghost"), "{line}");
+    // From a newer build: refused before any file is opened or created.
+    let mut newer: serde_json::Value = serde_json::from_str(&good).unwrap();
+    newer["schema_version"] = 99.into();
+    std::fs::write(path(d, "newer.json"), newer.to_string()).unwrap();
+    let line = fails(
+        d,
+        &[
+            "--db",
+            "b.sqlite3",
+            "import",
+            "--format",
+            "json",
+            "newer.json",
+        ],
+        "invalid_input",
+    );
+    assert!(line.contains("schema version 99"), "{line}");
+    // None of these left a workspace behind (the file did not exist before).
+    let left: Vec<_> = std::fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("b.sqlite3"))
+        .collect();
+    assert!(left.is_empty(), "a failed import left {left:?}");
     fails(
         d,
         &[
