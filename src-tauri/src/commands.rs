@@ -159,8 +159,10 @@ pub fn store_sync_token(
     target: SyncTarget,
     token: String,
 ) -> Result<SyncStatus, AppError> {
-    sync_screen::store_sync_token(target, token)?;
-    with_workspace(&state, |ws| ws.sync_status())
+    with_workspace(&state, |ws| {
+        sync_screen::store_sync_token(&ws.sync_connections()?, target, token)?;
+        ws.sync_status()
+    })
 }
 
 /// Runs one sync to its end (or error, or cancel), sending progress lines on `progress`.

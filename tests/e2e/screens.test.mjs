@@ -336,7 +336,9 @@ test('the Sync screen syncs Jira with progress, cancels, and shows errors with c
   assert.ok((await wd.text(await wd.waitFor('[data-testid="jira-needs"]', 5_000))).includes('at least one project'));
 
   // Storing a token where no system keyring runs (Xvfb has no Secret Service): one line
-  // that names the environment variable, and the typed token kept to try again.
+  // that names the environment variable, and the typed token kept to try again. A token
+  // is kept for the host of the URL on screen, so the URL comes first.
+  await typeInto('jira-url', UNREACHABLE);
   await typeInto('jira-token', 'e2e-typed-token');
   await wd.click(await wd.waitFor('[data-testid="jira-store-token"]', 5_000));
   await waitUntil(

@@ -1,11 +1,12 @@
 //! The GitHub sync use case, shared by the CLI (`switchyard sync github`) and the app: the
-//! token from `SWITCHYARD_GITHUB_TOKEN`, `GITHUB_TOKEN` or the keyring, the sync on its own
+//! token from `SWITCHYARD_GITHUB_TOKEN`, `GITHUB_TOKEN` (for api.github.com only, with a
+//! warning) or the keyring entry of the API URL's host, the sync on its own
 //! connection (the store is the sync's sink), progress to a sink, a cancel flag, and
 //! `SyncError`s mapped to stable codes
 //! (`github_auth`, `github_forbidden`, `github_rate_limited`, `github_unavailable`,
 //! `not_found`). The token never reaches the database, logs or error text.
 
-use crate::secrets::{load_token, Secret, TokenFor};
+use crate::secrets::{load_token, Origin, Secret, TokenFor};
 use crate::{Clock, Result};
 use std::path::Path;
 use switchyard_store::Store;
@@ -23,9 +24,11 @@ pub fn sync_github(
     progress: &dyn Progress,
     cancel: &Cancel,
 ) -> Result<GithubSummary> {
+    // Checked before anything is sent: no user or password in it, https unless loopback.
+    let origin = Origin::of("the GitHub API URL", &opts.api_url)?;
     let token = match token {
         Some(t) => Some(t),
-        None => load_token(TokenFor::Github)?,
+        None => load_token(TokenFor::Github, &origin)?,
     };
     if token.is_none() {
         tracing::warn!("no GitHub token; asking GitHub anonymously");

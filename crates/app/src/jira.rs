@@ -3,7 +3,7 @@
 //! connection to the workspace (the store is the sync's sink), progress to a sink, a cancel
 //! flag, and `SyncError`s mapped to stable codes (`crate::error`). The token never reaches the database, logs or error text.
 
-use crate::secrets::{load_token, Secret, TokenFor};
+use crate::secrets::{load_token, Origin, Secret, TokenFor};
 use crate::{AppError, Clock, ErrorCode, Result};
 use std::path::Path;
 use switchyard_store::Store;
@@ -24,12 +24,16 @@ pub fn sync_jira(
     progress: &dyn Progress,
     cancel: &Cancel,
 ) -> Result<JiraSummary> {
+    // Checked before anything is sent: no user or password in it, https unless loopback.
+    let origin = Origin::of("the Jira URL", &opts.url)?;
     let token = match token {
         Some(t) => t,
-        None => load_token(TokenFor::Jira)?.ok_or_else(|| {
+        None => load_token(TokenFor::Jira, &origin)?.ok_or_else(|| {
             AppError::new(
                 ErrorCode::JiraAuth,
-                "no Jira token: none is stored in the keyring and SWITCHYARD_JIRA_TOKEN is not set",
+                format!(
+                    "no Jira token for {origin}: none is stored in the keyring for that host and SWITCHYARD_JIRA_TOKEN is not set"
+                ),
             )
             .about("jira_token")
         })?,

@@ -5,7 +5,7 @@
 
 use crate::github::{sync_github, GithubOptions};
 use crate::jira::{sync_jira, Cancel, JiraOptions, ProgressEvent};
-use crate::secrets::{load_token, store_token, Secret, TokenFor};
+use crate::secrets::{has_token, store_token, Origin, Secret, TokenFor};
 use crate::slot::WorkspaceSlot;
 use crate::{AppError, Clock, ErrorCode, Result, Workspace};
 use serde::{Deserialize, Serialize};
@@ -129,14 +129,8 @@ fn invalid(message: impl Into<String>) -> AppError {
     AppError::new(ErrorCode::InvalidInput, message)
 }
 
-fn http_url(field: &str, url: &str) -> Result<()> {
-    if url.starts_with("https://") || url.starts_with("http://") {
-        Ok(())
-    } else {
-        Err(invalid(format!(
-            "{field} must start with https:// or http://"
-        )))
-    }
+fn http_url(field: &str, url: &str) -> Result<Origin> {
+    Origin::of(field, url)
 }
 
 impl Workspace {
@@ -200,21 +194,41 @@ impl Workspace {
 
     pub fn sync_status(&self) -> Result<SyncStatus> {
         // A keyring that cannot be read counts as no token; syncing says why.
-        let has = |t: TokenFor| load_token(t).ok().flatten().is_some();
+        // Whether a token is there for the host each connection names: a new URL asks for
+        // the token again.
+        let connections = self.sync_connections()?;
         Ok(SyncStatus {
-            connections: self.sync_connections()?,
-            jira_token: has(TokenFor::Jira),
-            github_token: has(TokenFor::Github),
+            jira_token: has_token(TokenFor::Jira, "the Jira URL", &connections.jira.url),
+            github_token: has_token(
+                TokenFor::Github,
+                "the GitHub API URL",
+                &connections.github.api_url,
+            ),
+            connections,
             last_jira: self.last_sync(SyncTarget::Jira)?,
             last_github: self.last_sync(SyncTarget::Github)?,
         })
     }
 }
 
-/// Stores a token in the OS keyring.
-pub fn store_sync_token(target: SyncTarget, token: String) -> Result<()> {
+/// Stores a token in the OS keyring for the host of the saved connection of `target`:
+/// the window never names the host itself, so it cannot send a stored token elsewhere.
+pub fn store_sync_token(
+    connections: &SyncConnections,
+    target: SyncTarget,
+    token: String,
+) -> Result<()> {
     let secret = Secret::new(token);
-    store_token(target.token(), &secret)
+    let (what, url) = match target {
+        SyncTarget::Jira => ("the Jira URL", &connections.jira.url),
+        SyncTarget::Github => ("the GitHub API URL", &connections.github.api_url),
+    };
+    if url.trim().is_empty() {
+        return Err(invalid(format!(
+            "save {what} first: a token is kept for its host"
+        )));
+    }
+    store_token(target.token(), &Origin::of(what, url)?, &secret)
 }
 
 impl SyncConnections {
@@ -380,5 +394,68 @@ impl RunningSyncs {
             error_code: result.as_ref().err().map(|e| e.code),
         };
         Ok((last, result))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secrets::test_keyring::process_keyring;
+
+    #[test]
+    fn a_token_belongs_to_the_saved_host_and_a_new_url_asks_for_it_again() {
+        process_keyring();
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::open(&dir.path().join("w.sqlite3")).unwrap();
+        let at = |url: &str| SyncConnections {
+            jira: JiraConnection {
+                url: url.into(),
+                projects: vec!["ABC".into()],
+                email: None,
+            },
+            github: GithubConnection::default(),
+        };
+        // No URL saved yet: no host to keep a token for.
+        let e = store_sync_token(
+            &ws.sync_connections().unwrap(),
+            SyncTarget::Jira,
+            "t".into(),
+        )
+        .unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidInput);
+        assert!(
+            e.message.contains("save the Jira URL first"),
+            "{}",
+            e.message
+        );
+
+        let saved = ws
+            .save_sync_connections(&at("https://tokens-a.example/jira"))
+            .unwrap();
+        store_sync_token(&saved, SyncTarget::Jira, "token-for-a".into()).unwrap();
+        if std::env::var_os("SWITCHYARD_JIRA_TOKEN").is_none() {
+            assert!(ws.sync_status().unwrap().jira_token);
+            // Another host in the settings: the stored token does not follow it.
+            ws.save_sync_connections(&at("https://tokens-b.example"))
+                .unwrap();
+            assert!(!ws.sync_status().unwrap().jira_token);
+            ws.save_sync_connections(&at("https://tokens-a.example"))
+                .unwrap();
+            assert!(ws.sync_status().unwrap().jira_token);
+        }
+        // A URL that would leak a token is refused when saved, with nothing saved.
+        let e = ws
+            .save_sync_connections(&at("https://me:pw@tokens-a.example"))
+            .unwrap_err();
+        assert!(e.message.contains("user or password"), "{}", e.message);
+        assert!(!e.message.contains("pw@"), "{}", e.message);
+        let e = ws
+            .save_sync_connections(&at("http://tokens-a.example"))
+            .unwrap_err();
+        assert!(e.message.contains("https://"), "{}", e.message);
+        assert_eq!(
+            ws.sync_connections().unwrap().jira.url,
+            "https://tokens-a.example"
+        );
     }
 }

@@ -92,10 +92,14 @@ enum Command {
         #[command(subcommand)]
         target: sync_jira::SyncTarget,
     },
-    /// Read a token on stdin and store it in the OS keyring.
+    /// Read a token on stdin and store it in the OS keyring, for one host only.
     Auth {
         #[arg(value_enum)]
         target: sync_jira::AuthTarget,
+        /// The site the token is for, as `sync --url` gives it (the token is sent to this
+        /// scheme, host and port only). Default for github: https://api.github.com.
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
     },
     /// Risk, readiness, go/no-go, hotfixes, change records, post-release reviews.
     #[command(flatten)]
@@ -155,7 +159,7 @@ fn main() -> ExitCode {
         Err(e) => {
             // The message speaks of the product; the command line adds its flag.
             let hint = match e.field.as_deref() {
-                Some("jira_token") => " (switchyard auth jira)".to_string(),
+                Some("jira_token") => " (switchyard auth jira --url URL)".to_string(),
                 Some("github_token") => " (switchyard auth github)".to_string(),
                 Some(field) => format!(" (--{})", field.replace('_', "-")),
                 None => String::new(),
@@ -278,7 +282,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
             drop(ws);
             sync_jira::run(&path, target)?;
         }
-        Command::Auth { target } => sync_jira::auth(target)?,
+        Command::Auth { target, url } => sync_jira::auth(target, url)?,
         Command::Governance(command) => review::run(cli.db, command)?,
         Command::Metrics(command) => dora::run(cli.db, command)?,
         Command::Reports(command) => report::run(cli.db, command)?,

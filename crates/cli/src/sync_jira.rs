@@ -5,16 +5,16 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::Path;
 use std::sync::Mutex;
 use switchyard_app::jira::{sync_jira, Cancel, JiraOptions, ProgressEvent};
-use switchyard_app::secrets::{store_token, Secret, TokenFor};
+use switchyard_app::secrets::{store_token, Origin, Secret, TokenFor};
 use switchyard_app::{AppError, ErrorCode, SystemClock};
 
 #[derive(Subcommand)]
 pub enum SyncTarget {
     /// Jira Cloud (REST v3) or Data Center (REST v2); token from SWITCHYARD_JIRA_TOKEN or
-    /// the keyring (`switchyard auth jira`).
+    /// the keyring (`switchyard auth jira --url URL`).
     Jira(JiraArgs),
-    /// GitHub or GitHub Enterprise; token from SWITCHYARD_GITHUB_TOKEN, GITHUB_TOKEN or the
-    /// keyring (`switchyard auth github`).
+    /// GitHub or GitHub Enterprise; token from SWITCHYARD_GITHUB_TOKEN, GITHUB_TOKEN (for
+    /// api.github.com only, with a warning) or the keyring (`switchyard auth github`).
     Github(crate::sync_github::GithubArgs),
 }
 
@@ -51,8 +51,24 @@ pub enum AuthTarget {
     Github,
 }
 
-/// Reads a token on stdin and stores it in the OS keyring.
-pub fn auth(target: AuthTarget) -> Result<(), AppError> {
+/// Reads a token on stdin and stores it in the OS keyring for the origin of `url`.
+pub fn auth(target: AuthTarget, url: Option<String>) -> Result<(), AppError> {
+    let (which, name, what) = match target {
+        AuthTarget::Jira => (TokenFor::Jira, "Jira", "the Jira URL"),
+        AuthTarget::Github => (TokenFor::Github, "GitHub", "the GitHub API URL"),
+    };
+    let url = match (url, target) {
+        (Some(u), _) => u,
+        (None, AuthTarget::Github) => "https://api.github.com".to_owned(),
+        (None, AuthTarget::Jira) => {
+            return Err(AppError::new(
+                ErrorCode::InvalidInput,
+                "name the Jira site the token is for (--url https://example.atlassian.net)",
+            ))
+        }
+    };
+    // Before the token is read: a bad URL costs nothing.
+    let origin = Origin::of(what, &url).map_err(|e| e.about("url"))?;
     let mut text = String::new();
     std::io::stdin().read_to_string(&mut text).map_err(|e| {
         AppError::new(
@@ -62,12 +78,8 @@ pub fn auth(target: AuthTarget) -> Result<(), AppError> {
     })?;
     let token = Secret::new(text.trim().to_owned());
     drop(text);
-    let (which, name) = match target {
-        AuthTarget::Jira => (TokenFor::Jira, "Jira"),
-        AuthTarget::Github => (TokenFor::Github, "GitHub"),
-    };
-    store_token(which, &token)?;
-    println!("Stored the {name} token in the OS keyring.");
+    store_token(which, &origin, &token)?;
+    println!("Stored the {name} token for {origin} in the OS keyring.");
     Ok(())
 }
 

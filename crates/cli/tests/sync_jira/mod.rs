@@ -250,3 +250,62 @@ fn the_token_reaches_no_stderr_export_log_or_database() {
         );
     }
 }
+
+/// `switchyard auth ...` with `stdin` as the token.
+fn auth(dir: &Path, args: &[&str], stdin: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_switchyard"))
+        .arg("auth")
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SWITCHYARD_DB")
+        .env("XDG_DATA_HOME", dir.join("xdg-data"))
+        .env("HOME", dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("switchyard runs");
+    // The command may refuse before it reads: a closed pipe is fine.
+    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_token_is_never_sent_where_a_url_could_leak_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let code = |o: &Output| {
+        assert!(!o.status.success());
+        let err = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert!(!err.contains(TOKEN) && !err.contains("pw@"), "{err}");
+        err
+    };
+    // A token is stored for one site: the site must be named.
+    let err = code(&auth(d, &["jira"], TOKEN));
+    assert!(
+        err.contains("error[invalid_input]") && err.contains("--url"),
+        "{err}"
+    );
+    let err = code(&auth(
+        d,
+        &["jira", "--url", "https://me:pw@jira.example.com"],
+        TOKEN,
+    ));
+    assert!(err.contains("user or password"), "{err}");
+    let err = code(&auth(
+        d,
+        &["github", "--url", "http://ghe.example.com/api/v3"],
+        TOKEN,
+    ));
+    assert!(err.contains("must use https://"), "{err}");
+    // A sync to plain http of another machine, or with credentials in the URL, sends nothing.
+    for url in ["http://jira.example.com", "https://mia:pw@jira.example.com"] {
+        let out = sync(d, url, &[], TOKEN);
+        let err = code(&out);
+        assert!(err.contains("error[invalid_input]"), "{url}: {err}");
+    }
+    assert!(
+        !d.join("w.sqlite3").exists() || export(d)["work_items"].as_array().unwrap().is_empty()
+    );
+}

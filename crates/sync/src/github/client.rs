@@ -108,7 +108,9 @@ impl Client {
             .parse()
             .map_err(|_| err::invalid_url(format!("not a URL: {base}")))?;
         let authority = match (uri.scheme_str(), uri.authority()) {
-            (Some("http" | "https"), Some(a)) => a.as_str().to_ascii_lowercase(),
+            (Some(scheme @ ("http" | "https")), Some(a)) => {
+                format!("{scheme}://{}", a.as_str().to_ascii_lowercase())
+            }
             _ => {
                 return Err(err::invalid_url(format!(
                     "the API URL must be http(s)://HOST[/api/v3], got {base}"
@@ -174,9 +176,15 @@ impl Client {
             HeaderValue::from_static(API_VERSION),
         );
         h.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
-        let same_host = uri
-            .authority()
-            .is_none_or(|a| a.as_str().eq_ignore_ascii_case(&self.authority));
+        // The token goes only to the API URL's scheme, host and port: never to a `Link`
+        // of another host, nor over plain http to the same one.
+        let same_host = match (uri.scheme_str(), uri.authority()) {
+            (_, None) => true,
+            (Some(scheme), Some(a)) => {
+                format!("{scheme}://{}", a.as_str()).eq_ignore_ascii_case(&self.authority)
+            }
+            (None, Some(_)) => false,
+        };
         if let (Some(auth), true) = (&self.auth, same_host) {
             h.insert(AUTHORIZATION, auth.clone());
         }
@@ -396,6 +404,38 @@ mod tests {
             next_link(r#"<https://x/a?page=1>; rel="first", <https://x/a?page=1>; rel="prev""#),
             None
         );
+    }
+
+    #[test]
+    fn the_token_goes_only_to_the_api_urls_scheme_host_and_port() {
+        // octocrab's client needs a runtime to be built in.
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let _in_runtime = rt.enter();
+        let progress: Arc<dyn Progress> = Arc::new(|_: crate::ProgressEvent| {});
+        let client = Client::new(
+            "https://ghe.example.com/api/v3",
+            Some(&Secret::new("ghp_secret")),
+            1,
+            Duration::from_millis(1),
+            progress,
+            Cancel::default(),
+        )
+        .unwrap();
+        let auth = |url: &str| {
+            let uri: Uri = url.parse().unwrap();
+            client.headers_for(&uri).contains_key(AUTHORIZATION)
+        };
+        assert!(auth(
+            "https://ghe.example.com/api/v3/repos/a/b/pulls?page=2"
+        ));
+        assert!(auth("https://GHE.example.com/api/v3/repos/a/b/pulls"));
+        // A `Link` to another host, another port or plain http gets no token.
+        assert!(!auth("https://evil.example/api/v3/repos/a/b/pulls?page=2"));
+        assert!(!auth("https://ghe.example.com:8443/api/v3/repos/a/b/pulls"));
+        assert!(!auth("http://ghe.example.com/api/v3/repos/a/b/pulls"));
     }
 
     #[test]
