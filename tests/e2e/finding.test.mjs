@@ -284,6 +284,27 @@ test('a service filter leaves only its releases on the calendar and in the table
   await painted(wd);
   assert.equal((await wd.findAll('[data-testid="filter-reset"]')).length, 0);
   assert.equal(await wd.text(await wd.waitFor('[data-testid="shown-count"]', 5_000)), `${all.length} releases`);
+
+  // Lanes by team: one lane per team owning a service of a release in view, each release
+  // on the lanes of its services' teams.
+  await chord([KEY.control], '1');
+  await wd.waitFor('[data-testid="lanes-by"]', 10_000);
+  await wd.execute('const s = document.querySelector("[data-testid=lanes-by]"); s.value = "team"; s.dispatchEvent(new Event("change", { bubbles: true }));');
+  await painted(wd);
+  const teamOf = new Map(doc.services.map((s) => [s.name, s.team]));
+  const inView = doc.releases.filter((r) => r.release_date >= loaded[0] && r.release_date <= loaded[1] && r.status !== 'cancelled');
+  const teams = [...new Set(inView.flatMap((r) => r.services.map((s) => teamOf.get(s)).filter(Boolean)))].sort((a, b) => a.localeCompare(b));
+  const lanes = await wd.execute('return [...document.querySelectorAll("[data-testid=lane]")].map(e => e.getAttribute("data-train-name"))');
+  assert.deepEqual(lanes.filter((l) => l !== 'No team'), teams, 'a lane per team');
+  const team = teams[0];
+  const onLane = await wd.execute(
+    `return [...document.querySelectorAll('[data-testid="lane"][data-train-name="${team}"] [data-testid="release"]')].map(e => Number(e.dataset.releaseId)).sort((a, b) => a - b)`,
+  );
+  const ofTeam = inView.filter((r) => r.services.some((s) => teamOf.get(s) === team)).map((r) => r.id).sort((a, b) => a - b);
+  assert.deepEqual(onLane, ofTeam, `the ${team} lane`);
+  await shot('finding-lanes-by-team-light.png');
+  await wd.execute('const s = document.querySelector("[data-testid=lanes-by]"); s.value = "train"; s.dispatchEvent(new Event("change", { bubbles: true }));');
+  await painted(wd);
 });
 
 test('the month view: releases on their days, freezes shaded; every view in light and dark', { timeout: 120_000 }, async () => {
