@@ -357,3 +357,26 @@ test('the month view: releases on their days, freezes shaded; every view in ligh
   await setTheme('system');
   assert.equal(await wd.execute('return localStorage.getItem("switchyard.theme")'), null);
 });
+
+test('the native View menu reaches the window: Table, then Theme > Dark', { timeout: 60_000 }, async () => {
+  const xdotool = (args) => execFileSync('xdotool', args, { env, timeout: 20_000 }).toString().trim();
+  await chord([KEY.control], '1');
+  await wd.waitFor('[data-testid="calendar"][data-mode="timeline"]', 10_000);
+  // The window's menu bar, as a person uses it: click View, then the keyboard.
+  const id = xdotool(['search', '--sync', '--onlyvisible', '--name', 'Switchyard']).split('\n')[0];
+  xdotool(['windowfocus', '--sync', id]);
+  const geometry = xdotool(['getwindowgeometry', '--shell', id]);
+  const at = Object.fromEntries(geometry.split('\n').map((l) => l.split('=')));
+  const viewMenu = [Number(at.X) + 104, Number(at.Y) + 12]; // File, Edit, View from the left
+  xdotool(['mousemove', '--sync', String(viewMenu[0]), String(viewMenu[1]), 'click', '1']);
+  await sleep(500);
+  xdotool(['key', 'Down', 'Down', 'Down', 'Return']); // Timeline, Month, Table
+  await wd.waitFor('[data-testid="calendar"][data-mode="table"] [data-testid="table-view"]', 10_000);
+  // View > Theme > Dark: past Quick search, into the submenu, its third item.
+  xdotool(['mousemove', '--sync', String(viewMenu[0]), String(viewMenu[1]), 'click', '1']);
+  await sleep(500);
+  xdotool(['key', 'Down', 'Down', 'Down', 'Down', 'Down', 'Right', 'Down', 'Down', 'Return']);
+  await waitUntil('the dark theme', async () => (await wd.execute('return document.documentElement.dataset.theme')) === 'dark', 10_000);
+  await shot('finding-menu-table-dark.png');
+  await setTheme('system');
+});
