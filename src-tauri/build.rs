@@ -21,6 +21,7 @@ fn main() {
         "store_sync_token",
         "run_sync",
         "cancel_sync",
+        "listen_menu",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri-build failed");

@@ -5,6 +5,7 @@ use std::time::Duration;
 use switchyard_app::core::dora::{Bucket, Drill};
 use switchyard_app::core::views::{CalendarView, WorkspaceInfo};
 use switchyard_app::dora::MetricsQuery;
+use switchyard_app::menu::MenuAction;
 use switchyard_app::saved::{default_export_dir, ExportRequest, SavedFile};
 use switchyard_app::screens::{DrillView, MetricsView, TrainReadinessView, PANEL_CHART_SIZE};
 use switchyard_app::sync_screen::{
@@ -211,4 +212,10 @@ pub fn mark_calendar_painted(state: State<'_, AppState>) {
         elapsed_ms = ms,
         "calendar painted {ms:.0} ms after launch"
     );
+}
+
+/// The native menu's clicks (File, View) are sent on `actions` from now on.
+#[tauri::command]
+pub fn listen_menu(menu: State<'_, crate::menu::MenuChannel>, actions: Channel<MenuAction>) {
+    menu.listen(actions);
 }

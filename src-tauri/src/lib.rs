@@ -4,6 +4,7 @@
 mod commands;
 mod file_menu;
 mod logging;
+mod menu;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -106,7 +107,28 @@ pub fn run() {
     let started = Instant::now();
     #[cfg(target_os = "linux")]
     skip_software_gl_compositing();
-    app(tauri::Builder::default(), started)
+    // Two official plugins (tauri-apps/plugins-workspace), on the real window only: a second
+    // launch focuses the first window; the window's size and position are kept.
+    let builder = tauri::Builder::default()
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        }))
+        .plugin(
+            tauri_plugin_window_state::Builder::default()
+                .with_state_flags(
+                    tauri_plugin_window_state::StateFlags::SIZE
+                        | tauri_plugin_window_state::StateFlags::POSITION
+                        | tauri_plugin_window_state::StateFlags::MAXIMIZED,
+                )
+                .build(),
+        )
+        .menu(menu::build)
+        .on_menu_event(menu::on_event);
+    app(builder, started)
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {
             eprintln!("error[internal]: the window could not start: {e}");
@@ -165,6 +187,7 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, started: Instant) -> tauri::B
             syncs: RunningSyncs::default(),
             recent: Mutex::default(),
         })
+        .manage(menu::MenuChannel::default())
         .plugin(tauri_plugin_dialog::init())
         .invoke_handler(tauri::generate_handler![
             commands::get_calendar,
@@ -187,6 +210,7 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, started: Instant) -> tauri::B
             commands::store_sync_token,
             commands::run_sync,
             commands::cancel_sync,
+            commands::listen_menu,
         ])
 }
 
@@ -346,7 +370,7 @@ mod command_lists {
     #[test]
     fn every_list_names_the_commands_of_the_table() {
         let table: Vec<String> = command_names().iter().map(|s| s.to_string()).collect();
-        assert_eq!(table.len(), 20, "{table:?}");
+        assert_eq!(table.len(), 21, "{table:?}");
         assert_eq!(build_rs(), table, "src-tauri/build.rs");
         assert_eq!(
             generate_handler(),

@@ -97,6 +97,8 @@ pub fn bindings() -> Vec<(String, String)> {
         render::<ReleaseType>(&cfg),
         render::<RiskClass>(&cfg),
         render::<DecisionOutcome>(&cfg),
+        render::<ServiceTeam>(&cfg),
+        render::<crate::menu::MenuAction>(&cfg),
         (
             "commands.ts".to_owned(),
             format!("{BINDINGS_HEADER}{}", crate::commands::commands_ts(&cfg)),

@@ -307,6 +307,13 @@ pub fn commands(cfg: &Config) -> Vec<Command> {
     arg!(c, cfg, target: SyncTarget);
     returns!(c, cfg, bool);
 
+    let c = b.command(
+        "listen_menu",
+        "The native menu's clicks (File, View) are sent on `actions` from now on.",
+    );
+    c.channel::<crate::menu::MenuAction>(cfg, "actions", "Channel<MenuAction>");
+    c.infallible();
+
     b.out
 }
 

@@ -11,6 +11,7 @@ pub mod github;
 pub mod governance;
 pub mod jira;
 pub mod lookup;
+pub mod menu;
 pub mod plan;
 pub mod recent;
 pub mod reports;

@@ -19,6 +19,16 @@ pub struct CalendarView {
     pub last: Option<NaiveDate>,
     pub lanes: Vec<TrainLane>,
     pub freeze_windows: Vec<FreezeBand>,
+    /// Every service of the workspace with the team that owns it (`None`: no team), by
+    /// service name: the window's filters and lanes by team.
+    pub service_teams: Vec<ServiceTeam>,
+}
+
+/// A service and the team that owns it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ServiceTeam {
+    pub service: String,
+    pub team: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]

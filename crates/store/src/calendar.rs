@@ -167,6 +167,18 @@ impl Store {
                 reason: r.get(4)?,
             });
         }
+        let mut stmt = conn.prepare_cached(
+            "SELECT s.name, t.name FROM services s LEFT JOIN teams t ON t.id = s.team_id
+              ORDER BY s.name",
+        )?;
+        let service_teams = stmt
+            .query_map([], |r| {
+                Ok(ServiceTeam {
+                    service: r.get(0)?,
+                    team: r.get(1)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         let (first, last) = self.calendar_span()?;
         Ok(CalendarView {
             today,
@@ -176,6 +188,7 @@ impl Store {
             last,
             lanes,
             freeze_windows,
+            service_teams,
         })
     }
 

@@ -350,6 +350,17 @@ fn the_calendar_has_a_lane_per_train_with_releases_milestones_and_freezes() {
         .find(|f| f.name.starts_with("Peak"))
         .unwrap();
     assert!(peak.services.contains(&"web-checkout".to_string()));
+    // Every service with its team, by name: the window's filters and lanes by team.
+    assert!(view
+        .service_teams
+        .windows(2)
+        .all(|w| w[0].service < w[1].service));
+    let checkout = view
+        .service_teams
+        .iter()
+        .find(|s| s.service == "web-checkout")
+        .unwrap();
+    assert!(checkout.team.is_some(), "{checkout:?}");
 }
 
 /// A future step runs against a workspace of today's schema: backup first, then one

@@ -1,6 +1,7 @@
 import { Channel, invoke } from "@tauri-apps/api/core";
 import type { ApiError } from "./bindings/ApiError";
 import type { ErrorCode } from "./bindings/ErrorCode";
+import type { MenuAction } from "./bindings/MenuAction";
 import type { SyncProgress } from "./bindings/SyncProgress";
 import { ERROR_CODES, type CommandName, type Commands } from "./bindings/commands";
 
@@ -191,4 +192,11 @@ export function runSync(target: Args<"run_sync">["target"], onprogress: (p: Sync
 
 export function cancelSync(target: Args<"cancel_sync">["target"]) {
   return call("cancel_sync", { target });
+}
+
+/** The native menu's clicks (File, View) arrive at `onaction` from now on. */
+export function listenMenu(onaction: (action: MenuAction) => void) {
+  const actions = new Channel<MenuAction>();
+  actions.onmessage = onaction;
+  return call("listen_menu", { actions });
 }

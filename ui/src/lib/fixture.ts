@@ -128,6 +128,9 @@ function buildView(): CalendarView {
       { id: 2, name: "Holiday freeze", start_date: `${year - 1}-12-18`, end_date: `${year}-01-04`, services: [], reason: "Reduced staffing over the holidays" },
       { id: 3, name: "Quarter close", start_date: formatIso(today + 12), end_date: formatIso(today + 16), services: ["payments-api", "ledger"], reason: "Finance quarter close" },
     ],
+    service_teams: TRAINS.flatMap((t) => t.services.map((service) => ({ service, team: t.name }))).sort((a, b) =>
+      a.service.localeCompare(b.service),
+    ),
   };
 }
 

@@ -17,6 +17,7 @@ function view(from: string, to: string, lanes: [number, CalendarRelease[]][]): C
     last: "2028-12-31",
     lanes: lanes.map(([id, releases]) => ({ id, name: `t${id}`, description: "", cadence_label: "", services: [], releases })),
     freeze_windows: [],
+    service_teams: [],
   };
 }
 

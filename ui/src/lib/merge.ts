@@ -3,7 +3,7 @@ import type { CalendarView } from "./bindings/CalendarView";
 /**
  * The calendar with `more` (another date range of the same workspace) added: lanes by id
  * (a lane new to the view goes last, as the off-train lane does), releases and freeze
- * windows by id (the newer copy wins), and the loaded range widened to cover both.
+ * windows by id (the newer copy wins), the services' teams as `more` has them, and the loaded range widened to cover both.
  */
 export function mergeViews(view: CalendarView, more: CalendarView): CalendarView {
   const lanes = view.lanes.map((l) => ({ ...l, releases: [...l.releases] }));
@@ -33,5 +33,6 @@ export function mergeViews(view: CalendarView, more: CalendarView): CalendarView
     last: more.last,
     lanes,
     freeze_windows: windows,
+    service_teams: more.service_teams,
   };
 }

@@ -95,6 +95,7 @@ describe("viewRange", () => {
       },
     ],
     freeze_windows: [],
+    service_teams: [],
   };
 
   it("widens to cover all data and snaps to whole months", () => {

@@ -1,5 +1,6 @@
 // Generated from the Rust types by ts-rs. Do not edit: run `./dev bindings` to regenerate.
 import type { FreezeBand } from "./FreezeBand";
+import type { ServiceTeam } from "./ServiceTeam";
 import type { TrainLane } from "./TrainLane";
 
 /**
@@ -15,4 +16,9 @@ from: string, to: string,
  * (releases, milestones, freeze windows): the span the window lets you scroll,
  * loading the rest as it comes into view. `None` in an empty workspace.
  */
-first: string | null, last: string | null, lanes: Array<TrainLane>, freeze_windows: Array<FreezeBand>, };
+first: string | null, last: string | null, lanes: Array<TrainLane>, freeze_windows: Array<FreezeBand>, 
+/**
+ * Every service of the workspace with the team that owns it (`None`: no team), by
+ * service name: the window's filters and lanes by team.
+ */
+service_teams: Array<ServiceTeam>, };

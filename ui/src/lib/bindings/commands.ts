@@ -8,6 +8,7 @@ import type { DrillView } from "./DrillView";
 import type { ErrorCode } from "./ErrorCode";
 import type { ExportRequest } from "./ExportRequest";
 import type { LastSync } from "./LastSync";
+import type { MenuAction } from "./MenuAction";
 import type { MetricsView } from "./MetricsView";
 import type { SavedFile } from "./SavedFile";
 import type { SyncConnections } from "./SyncConnections";
@@ -64,6 +65,8 @@ export type Commands = {
   run_sync: { args: { target: SyncTarget; progress: Channel<SyncProgress> }; result: LastSync };
   /** Asks a running sync to stop; it ends with `cancelled` at its next step. */
   cancel_sync: { args: { target: SyncTarget }; result: boolean };
+  /** The native menu's clicks (File, View) are sent on `actions` from now on. */
+  listen_menu: { args: { actions: Channel<MenuAction> }; result: null };
 };
 
 export type CommandName = keyof Commands;
@@ -90,6 +93,7 @@ export const COMMAND_NAMES = [
   "store_sync_token",
   "run_sync",
   "cancel_sync",
+  "listen_menu",
 ] as const satisfies readonly CommandName[];
 
 /** Every value of ErrorCode, the closed list of error codes. */
