@@ -19,6 +19,17 @@ pub struct CalendarView {
     pub last: Option<NaiveDate>,
     pub lanes: Vec<TrainLane>,
     pub freeze_windows: Vec<FreezeBand>,
+    /// The holidays of the range (no release is planned on one).
+    pub holidays: Vec<HolidayMark>,
+}
+
+/// A holiday as the calendar marks it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct HolidayMark {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub date: NaiveDate,
+    pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]

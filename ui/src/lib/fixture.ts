@@ -128,6 +128,7 @@ function buildView(): CalendarView {
       { id: 2, name: "Holiday freeze", start_date: `${year - 1}-12-18`, end_date: `${year}-01-04`, services: [], reason: "Reduced staffing over the holidays" },
       { id: 3, name: "Quarter close", start_date: formatIso(today + 12), end_date: formatIso(today + 16), services: ["payments-api", "ledger"], reason: "Finance quarter close" },
     ],
+    holidays: [{ id: 1, date: formatIso(today + 20), name: "Founders day" }],
   };
 }
 
@@ -156,7 +157,7 @@ export async function devFixture(command: string): Promise<unknown> {
   const view = buildView();
   switch (command) {
     case "get_calendar":
-      return state === "empty" ? { ...view, lanes: [], freeze_windows: [] } : view;
+      return state === "empty" ? { ...view, lanes: [], freeze_windows: [], holidays: [] } : view;
     case "get_workspace_info": {
       const releases = view.lanes.reduce((n, l) => n + l.releases.length, 0);
       const info: WorkspaceInfo = {

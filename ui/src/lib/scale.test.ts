@@ -95,6 +95,7 @@ describe("viewRange", () => {
       },
     ],
     freeze_windows: [],
+    holidays: [],
   };
 
   it("widens to cover all data and snaps to whole months", () => {

@@ -1,5 +1,6 @@
 // Generated from the Rust types by ts-rs. Do not edit: run `./dev bindings` to regenerate.
 import type { FreezeBand } from "./FreezeBand";
+import type { HolidayMark } from "./HolidayMark";
 import type { TrainLane } from "./TrainLane";
 
 /**
@@ -15,4 +16,8 @@ from: string, to: string,
  * (releases, milestones, freeze windows): the span the window lets you scroll,
  * loading the rest as it comes into view. `None` in an empty workspace.
  */
-first: string | null, last: string | null, lanes: Array<TrainLane>, freeze_windows: Array<FreezeBand>, };
+first: string | null, last: string | null, lanes: Array<TrainLane>, freeze_windows: Array<FreezeBand>, 
+/**
+ * The holidays of the range (no release is planned on one).
+ */
+holidays: Array<HolidayMark>, };
