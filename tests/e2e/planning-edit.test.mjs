@@ -75,6 +75,11 @@ async function clickOn(css) {
  * the dialog, so every picture of this file is taken the same way, from outside.
  */
 async function shot(name) {
+  // The pointer out of the way, so no tooltip of what was clicked stays in the picture.
+  await wd.call('POST', wd.s('/actions'), {
+    actions: [{ type: 'pointer', id: 'mouse', parameters: { pointerType: 'mouse' }, actions: [{ type: 'pointerMove', duration: 0, origin: 'viewport', x: 1270, y: 60 }] }],
+  });
+  await wd.call('DELETE', wd.s('/actions'));
   await sleep(600);
   execFileSync('import', ['-window', 'root', join(outDir, name)], { env, timeout: 20_000 });
 }

@@ -978,14 +978,17 @@ impl Workspace {
     }
 }
 
-/// The fields of a release its form edits, for the audit log.
+/// The fields of a release its form edits, for the audit log (services by name, so an
+/// unchanged list reads the same before and after).
 fn release_json(r: &Release) -> Value {
+    let mut services = r.services.clone();
+    services.sort();
     json!({
         "name": r.name,
         "version": r.version,
         "release_type": r.release_type,
         "status": r.status,
-        "services": r.services,
+        "services": services,
     })
 }
 

@@ -241,6 +241,11 @@ fn releases_are_added_edited_and_cancelled_with_their_history() {
     assert_eq!(last_event(&ws).0, "release.add");
 
     let mut edit = form.clone();
+    edit.services = vec!["web-storefront".into(), "payments-api".into()];
+    ws.save_release(&clock(), "rita", Some(added.id), &edit)
+        .unwrap();
+    // The list in another order is no change.
+    edit.services.reverse();
     edit.name = "Hotfix 1a".into();
     edit.version = "1.0.1".into();
     edit.status = ReleaseStatus::InProgress;
@@ -273,14 +278,27 @@ fn releases_are_added_edited_and_cancelled_with_their_history() {
 
     let details = ws.release_details(added.id).unwrap();
     let actions: Vec<&str> = details.history.iter().map(|h| h.action.as_str()).collect();
-    assert_eq!(actions, ["release.cancel", "release.edit", "release.add"]);
+    assert_eq!(
+        actions,
+        [
+            "release.cancel",
+            "release.edit",
+            "release.edit",
+            "release.add"
+        ]
+    );
     assert_eq!(
         details.history[0].summary,
         "status: in_progress → cancelled"
     );
-    assert!(details.history[1]
-        .summary
-        .contains("name: Hotfix 1 → Hotfix 1a"));
+    assert_eq!(
+        details.history[1].summary,
+        "name: Hotfix 1 → Hotfix 1a; status: planned → in_progress; version: none → 1.0.1"
+    );
+    assert_eq!(
+        details.history[2].summary,
+        "services: payments-api → payments-api, web-storefront"
+    );
     assert_eq!(details.history[1].actor, "rita");
     assert_eq!(details.history[0].at, "2026-11-28 08:00 UTC");
 
