@@ -481,6 +481,16 @@ mod mock_runtime {
         assert_eq!(err["code"], "invalid_input");
         assert_eq!(err["field"], "from");
 
+        // A link that is not http(s) is refused before anything is opened.
+        let refused = invoke(
+            &webview,
+            "open_link",
+            serde_json::json!({ "url": "file:///etc/passwd" }),
+        )
+        .expect_err("only web links open");
+        assert_eq!(refused["code"], "invalid_input");
+        assert_eq!(refused["field"], "url");
+
         // A command the capability does not grant is refused by Tauri itself.
         let denied = invoke(&webview, "no_such_command", serde_json::json!({}));
         assert!(denied.is_err(), "{denied:?}");

@@ -277,6 +277,18 @@ test('a freeze window for a service, after a refused form that wrote nothing', {
   assert.equal(w.end_date, plus(34));
   assert.deepEqual(w.services, [service]);
   await wd.waitFor('[data-testid="freeze-window"][data-freeze-name="Mobile launch"]', 10_000);
+
+  // A holiday: on the calendar as a day mark, in the export.
+  await newFromMenu('new-holiday');
+  await wd.waitFor('[data-testid="holiday-form"]', 10_000);
+  await fill('#holiday-date', plus(12));
+  await fill('#holiday-name', 'Founders day');
+  await clickOn('[data-testid="holiday-form"] [data-testid="form-submit"]');
+  await gone('[data-testid="holiday-form"]');
+  const h = exported().holidays.find((x) => x.name === 'Founders day');
+  assert.equal(h?.date, plus(12));
+  await wd.waitFor(`[data-testid="holiday"][data-date="${plus(12)}"]`, 10_000);
+  await shot('plan-calendar-freeze-and-holiday.png');
 });
 
 test('the release panel of a demo release: its work items and its history', { timeout: 120_000 }, async () => {
@@ -288,6 +300,7 @@ test('the release panel of a demo release: its work items and its history', { ti
   const items = (id) => doc.work_items.filter((w) => w.release_ids.includes(id)).length;
   const target = inFlight.find((r) => items(r.id) > 0) ?? inFlight[0];
   await openFromTrain('Platform', target.name);
+  await shot('plan-release-panel-actions.png');
   // An edit, so the history has a line to show.
   await clickOn('[data-testid="release-edit"]');
   await wd.waitFor('[data-testid="release-form"]', 10_000);

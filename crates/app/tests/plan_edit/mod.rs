@@ -115,7 +115,8 @@ fn a_train_made_in_the_form_is_the_cli_s_train_and_its_edit_is_audited() {
 fn a_refused_train_names_its_field_and_writes_nothing() {
     let (_d, mut ws) = demo();
     let base = new_train_form(&ws, "Mobile");
-    let cases: Vec<(&str, Box<dyn Fn(&mut TrainForm)>)> = vec![
+    type Change = Box<dyn Fn(&mut TrainForm)>;
+    let cases: Vec<(&str, Change)> = vec![
         ("name", Box::new(|f| f.name = "  ".into())),
         ("name", Box::new(|f| f.name = "web".into())), // the demo's Web, ignoring case
         ("every", Box::new(|f| f.every = "fortnightly".into())),
@@ -453,7 +454,7 @@ fn the_release_panel_lists_work_items_with_web_links_only() {
     assert!(details
         .work_items
         .iter()
-        .all(|w| w.url.as_deref().map_or(true, |u| u.starts_with("http"))));
+        .all(|w| w.url.as_deref().is_none_or(|u| u.starts_with("http"))));
     assert!(details.work_items.iter().any(|w| w.url.is_none()));
     let e = ws.release_details(99_999).unwrap_err();
     assert_eq!(e.code, ErrorCode::NotFound);
