@@ -212,6 +212,13 @@ test('a release edited and another cancelled: the CLI shows both, the calendar m
   const [first, second] = mine;
 
   await openFromTrain('Mobile', first.name);
+  // Esc closes the form, not the panel under it; the focus goes back to Edit….
+  await clickOn('[data-testid="release-edit"]');
+  await wd.waitFor('[data-testid="release-form"] #release-name', 10_000);
+  await wd.press('\uE00C');
+  await gone('[data-testid="release-form"]');
+  assert.equal((await wd.findAll('[data-testid="release-panel"]')).length, 1, 'the panel stays open');
+  assert.equal(await wd.execute('return document.activeElement.dataset.testid'), 'release-edit');
   await clickOn('[data-testid="release-edit"]');
   await wd.waitFor('[data-testid="release-form"]', 10_000);
   await fill('#release-name', `${first.name} beta`);
