@@ -22,6 +22,17 @@ fn main() {
         "run_sync",
         "cancel_sync",
         "listen_menu",
+        "get_train_form",
+        "save_train",
+        "generate_releases",
+        "save_release",
+        "cancel_release",
+        "save_freeze_window",
+        "remove_freeze_window",
+        "save_holiday",
+        "remove_holiday",
+        "get_release_details",
+        "open_link",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri-build failed");

@@ -6,6 +6,10 @@ use switchyard_app::core::dora::{Bucket, Drill};
 use switchyard_app::core::views::{CalendarView, WorkspaceInfo};
 use switchyard_app::dora::MetricsQuery;
 use switchyard_app::menu::MenuAction;
+use switchyard_app::plan_edit::{
+    FreezeForm, GenerateView, HolidayForm, ReleaseDetails, ReleaseForm, SavedRelease, SavedTrain,
+    TrainForm, TrainFormView,
+};
 use switchyard_app::saved::{default_export_dir, ExportRequest, SavedFile};
 use switchyard_app::screens::{DrillView, MetricsView, TrainReadinessView, PANEL_CHART_SIZE};
 use switchyard_app::sync_screen::{
@@ -28,7 +32,6 @@ pub(crate) fn with_workspace<T>(
 
 /// As [`with_workspace`], for commands that change the workspace. The audit log names the
 /// operating-system user as the actor of a change made in the window.
-#[allow(dead_code)]
 pub(crate) fn with_workspace_mut<T>(
     state: &State<'_, AppState>,
     f: impl FnOnce(&mut Workspace, &str) -> Result<T, AppError>,
@@ -218,4 +221,119 @@ pub fn mark_calendar_painted(state: State<'_, AppState>) {
 #[tauri::command]
 pub fn listen_menu(menu: State<'_, crate::menu::MenuChannel>, actions: Channel<MenuAction>) {
     menu.listen(actions);
+}
+
+// Planning in the window: trains, releases, freeze windows and holidays.
+
+#[tauri::command(async)]
+pub fn get_train_form(
+    state: State<'_, AppState>,
+    train: Option<i64>,
+) -> Result<TrainFormView, AppError> {
+    with_workspace(&state, |ws| ws.train_form(train))
+}
+
+#[tauri::command(async)]
+pub fn save_train(
+    state: State<'_, AppState>,
+    train: Option<i64>,
+    form: TrainForm,
+) -> Result<SavedTrain, AppError> {
+    with_workspace_mut(&state, |ws, actor| {
+        ws.save_train(&SystemClock, actor, train, &form)
+    })
+}
+
+#[tauri::command(async)]
+pub fn generate_releases(
+    state: State<'_, AppState>,
+    train: i64,
+    from: Option<String>,
+    until: String,
+    apply: bool,
+) -> Result<GenerateView, AppError> {
+    with_workspace_mut(&state, |ws, actor| {
+        ws.generate_releases(&SystemClock, actor, train, from.as_deref(), &until, apply)
+    })
+}
+
+#[tauri::command(async)]
+pub fn save_release(
+    state: State<'_, AppState>,
+    release: Option<i64>,
+    form: ReleaseForm,
+) -> Result<SavedRelease, AppError> {
+    with_workspace_mut(&state, |ws, actor| {
+        ws.save_release(&SystemClock, actor, release, &form)
+    })
+}
+
+#[tauri::command(async)]
+pub fn cancel_release(state: State<'_, AppState>, release: i64) -> Result<SavedRelease, AppError> {
+    with_workspace_mut(&state, |ws, actor| {
+        ws.cancel_release(&SystemClock, actor, release)
+    })
+}
+
+#[tauri::command(async)]
+pub fn save_freeze_window(
+    state: State<'_, AppState>,
+    window: Option<i64>,
+    form: FreezeForm,
+) -> Result<i64, AppError> {
+    with_workspace_mut(&state, |ws, actor| {
+        Ok(ws
+            .save_freeze_window(&SystemClock, actor, window, &form)?
+            .id)
+    })
+}
+
+#[tauri::command(async)]
+pub fn remove_freeze_window(state: State<'_, AppState>, window: i64) -> Result<(), AppError> {
+    with_workspace_mut(&state, |ws, actor| {
+        ws.remove_freeze_window(&SystemClock, actor, window)
+    })
+}
+
+#[tauri::command(async)]
+pub fn save_holiday(
+    state: State<'_, AppState>,
+    holiday: Option<i64>,
+    form: HolidayForm,
+) -> Result<i64, AppError> {
+    with_workspace_mut(&state, |ws, actor| {
+        Ok(ws.save_holiday(&SystemClock, actor, holiday, &form)?.id)
+    })
+}
+
+#[tauri::command(async)]
+pub fn remove_holiday(state: State<'_, AppState>, holiday: i64) -> Result<(), AppError> {
+    with_workspace_mut(&state, |ws, actor| {
+        ws.remove_holiday(&SystemClock, actor, holiday)
+    })
+}
+
+#[tauri::command(async)]
+pub fn get_release_details(
+    state: State<'_, AppState>,
+    release: i64,
+) -> Result<ReleaseDetails, AppError> {
+    with_workspace(&state, |ws| ws.release_details(release))
+}
+
+/// Opens a work item's link in the system browser: http and https only, checked here, so
+/// the window itself holds no opener permission.
+#[tauri::command(async)]
+pub fn open_link(url: String) -> Result<(), AppError> {
+    let url = switchyard_app::plan_edit::web_link(&url)?;
+    tauri_plugin_opener::open_url(url, None::<&str>).map_err(|e| {
+        let text = e.to_string();
+        AppError::new(
+            ErrorCode::Io,
+            format!(
+                "the browser could not be opened: {}",
+                text.lines().next().unwrap_or("")
+            ),
+        )
+    })
 }

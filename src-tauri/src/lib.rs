@@ -211,6 +211,17 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, started: Instant) -> tauri::B
             commands::run_sync,
             commands::cancel_sync,
             commands::listen_menu,
+            commands::get_train_form,
+            commands::save_train,
+            commands::generate_releases,
+            commands::save_release,
+            commands::cancel_release,
+            commands::save_freeze_window,
+            commands::remove_freeze_window,
+            commands::save_holiday,
+            commands::remove_holiday,
+            commands::get_release_details,
+            commands::open_link,
         ])
 }
 
@@ -370,7 +381,7 @@ mod command_lists {
     #[test]
     fn every_list_names_the_commands_of_the_table() {
         let table: Vec<String> = command_names().iter().map(|s| s.to_string()).collect();
-        assert_eq!(table.len(), 21, "{table:?}");
+        assert_eq!(table.len(), 32, "{table:?}");
         assert_eq!(build_rs(), table, "src-tauri/build.rs");
         assert_eq!(
             generate_handler(),
@@ -493,6 +504,16 @@ mod mock_runtime {
         .expect_err("a bad date is refused");
         assert_eq!(err["code"], "invalid_input");
         assert_eq!(err["field"], "from");
+
+        // A link that is not http(s) is refused before anything is opened.
+        let refused = invoke(
+            &webview,
+            "open_link",
+            serde_json::json!({ "url": "file:///etc/passwd" }),
+        )
+        .expect_err("only web links open");
+        assert_eq!(refused["code"], "invalid_input");
+        assert_eq!(refused["field"], "url");
 
         // A command the capability does not grant is refused by Tauri itself.
         let denied = invoke(&webview, "no_such_command", serde_json::json!({}));

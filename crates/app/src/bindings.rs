@@ -3,6 +3,11 @@
 //! `check_bindings` is what the test suite runs to fail on stale files.
 
 use crate::error::{AppError, ErrorCode};
+use crate::plan_edit::{
+    CadenceKind, FreezeForm, FreezeRuleWord, GenerateView, GeneratedRow, HistoryEntry, HolidayForm,
+    MilestoneRow, ReleaseDetails, ReleaseForm, SavedRelease, SavedTrain, TemplateChoice, TrainForm,
+    TrainFormView, WorkItemLink,
+};
 use crate::recent::{RecentWorkspace, WorkspaceSession};
 use crate::saved::{DocumentFormat, ExportRequest, ExportScope, SavedFile};
 use crate::screens::{
@@ -99,6 +104,23 @@ pub fn bindings() -> Vec<(String, String)> {
         render::<DecisionOutcome>(&cfg),
         render::<ServiceTeam>(&cfg),
         render::<crate::menu::MenuAction>(&cfg),
+        render::<HolidayMark>(&cfg),
+        render::<CadenceKind>(&cfg),
+        render::<MilestoneRow>(&cfg),
+        render::<TrainForm>(&cfg),
+        render::<FreezeRuleWord>(&cfg),
+        render::<TemplateChoice>(&cfg),
+        render::<TrainFormView>(&cfg),
+        render::<SavedTrain>(&cfg),
+        render::<ReleaseForm>(&cfg),
+        render::<SavedRelease>(&cfg),
+        render::<FreezeForm>(&cfg),
+        render::<HolidayForm>(&cfg),
+        render::<GeneratedRow>(&cfg),
+        render::<GenerateView>(&cfg),
+        render::<WorkItemLink>(&cfg),
+        render::<HistoryEntry>(&cfg),
+        render::<ReleaseDetails>(&cfg),
         (
             "commands.ts".to_owned(),
             format!("{BINDINGS_HEADER}{}", crate::commands::commands_ts(&cfg)),

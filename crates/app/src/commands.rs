@@ -6,6 +6,10 @@
 //! name the same commands with the same arguments.
 
 use crate::error::{AppError, ErrorCode};
+use crate::plan_edit::{
+    FreezeForm, GenerateView, HolidayForm, ReleaseDetails, ReleaseForm, SavedRelease, SavedTrain,
+    TrainForm, TrainFormView,
+};
 use crate::recent::WorkspaceSession;
 use crate::saved::{ExportRequest, SavedFile};
 use crate::screens::{DrillView, MetricsView, TrainReadinessView};
@@ -313,6 +317,78 @@ pub fn commands(cfg: &Config) -> Vec<Command> {
     );
     c.channel::<crate::menu::MenuAction>(cfg, "actions", "Channel<MenuAction>");
     c.infallible();
+    // Planning in the window: trains, releases, freeze windows, holidays.
+    let c = b.command(
+        "get_train_form",
+        "The train form: a train's values (null: a new train's defaults), the milestone templates and the services.",
+    );
+    arg!(c, cfg, train: Option<i64>);
+    returns!(c, cfg, TrainFormView);
+
+    let c = b.command(
+        "save_train",
+        "Adds a train (`train` null) or changes one; a refusal names its form field.",
+    );
+    arg!(c, cfg, train: Option<i64>);
+    arg!(c, cfg, form: TrainForm);
+    returns!(c, cfg, SavedTrain);
+
+    let c = b.command("generate_releases", "Generate until…: the releases a train's cadence asks for from `from` (null: today) to `until`; created only with `apply`.");
+    arg!(c, cfg, train: i64);
+    arg!(c, cfg, from: Option<String>);
+    arg!(c, cfg, until: String);
+    arg!(c, cfg, apply: bool);
+    returns!(c, cfg, GenerateView);
+
+    let c = b.command(
+        "save_release",
+        "Adds a release (`release` null) or edits its name, version, type, status and services.",
+    );
+    arg!(c, cfg, release: Option<i64>);
+    arg!(c, cfg, form: ReleaseForm);
+    returns!(c, cfg, SavedRelease);
+
+    let c = b.command(
+        "cancel_release",
+        "Cancels a release: kept, with status cancelled.",
+    );
+    arg!(c, cfg, release: i64);
+    returns!(c, cfg, SavedRelease);
+
+    let c = b.command(
+        "save_freeze_window",
+        "Adds a freeze window (`window` null) or changes one; answers its id.",
+    );
+    arg!(c, cfg, window: Option<i64>);
+    arg!(c, cfg, form: FreezeForm);
+    returns!(c, cfg, i64);
+
+    let c = b.command("remove_freeze_window", "Removes a freeze window.");
+    arg!(c, cfg, window: i64);
+
+    let c = b.command(
+        "save_holiday",
+        "Adds a holiday (`holiday` null) or changes one; answers its id.",
+    );
+    arg!(c, cfg, holiday: Option<i64>);
+    arg!(c, cfg, form: HolidayForm);
+    returns!(c, cfg, i64);
+
+    let c = b.command("remove_holiday", "Removes a holiday.");
+    arg!(c, cfg, holiday: i64);
+
+    let c = b.command(
+        "get_release_details",
+        "The release panel's work items (Jira and GitHub) and its history from the audit log, newest first.",
+    );
+    arg!(c, cfg, release: i64);
+    returns!(c, cfg, ReleaseDetails);
+
+    let c = b.command(
+        "open_link",
+        "Opens an http(s) link in the system browser; anything else is refused.",
+    );
+    arg!(c, cfg, url: String);
 
     b.out
 }

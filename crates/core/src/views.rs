@@ -22,6 +22,8 @@ pub struct CalendarView {
     /// Every service of the workspace with the team that owns it (`None`: no team), by
     /// service name: the window's filters and lanes by team.
     pub service_teams: Vec<ServiceTeam>,
+    /// The holidays of the range (no release is planned on one).
+    pub holidays: Vec<HolidayMark>,
 }
 
 /// A service and the team that owns it.
@@ -29,6 +31,15 @@ pub struct CalendarView {
 pub struct ServiceTeam {
     pub service: String,
     pub team: Option<String>,
+}
+
+/// A holiday as the calendar marks it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct HolidayMark {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub date: NaiveDate,
+    pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]

@@ -85,7 +85,7 @@ impl Store {
                     (SELECT outcome FROM decisions
                       WHERE release_id = r.id ORDER BY id DESC LIMIT 1)
                FROM releases r
-              WHERE r.release_date BETWEEN ?1 AND ?2 AND r.status <> ?5
+              WHERE r.release_date BETWEEN ?1 AND ?2
               ORDER BY r.release_date, r.id",
         )?;
         let mut rows = stmt.query(rusqlite::params![
@@ -93,7 +93,6 @@ impl Store {
             t,
             ItemState::Done.as_str(),
             ItemState::NotApplicable.as_str(),
-            ReleaseStatus::Cancelled.as_str()
         ])?;
         let mut off_train = Vec::new();
         while let Some(r) = rows.next()? {
@@ -179,6 +178,18 @@ impl Store {
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
+        let holidays = crate::rows::all(
+            conn,
+            "SELECT id, date, name FROM holidays WHERE date BETWEEN ?1 AND ?2 ORDER BY date, id",
+            [&f, &t],
+            |r| {
+                Ok(HolidayMark {
+                    id: r.get(0)?,
+                    date: get_date(r, 1)?,
+                    name: r.get(2)?,
+                })
+            },
+        )?;
         let (first, last) = self.calendar_span()?;
         Ok(CalendarView {
             today,
@@ -189,21 +200,22 @@ impl Store {
             lanes,
             freeze_windows,
             service_teams,
+            holidays,
         })
     }
 
-    /// The first and last dates of anything on the calendar: releases that are not
-    /// cancelled, their milestones, and freeze windows.
+    /// The first and last dates of anything on the calendar: releases (cancelled ones
+    /// too: they stay on the calendar, marked), their milestones, and freeze windows.
     pub fn calendar_span(&self) -> Result<(Option<NaiveDate>, Option<NaiveDate>)> {
         Ok(self.conn.query_row(
             "SELECT min(d), max(d) FROM (
-               SELECT min(release_date) AS d FROM releases WHERE status <> ?1
-               UNION ALL SELECT max(release_date) FROM releases WHERE status <> ?1
+               SELECT min(release_date) AS d FROM releases
+               UNION ALL SELECT max(release_date) FROM releases
                UNION ALL SELECT min(date) FROM milestones
                UNION ALL SELECT max(date) FROM milestones
                UNION ALL SELECT min(start_date) FROM freeze_windows
                UNION ALL SELECT max(end_date) FROM freeze_windows)",
-            [ReleaseStatus::Cancelled.as_str()],
+            [],
             |r| Ok((get_date_opt(r, 0)?, get_date_opt(r, 1)?)),
         )?)
     }

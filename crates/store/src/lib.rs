@@ -13,6 +13,7 @@ mod import;
 pub mod lookup;
 mod migrate;
 pub mod plan;
+pub mod plan_edit;
 mod rows;
 mod synced;
 

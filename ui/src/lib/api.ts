@@ -200,3 +200,58 @@ export function listenMenu(onaction: (action: MenuAction) => void) {
   actions.onmessage = onaction;
   return call("listen_menu", { actions });
 }
+
+// Planning in the window: trains, releases, freeze windows, holidays.
+
+/** The train form: a train's values (`null`: a new train's defaults), templates, services. */
+export function getTrainForm(train: Args<"get_train_form">["train"]) {
+  return call("get_train_form", { train });
+}
+
+/** Adds a train (`train` null) or changes one. */
+export function saveTrain(train: Args<"save_train">["train"], form: Args<"save_train">["form"]) {
+  return call("save_train", { train, form });
+}
+
+/** Generate until…: the dry-run list (`apply` false), then the same with `apply`. */
+export function generateReleases(args: Args<"generate_releases">) {
+  return call("generate_releases", args);
+}
+
+/** Adds a release (`release` null) or edits one. */
+export function saveRelease(release: Args<"save_release">["release"], form: Args<"save_release">["form"]) {
+  return call("save_release", { release, form });
+}
+
+export function cancelRelease(release: Args<"cancel_release">["release"]) {
+  return call("cancel_release", { release });
+}
+
+export function saveFreezeWindow(
+  window: Args<"save_freeze_window">["window"],
+  form: Args<"save_freeze_window">["form"],
+) {
+  return call("save_freeze_window", { window, form });
+}
+
+export function removeFreezeWindow(window: Args<"remove_freeze_window">["window"]) {
+  return call("remove_freeze_window", { window });
+}
+
+export function saveHoliday(holiday: Args<"save_holiday">["holiday"], form: Args<"save_holiday">["form"]) {
+  return call("save_holiday", { holiday, form });
+}
+
+export function removeHoliday(holiday: Args<"remove_holiday">["holiday"]) {
+  return call("remove_holiday", { holiday });
+}
+
+/** The release panel's work items and history. */
+export function getReleaseDetails(release: Args<"get_release_details">["release"]) {
+  return call("get_release_details", { release });
+}
+
+/** Opens an http(s) link in the system browser (checked again in Rust). */
+export function openLink(url: Args<"open_link">["url"]) {
+  return call("open_link", { url });
+}

@@ -42,6 +42,7 @@ function view(): CalendarView {
       },
     ],
     freeze_windows: [],
+    holidays: [],
     service_teams: [
       { service: "payments-api", team: "Payments" },
       { service: "web-checkout", team: "Storefront" },

@@ -131,6 +131,7 @@ function buildView(): CalendarView {
     service_teams: TRAINS.flatMap((t) => t.services.map((service) => ({ service, team: t.name }))).sort((a, b) =>
       a.service.localeCompare(b.service),
     ),
+    holidays: [{ id: 1, date: formatIso(today + 20), name: "Founders day" }],
   };
 }
 
@@ -159,7 +160,7 @@ export async function devFixture(command: string): Promise<unknown> {
   const view = buildView();
   switch (command) {
     case "get_calendar":
-      return state === "empty" ? { ...view, lanes: [], freeze_windows: [] } : view;
+      return state === "empty" ? { ...view, lanes: [], freeze_windows: [], holidays: [] } : view;
     case "get_workspace_info": {
       const releases = view.lanes.reduce((n, l) => n + l.releases.length, 0);
       const info: WorkspaceInfo = {

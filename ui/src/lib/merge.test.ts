@@ -18,6 +18,7 @@ function view(from: string, to: string, lanes: [number, CalendarRelease[]][]): C
     lanes: lanes.map(([id, releases]) => ({ id, name: `t${id}`, description: "", cadence_label: "", services: [], releases })),
     freeze_windows: [],
     service_teams: [],
+    holidays: [],
   };
 }
 
@@ -42,5 +43,19 @@ describe("mergeViews", () => {
     const newer = { ...release(1, "2026-12-01"), readiness: 0.5 };
     const m = mergeViews(a, view("2026-12-01", "2027-03-01", [[1, [newer]]]));
     expect(m.lanes[0]!.releases).toEqual([newer]);
+  });
+
+  it("keeps the holidays of both ranges, one copy each, the newer one", () => {
+    const a = { ...view("2026-01-01", "2026-12-31", []), holidays: [{ id: 1, date: "2026-12-24", name: "Eve" }] };
+    const b = {
+      ...view("2026-12-01", "2027-03-01", []),
+      holidays: [
+        { id: 1, date: "2026-12-24", name: "Christmas Eve" },
+        { id: 2, date: "2027-01-01", name: "New year" },
+      ],
+    };
+    const m = mergeViews(a, b);
+    expect(m.holidays.map((h) => h.name)).toEqual(["Christmas Eve", "New year"]);
+    expect(a.holidays).toHaveLength(1);
   });
 });

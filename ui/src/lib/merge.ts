@@ -25,6 +25,12 @@ export function mergeViews(view: CalendarView, more: CalendarView): CalendarView
     if (i >= 0) windows[i] = w;
     else windows.push(w);
   }
+  const holidays = [...view.holidays];
+  for (const h of more.holidays) {
+    const i = holidays.findIndex((x) => x.id === h.id);
+    if (i >= 0) holidays[i] = h;
+    else holidays.push(h);
+  }
   return {
     ...view,
     from: more.from < view.from ? more.from : view.from,
@@ -34,5 +40,6 @@ export function mergeViews(view: CalendarView, more: CalendarView): CalendarView
     lanes,
     freeze_windows: windows,
     service_teams: more.service_teams,
+    holidays,
   };
 }

@@ -96,6 +96,7 @@ describe("viewRange", () => {
     ],
     freeze_windows: [],
     service_teams: [],
+    holidays: [],
   };
 
   it("widens to cover all data and snaps to whole months", () => {

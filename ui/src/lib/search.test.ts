@@ -31,6 +31,7 @@ const view: CalendarView = {
     },
   ],
   freeze_windows: [],
+  holidays: [],
   service_teams: [{ service: "web-checkout", team: "Storefront" }],
 };
 

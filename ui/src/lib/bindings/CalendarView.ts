@@ -1,5 +1,6 @@
 // Generated from the Rust types by ts-rs. Do not edit: run `./dev bindings` to regenerate.
 import type { FreezeBand } from "./FreezeBand";
+import type { HolidayMark } from "./HolidayMark";
 import type { ServiceTeam } from "./ServiceTeam";
 import type { TrainLane } from "./TrainLane";
 
@@ -21,4 +22,8 @@ first: string | null, last: string | null, lanes: Array<TrainLane>, freeze_windo
  * Every service of the workspace with the team that owns it (`None`: no team), by
  * service name: the window's filters and lanes by team.
  */
-service_teams: Array<ServiceTeam>, };
+service_teams: Array<ServiceTeam>, 
+/**
+ * The holidays of the range (no release is planned on one).
+ */
+holidays: Array<HolidayMark>, };

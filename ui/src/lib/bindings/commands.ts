@@ -7,14 +7,23 @@ import type { Drill } from "./Drill";
 import type { DrillView } from "./DrillView";
 import type { ErrorCode } from "./ErrorCode";
 import type { ExportRequest } from "./ExportRequest";
+import type { FreezeForm } from "./FreezeForm";
+import type { GenerateView } from "./GenerateView";
+import type { HolidayForm } from "./HolidayForm";
 import type { LastSync } from "./LastSync";
 import type { MenuAction } from "./MenuAction";
 import type { MetricsView } from "./MetricsView";
+import type { ReleaseDetails } from "./ReleaseDetails";
+import type { ReleaseForm } from "./ReleaseForm";
 import type { SavedFile } from "./SavedFile";
+import type { SavedRelease } from "./SavedRelease";
+import type { SavedTrain } from "./SavedTrain";
 import type { SyncConnections } from "./SyncConnections";
 import type { SyncProgress } from "./SyncProgress";
 import type { SyncStatus } from "./SyncStatus";
 import type { SyncTarget } from "./SyncTarget";
+import type { TrainForm } from "./TrainForm";
+import type { TrainFormView } from "./TrainFormView";
 import type { TrainReadinessView } from "./TrainReadinessView";
 import type { WorkspaceInfo } from "./WorkspaceInfo";
 import type { WorkspaceSession } from "./WorkspaceSession";
@@ -67,6 +76,28 @@ export type Commands = {
   cancel_sync: { args: { target: SyncTarget }; result: boolean };
   /** The native menu's clicks (File, View) are sent on `actions` from now on. */
   listen_menu: { args: { actions: Channel<MenuAction> }; result: null };
+  /** The train form: a train's values (null: a new train's defaults), the milestone templates and the services. */
+  get_train_form: { args: { train: number | null }; result: TrainFormView };
+  /** Adds a train (`train` null) or changes one; a refusal names its form field. */
+  save_train: { args: { train: number | null; form: TrainForm }; result: SavedTrain };
+  /** Generate until…: the releases a train's cadence asks for from `from` (null: today) to `until`; created only with `apply`. */
+  generate_releases: { args: { train: number; from: string | null; until: string; apply: boolean }; result: GenerateView };
+  /** Adds a release (`release` null) or edits its name, version, type, status and services. */
+  save_release: { args: { release: number | null; form: ReleaseForm }; result: SavedRelease };
+  /** Cancels a release: kept, with status cancelled. */
+  cancel_release: { args: { release: number }; result: SavedRelease };
+  /** Adds a freeze window (`window` null) or changes one; answers its id. */
+  save_freeze_window: { args: { window: number | null; form: FreezeForm }; result: number };
+  /** Removes a freeze window. */
+  remove_freeze_window: { args: { window: number }; result: null };
+  /** Adds a holiday (`holiday` null) or changes one; answers its id. */
+  save_holiday: { args: { holiday: number | null; form: HolidayForm }; result: number };
+  /** Removes a holiday. */
+  remove_holiday: { args: { holiday: number }; result: null };
+  /** The release panel's work items (Jira and GitHub) and its history from the audit log, newest first. */
+  get_release_details: { args: { release: number }; result: ReleaseDetails };
+  /** Opens an http(s) link in the system browser; anything else is refused. */
+  open_link: { args: { url: string }; result: null };
 };
 
 export type CommandName = keyof Commands;
@@ -94,6 +125,17 @@ export const COMMAND_NAMES = [
   "run_sync",
   "cancel_sync",
   "listen_menu",
+  "get_train_form",
+  "save_train",
+  "generate_releases",
+  "save_release",
+  "cancel_release",
+  "save_freeze_window",
+  "remove_freeze_window",
+  "save_holiday",
+  "remove_holiday",
+  "get_release_details",
+  "open_link",
 ] as const satisfies readonly CommandName[];
 
 /** Every value of ErrorCode, the closed list of error codes. */
