@@ -4,6 +4,9 @@ import type { TrainLane } from "./bindings/TrainLane";
 import { formatIso, parseDay } from "./dates";
 import {
   edgeLabels,
+  inWindow,
+  markerWindow,
+  WINDOW_FROM,
   type PlacedRelease,
   BAND_STRIP,
   LANE_HEIGHT,
@@ -160,5 +163,27 @@ describe("edgeLabels", () => {
     // Another row does not crowd it.
     const rows = [placed(1, 130, 90, 80, 0), placed(2, 200, 190, 80, 1)];
     expect(edgeLabels(rows, 120).get(1)).toBe(124);
+  });
+});
+
+describe("markerWindow", () => {
+  it("draws everything in a small calendar", () => {
+    expect(markerWindow(5000, 1000, WINDOW_FROM)).toBeNull();
+    expect(markerWindow(5000, 0, 10_000)).toBeNull();
+  });
+
+  it("draws a viewport either side of the one in view, in whole-viewport steps", () => {
+    expect(markerWindow(0, 1000, 5000)).toEqual([-1000, 2000]);
+    expect(markerWindow(2500, 1000, 5000)).toEqual([1000, 4000]);
+    // Scrolling within a step keeps the same window (no rebuild).
+    expect(markerWindow(2999, 1000, 5000)).toEqual([1000, 4000]);
+    expect(markerWindow(3000, 1000, 5000)).toEqual([2000, 5000]);
+  });
+
+  it("keeps the releases inside the window, and all without one", () => {
+    const at = (x: number) => ({ x }) as PlacedRelease;
+    const placed = [at(10), at(1500), at(3999), at(4001)];
+    expect(inWindow(placed, [1000, 4000]).map((p) => p.x)).toEqual([1500, 3999]);
+    expect(inWindow(placed, null)).toHaveLength(4);
   });
 });

@@ -215,3 +215,27 @@ export function edgeLabels(placed: PlacedRelease[], scrollX: number): Map<number
   }
   return out;
 }
+
+/**
+ * Above this many releases loaded, the timeline draws only the markers near the visible
+ * part (the DOM of thousands of SVG markers costs seconds to build); below it, every marker
+ * is drawn, so the page holds the whole calendar for tools and tests.
+ */
+export const WINDOW_FROM = 400;
+
+/**
+ * The x range of markers to draw at scroll position `scrollX` in a viewport `width` wide:
+ * a viewport on each side of the one in view, moved in steps of a whole viewport so that
+ * scrolling rebuilds the markers only when it crosses a step. `null`: draw them all.
+ */
+export function markerWindow(scrollX: number, width: number, total: number): [number, number] | null {
+  if (total <= WINDOW_FROM || width <= 0) return null;
+  const step = Math.floor(scrollX / width) * width;
+  return [step - width, step + 2 * width];
+}
+
+/** The releases of `placed` to draw within `win` (all of them when `win` is null). */
+export function inWindow(placed: PlacedRelease[], win: [number, number] | null): PlacedRelease[] {
+  if (!win) return placed;
+  return placed.filter((p) => p.x >= win[0] && p.x <= win[1]);
+}
