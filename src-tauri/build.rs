@@ -21,6 +21,14 @@ fn main() {
         "store_sync_token",
         "run_sync",
         "cancel_sync",
+        "preview_scenario",
+        "apply_scenario",
+        "get_last_change",
+        "undo_last_change",
+        "get_release_chain",
+        "add_release_dependency",
+        "remove_release_dependency",
+        "get_plan_conflicts",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri-build failed");

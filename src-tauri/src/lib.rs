@@ -187,6 +187,14 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, started: Instant) -> tauri::B
             commands::store_sync_token,
             commands::run_sync,
             commands::cancel_sync,
+            commands::preview_scenario,
+            commands::apply_scenario,
+            commands::get_last_change,
+            commands::undo_last_change,
+            commands::get_release_chain,
+            commands::add_release_dependency,
+            commands::remove_release_dependency,
+            commands::get_plan_conflicts,
         ])
 }
 

@@ -15,6 +15,7 @@ pub mod plan;
 pub mod recent;
 pub mod reports;
 pub mod saved;
+pub mod scenario;
 pub mod screens;
 pub mod secrets;
 pub mod slot;
