@@ -99,6 +99,8 @@ fn document(releases: usize, deps: usize) -> Document {
             blocker: i.to_string(),
             blocked: j.to_string(),
             note: String::new(),
+            source: None,
+            source_key: None,
         });
     }
     doc
