@@ -131,6 +131,16 @@ fn bench(c: &mut Criterion) {
         g.successors(hub.id).count(),
         preview.moved.len()
     );
+    // Where the time goes, once: loading the plan, and one plan check.
+    let t = std::time::Instant::now();
+    let loaded = ws.plan_input().unwrap();
+    let load = t.elapsed();
+    let t = std::time::Instant::now();
+    let conflicts = switchyard_app::core::plan::check(&loaded).len();
+    eprintln!(
+        "plan loaded from the file in {load:?}; one plan check ({conflicts} conflicts) in {:?}",
+        t.elapsed()
+    );
     let mut group = c.benchmark_group("plan");
     group.sample_size(20);
     group.measurement_time(Duration::from_secs(20));
