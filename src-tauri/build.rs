@@ -33,6 +33,14 @@ fn main() {
         "remove_holiday",
         "get_release_details",
         "open_link",
+        "preview_scenario",
+        "apply_scenario",
+        "get_last_change",
+        "undo_last_change",
+        "get_release_chain",
+        "add_release_dependency",
+        "remove_release_dependency",
+        "get_plan_conflicts",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri-build failed");

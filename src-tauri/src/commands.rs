@@ -3,6 +3,7 @@
 use crate::AppState;
 use std::time::Duration;
 use switchyard_app::core::dora::{Bucket, Drill};
+use switchyard_app::core::plan::DepKind;
 use switchyard_app::core::views::{CalendarView, WorkspaceInfo};
 use switchyard_app::dora::MetricsQuery;
 use switchyard_app::menu::MenuAction;
@@ -11,6 +12,10 @@ use switchyard_app::plan_edit::{
     TrainForm, TrainFormView,
 };
 use switchyard_app::saved::{default_export_dir, ExportRequest, SavedFile};
+use switchyard_app::scenario::{
+    AppliedChange, ConflictList, ReleaseChain, ScenarioMove, ScenarioPreview, UndoResult,
+    UndoableChange,
+};
 use switchyard_app::screens::{DrillView, MetricsView, TrainReadinessView, PANEL_CHART_SIZE};
 use switchyard_app::sync_screen::{
     self, LastSync, SyncConnections, SyncProgress, SyncStatus, SyncTarget,
@@ -336,4 +341,70 @@ pub fn open_link(url: String) -> Result<(), AppError> {
             ),
         )
     })
+}
+
+// Moving releases, scenarios, undo, dependencies and conflicts (the planning window).
+
+/// What a draft of moves would do; changes nothing.
+#[tauri::command(async)]
+pub fn preview_scenario(
+    state: State<'_, AppState>,
+    moves: Vec<ScenarioMove>,
+) -> Result<ScenarioPreview, AppError> {
+    with_workspace(&state, |ws| ws.preview_scenario(&moves))
+}
+
+/// Applies a draft of moves in one audited transaction.
+#[tauri::command(async)]
+pub fn apply_scenario(
+    state: State<'_, AppState>,
+    moves: Vec<ScenarioMove>,
+) -> Result<AppliedChange, AppError> {
+    with_workspace_mut(&state, |ws, actor| {
+        ws.apply_scenario(&SystemClock, actor, &moves)
+    })
+}
+
+#[tauri::command(async)]
+pub fn get_last_change(state: State<'_, AppState>) -> Result<Option<UndoableChange>, AppError> {
+    with_workspace(&state, |ws| ws.last_change())
+}
+
+#[tauri::command(async)]
+pub fn undo_last_change(state: State<'_, AppState>) -> Result<UndoResult, AppError> {
+    with_workspace_mut(&state, |ws, actor| ws.undo_last_change(&SystemClock, actor))
+}
+
+#[tauri::command(async)]
+pub fn get_release_chain(
+    state: State<'_, AppState>,
+    release: i64,
+) -> Result<ReleaseChain, AppError> {
+    with_workspace(&state, |ws| ws.release_chain(release))
+}
+
+#[tauri::command(async)]
+pub fn add_release_dependency(
+    state: State<'_, AppState>,
+    blocker: i64,
+    blocked: i64,
+) -> Result<i64, AppError> {
+    with_workspace_mut(&state, |ws, actor| {
+        let (a, b) = (blocker.to_string(), blocked.to_string());
+        let dep = ws.add_dependency(&SystemClock, actor, DepKind::Release, &a, &b, "")?;
+        Ok(dep.id)
+    })
+}
+
+#[tauri::command(async)]
+pub fn remove_release_dependency(state: State<'_, AppState>, id: i64) -> Result<(), AppError> {
+    with_workspace_mut(&state, |ws, actor| {
+        ws.remove_dependency(&SystemClock, actor, Some(id), None)?;
+        Ok(())
+    })
+}
+
+#[tauri::command(async)]
+pub fn get_plan_conflicts(state: State<'_, AppState>) -> Result<ConflictList, AppError> {
+    with_workspace(&state, |ws| ws.plan_conflicts())
 }

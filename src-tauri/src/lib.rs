@@ -222,6 +222,14 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, started: Instant) -> tauri::B
             commands::remove_holiday,
             commands::get_release_details,
             commands::open_link,
+            commands::preview_scenario,
+            commands::apply_scenario,
+            commands::get_last_change,
+            commands::undo_last_change,
+            commands::get_release_chain,
+            commands::add_release_dependency,
+            commands::remove_release_dependency,
+            commands::get_plan_conflicts,
         ])
 }
 
@@ -381,7 +389,7 @@ mod command_lists {
     #[test]
     fn every_list_names_the_commands_of_the_table() {
         let table: Vec<String> = command_names().iter().map(|s| s.to_string()).collect();
-        assert_eq!(table.len(), 32, "{table:?}");
+        assert_eq!(table.len(), 40, "{table:?}");
         assert_eq!(build_rs(), table, "src-tauri/build.rs");
         assert_eq!(
             generate_handler(),

@@ -10,6 +10,10 @@ use crate::plan_edit::{
 };
 use crate::recent::{RecentWorkspace, WorkspaceSession};
 use crate::saved::{DocumentFormat, ExportRequest, ExportScope, SavedFile};
+use crate::scenario::{
+    AppliedChange, BreakView, ChainEdge, ConflictList, ConflictRecord, ConflictView, MovedRelease,
+    ReleaseChain, ScenarioMove, ScenarioPreview, SlotFix, UndoResult, UndoableChange,
+};
 use crate::screens::{
     ChartView, DrillRow, DrillView, MetricsView, TrainReadinessView, TrainReleaseReadiness,
 };
@@ -121,6 +125,19 @@ pub fn bindings() -> Vec<(String, String)> {
         render::<WorkItemLink>(&cfg),
         render::<HistoryEntry>(&cfg),
         render::<ReleaseDetails>(&cfg),
+        render::<ScenarioMove>(&cfg),
+        render::<MovedRelease>(&cfg),
+        render::<BreakView>(&cfg),
+        render::<ConflictRecord>(&cfg),
+        render::<SlotFix>(&cfg),
+        render::<ConflictView>(&cfg),
+        render::<ScenarioPreview>(&cfg),
+        render::<AppliedChange>(&cfg),
+        render::<UndoableChange>(&cfg),
+        render::<UndoResult>(&cfg),
+        render::<ChainEdge>(&cfg),
+        render::<ReleaseChain>(&cfg),
+        render::<ConflictList>(&cfg),
         (
             "commands.ts".to_owned(),
             format!("{BINDINGS_HEADER}{}", crate::commands::commands_ts(&cfg)),

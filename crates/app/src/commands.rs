@@ -12,6 +12,10 @@ use crate::plan_edit::{
 };
 use crate::recent::WorkspaceSession;
 use crate::saved::{ExportRequest, SavedFile};
+use crate::scenario::{
+    AppliedChange, ConflictList, ReleaseChain, ScenarioMove, ScenarioPreview, UndoResult,
+    UndoableChange,
+};
 use crate::screens::{DrillView, MetricsView, TrainReadinessView};
 use crate::sync_screen::{LastSync, SyncConnections, SyncProgress, SyncStatus, SyncTarget};
 use std::collections::BTreeSet;
@@ -389,6 +393,52 @@ pub fn commands(cfg: &Config) -> Vec<Command> {
         "Opens an http(s) link in the system browser; anything else is refused.",
     );
     arg!(c, cfg, url: String);
+    let c = b.command("preview_scenario", "What a draft of moves would do: every release that moves (directly or pushed by a blocker), every break and every new conflict; changes nothing.");
+    arg!(c, cfg, moves: Vec<ScenarioMove>);
+    returns!(c, cfg, ScenarioPreview);
+
+    let c = b.command(
+        "apply_scenario",
+        "Applies a draft of moves and their ripple in one transaction, one audit event per release moved, sharing one change id.",
+    );
+    arg!(c, cfg, moves: Vec<ScenarioMove>);
+    returns!(c, cfg, AppliedChange);
+
+    let c = b.command(
+        "get_last_change",
+        "The last move or dependency change undo would reverse; null when there is none.",
+    );
+    returns!(c, cfg, Option<UndoableChange>);
+
+    let c = b.command(
+        "undo_last_change",
+        "Reverses the last change with new audit events marked as undoing it.",
+    );
+    returns!(c, cfg, UndoResult);
+
+    let c = b.command(
+        "get_release_chain",
+        "A release's dependencies upstream and downstream (broken edges flagged) and its critical path.",
+    );
+    arg!(c, cfg, release: i64);
+    returns!(c, cfg, ReleaseChain);
+
+    let c = b.command(
+        "add_release_dependency",
+        "Adds `blocker -> blocked` between two releases; a cycle is refused naming it. Answers the dependency's id.",
+    );
+    arg!(c, cfg, blocker: i64);
+    arg!(c, cfg, blocked: i64);
+    returns!(c, cfg, i64);
+
+    let c = b.command("remove_release_dependency", "Removes a dependency by id.");
+    arg!(c, cfg, id: i64);
+
+    let c = b.command(
+        "get_plan_conflicts",
+        "Every conflict of the plan (`plan check`), with \"move to the next free slot\" where one exists.",
+    );
+    returns!(c, cfg, ConflictList);
 
     b.out
 }

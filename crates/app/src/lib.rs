@@ -17,6 +17,7 @@ pub mod plan_edit;
 pub mod recent;
 pub mod reports;
 pub mod saved;
+pub mod scenario;
 pub mod screens;
 pub mod secrets;
 pub mod slot;

@@ -395,6 +395,8 @@ impl Workspace {
             let p = &plan;
             self.store()
                 .transact::<_, switchyard_store::StoreError>(|tx| {
+                    // One change id for every event of the move (what undo reverses).
+                    let change = format!("chg-{}", switchyard_store::next_audit_id(tx)?);
                     let mut moves = vec![(p.release_id, p.from, p.to, None)];
                     moves.extend(
                         p.moves
@@ -416,6 +418,7 @@ impl Workspace {
                                 "days": days,
                                 "pushed_by": because,
                                 "moved": p.release_id,
+                                "change": change,
                             })),
                         )?;
                     }

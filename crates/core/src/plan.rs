@@ -20,6 +20,7 @@ mod critical;
 mod graph;
 mod input;
 mod slip;
+mod slot;
 
 use crate::cadence::blackout_at;
 pub use crate::cadence::{
@@ -30,6 +31,7 @@ pub use critical::*;
 pub use graph::*;
 pub use input::*;
 pub use slip::*;
+pub use slot::*;
 
 #[cfg(test)]
 mod tests;

@@ -157,3 +157,57 @@ pub fn verify_audit(conn: &Connection) -> Result<Option<i64>> {
     }
     Ok(None)
 }
+
+/// One event as a planning undo reads it back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditRecord {
+    pub id: i64,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<String>,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+}
+
+/// The newest `limit` events whose action starts with one of `prefixes`, newest first.
+pub fn recent_audit(
+    conn: &Connection,
+    prefixes: &[&str],
+    limit: usize,
+) -> Result<Vec<AuditRecord>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, action, entity, entity_id, before, after FROM audit_events
+          ORDER BY id DESC",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    let parse = |s: Option<String>| s.and_then(|s| serde_json::from_str::<Value>(&s).ok());
+    while let Some(r) = rows.next()? {
+        let action: String = r.get(1)?;
+        if !prefixes.iter().any(|p| action.starts_with(p)) {
+            continue;
+        }
+        out.push(AuditRecord {
+            id: r.get(0)?,
+            action,
+            entity: r.get(2)?,
+            entity_id: r.get(3)?,
+            before: parse(r.get(4)?),
+            after: parse(r.get(5)?),
+        });
+        if out.len() >= limit {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+/// The id the next event appended will get (inside a write transaction, nothing else can
+/// take it first).
+pub fn next_audit_id(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT coalesce(max(id), 0) + 1 FROM audit_events",
+        [],
+        |r| r.get(0),
+    )?)
+}

@@ -17,7 +17,10 @@ pub mod plan_edit;
 mod rows;
 mod synced;
 
-pub use audit::{append_audit, check_audit, verify_audit, AuditCheck, AuditEntry};
+pub use audit::{
+    append_audit, check_audit, next_audit_id, recent_audit, verify_audit, AuditCheck, AuditEntry,
+    AuditRecord,
+};
 pub use calendar::OFF_TRAIN_LANE;
 pub use dora::SETTINGS_KEY;
 pub use import::DEMO_MARKER;

@@ -255,3 +255,39 @@ export function getReleaseDetails(release: Args<"get_release_details">["release"
 export function openLink(url: Args<"open_link">["url"]) {
   return call("open_link", { url });
 }
+
+// Moving releases, scenarios, undo, dependencies and conflicts.
+
+/** What a draft of moves would do; changes nothing. */
+export function previewScenario(moves: Args<"preview_scenario">["moves"]) {
+  return call("preview_scenario", { moves });
+}
+
+/** Applies a draft of moves in one audited transaction. */
+export function applyScenario(moves: Args<"apply_scenario">["moves"]) {
+  return call("apply_scenario", { moves });
+}
+
+export function getLastChange() {
+  return call("get_last_change");
+}
+
+export function undoLastChange() {
+  return call("undo_last_change");
+}
+
+export function getReleaseChain(release: number) {
+  return call("get_release_chain", { release });
+}
+
+export function addReleaseDependency(blocker: number, blocked: number) {
+  return call("add_release_dependency", { blocker, blocked });
+}
+
+export function removeReleaseDependency(id: number) {
+  return call("remove_release_dependency", { id });
+}
+
+export function getPlanConflicts() {
+  return call("get_plan_conflicts");
+}

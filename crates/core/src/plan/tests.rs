@@ -471,3 +471,86 @@ proptest! {
         }
     }
 }
+
+fn freeze(id: Id, from: &str, to: &str, services: &[&str]) -> FreezeWindow {
+    FreezeWindow {
+        id,
+        name: format!("Freeze {id}"),
+        start_date: d(from),
+        end_date: d(to),
+        services: services.iter().map(|s| s.to_string()).collect(),
+        reason: String::new(),
+    }
+}
+
+#[test]
+fn the_next_free_slot_is_the_next_weekday_after_the_date() {
+    // 2026-03-06 is a Friday: the next slot is Monday the 9th.
+    let plan = input(vec![release(1, "A", "2026-03-06")], vec![]);
+    assert_eq!(next_free_slot(&plan, 1), Some(d("2026-03-09")));
+}
+
+#[test]
+fn the_next_free_slot_waits_for_the_latest_blocker() {
+    // B (Mar 3) needs A (Mar 10) and C (Mar 5): the slot is A's day, not C's.
+    let plan = input(
+        vec![
+            release(1, "A", "2026-03-10"),
+            release(2, "B", "2026-03-03"),
+            release(3, "C", "2026-03-05"),
+        ],
+        vec![edge(1, 1, 2), edge(2, 3, 2)],
+    );
+    assert_eq!(next_free_slot(&plan, 2), Some(d("2026-03-10")));
+    let fixed = PlanInput {
+        releases: plan
+            .releases
+            .iter()
+            .map(|r| Release {
+                release_date: if r.id == 2 {
+                    Some(d("2026-03-10"))
+                } else {
+                    r.release_date
+                },
+                ..r.clone()
+            })
+            .collect(),
+        ..plan.clone()
+    };
+    assert!(check(&fixed)
+        .iter()
+        .all(|c| c.kind != ConflictKind::DependencyOrder));
+}
+
+#[test]
+fn the_next_free_slot_skips_freeze_windows_and_holidays_of_its_services() {
+    let mut plan = input(vec![release(1, "A", "2026-03-02")], vec![]);
+    plan.freeze_windows = vec![
+        freeze(1, "2026-03-03", "2026-03-06", &["svc"]),
+        // Another service's freeze does not apply.
+        freeze(2, "2026-03-09", "2026-03-13", &["other"]),
+    ];
+    plan.holidays = vec![Holiday {
+        id: 1,
+        date: d("2026-03-09"),
+        name: "Holiday".into(),
+    }];
+    // Tue-Fri frozen, Sat/Sun weekend, Mon a holiday: Tuesday the 10th.
+    assert_eq!(next_free_slot(&plan, 1), Some(d("2026-03-10")));
+}
+
+#[test]
+fn no_free_slot_after_a_dependent_or_for_a_shipped_release() {
+    // A (Mar 2) blocks B (Mar 3); A frozen on Mar 3: nothing before B is free.
+    let mut plan = input(
+        vec![release(1, "A", "2026-03-02"), release(2, "B", "2026-03-03")],
+        vec![edge(1, 1, 2)],
+    );
+    plan.freeze_windows = vec![freeze(1, "2026-03-03", "2026-03-03", &[])];
+    assert_eq!(next_free_slot(&plan, 1), None);
+    plan.freeze_windows.clear();
+    // The dependent's own day is allowed (a blocker may ship the same day).
+    assert_eq!(next_free_slot(&plan, 1), Some(d("2026-03-03")));
+    plan.releases[0].released = true;
+    assert_eq!(next_free_slot(&plan, 1), None);
+}

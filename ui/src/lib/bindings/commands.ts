@@ -1,8 +1,10 @@
 // Generated from the Rust types by ts-rs. Do not edit: run `./dev bindings` to regenerate.
 import type { Channel } from "@tauri-apps/api/core";
 import type { ApiError } from "./ApiError";
+import type { AppliedChange } from "./AppliedChange";
 import type { Bucket } from "./Bucket";
 import type { CalendarView } from "./CalendarView";
+import type { ConflictList } from "./ConflictList";
 import type { Drill } from "./Drill";
 import type { DrillView } from "./DrillView";
 import type { ErrorCode } from "./ErrorCode";
@@ -13,11 +15,14 @@ import type { HolidayForm } from "./HolidayForm";
 import type { LastSync } from "./LastSync";
 import type { MenuAction } from "./MenuAction";
 import type { MetricsView } from "./MetricsView";
+import type { ReleaseChain } from "./ReleaseChain";
 import type { ReleaseDetails } from "./ReleaseDetails";
 import type { ReleaseForm } from "./ReleaseForm";
 import type { SavedFile } from "./SavedFile";
 import type { SavedRelease } from "./SavedRelease";
 import type { SavedTrain } from "./SavedTrain";
+import type { ScenarioMove } from "./ScenarioMove";
+import type { ScenarioPreview } from "./ScenarioPreview";
 import type { SyncConnections } from "./SyncConnections";
 import type { SyncProgress } from "./SyncProgress";
 import type { SyncStatus } from "./SyncStatus";
@@ -25,6 +30,8 @@ import type { SyncTarget } from "./SyncTarget";
 import type { TrainForm } from "./TrainForm";
 import type { TrainFormView } from "./TrainFormView";
 import type { TrainReadinessView } from "./TrainReadinessView";
+import type { UndoResult } from "./UndoResult";
+import type { UndoableChange } from "./UndoableChange";
 import type { WorkspaceInfo } from "./WorkspaceInfo";
 import type { WorkspaceSession } from "./WorkspaceSession";
 
@@ -98,6 +105,22 @@ export type Commands = {
   get_release_details: { args: { release: number }; result: ReleaseDetails };
   /** Opens an http(s) link in the system browser; anything else is refused. */
   open_link: { args: { url: string }; result: null };
+  /** What a draft of moves would do: every release that moves (directly or pushed by a blocker), every break and every new conflict; changes nothing. */
+  preview_scenario: { args: { moves: Array<ScenarioMove> }; result: ScenarioPreview };
+  /** Applies a draft of moves and their ripple in one transaction, one audit event per release moved, sharing one change id. */
+  apply_scenario: { args: { moves: Array<ScenarioMove> }; result: AppliedChange };
+  /** The last move or dependency change undo would reverse; null when there is none. */
+  get_last_change: { args: never; result: UndoableChange | null };
+  /** Reverses the last change with new audit events marked as undoing it. */
+  undo_last_change: { args: never; result: UndoResult };
+  /** A release's dependencies upstream and downstream (broken edges flagged) and its critical path. */
+  get_release_chain: { args: { release: number }; result: ReleaseChain };
+  /** Adds `blocker -> blocked` between two releases; a cycle is refused naming it. Answers the dependency's id. */
+  add_release_dependency: { args: { blocker: number; blocked: number }; result: number };
+  /** Removes a dependency by id. */
+  remove_release_dependency: { args: { id: number }; result: null };
+  /** Every conflict of the plan (`plan check`), with "move to the next free slot" where one exists. */
+  get_plan_conflicts: { args: never; result: ConflictList };
 };
 
 export type CommandName = keyof Commands;
@@ -136,6 +159,14 @@ export const COMMAND_NAMES = [
   "remove_holiday",
   "get_release_details",
   "open_link",
+  "preview_scenario",
+  "apply_scenario",
+  "get_last_change",
+  "undo_last_change",
+  "get_release_chain",
+  "add_release_dependency",
+  "remove_release_dependency",
+  "get_plan_conflicts",
 ] as const satisfies readonly CommandName[];
 
 /** Every value of ErrorCode, the closed list of error codes. */

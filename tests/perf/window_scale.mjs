@@ -1,0 +1,255 @@
+// The window at scale, measured in the real webview (release build, under Xvfb, through
+// tauri-driver and WebKitWebDriver). Run by `./dev measure-window`; prints a Markdown table.
+//
+//   1. 5,000 releases and 20,000 dependencies (tests/perf/large_plan.py, imported with the
+//      CLI): the calendar painted after its data arrives (performance marks "calendar:data"
+//      and "calendar:painted", read back over WebDriver), over RUNS reloads;
+//   2. dragging a release there: frame times from requestAnimationFrame while WebDriver moves
+//      the pointer in 40 steps;
+//   3. the table view there: frame times while the table scrolls 120 px a frame;
+//   4. the demo organisation after MINUTES (default 10) of scripted use: the PSS of the app
+//      and its WebKit processes.
+//
+// Every process started here is stopped in `finally`, and every wait has a deadline.
+
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { WebDriver, painted, sleep, startDriver, stopDriver, waitUntil } from '../e2e/webdriver.mjs';
+
+const root = resolve(import.meta.dirname, '../..');
+const profile = process.env.SWITCHYARD_PROFILE ?? 'release';
+const app = join(root, 'target', profile, 'switchyard-desktop');
+const cli = join(root, 'target', profile, 'switchyard');
+const runs = Number(process.env.RUNS ?? 5);
+const minutes = Number(process.env.MINUTES ?? 10);
+const port = 4444 + (process.pid % 500);
+const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
+
+function env(home, db) {
+  const e = {
+    ...process.env,
+    XDG_DATA_HOME: join(home, 'data'),
+    XDG_CONFIG_HOME: join(home, 'config'),
+    XDG_CACHE_HOME: join(home, 'cache'),
+    RUST_LOG: 'warn',
+  };
+  if (db) e.SWITCHYARD_DB = db;
+  else delete e.SWITCHYARD_DB;
+  return e;
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor(s.length / 2)] : NaN;
+};
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor((s.length * p) / 100))] : NaN;
+};
+const fmt = (x) => (Number.isFinite(x) ? x.toFixed(0) : 'n/a');
+
+/** Frame intervals (ms) of the page while `during` runs. */
+async function frames(wd, during) {
+  await wd.execute(`
+    window.__frames = []; window.__recording = true;
+    const tick = (t) => { window.__frames.push(t); if (window.__recording) requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);`);
+  await during();
+  const ts = await wd.execute('window.__recording = false; return window.__frames;');
+  const gaps = [];
+  for (let i = 1; i < ts.length; i++) gaps.push(ts[i] - ts[i - 1]);
+  return gaps;
+}
+
+/** Milliseconds from "calendar:data" to "calendar:painted" of the page shown. */
+async function paintMs(wd) {
+  const m = await waitUntil(
+    'the calendar marks',
+    () =>
+      wd.execute(`
+        const m = Object.fromEntries(performance.getEntriesByType("mark").map((e) => [e.name, e.startTime]));
+        return m["calendar:painted"] !== undefined ? m : null;`),
+    60_000,
+  );
+  return m['calendar:painted'] - m['calendar:data'];
+}
+
+/** Sum of PSS (kB) of `pid` and all its descendants, with their names. */
+function pssTree(pid) {
+  const children = new Map();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push(Number(d));
+    } catch {
+      /* gone */
+    }
+  }
+  let total = 0;
+  const names = [];
+  const walk = (p) => {
+    try {
+      const text = readFileSync(`/proc/${p}/smaps_rollup`, 'utf8');
+      total += Number(/^Pss:\s+(\d+)/m.exec(text)[1]);
+      names.push(readFileSync(`/proc/${p}/comm`, 'utf8').trim());
+    } catch {
+      /* gone */
+    }
+    for (const c of children.get(p) ?? []) walk(c);
+  };
+  walk(pid);
+  return { kb: total, names };
+}
+
+function appPid() {
+  const out = execFileSync('pgrep', ['-n', '-f', app]).toString().trim();
+  return Number(out.split('\n').pop());
+}
+
+async function withWindow(home, db, fn) {
+  const e = env(home, db);
+  const driver = startDriver(port, e);
+  const wd = new WebDriver(`http://127.0.0.1:${port}`);
+  try {
+    await wd.waitForServer(20_000);
+    await wd.start(app);
+    await wd.waitFor('[data-testid="calendar"][data-ready="true"]', 120_000);
+    return await fn(wd);
+  } finally {
+    await wd.stop();
+    await stopDriver(driver);
+  }
+}
+
+const rows = [];
+const home = mkdtempSync(join(tmpdir(), 'switchyard-scale-'));
+try {
+  // 1-3: the large plan.
+  const doc = join(home, 'large.json');
+  const db = join(home, 'large.sqlite3');
+  execFileSync('python3', [join(root, 'tests/perf/large_plan.py'), doc]);
+  execFileSync(cli, ['import', '--format', 'json', '--db', db, doc], { env: env(home), stdio: 'ignore' });
+  await withWindow(home, db, async (wd) => {
+    const shown = await wd.execute('return document.querySelectorAll("[data-testid=release]").length');
+    const paints = [await paintMs(wd)];
+    for (let i = 1; i < runs; i++) {
+      await wd.execute('location.reload()');
+      await sleep(500);
+      await wd.waitFor('[data-testid="calendar"][data-ready="true"]', 120_000);
+      paints.push(await paintMs(wd));
+    }
+    rows.push([
+      `calendar painted after its data arrives (5,000 releases, 20,000 dependencies; ${shown} markers drawn), median of ${runs}`,
+      `${fmt(median(paints))} ms (${fmt(Math.min(...paints))}-${fmt(Math.max(...paints))})`,
+      '< 200 ms',
+    ]);
+
+    // Dragging the first planned release in view by 40 pointer steps.
+    const target = await wd.execute(`
+      const sc = document.querySelector(".scroller").getBoundingClientRect();
+      const m = [...document.querySelectorAll('[data-testid=release]')].find((e) => {
+        const r = e.getBoundingClientRect();
+        return r.left > sc.left + 260 && r.right < sc.right - 200 && r.top > sc.top + 40 && r.bottom < sc.bottom;
+      });
+      return m ? [m.getBoundingClientRect().x + 4, m.getBoundingClientRect().y + m.getBoundingClientRect().height / 2] : null;`);
+    if (target) {
+      const [x, y] = target.map(Math.round);
+      const moves = [];
+      for (let i = 1; i <= 40; i++) moves.push({ type: 'pointerMove', duration: 16, origin: 'viewport', x: x + i * 3, y });
+      const gaps = await frames(wd, async () => {
+        await wd.call('POST', wd.s('/actions'), {
+          actions: [
+            {
+              type: 'pointer',
+              id: 'mouse',
+              parameters: { pointerType: 'mouse' },
+              actions: [{ type: 'pointerMove', duration: 0, origin: 'viewport', x, y }, { type: 'pointerDown', button: 0 }, ...moves],
+            },
+          ],
+        });
+      });
+      await wd.call('DELETE', wd.s('/actions'));
+      await wd.press('\uE00C'); // Escape: no move is applied
+      const fps = 1000 / (gaps.reduce((a, b) => a + b, 0) / Math.max(1, gaps.length));
+      rows.push([
+        'dragging a release there: frames per second (frame time p95, worst)',
+        `${fmt(fps)} fps (${fmt(pct(gaps, 95))} ms, ${fmt(Math.max(...gaps))} ms)`,
+        '>= 30 fps',
+      ]);
+    } else {
+      rows.push(['dragging a release there', 'no release in view to drag', '>= 30 fps']);
+    }
+
+    // The table view, scrolled 120 px a frame for 120 frames.
+    await wd.call('POST', wd.s('/actions'), {
+      actions: [{ type: 'key', id: 'kb', actions: [{ type: 'keyDown', value: '\uE009' }, { type: 'keyDown', value: '3' }, { type: 'keyUp', value: '3' }, { type: 'keyUp', value: '\uE009' }] }],
+    });
+    await wd.call('DELETE', wd.s('/actions'));
+    const table = await wd.waitFor('[data-testid="table-view"]', 30_000).catch(() => null);
+    if (table) {
+      await painted(wd);
+      const gaps = await frames(wd, () =>
+        wd.call('POST', wd.s('/execute/async'), {
+          script: `const done = arguments[arguments.length - 1];
+            const el = arguments[0]; let n = 0;
+            const step = () => { el.scrollTop += 120; if (++n < 120) requestAnimationFrame(step); else done(true); };
+            requestAnimationFrame(step);`,
+          args: [{ [ELEMENT]: table }],
+        }),
+      );
+      const dropped = gaps.filter((g) => g > 25).length;
+      rows.push([
+        'table view scrolled 120 px a frame for 120 frames: frames over 25 ms (median, p95 frame time)',
+        `${dropped} of ${gaps.length} (${fmt(median(gaps))} ms, ${fmt(pct(gaps, 95))} ms)`,
+        'none dropped',
+      ]);
+    }
+  });
+
+  // 4: the demo after scripted use.
+  rmSync(join(home, 'data'), { recursive: true, force: true });
+  await withWindow(home, null, async (wd) => {
+    const pid = appPid();
+    const end = Date.now() + minutes * 60_000;
+    let rounds = 0;
+    const key = async (k) => {
+      await wd.call('POST', wd.s('/actions'), {
+        actions: [{ type: 'key', id: 'kb', actions: [{ type: 'keyDown', value: '\uE009' }, { type: 'keyDown', value: k }, { type: 'keyUp', value: k }, { type: 'keyUp', value: '\uE009' }] }],
+      });
+      await wd.call('DELETE', wd.s('/actions'));
+      await painted(wd);
+    };
+    while (Date.now() < end) {
+      for (const k of ['2', '3', '1']) await key(k);
+      const markers = await wd.findAll('[data-testid="release"]');
+      if (markers.length) {
+        await wd.pointerClick(markers[rounds % markers.length]).catch(() => {});
+        await wd.waitFor('[data-testid="release-panel"]', 10_000).catch(() => {});
+        await sleep(300);
+        await wd.press('\uE00C');
+      }
+      for (const s of ['metrics', 'sync', 'calendar']) {
+        const tab = await wd.findAll(`[data-testid="tab-${s}"]`);
+        if (tab.length) await wd.click(tab[0]).catch(() => {});
+        await sleep(400);
+      }
+      rounds += 1;
+    }
+    const { kb, names } = pssTree(pid);
+    rows.push([
+      `window memory with the demo after ${minutes} min of scripted use (${rounds} rounds; PSS of ${names.length} processes: ${[...new Set(names)].join(', ')})`,
+      `${(kb / 1024).toFixed(0)} MB`,
+      '< 300 MB',
+    ]);
+  });
+} finally {
+  rmSync(home, { recursive: true, force: true });
+}
+
+console.log('| measure | figure | target |\n|---|---|---|');
+for (const r of rows) console.log(`| ${r.join(' | ')} |`);
