@@ -80,8 +80,14 @@ async function shot(name) {
     actions: [{ type: 'pointer', id: 'mouse', parameters: { pointerType: 'mouse' }, actions: [{ type: 'pointerMove', duration: 0, origin: 'viewport', x: 1270, y: 60 }] }],
   });
   await wd.call('DELETE', wd.s('/actions'));
-  await sleep(600);
-  execFileSync('import', ['-window', 'root', join(outDir, name)], { env, timeout: 20_000 });
+  // The light theme, then the dark one as `name-dark.png` (the theme put back after).
+  for (const theme of ['light', 'dark']) {
+    await wd.execute(`document.documentElement.dataset.theme = ${JSON.stringify(theme)}`);
+    await sleep(600);
+    const file = theme === 'light' ? name : name.replace(/\.png$/, '-dark.png');
+    execFileSync('import', ['-window', 'root', join(outDir, file)], { env, timeout: 20_000 });
+  }
+  await wd.execute('delete document.documentElement.dataset.theme');
 }
 
 const gone = (css) => waitUntil(`${css} gone`, async () => (await wd.findAll(css)).length === 0, 15_000);

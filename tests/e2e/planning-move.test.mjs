@@ -40,9 +40,15 @@ function sy(...args) {
 const exportJson = () => sy('export', '--format', 'json');
 const doc = () => JSON.parse(exportJson());
 const dateOf = (d, id) => d.releases.find((r) => r.id === id).release_date;
+/** `name` in the light theme, then `name-dark.png` in the dark one (the theme put back). */
 const shot = async (name) => {
-  await sleep(300);
-  writeFileSync(join(outDir, name), await wd.screenshot());
+  for (const theme of ['light', 'dark']) {
+    await wd.execute(`document.documentElement.dataset.theme = ${JSON.stringify(theme)}`);
+    await sleep(300);
+    const file = theme === 'light' ? name : name.replace(/\.png$/, '-dark.png');
+    writeFileSync(join(outDir, file), await wd.screenshot());
+  }
+  await wd.execute('delete document.documentElement.dataset.theme');
 };
 
 function addDays(iso, n) {
