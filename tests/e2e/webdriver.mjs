@@ -86,8 +86,8 @@ export class WebDriver {
     } catch (e) {
       // WebKitWebDriver's text atom gives up on some subtrees (seen on the release panel once
       // it held the dependencies section's <input list> and <datalist>: "Cannot check the
-      // displayedness of a non-Element
-      // argument"); the rendered text is then read the way the atom would, as innerText.
+      // displayedness of a non-Element argument"); the rendered text is then read the way
+      // the atom would, as innerText.
       if (!String(e.message).includes('displayedness')) throw e;
       return this.execute('return arguments[0].innerText.trim()', [{ [ELEMENT]: element }]);
     }
