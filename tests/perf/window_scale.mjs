@@ -13,7 +13,7 @@
 // Every process started here is stopped in `finally`, and every wait has a deadline.
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { WebDriver, painted, sleep, startDriver, stopDriver, waitUntil } from '../e2e/webdriver.mjs';
@@ -127,14 +127,21 @@ async function withWindow(home, db, fn) {
 }
 
 const rows = [];
+const add = (row) => {
+  rows.push(row);
+  console.error(`measured: ${row[0]}: ${row[1]}`);
+};
 const home = mkdtempSync(join(tmpdir(), 'switchyard-scale-'));
 try {
   // 1-3: the large plan.
   const doc = join(home, 'large.json');
-  const db = join(home, 'large.sqlite3');
+  // Where the app opens on its first start (the environment of tauri-driver reaches the
+  // app only in part: XDG_* do, SWITCHYARD_DB does not).
+  const db = join(home, 'data/dev.switchyard.desktop/switchyard.sqlite3');
+  mkdirSync(join(home, 'data/dev.switchyard.desktop'), { recursive: true });
   execFileSync('python3', [join(root, 'tests/perf/large_plan.py'), doc]);
   execFileSync(cli, ['import', '--format', 'json', '--db', db, doc], { env: env(home), stdio: 'ignore' });
-  await withWindow(home, db, async (wd) => {
+  await withWindow(home, null, async (wd) => {
     const shown = await wd.execute('return document.querySelectorAll("[data-testid=release]").length');
     const paints = [await paintMs(wd)];
     for (let i = 1; i < runs; i++) {
@@ -143,7 +150,7 @@ try {
       await wd.waitFor('[data-testid="calendar"][data-ready="true"]', 120_000);
       paints.push(await paintMs(wd));
     }
-    rows.push([
+    add([
       `calendar painted after its data arrives (5,000 releases, 20,000 dependencies; ${shown} markers drawn), median of ${runs}`,
       `${fmt(median(paints))} ms (${fmt(Math.min(...paints))}-${fmt(Math.max(...paints))})`,
       '< 200 ms',
@@ -176,13 +183,13 @@ try {
       await wd.call('DELETE', wd.s('/actions'));
       await wd.press('\uE00C'); // Escape: no move is applied
       const fps = 1000 / (gaps.reduce((a, b) => a + b, 0) / Math.max(1, gaps.length));
-      rows.push([
+      add([
         'dragging a release there: frames per second (frame time p95, worst)',
         `${fmt(fps)} fps (${fmt(pct(gaps, 95))} ms, ${fmt(Math.max(...gaps))} ms)`,
         '>= 30 fps',
       ]);
     } else {
-      rows.push(['dragging a release there', 'no release in view to drag', '>= 30 fps']);
+      add(['dragging a release there', 'no release in view to drag', '>= 30 fps']);
     }
 
     // The table view, scrolled 120 px a frame for 120 frames.
@@ -203,7 +210,7 @@ try {
         }),
       );
       const dropped = gaps.filter((g) => g > 25).length;
-      rows.push([
+      add([
         'table view scrolled 120 px a frame for 120 frames: frames over 25 ms (median, p95 frame time)',
         `${dropped} of ${gaps.length} (${fmt(median(gaps))} ms, ${fmt(pct(gaps, 95))} ms)`,
         'none dropped',
@@ -241,7 +248,7 @@ try {
       rounds += 1;
     }
     const { kb, names } = pssTree(pid);
-    rows.push([
+    add([
       `window memory with the demo after ${minutes} min of scripted use (${rounds} rounds; PSS of ${names.length} processes: ${[...new Set(names)].join(', ')})`,
       `${(kb / 1024).toFixed(0)} MB`,
       '< 300 MB',
