@@ -129,10 +129,6 @@ fn invalid(message: impl Into<String>) -> AppError {
     AppError::new(ErrorCode::InvalidInput, message)
 }
 
-fn http_url(field: &str, url: &str) -> Result<Origin> {
-    Origin::of(field, url)
-}
-
 impl Workspace {
     pub fn sync_connections(&self) -> Result<SyncConnections> {
         match self.store().meta(CONNECTIONS_KEY)? {
@@ -167,10 +163,10 @@ impl Workspace {
             },
         };
         if !c.jira.url.is_empty() {
-            http_url("the Jira URL", &c.jira.url)?;
+            Origin::of("the Jira URL", &c.jira.url)?;
         }
         if !c.github.api_url.is_empty() {
-            http_url("the GitHub API URL", &c.github.api_url)?;
+            Origin::of("the GitHub API URL", &c.github.api_url)?;
         }
         if let Some(bad) = c.github.repos.iter().find(|r| r.split('/').count() != 2) {
             return Err(invalid(format!("{bad:?} is not owner/name")));
