@@ -29,6 +29,10 @@ pub struct GithubArgs {
     /// Requests in flight at most.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
     max_in_flight: u16,
+    /// The longest wait GitHub may ask for (Retry-After, a rate limit's reset), in seconds;
+    /// asked for longer, the sync stops and says when to run it again.
+    #[arg(long, value_name = "SECONDS", default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    max_wait: u64,
 }
 
 pub fn run(db: &Path, a: GithubArgs) -> Result<(), AppError> {
@@ -38,6 +42,7 @@ pub fn run(db: &Path, a: GithubArgs) -> Result<(), AppError> {
     opts.pr_commits = !a.no_pr_commits;
     opts.pr_details = !a.no_pr_details;
     opts.max_in_flight = usize::from(a.max_in_flight);
+    opts.limits.max_wait = std::time::Duration::from_secs(a.max_wait);
     let bar = Bar::new();
     let sink = |e: ProgressEvent| bar.show(e);
     let result = sync_github(db, &opts, None, &SystemClock, &sink, &Cancel::default());

@@ -43,6 +43,10 @@ pub struct JiraArgs {
     /// Issues per search page (1..5000).
     #[arg(long, default_value_t = 100, hide = true)]
     page_size: u32,
+    /// The longest one wait for Jira's rate limit may be (Retry-After, X-RateLimit-Reset),
+    /// in seconds; a longer ask is waited this long and tried again.
+    #[arg(long, value_name = "SECONDS", default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    max_wait: u64,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -134,6 +138,7 @@ pub fn run(db: &Path, target: SyncTarget) -> Result<(), AppError> {
     opts.blocking_link_types = a.link_types;
     opts.incident_label = a.incident_label;
     opts.page_size = a.page_size.clamp(1, 5000);
+    opts.retry.max_wait = std::time::Duration::from_secs(a.max_wait);
     let bar = Bar::new();
     let sink = |e: ProgressEvent| bar.show(e);
     let result = sync_jira(db, &opts, None, &SystemClock, &sink, &Cancel::default());

@@ -8,6 +8,7 @@ use crate::{Cancel, Progress, ProgressEvent};
 use crate::{Remote, Secret, SyncError};
 use http::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, USER_AGENT};
 use http::{StatusCode, Uri};
+use http_body_util::BodyExt;
 use octocrab::Octocrab;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -22,6 +23,30 @@ const SERVER_RETRIES: u32 = 3;
 const SECONDARY_RETRIES: u32 = 6;
 /// Waits for one request on a primary limit before giving up.
 const PRIMARY_RETRIES: u32 = 3;
+
+/// What one server may make the client do at most: none of a hostile or broken server's
+/// answers (a `Retry-After` of a year, a body without end, an answer dripped a byte a minute)
+/// can hang a sync or exhaust memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The longest one wait may be (`Retry-After`, `x-ratelimit-reset`); a server asking for
+    /// longer gets an error that says when to try again instead.
+    pub max_wait: Duration,
+    /// One request from sending to its last byte.
+    pub deadline: Duration,
+    /// The largest body read.
+    pub max_body: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_wait: Duration::from_secs(120),
+            deadline: Duration::from_secs(120),
+            max_body: 64 * 1024 * 1024,
+        }
+    }
+}
 
 /// One answer: status, headers and the whole body.
 pub struct Answer {
@@ -68,6 +93,15 @@ pub struct Client {
     cancel: Cancel,
     /// The first pause before retrying a 5xx or a network error (doubled each time).
     retry_delay: Duration,
+    limits: Limits,
+}
+
+/// Why one request got no answer.
+enum Unanswered {
+    /// A network error or the deadline: worth another try.
+    Transient(String),
+    /// Not worth another try (a body over the cap, a cancel).
+    Final(SyncError),
 }
 
 fn now_epoch() -> u64 {
@@ -88,6 +122,18 @@ fn message_of(body: &[u8]) -> String {
         .unwrap_or_default()
 }
 
+/// A wait as people read it: "45 s", "3 h 20 min", "more than a year".
+fn long_wait(d: Duration) -> String {
+    let s = d.as_secs();
+    match s {
+        0..=119 => format!("{s} s"),
+        120..=7199 => format!("{} min", s / 60),
+        7200..=172_799 => format!("{} h {} min", s / 3600, s % 3600 / 60),
+        172_800..=31_535_999 => format!("{} days", s / 86_400),
+        _ => "more than a year".into(),
+    }
+}
+
 /// The URL without its query (what error messages name; never a token, Switchyard puts none
 /// in URLs, but queries can be long).
 fn short(url: &str) -> &str {
@@ -100,6 +146,7 @@ impl Client {
         token: Option<&Secret>,
         max_in_flight: usize,
         retry_delay: Duration,
+        limits: Limits,
         progress: Arc<dyn Progress>,
         cancel: Cancel,
     ) -> Result<Self, SyncError> {
@@ -150,6 +197,7 @@ impl Client {
             progress,
             cancel,
             retry_delay,
+            limits,
         })
     }
 
@@ -197,6 +245,13 @@ impl Client {
     }
 
     async fn wait_for(&self, pause: Duration, reason: String) -> Result<(), SyncError> {
+        if pause > self.limits.max_wait {
+            return Err(err::rate_limited(format!(
+                "{reason}: GitHub asks to wait {}, longer than the {} s this sync waits at most; run it again later",
+                long_wait(pause),
+                self.limits.max_wait.as_secs()
+            )));
+        }
         let seconds = pause.as_secs() + u64::from(pause.subsec_nanos() > 0);
         tracing::info!(seconds, %reason, "github: waiting");
         self.progress
@@ -216,9 +271,13 @@ impl Client {
         let until = *self.blocked_until.lock().unwrap_or_else(|e| e.into_inner());
         let now = now_epoch();
         if until > now {
+            let resets =
+                chrono::DateTime::from_timestamp(i64::try_from(until).unwrap_or(i64::MAX), 0)
+                    .map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+                    .unwrap_or_else(|| format!("epoch {until}"));
             self.wait(
                 until - now,
-                format!("GitHub's rate limit is spent; it resets at epoch {until}"),
+                format!("GitHub's rate limit is spent until {resets}"),
             )
             .await?;
         }
@@ -231,6 +290,49 @@ impl Client {
                 let mut b = self.blocked_until.lock().unwrap_or_else(|e| e.into_inner());
                 *b = (*b).max(reset);
             }
+        }
+    }
+
+    /// Sends one GET and reads its whole body, within the deadline and the body cap; a
+    /// cancel stops it in flight.
+    async fn send(&self, uri: &Uri) -> Result<(StatusCode, HeaderMap, Vec<u8>), Unanswered> {
+        let exchange = async {
+            let resp = self
+                .octo
+                ._get_with_headers(uri.clone(), Some(self.headers_for(uri)))
+                .await
+                .map_err(|e| Unanswered::Transient(e.to_string()))?;
+            let (parts, mut body) = resp.into_parts();
+            let mut bytes = Vec::new();
+            while let Some(frame) = body.frame().await {
+                let frame = frame.map_err(|e| Unanswered::Transient(e.to_string()))?;
+                if let Some(data) = frame.data_ref() {
+                    if bytes.len() + data.len() > self.limits.max_body {
+                        return Err(Unanswered::Final(err::bad_response(format!(
+                            "GitHub's answer to {} is larger than {} MB, the most this sync reads",
+                            short(&uri.to_string()),
+                            self.limits.max_body / (1024 * 1024)
+                        ))));
+                    }
+                    bytes.extend_from_slice(data);
+                }
+            }
+            Ok((parts.status, parts.headers, bytes))
+        };
+        let cancelled = async {
+            while !self.cancel.is_cancelled() {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        };
+        tokio::select! {
+            answer = tokio::time::timeout(self.limits.deadline, exchange) => match answer {
+                Ok(answer) => answer,
+                Err(_) => Err(Unanswered::Transient(format!(
+                    "no whole answer within {} s",
+                    self.limits.deadline.as_secs_f64()
+                ))),
+            },
+            () = cancelled => Err(Unanswered::Final(SyncError::Cancelled(Remote::Github))),
         }
     }
 
@@ -253,25 +355,12 @@ impl Client {
                     .await
                     .map_err(|_| SyncError::Cancelled(Remote::Github))?;
                 self.requests.fetch_add(1, Ordering::Relaxed);
-                match self
-                    .octo
-                    ._get_with_headers(uri.clone(), Some(self.headers_for(&uri)))
-                    .await
-                {
-                    Ok(resp) => {
-                        let status = resp.status();
-                        let headers = resp.headers().clone();
-                        match self.octo.body_to_string(resp).await {
-                            Ok(body) => Ok((status, headers, body.into_bytes())),
-                            Err(e) => Err(e.to_string()),
-                        }
-                    }
-                    Err(e) => Err(e.to_string()),
-                }
+                self.send(&uri).await
             };
             let (status, headers, body) = match sent {
                 Ok(x) => x,
-                Err(e) => {
+                Err(Unanswered::Final(e)) => return Err(e),
+                Err(Unanswered::Transient(e)) => {
                     server_tries += 1;
                     if server_tries > SERVER_RETRIES {
                         return Err(err::unavailable(format!(
@@ -315,7 +404,7 @@ impl Client {
                             )));
                         }
                         // retry-after first; doubled on repeats.
-                        let secs = secs.max(1) << (secondary_tries - 1).min(4);
+                        let secs = secs.max(1).saturating_mul(1 << (secondary_tries - 1).min(4));
                         self.wait(secs, format!("GitHub's secondary rate limit: {}", if message.is_empty() { "retry-after" } else { &message })).await?;
                         continue;
                     }
@@ -420,6 +509,7 @@ mod tests {
             Some(&Secret::new("ghp_secret")),
             1,
             Duration::from_millis(1),
+            Limits::default(),
             progress,
             Cancel::default(),
         )

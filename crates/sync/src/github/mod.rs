@@ -111,6 +111,11 @@ pub struct GithubOptions {
     pub per_page: u32,
     /// The first pause before retrying a 5xx or a network error (doubled each time).
     pub retry_delay: std::time::Duration,
+    /// The longest wait, the deadline of one request and the largest body.
+    pub limits: client::Limits,
+    /// Pages of one list of one repository in one sync at most (a server whose `Link`
+    /// never ends, or points back, stops here with an error).
+    pub max_pages: u64,
 }
 
 impl GithubOptions {
@@ -127,6 +132,8 @@ impl GithubOptions {
             repo_concurrency: 8,
             per_page: 100,
             retry_delay: std::time::Duration::from_secs(1),
+            limits: client::Limits::default(),
+            max_pages: 100_000,
         }
     }
 }

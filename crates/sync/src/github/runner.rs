@@ -76,6 +76,7 @@ fn on_runtime(
         token,
         opts.max_in_flight,
         opts.retry_delay,
+        opts.limits,
         progress.clone(),
         cancel,
     )?;

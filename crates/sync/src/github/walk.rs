@@ -37,6 +37,8 @@ pub(super) struct Walk {
     floor: Option<Value>,
     url: Option<String>,
     total: u64,
+    /// Pages fetched by this walk.
+    pages: u64,
 }
 
 fn later(a: &Option<Value>, b: Value, cmp: fn(&Value, &Value) -> std::cmp::Ordering) -> Value {
@@ -109,6 +111,7 @@ impl Walk {
             floor: if resumed { cursor.floor } else { None },
             url: Some(url),
             total: 0,
+            pages: 0,
         })
     }
 
@@ -122,7 +125,16 @@ impl Walk {
         }
         match self.url.take() {
             None => Ok(None),
-            Some(url) => Ok(Some(cx.get_list(&url, key).await?)),
+            Some(url) => {
+                self.pages += 1;
+                if self.pages > cx.opts.max_pages {
+                    return Err(crate::github::err::bad_response(format!(
+                        "GitHub's {} of {} goes on past {} pages (its `Link` header never ends); stopped, with the pages read so far kept",
+                        self.list, self.repo, cx.opts.max_pages
+                    )));
+                }
+                Ok(Some(cx.get_list(&url, key).await?))
+            }
         }
     }
 

@@ -322,7 +322,9 @@ fn describe(e: &ureq::Error) -> String {
 fn parse_retry_after(v: &str) -> Option<Duration> {
     let v = v.trim();
     if let Ok(s) = v.parse::<f64>() {
-        return (s.is_finite() && s >= 0.0).then(|| Duration::from_secs_f64(s));
+        // A huge or odd number (1e300, -1, NaN) is not a wait Duration can hold: no wait
+        // from this header, never a panic.
+        return Duration::try_from_secs_f64(s).ok();
     }
     let t = chrono::DateTime::parse_from_rfc2822(v).ok()?;
     let secs = (t.with_timezone(&Utc) - Utc::now())
@@ -395,6 +397,14 @@ mod tests {
     fn retry_after_and_reset() {
         assert_eq!(parse_retry_after("3"), Some(Duration::from_secs(3)));
         assert_eq!(parse_retry_after("soon"), None);
+        // Hostile values neither panic nor wait forever (the caller caps what is left).
+        assert_eq!(parse_retry_after("1e300"), None);
+        assert_eq!(parse_retry_after("-5"), None);
+        assert_eq!(parse_retry_after("NaN"), None);
+        assert_eq!(
+            parse_retry_after("99999999999"),
+            Some(Duration::from_secs(99_999_999_999))
+        );
         let in_2_min = (Utc::now() + chrono::Duration::minutes(2))
             .format("%Y-%m-%dT%H:%MZ")
             .to_string();

@@ -521,6 +521,17 @@ impl Ctx<'_> {
                         n == 0 || page.total.is_some_and(|t| run.start_at + n >= t)
                     }
                 };
+                // A server handing back the token it was just given would walk forever.
+                if !last
+                    && self.deployment == Deployment::Cloud
+                    && page.next_page_token.is_some()
+                    && page.next_page_token == run.next_page_token
+                {
+                    return Err(bad_response(
+                        &what,
+                        "it gave the page token it was asked for as the next one, so the walk would never end",
+                    ));
+                }
                 // One transaction: the page's records and the cursor after it.
                 run.progress = run.progress.max(newest);
                 run.next_page_token = page.next_page_token.clone();

@@ -46,6 +46,9 @@ pub struct Reply {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// A server that stalls: the headers and the body's first byte go out, the rest only
+    /// after this long (or never, when the mock stops first).
+    pub stall: Option<Duration>,
 }
 
 impl Reply {
@@ -54,6 +57,7 @@ impl Reply {
             status,
             headers: vec![],
             body: body.into(),
+            stall: None,
         }
     }
 
@@ -239,8 +243,23 @@ fn serve(
         }
         out.push_str("\r\n");
         let mut bytes = out.into_bytes();
+        let head = bytes.len() + reply.body.len().min(1);
         bytes.extend_from_slice(&reply.body);
-        let written = writer.write_all(&bytes).and_then(|_| writer.flush());
+        let written = match reply.stall {
+            None => writer.write_all(&bytes).and_then(|_| writer.flush()),
+            Some(stall) => {
+                let first = writer
+                    .write_all(&bytes[..head])
+                    .and_then(|_| writer.flush());
+                let until = std::time::Instant::now() + stall;
+                while std::time::Instant::now() < until && !stop.load(Ordering::SeqCst) {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                first
+                    .and_then(|_| writer.write_all(&bytes[head..]))
+                    .and_then(|_| writer.flush())
+            }
+        };
         in_flight.fetch_sub(1, Ordering::SeqCst);
         written?;
     }

@@ -3,6 +3,8 @@
 pub mod fixtures;
 pub mod mock;
 
+mod hostile;
+
 use fixtures::{recorded, REPO, TOKEN};
 use mock::Reply;
 use serde_json::json;

@@ -650,3 +650,52 @@ fn data_center_pages_with_start_at_and_a_bearer_token() {
         14 * 2
     );
 }
+
+#[test]
+fn a_page_token_handed_back_unchanged_stops_the_walk_with_a_clear_error() {
+    let mut f = cloud_fake(25);
+    // Page 2 answers with the token it was asked with: a walk that trusted it would loop.
+    let mut page = fixture("search-jql.json");
+    page["isLast"] = json!(false);
+    page["nextPageToken"] = json!("tok-1-10");
+    f.fault(
+        "/rest/api/3/search/jql",
+        1,
+        Response::json(200, page.to_string()),
+    );
+    let (server, _fake) = start(f);
+    let (_d, mut s) = store();
+    let e = run(&mut s, &opts(&server.url())).unwrap_err();
+    assert!(
+        matches!(&e, SyncError::BadResponse { remote: Remote::Jira, message } if message.contains("page 2") && message.contains("never end")),
+        "{e:?}"
+    );
+    assert_eq!(searches(&server).len(), 2);
+    assert_eq!(
+        count(&s, "SELECT count(*) FROM work_items"),
+        10,
+        "page 1 only"
+    );
+}
+
+#[test]
+fn a_retry_after_no_duration_can_hold_neither_panics_nor_waits_past_the_cap() {
+    let mut f = cloud_fake(3);
+    for value in ["1e300", "-1", "99999999999"] {
+        f.fault(
+            "/rest/api/3/search/jql",
+            0,
+            Response::json(429, "").with_header("Retry-After", value),
+        );
+    }
+    let (server, _fake) = start(f);
+    let (_d, mut s) = store();
+    let mut o = opts(&server.url());
+    o.retry.max_wait = Duration::from_millis(300);
+    let t = Instant::now();
+    let sum = run(&mut s, &o).unwrap();
+    assert_eq!(sum.projects[0].issues, 3);
+    // Three waits, none longer than the cap.
+    assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+    assert_eq!(searches(&server).len(), 4, "three 429s, then the page");
+}
