@@ -17,15 +17,14 @@ static FILE_GUARD: OnceLock<WorkerGuard> = OnceLock::new();
 
 pub fn init(log_dir: Option<PathBuf>) {
     let filter = || {
-        EnvFilter::try_from_default_env()
-            .unwrap_or_else(|_| EnvFilter::new("warn,switchyard=info,switchyard_desktop=info,switchyard_app=info,switchyard_store=info"))
-            // The HTTP layer under the Jira client dumps raw requests (Authorization
-            // included) at trace level: capped whatever RUST_LOG says.
-            .add_directive(
-                switchyard_app::jira::HTTP_LOG_CAP
-                    .parse()
-                    .expect("a directive"),
-            )
+        // The HTTP layers under the syncs dump raw requests (Authorization included) at
+        // trace level: capped at info whatever RUST_LOG says.
+        switchyard_app::jira::HTTP_LOG_CAPS.iter().fold(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+                EnvFilter::new("warn,switchyard=info,switchyard_desktop=info,switchyard_app=info,switchyard_store=info")
+            }),
+            |f, cap| f.add_directive(cap.parse().expect("a directive")),
+        )
     };
     let stderr = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)

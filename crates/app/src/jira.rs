@@ -10,9 +10,19 @@ use switchyard_store::Store;
 pub use switchyard_sync::jira::{Deployment, JiraOptions, JiraSummary, ProjectSummary};
 pub use switchyard_sync::{Cancel, Progress, ProgressEvent};
 
-/// A tracing directive every subscriber must add: the HTTP layer under ureq logs raw
-/// request bytes (tokens included) at trace level.
-pub const HTTP_LOG_CAP: &str = "ureq_proto=info";
+/// Tracing directives every subscriber adds, whatever `RUST_LOG` says: the HTTP layers
+/// under the syncs never log below `info` (ureq-proto hex-dumps whole requests, tokens
+/// included, at trace; the others may print headers at debug or trace).
+pub const HTTP_LOG_CAPS: [&str; 8] = [
+    "ureq=info",
+    "ureq_proto=info",
+    "hyper=info",
+    "hyper_util=info",
+    "h2=info",
+    "octocrab=info",
+    "tower_http=info",
+    "rustls=info",
+];
 
 /// Syncs Jira into the workspace at `path`. `token`: `None` reads it from the environment
 /// or the keyring.

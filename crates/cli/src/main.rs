@@ -140,19 +140,16 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    // The HTTP layers never log below info, whatever RUST_LOG says (ureq-proto hex-dumps
+    // whole requests, Authorization included, at trace).
+    let filter = switchyard_app::jira::HTTP_LOG_CAPS.iter().fold(
+        tracing_subscriber::EnvFilter::try_from_default_env()
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        |f, cap| f.add_directive(cap.parse().expect("a directive")),
+    );
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"))
-                // ureq-proto hex-dumps whole requests (Authorization included) at trace
-                // level: it never logs below info, whatever RUST_LOG says.
-                .add_directive(
-                    switchyard_app::jira::HTTP_LOG_CAP
-                        .parse()
-                        .expect("a directive"),
-                ),
-        )
+        .with_env_filter(filter)
         .init();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
