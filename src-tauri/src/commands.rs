@@ -18,7 +18,7 @@ use switchyard_app::scenario::{
 };
 use switchyard_app::screens::{DrillView, MetricsView, TrainReadinessView, PANEL_CHART_SIZE};
 use switchyard_app::sync_screen::{
-    self, LastSync, SyncConnections, SyncProgress, SyncStatus, SyncTarget,
+    LastSync, SyncConnections, SyncProgress, SyncStatus, SyncTarget,
 };
 use switchyard_app::{AppError, ErrorCode, SystemClock, Workspace};
 use tauri::ipc::Channel;
@@ -155,8 +155,8 @@ pub fn save_sync_settings(
     state: State<'_, AppState>,
     connections: SyncConnections,
 ) -> Result<SyncStatus, AppError> {
-    with_workspace(&state, |ws| {
-        ws.save_sync_connections(&connections)?;
+    with_workspace_mut(&state, |ws, actor| {
+        ws.save_sync_connections(&connections, &SystemClock, actor)?;
         ws.sync_status()
     })
 }
@@ -168,8 +168,8 @@ pub fn store_sync_token(
     target: SyncTarget,
     token: String,
 ) -> Result<SyncStatus, AppError> {
-    with_workspace(&state, |ws| {
-        sync_screen::store_sync_token(&ws.sync_connections()?, target, token)?;
+    with_workspace_mut(&state, |ws, actor| {
+        ws.store_sync_token(target, token, &SystemClock, actor)?;
         ws.sync_status()
     })
 }

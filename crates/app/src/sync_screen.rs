@@ -3,12 +3,14 @@
 //! there, the last run of each, and one sync run with progress and a cancel flag, through
 //! the same use cases as `switchyard sync jira|github`.
 
+use crate::audit::audit;
 use crate::github::{sync_github, GithubOptions};
 use crate::jira::{sync_jira, Cancel, JiraOptions, ProgressEvent};
 use crate::secrets::{has_token, store_token, Origin, Secret, TokenFor};
 use crate::slot::WorkspaceSlot;
 use crate::{AppError, Clock, ErrorCode, Result, Workspace};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -26,6 +28,14 @@ pub enum SyncTarget {
 }
 
 impl SyncTarget {
+    /// The source's name in the audit log.
+    pub fn source(self) -> &'static str {
+        match self {
+            SyncTarget::Jira => "jira",
+            SyncTarget::Github => "github",
+        }
+    }
+
     fn token(self) -> TokenFor {
         match self {
             SyncTarget::Jira => TokenFor::Jira,
@@ -137,8 +147,15 @@ impl Workspace {
         }
     }
 
-    /// Checks and stores the connection settings (trimmed, empty entries dropped).
-    pub fn save_sync_connections(&self, c: &SyncConnections) -> Result<SyncConnections> {
+    /// Checks and stores the connection settings (trimmed, empty entries dropped), with one
+    /// audit event per connection that changed (its settings before and after; tokens are
+    /// never part of them).
+    pub fn save_sync_connections(
+        &self,
+        c: &SyncConnections,
+        clock: &dyn Clock,
+        actor: &str,
+    ) -> Result<SyncConnections> {
         let list = |v: &[String]| -> Vec<String> {
             v.iter()
                 .map(|s| s.trim().to_string())
@@ -172,8 +189,63 @@ impl Workspace {
             return Err(invalid(format!("{bad:?} is not owner/name")));
         }
         let text = serde_json::to_string(&c).map_err(json_err)?;
-        self.store().set_meta(CONNECTIONS_KEY, &text)?;
+        let old = self.sync_connections()?;
+        let changed: [(&str, Value, Value); 2] = [
+            (
+                "jira",
+                serde_json::to_value(&old.jira).map_err(json_err)?,
+                serde_json::to_value(&c.jira).map_err(json_err)?,
+            ),
+            (
+                "github",
+                serde_json::to_value(&old.github).map_err(json_err)?,
+                serde_json::to_value(&c.github).map_err(json_err)?,
+            ),
+        ];
+        self.store().transact(|tx| -> Result<()> {
+            self.store().set_meta(CONNECTIONS_KEY, &text)?;
+            for (target, before, after) in changed {
+                if before != after {
+                    audit(
+                        tx,
+                        clock,
+                        actor,
+                        "sync.connection",
+                        "sync",
+                        Some(target.to_string()),
+                        Some(before),
+                        Some(after),
+                    )?;
+                }
+            }
+            Ok(())
+        })?;
         Ok(c)
+    }
+
+    /// Puts a token for `target` into the OS keyring, kept for the host of its saved
+    /// connection, and records that one was stored for that origin (never the token).
+    pub fn store_sync_token(
+        &self,
+        target: SyncTarget,
+        token: String,
+        clock: &dyn Clock,
+        actor: &str,
+    ) -> Result<()> {
+        let origin = store_sync_token(&self.sync_connections()?, target, token)?;
+        self.store().transact(|tx| -> Result<()> {
+            audit(
+                tx,
+                clock,
+                actor,
+                "sync.token_stored",
+                "sync",
+                Some(target.source().to_string()),
+                None,
+                Some(serde_json::json!({"origin": origin.as_str()})),
+            )?;
+            Ok(())
+        })
     }
 
     fn last_sync(&self, target: SyncTarget) -> Result<Option<LastSync>> {
@@ -213,7 +285,7 @@ pub fn store_sync_token(
     connections: &SyncConnections,
     target: SyncTarget,
     token: String,
-) -> Result<()> {
+) -> Result<Origin> {
     let secret = Secret::new(token);
     let (what, url) = match target {
         SyncTarget::Jira => ("the Jira URL", &connections.jira.url),
@@ -224,7 +296,9 @@ pub fn store_sync_token(
             "save {what} first: a token is kept for its host"
         )));
     }
-    store_token(target.token(), &Origin::of(what, url)?, &secret)
+    let origin = Origin::of(what, url)?;
+    store_token(target.token(), &origin, &secret)?;
+    Ok(origin)
 }
 
 impl SyncConnections {
@@ -398,6 +472,58 @@ mod tests {
     use super::*;
     use crate::secrets::test_keyring::process_keyring;
 
+    fn clock() -> crate::FixedClock {
+        crate::FixedClock("2026-03-01T12:00:00Z".parse().unwrap())
+    }
+
+    #[test]
+    fn a_connection_change_and_a_stored_token_are_audited_without_the_token() {
+        process_keyring();
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::open(&dir.path().join("w.sqlite3")).unwrap();
+        let mut c = SyncConnections::default();
+        c.jira.url = "https://audit-a.example".into();
+        c.jira.projects = vec!["ABC".into()];
+        ws.save_sync_connections(&c, &clock(), "pm").unwrap();
+        // Saved again unchanged: no second event.
+        ws.save_sync_connections(&c, &clock(), "pm").unwrap();
+        ws.store_sync_token(SyncTarget::Jira, "tok-AUDIT-91c".into(), &clock(), "pm")
+            .unwrap();
+        let events = switchyard_store::recent_audit(ws.store().conn(), &["sync."], 10).unwrap();
+        let actions: Vec<&str> = events.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(actions, ["sync.token_stored", "sync.connection"]);
+        let change = &events[1];
+        assert_eq!(change.entity_id.as_deref(), Some("jira"));
+        assert_eq!(change.before.as_ref().unwrap()["url"], "");
+        assert_eq!(
+            change.after.as_ref().unwrap()["url"],
+            "https://audit-a.example"
+        );
+        assert_eq!(
+            events[0].after.as_ref().unwrap()["origin"],
+            "https://audit-a.example"
+        );
+        let log: String = ws
+            .store()
+            .conn()
+            .query_row(
+                "SELECT group_concat(coalesce(before, '') || coalesce(after, '')) FROM audit_events",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(
+            !log.contains("tok-AUDIT-91c"),
+            "the token is in the audit log"
+        );
+        assert_eq!(
+            switchyard_store::check_audit(ws.store().conn())
+                .unwrap()
+                .broken,
+            None
+        );
+    }
+
     #[test]
     fn a_token_belongs_to_the_saved_host_and_a_new_url_asks_for_it_again() {
         process_keyring();
@@ -426,27 +552,29 @@ mod tests {
         );
 
         let saved = ws
-            .save_sync_connections(&at("https://tokens-a.example/jira"))
+            .save_sync_connections(&at("https://tokens-a.example/jira"), &clock(), "tester")
             .unwrap();
-        store_sync_token(&saved, SyncTarget::Jira, "token-for-a".into()).unwrap();
+        let _ = &saved;
+        ws.store_sync_token(SyncTarget::Jira, "token-for-a".into(), &clock(), "tester")
+            .unwrap();
         if std::env::var_os("SWITCHYARD_JIRA_TOKEN").is_none() {
             assert!(ws.sync_status().unwrap().jira_token);
             // Another host in the settings: the stored token does not follow it.
-            ws.save_sync_connections(&at("https://tokens-b.example"))
+            ws.save_sync_connections(&at("https://tokens-b.example"), &clock(), "tester")
                 .unwrap();
             assert!(!ws.sync_status().unwrap().jira_token);
-            ws.save_sync_connections(&at("https://tokens-a.example"))
+            ws.save_sync_connections(&at("https://tokens-a.example"), &clock(), "tester")
                 .unwrap();
             assert!(ws.sync_status().unwrap().jira_token);
         }
         // A URL that would leak a token is refused when saved, with nothing saved.
         let e = ws
-            .save_sync_connections(&at("https://me:pw@tokens-a.example"))
+            .save_sync_connections(&at("https://me:pw@tokens-a.example"), &clock(), "tester")
             .unwrap_err();
         assert!(e.message.contains("user or password"), "{}", e.message);
         assert!(!e.message.contains("pw@"), "{}", e.message);
         let e = ws
-            .save_sync_connections(&at("http://tokens-a.example"))
+            .save_sync_connections(&at("http://tokens-a.example"), &clock(), "tester")
             .unwrap_err();
         assert!(e.message.contains("https://"), "{}", e.message);
         assert_eq!(

@@ -634,17 +634,21 @@ mod screens {
         let ws = Workspace::open(&path).unwrap();
         assert_eq!(ws.sync_connections().unwrap(), SyncConnections::default());
         let saved = ws
-            .save_sync_connections(&SyncConnections {
-                jira: JiraConnection {
-                    url: " https://jira.example.com/ ".into(),
-                    projects: vec!["ABC".into(), " ".into(), " OPS".into()],
-                    email: Some("  ".into()),
+            .save_sync_connections(
+                &SyncConnections {
+                    jira: JiraConnection {
+                        url: " https://jira.example.com/ ".into(),
+                        projects: vec!["ABC".into(), " ".into(), " OPS".into()],
+                        email: Some("  ".into()),
+                    },
+                    github: GithubConnection {
+                        api_url: "https://api.github.com".into(),
+                        repos: vec!["acme/web".into()],
+                    },
                 },
-                github: GithubConnection {
-                    api_url: "https://api.github.com".into(),
-                    repos: vec!["acme/web".into()],
-                },
-            })
+                &clock(),
+                "pm",
+            )
             .unwrap();
         assert_eq!(saved.jira.url, "https://jira.example.com");
         assert_eq!(saved.jira.projects, ["ABC", "OPS"]);
@@ -655,11 +659,11 @@ mod screens {
 
         let mut bad = saved.clone();
         bad.jira.url = "javascript:alert(1)".into();
-        let err = ws.save_sync_connections(&bad).unwrap_err();
+        let err = ws.save_sync_connections(&bad, &clock(), "pm").unwrap_err();
         assert_eq!(err.code, switchyard_app::ErrorCode::InvalidInput);
         let mut bad = saved.clone();
         bad.github.repos = vec!["not-a-repo".into()];
-        assert!(ws.save_sync_connections(&bad).is_err());
+        assert!(ws.save_sync_connections(&bad, &clock(), "pm").is_err());
         assert_eq!(
             ws.sync_connections().unwrap(),
             saved,
