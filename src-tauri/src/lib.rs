@@ -246,6 +246,24 @@ mod tests {
         // Never below the minimum the window can be used at.
         assert_eq!(fit_window(size, min, (800.0, 600.0)), Some((900.0, 560.0)));
     }
+
+    /// Help > About, `switchyard --version`, the package the Tauri CLI builds and the UI all
+    /// say the same version: the one in the workspace's Cargo.toml.
+    #[test]
+    fn every_place_that_states_the_version_states_the_same_one() {
+        let version = env!("CARGO_PKG_VERSION");
+        let json = |text: &str| -> String {
+            let v: serde_json::Value = serde_json::from_str(text).unwrap();
+            v["version"].as_str().unwrap().to_string()
+        };
+        assert_eq!(json(include_str!("../../tauri.conf.json")), version);
+        assert_eq!(json(include_str!("../../ui/package.json")), version);
+        let changelog = include_str!("../../CHANGELOG.md");
+        assert!(
+            changelog.contains(&format!("## {version}")),
+            "CHANGELOG.md has no section for {version}"
+        );
+    }
 }
 
 /// The window's commands are named in five places: the app's command table (what the

@@ -1,6 +1,6 @@
 //! The native menu: File (New workspace…, Open workspace…, Quit), Edit (the platform's own
-//! Undo, Redo, Cut, Copy, Paste, Select All) and View (Timeline, Month, Table, Quick search,
-//! Theme). A click on one of Switchyard's own items is sent to the window over the channel
+//! Undo, Redo, Cut, Copy, Paste, Select All), View (Timeline, Month, Table, Quick search,
+//! Theme) and Help (About Switchyard: the version, the licence, the icon). A click on one of Switchyard's own items is sent to the window over the channel
 //! it opened with `listen_menu` (no event permission needed); the window handles the same
 //! shortcuts itself, so an action that arrives both ways does the same thing twice at most
 //! (each is idempotent, and New/Open wait for the dialog already open).
@@ -8,7 +8,7 @@
 use std::sync::Mutex;
 use switchyard_app::menu::MenuAction;
 use tauri::ipc::Channel;
-use tauri::menu::{Menu, MenuEvent, MenuItem, MenuItemBuilder, SubmenuBuilder};
+use tauri::menu::{AboutMetadata, Menu, MenuEvent, MenuItem, MenuItemBuilder, SubmenuBuilder};
 use tauri::{AppHandle, Manager, Runtime};
 
 const QUIT: &str = "quit";
@@ -84,7 +84,25 @@ pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
         .separator()
         .item(&theme)
         .build()?;
-    Menu::with_items(app, &[&file, &edit, &view])
+    let help = SubmenuBuilder::new(app, "Help")
+        .about_with_text("About Switchyard", Some(about(app)))
+        .build()?;
+    Menu::with_items(app, &[&file, &edit, &view, &help])
+}
+
+/// What Help > About Switchyard shows: the same version as `switchyard --version`.
+pub fn about<R: Runtime>(app: &AppHandle<R>) -> AboutMetadata<'static> {
+    AboutMetadata {
+        name: Some("Switchyard".into()),
+        version: Some(env!("CARGO_PKG_VERSION").into()),
+        comments: Some(
+            "Release calendars and trains, readiness reviews and go/no-go decisions, DORA metrics; local-first, offline."
+                .into(),
+        ),
+        license: Some(env!("CARGO_PKG_LICENSE").into()),
+        icon: app.default_window_icon().cloned().map(|i| i.to_owned()),
+        ..Default::default()
+    }
 }
 
 /// A menu click: Quit ends the app, Switchyard's own items go to the window.
