@@ -377,9 +377,8 @@ fn dep_summary(e: &AuditRecord) -> String {
 impl Workspace {
     /// What `moves` would do to the plan, changing nothing.
     pub fn preview_scenario(&self, moves: &[ScenarioMove]) -> Result<ScenarioPreview> {
-        let input = self.plan_input()?;
+        let (input, before) = self.checked_plan()?;
         let sim = simulate(&input, moves)?;
-        let before = core_plan::check(&input);
         let after = core_plan::check(&sim.after);
         let before_keys: BTreeSet<_> = before.iter().map(conflict_key).collect();
         let after_keys: BTreeSet<_> = after.iter().map(conflict_key).collect();

@@ -35,6 +35,15 @@ pub enum DemoOutcome {
 
 pub struct Workspace {
     store: Store,
+    /// The plan and its `plan check` as of a write mark (see [`Workspace::checked_plan`]).
+    checked: std::sync::Mutex<Option<CheckedPlan>>,
+}
+
+/// The plan, its conflicts, and the [`Store::write_mark`] they were read under.
+struct CheckedPlan {
+    mark: (i64, u64),
+    input: std::sync::Arc<switchyard_core::plan::PlanInput>,
+    conflicts: std::sync::Arc<Vec<switchyard_core::plan::Conflict>>,
 }
 
 /// An export document from its JSON text, its schema version checked against this build's.
@@ -69,7 +78,33 @@ impl Workspace {
     pub fn open(path: &Path) -> Result<Self> {
         Ok(Self {
             store: Store::open(path)?,
+            checked: std::sync::Mutex::new(None),
         })
+    }
+
+    /// The plan and its conflicts as they stand, read and checked once per state of the
+    /// file: a slip preview after another (the window asks for one per day dragged) reuses
+    /// them until something writes to the workspace.
+    #[allow(clippy::type_complexity)]
+    pub fn checked_plan(
+        &self,
+    ) -> Result<(
+        std::sync::Arc<switchyard_core::plan::PlanInput>,
+        std::sync::Arc<Vec<switchyard_core::plan::Conflict>>,
+    )> {
+        let mark = self.store.write_mark()?;
+        let mut slot = self.checked.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(c) = slot.as_ref().filter(|c| c.mark == mark) {
+            return Ok((c.input.clone(), c.conflicts.clone()));
+        }
+        let input = std::sync::Arc::new(self.store.plan_input()?);
+        let conflicts = std::sync::Arc::new(switchyard_core::plan::check(&input));
+        *slot = Some(CheckedPlan {
+            mark,
+            input: input.clone(),
+            conflicts: conflicts.clone(),
+        });
+        Ok((input, conflicts))
     }
 
     /// Opens a workspace file that is already there (File > Open, Open recent): a path

@@ -210,6 +210,14 @@ impl Store {
             .query_row("PRAGMA data_version", [], |r| r.get(0))?)
     }
 
+    /// A mark that moves with every write to the file: another connection's commit
+    /// (`data_version`) or a row this connection changed (`total_changes`, which a rolled
+    /// back write moves too). Equal marks mean the same data, so a result read under one
+    /// mark can be kept until the mark moves.
+    pub fn write_mark(&self) -> Result<(i64, u64)> {
+        Ok((self.data_version()?, self.conn.total_changes()))
+    }
+
     pub fn meta(&self, key: &str) -> Result<Option<String>> {
         use rusqlite::OptionalExtension;
         Ok(self

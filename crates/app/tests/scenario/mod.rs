@@ -289,3 +289,42 @@ fn the_chain_lists_upstream_and_downstream_and_flags_a_broken_edge() {
         ErrorCode::NotFound
     );
 }
+
+/// The plan and its check are kept between slip previews only while nothing writes: this
+/// window's own write, or another process's, makes the next preview read them again.
+#[test]
+fn the_checked_plan_is_kept_between_previews_until_the_workspace_is_written() {
+    use std::sync::Arc;
+    let (_d, path, mut ws) = demo();
+    let m = move_with_dependents(&ws);
+    let (a, ca) = ws.checked_plan().unwrap();
+    ws.preview_scenario(&[m]).unwrap();
+    let (b, cb) = ws.checked_plan().unwrap();
+    assert!(
+        Arc::ptr_eq(&a, &b) && Arc::ptr_eq(&ca, &cb),
+        "read again with nothing written"
+    );
+
+    // This connection moves the release: the kept plan is stale.
+    ws.apply_scenario(&clock(), "pm", &[m]).unwrap();
+    let (c, _) = ws.checked_plan().unwrap();
+    assert!(!Arc::ptr_eq(&b, &c));
+    assert_eq!(c.release(m.release).unwrap().release_date, Some(m.to));
+
+    // Another process (the CLI) moves it back: stale again.
+    let mut other = Workspace::open(&path).unwrap();
+    let back = ScenarioMove {
+        release: m.release,
+        to: m.to - chrono::Duration::days(30),
+    };
+    other.apply_scenario(&clock(), "cli", &[back]).unwrap();
+    let (d, _) = ws.checked_plan().unwrap();
+    assert!(!Arc::ptr_eq(&c, &d));
+    assert_eq!(d.release(m.release).unwrap().release_date, Some(back.to));
+    // And a preview from the kept plan equals one from a fresh read.
+    let fresh = Workspace::open(&path).unwrap();
+    assert_eq!(
+        format!("{:?}", ws.preview_scenario(&[m]).unwrap()),
+        format!("{:?}", fresh.preview_scenario(&[m]).unwrap())
+    );
+}
