@@ -305,7 +305,7 @@ fn as_takes_a_roster_name_and_approvals_record_the_os_user_and_host() {
     assert_eq!(dec["os_host"], a["os_host"]);
     assert_eq!(dec["approvals"][0]["os_user"], USER);
 
-    let (md, _) = run(d, &["report", "release", &id, "--format", "markdown"]);
+    let (md, _) = run(d, &["report", "release", &id, "--format", "md"]);
     let host = a["os_host"].as_str().unwrap();
     assert!(md.contains(&format!("{USER}@{host}")), "{md}");
 }

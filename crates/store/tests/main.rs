@@ -613,6 +613,12 @@ fn a_version_5_workspace_gets_the_roster_and_keeps_its_approvals() {
     assert_eq!(doc.release_approvals[0].recorded.person_id, None);
 
     let c = store.conn();
+    // As the app writes: each person in a transaction of its own, rolled back on refusal.
+    let insert = |p: &switchyard_core::Person| {
+        gov::transact(&store, |c| {
+            gov::insert_person(c, None, p).map_err(StoreError::from)
+        })
+    };
     let t = Utc.with_ymd_and_hms(2026, 11, 28, 9, 0, 0).unwrap();
     let person = |name: &str, github: &[&str]| switchyard_core::Person {
         id: 0,
@@ -623,15 +629,15 @@ fn a_version_5_workspace_gets_the_roster_and_keeps_its_approvals() {
         created_at: t,
         updated_at: t,
     };
-    let id = gov::insert_person(c, None, &person("Omar Haddad", &["omar-h"])).unwrap();
+    let id = insert(&person("Omar Haddad", &["omar-h"])).unwrap();
     assert!(
-        gov::insert_person(c, None, &person("omar haddad", &[])).is_err(),
+        insert(&person("omar haddad", &[])).is_err(),
         "names are unique ignoring case"
     );
     let mut other = person("Sam", &["OMAR-H"]);
     other.jira.clear();
     assert!(
-        gov::insert_person(c, None, &other).is_err(),
+        insert(&other).is_err(),
         "a GitHub login belongs to one person"
     );
     assert_eq!(gov::people_count(c).unwrap(), 1);
