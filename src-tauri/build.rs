@@ -41,6 +41,9 @@ fn main() {
         "add_release_dependency",
         "remove_release_dependency",
         "get_plan_conflicts",
+        "get_people",
+        "save_person",
+        "remove_person",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri-build failed");

@@ -408,3 +408,31 @@ pub fn remove_release_dependency(state: State<'_, AppState>, id: i64) -> Result<
 pub fn get_plan_conflicts(state: State<'_, AppState>) -> Result<ConflictList, AppError> {
     with_workspace(&state, |ws| ws.plan_conflicts())
 }
+
+// ---- the roster (People screen) ----
+
+use switchyard_app::core::Person;
+use switchyard_app::people::{PeopleView, PersonForm};
+
+#[tauri::command(async)]
+pub fn get_people(state: State<'_, AppState>) -> Result<PeopleView, AppError> {
+    with_workspace(&state, |ws| ws.people_view())
+}
+
+#[tauri::command(async)]
+pub fn save_person(
+    state: State<'_, AppState>,
+    person: Option<i64>,
+    form: PersonForm,
+) -> Result<Person, AppError> {
+    with_workspace_mut(&state, |ws, actor| {
+        ws.save_person(person, &form, &SystemClock, actor)
+    })
+}
+
+#[tauri::command(async)]
+pub fn remove_person(state: State<'_, AppState>, person: i64) -> Result<(), AppError> {
+    with_workspace_mut(&state, |ws, actor| {
+        ws.remove_person_id(person, &SystemClock, actor).map(|_| ())
+    })
+}

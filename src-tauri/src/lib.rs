@@ -230,6 +230,9 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, started: Instant) -> tauri::B
             commands::add_release_dependency,
             commands::remove_release_dependency,
             commands::get_plan_conflicts,
+            commands::get_people,
+            commands::save_person,
+            commands::remove_person,
         ])
 }
 
@@ -540,6 +543,25 @@ mod mock_runtime {
         .expect_err("only web links open");
         assert_eq!(refused["code"], "invalid_input");
         assert_eq!(refused["field"], "url");
+
+        // The roster crosses IPC: the demo's people, and a refusal about one field.
+        let people = invoke(&webview, "get_people", serde_json::json!({})).expect("people");
+        assert_eq!(
+            people["people"].as_array().map(Vec::len),
+            Some(8),
+            "{people}"
+        );
+        let nameless = invoke(
+            &webview,
+            "save_person",
+            serde_json::json!({
+                "person": null,
+                "form": { "name": " ", "roles": [], "github": [], "jira": [] }
+            }),
+        )
+        .expect_err("a person needs a name");
+        assert_eq!(nameless["code"], "invalid_input");
+        assert_eq!(nameless["field"], "name");
 
         // A command the capability does not grant is refused by Tauri itself.
         let denied = invoke(&webview, "no_such_command", serde_json::json!({}));

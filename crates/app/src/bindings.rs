@@ -138,6 +138,9 @@ pub fn bindings() -> Vec<(String, String)> {
         render::<ChainEdge>(&cfg),
         render::<ReleaseChain>(&cfg),
         render::<ConflictList>(&cfg),
+        render::<switchyard_core::Person>(&cfg),
+        render::<crate::people::PersonForm>(&cfg),
+        render::<crate::people::PeopleView>(&cfg),
         (
             "commands.ts".to_owned(),
             format!("{BINDINGS_HEADER}{}", crate::commands::commands_ts(&cfg)),

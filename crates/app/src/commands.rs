@@ -6,6 +6,7 @@
 //! name the same commands with the same arguments.
 
 use crate::error::{AppError, ErrorCode};
+use crate::people::{PeopleView, PersonForm};
 use crate::plan_edit::{
     FreezeForm, GenerateView, HolidayForm, ReleaseDetails, ReleaseForm, SavedRelease, SavedTrain,
     TrainForm, TrainFormView,
@@ -21,6 +22,7 @@ use crate::sync_screen::{LastSync, SyncConnections, SyncProgress, SyncStatus, Sy
 use std::collections::BTreeSet;
 use switchyard_core::dora::{Bucket, Drill};
 use switchyard_core::views::{CalendarView, WorkspaceInfo};
+use switchyard_core::Person;
 use ts_rs::{Config, Dependency, TypeVisitor, TS};
 
 /// A type as TypeScript spells it, and the generated bindings it needs imported.
@@ -439,6 +441,26 @@ pub fn commands(cfg: &Config) -> Vec<Command> {
         "Every conflict of the plan (`plan check`), with \"move to the next free slot\" where one exists.",
     );
     returns!(c, cfg, ConflictList);
+
+    let c = b.command(
+        "get_people",
+        "The workspace's roster by name (roles, GitHub logins, Jira identities) and the role names to offer.",
+    );
+    returns!(c, cfg, PeopleView);
+
+    let c = b.command(
+        "save_person",
+        "Adds a person (`person` null) or replaces a person's name, roles and identities; answers the person as stored.",
+    );
+    arg!(c, cfg, person: Option<i64>);
+    arg!(c, cfg, form: PersonForm);
+    returns!(c, cfg, Person);
+
+    let c = b.command(
+        "remove_person",
+        "Removes a person from the roster (their approvals and decisions keep their name).",
+    );
+    arg!(c, cfg, person: i64);
 
     b.out
 }

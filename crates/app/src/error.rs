@@ -31,6 +31,7 @@ pub enum ErrorCode {
     GithubRateLimited,
     GithubUnavailable,
     GithubBadResponse,
+    UnknownPerson,
 }
 
 impl ErrorCode {
@@ -60,6 +61,7 @@ impl ErrorCode {
             ErrorCode::GithubRateLimited => "github_rate_limited",
             ErrorCode::GithubUnavailable => "github_unavailable",
             ErrorCode::GithubBadResponse => "github_bad_response",
+            ErrorCode::UnknownPerson => "unknown_person",
         }
     }
 }

@@ -2,6 +2,7 @@
 //! usage error, 1 on any other failure with one `error[CODE]: message` line on stderr.
 
 mod dora;
+mod people;
 mod plan;
 mod report;
 mod review;
@@ -100,6 +101,11 @@ enum Command {
         /// scheme, host and port only). Default for github: https://api.github.com.
         #[arg(long, value_name = "URL")]
         url: Option<String>,
+    },
+    /// The workspace's roster: people, their roles, GitHub logins and Jira identities.
+    People {
+        #[command(subcommand)]
+        action: people::PeopleAction,
     },
     /// Risk, readiness, go/no-go, hotfixes, change records, post-release reviews.
     #[command(flatten)]
@@ -280,6 +286,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
             sync_jira::run(&path, target)?;
         }
         Command::Auth { target, url } => sync_jira::auth(target, url)?,
+        Command::People { action } => people::run(cli.db, action)?,
         Command::Governance(command) => review::run(cli.db, command)?,
         Command::Metrics(command) => dora::run(cli.db, command)?,
         Command::Reports(command) => report::run(cli.db, command)?,

@@ -9,7 +9,7 @@ use switchyard_app::core::ItemState;
 use switchyard_app::governance::{
     actor_name, ActionSpec, ChangeRecordSpec, HotfixSpec, ItemChange, ReadinessReport,
 };
-use switchyard_app::{parse_word, write_atomically, AppError, ErrorCode, SystemClock};
+use switchyard_app::{parse_word, write_atomically, AppError, ErrorCode, SystemClock, Workspace};
 
 #[derive(Subcommand)]
 pub enum ReviewCommand {
@@ -265,6 +265,24 @@ pub enum ReviewAction {
     },
 }
 
+/// The actor of a change: `--as NAME`, else `$USER`. With people in the workspace's roster,
+/// `--as` names one of them (`unknown_person` otherwise) and the roster's spelling is used;
+/// without people the name is taken as typed, with a one-line warning.
+pub fn resolve_actor(ws: &Workspace, explicit: Option<&str>) -> Result<String, AppError> {
+    let Some(name) = explicit.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(actor_name(None));
+    };
+    match ws.roster_person(name)? {
+        Some(p) => Ok(p.name),
+        None => {
+            eprintln!(
+                "warning: the workspace has no people, so --as {name:?} is recorded as typed (`switchyard people add` builds the roster)"
+            );
+            Ok(name.to_string())
+        }
+    }
+}
+
 fn print_json<T: Serialize>(v: &T) -> Result<(), AppError> {
     let text = serde_json::to_string_pretty(v)
         .map_err(|e| AppError::new(ErrorCode::Internal, e.to_string()))?;
@@ -324,7 +342,7 @@ fn readiness_text(r: &ReadinessReport) -> String {
 
 pub fn run(db: Option<PathBuf>, cmd: ReviewCommand) -> Result<(), AppError> {
     let clock = SystemClock;
-    let ws = crate::open(db)?;
+    let ws = &crate::open(db)?;
     match cmd {
         ReviewCommand::Risk(a) => match a.sub {
             Some(RiskSub::Policy {
@@ -345,13 +363,13 @@ pub fn run(db: Option<PathBuf>, cmd: ReviewCommand) -> Result<(), AppError> {
                         format!("cannot read {}: {e}", file.display()),
                     )
                 })?;
-                let who = actor_name(actor.as_deref());
+                let who = resolve_actor(ws, actor.as_deref())?;
                 ws.import_risk_policy(&text, &clock, &who)?;
                 println!("Imported the risk policy from {}.", file.display());
             }
             None => {
                 let release = a.release.unwrap_or_default();
-                let who = actor_name(a.actor.as_deref());
+                let who = resolve_actor(ws, a.actor.as_deref())?;
                 let report = ws.assess_risk(
                     &release,
                     a.override_class.as_deref().map(parse_word).transpose()?,
@@ -384,7 +402,7 @@ pub fn run(db: Option<PathBuf>, cmd: ReviewCommand) -> Result<(), AppError> {
             }
         },
         ReviewCommand::Readiness(a) => {
-            let who = actor_name(a.actor.as_deref());
+            let who = resolve_actor(ws, a.actor.as_deref())?;
             let change = [
                 (a.tick, ItemState::Done),
                 (a.block, ItemState::Blocked),
@@ -404,7 +422,7 @@ pub fn run(db: Option<PathBuf>, cmd: ReviewCommand) -> Result<(), AppError> {
             emit(a.json, &report, readiness_text)?;
         }
         ReviewCommand::Approve(a) => {
-            let who = actor_name(a.actor.as_deref());
+            let who = resolve_actor(ws, a.actor.as_deref())?;
             let status = ws.approve_release(&a.release, &a.role, &clock, &who)?;
             emit(a.json, &status, |s| {
                 format!(
@@ -419,7 +437,7 @@ pub fn run(db: Option<PathBuf>, cmd: ReviewCommand) -> Result<(), AppError> {
             })?;
         }
         ReviewCommand::Decide(a) => {
-            let who = actor_name(a.actor.as_deref());
+            let who = resolve_actor(ws, a.actor.as_deref())?;
             let d = ws.decide(&a.release, parse_word(&a.outcome)?, &a.note, &clock, &who)?;
             emit(a.json, &d, |d| {
                 format!(
@@ -434,7 +452,7 @@ pub fn run(db: Option<PathBuf>, cmd: ReviewCommand) -> Result<(), AppError> {
             })?;
         }
         ReviewCommand::Hotfix(a) => {
-            let who = actor_name(a.actor.as_deref());
+            let who = resolve_actor(ws, a.actor.as_deref())?;
             let report = ws.hotfix(
                 HotfixSpec {
                     name: a.name,
@@ -462,8 +480,8 @@ pub fn run(db: Option<PathBuf>, cmd: ReviewCommand) -> Result<(), AppError> {
                 )
             })?;
         }
-        ReviewCommand::ChangeRecord { action } => change_record(&ws, action)?,
-        ReviewCommand::Review { action } => review(&ws, action)?,
+        ReviewCommand::ChangeRecord { action } => change_record(ws, action)?,
+        ReviewCommand::Review { action } => review(ws, action)?,
     }
     Ok(())
 }
@@ -514,7 +532,7 @@ fn change_record(
             actor,
             json,
         } => {
-            let who = actor_name(actor.as_deref());
+            let who = resolve_actor(ws, actor.as_deref())?;
             let rec = ws.create_change_record(
                 &release,
                 ChangeRecordSpec {
@@ -536,7 +554,7 @@ fn change_record(
             actor,
             json,
         } => {
-            let who = actor_name(actor.as_deref());
+            let who = resolve_actor(ws, actor.as_deref())?;
             let rec = ws.approve_change_record(&release, &role, &clock, &who)?;
             emit(json, &rec, record_text)
         }
@@ -546,7 +564,7 @@ fn change_record(
             actor,
             json,
         } => {
-            let who = actor_name(actor.as_deref());
+            let who = resolve_actor(ws, actor.as_deref())?;
             let rec = ws.reject_change_record(&release, &reason, &clock, &who)?;
             emit(json, &rec, record_text)
         }
@@ -599,7 +617,7 @@ fn review(ws: &switchyard_app::Workspace, action: ReviewAction) -> Result<(), Ap
             actor,
             json,
         } => {
-            let who = actor_name(actor.as_deref());
+            let who = resolve_actor(ws, actor.as_deref())?;
             let r = ws.schedule_review(&release, due, &clock, &who)?;
             emit(json, &r, review_text)
         }
@@ -611,7 +629,7 @@ fn review(ws: &switchyard_app::Workspace, action: ReviewAction) -> Result<(), Ap
             actor,
             json,
         } => {
-            let who = actor_name(actor.as_deref());
+            let who = resolve_actor(ws, actor.as_deref())?;
             let r =
                 ws.add_review_action(&release, ActionSpec { title, owner, due }, &clock, &who)?;
             emit(json, &r, review_text)
@@ -623,7 +641,7 @@ fn review(ws: &switchyard_app::Workspace, action: ReviewAction) -> Result<(), Ap
             actor,
             json,
         } => {
-            let who = actor_name(actor.as_deref());
+            let who = resolve_actor(ws, actor.as_deref())?;
             let r = ws.set_review_action(&release, id, parse_word(&status)?, &clock, &who)?;
             emit(json, &r, review_text)
         }
@@ -633,7 +651,7 @@ fn review(ws: &switchyard_app::Workspace, action: ReviewAction) -> Result<(), Ap
             actor,
             json,
         } => {
-            let who = actor_name(actor.as_deref());
+            let who = resolve_actor(ws, actor.as_deref())?;
             let r = ws.complete_review(&release, &summary, &clock, &who)?;
             emit(json, &r, review_text)
         }

@@ -693,6 +693,7 @@ mod dora;
 mod fake;
 #[path = "../../app/tests/sync/jira/mock.rs"]
 mod mock;
+mod people;
 mod review;
 mod sync_github;
 mod sync_jira;

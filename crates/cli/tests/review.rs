@@ -17,19 +17,46 @@ fn run_json(d: &Path, args: &[&str]) -> Value {
     serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: {e}: {out}"))
 }
 
+/// Exit 1 with one `error[code]` line; these tests run without a roster, where `--as`
+/// adds its one warning line first.
 fn refuse(d: &Path, args: &[&str], code: &str) -> String {
     let mut all = vec!["--db", DB];
     all.extend_from_slice(args);
-    fails(d, &all, code)
+    if !args.contains(&"--as") {
+        return fails(d, &all, code);
+    }
+    let out = super::switchyard(d, &all);
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+    let lines: Vec<_> = stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "a warning and an error, got: {stderr}");
+    assert!(
+        lines[0].starts_with("warning: the workspace has no people"),
+        "{stderr}"
+    );
+    assert!(
+        lines[1].starts_with(&format!("error[{code}]: ")),
+        "{stderr}"
+    );
+    lines[1].to_string()
 }
 
 fn export(d: &Path) -> Value {
     run_json(d, &["export", "--format", "json"])
 }
 
+/// The demo organisation without its roster: these tests exercise names as typed (the
+/// behaviour of a workspace without people); tests/people.rs runs with the roster.
 fn demo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     run(dir.path(), &["demo", "load"]);
+    let people = run_json(dir.path(), &["people", "list", "--json"]);
+    for p in people.as_array().unwrap() {
+        run(
+            dir.path(),
+            &["people", "remove", p["name"].as_str().unwrap()],
+        );
+    }
     dir
 }
 

@@ -54,6 +54,62 @@ const PEOPLE: [&str; 16] = [
     "pablo.ruiz",
 ];
 
+/// The demo's roster: (name, roles, GitHub logins, Jira emails). The first four write code:
+/// their GitHub logins are among the authors of the demo's pull requests (`PEOPLE`), so
+/// segregation of duties refuses them on releases carrying their changes. The others author
+/// nothing and between them hold every role the default risk policy asks for (sre,
+/// change_board) and the release manager's and QA's.
+const ROSTER: [(&str, &[&str], &[&str], &[&str]); 8] = [
+    (
+        "Amara Okafor",
+        &["engineering"],
+        &["amara.okafor"],
+        &["amara.okafor@acme.example"],
+    ),
+    (
+        "Chen Wei",
+        &["sre", "engineering"],
+        &["chen.wei"],
+        &["chen.wei@acme.example"],
+    ),
+    (
+        "Grace Lin",
+        &["qa", "engineering"],
+        &["grace.lin"],
+        &["grace.lin@acme.example"],
+    ),
+    (
+        "Kavya Rao",
+        &["security", "engineering"],
+        &["kavya.rao"],
+        &["kavya.rao@acme.example"],
+    ),
+    (
+        "Omar Haddad",
+        &["sre"],
+        &["omar-haddad"],
+        &["omar.haddad@acme.example"],
+    ),
+    (
+        "Rita Alvarez",
+        &["release_manager", "change_board"],
+        &[],
+        &["rita.alvarez@acme.example"],
+    ),
+    (
+        "Nina Patel",
+        &["qa", "release_manager"],
+        &["nina-patel"],
+        &["nina.patel@acme.example"],
+    ),
+    (
+        "Sofia Brandt",
+        &["product", "security", "change_board"],
+        &[],
+        &["sofia.brandt@acme.example"],
+    ),
+];
+
 const PR_VERBS: [&str; 8] = [
     "Add", "Fix", "Refactor", "Speed up", "Remove", "Harden", "Migrate", "Document",
 ];
@@ -142,6 +198,7 @@ pub fn generate(now: Timestamp) -> Document {
     g.dependencies();
     g.readiness_risk_decisions();
     g.deployments_changes_incidents();
+    g.roster();
     let mut doc = g.doc;
     doc.for_each_record_time(|t| *t = settle_before(*t, now));
     doc
@@ -177,6 +234,23 @@ struct Gen {
 }
 
 impl Gen {
+    /// The roster, in place since the start of the demo's history.
+    fn roster(&mut self) {
+        let since = at(self.from(), 9, 0);
+        let list = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        for (i, (name, roles, github, jira)) in ROSTER.iter().enumerate() {
+            self.doc.people.push(Person {
+                id: i as Id + 1,
+                name: (*name).into(),
+                roles: list(roles),
+                github: list(github),
+                jira: list(jira),
+                created_at: since,
+                updated_at: since,
+            });
+        }
+    }
+
     fn from(&self) -> NaiveDate {
         self.today - Days::new(365)
     }
@@ -731,12 +805,14 @@ impl Gen {
                     role: "release_manager".into(),
                     approver: (*self.rng.pick(&PEOPLE)).into(),
                     approved_at: at(go_day, 14, 0),
+                    recorded: RecordedBy::default(),
                 }];
                 if class != RiskClass::Low {
                     approvals.push(Approval {
                         role: "sre".into(),
                         approver: (*self.rng.pick(&PEOPLE)).into(),
                         approved_at: at(go_day, 14, 20),
+                        recorded: RecordedBy::default(),
                     });
                 }
                 let criteria = json!({"readiness": 1.0, "risk_class": class, "open_blockers": 0});
@@ -752,6 +828,7 @@ impl Gen {
                         decided_by: approvals[0].approver.clone(),
                         decided_at: at(go_day, 10, 0),
                         supersedes: None,
+                        recorded: RecordedBy::default(),
                     });
                     Some(id)
                 } else {
@@ -768,6 +845,7 @@ impl Gen {
                     decided_at: at(go_day, 15, 0),
                     approvals,
                     supersedes: superseded,
+                    recorded: RecordedBy::default(),
                 });
             }
         }

@@ -8,6 +8,7 @@ pub mod demo;
 pub mod dora;
 pub mod gonogo;
 pub mod model;
+pub mod people;
 pub mod pipeline;
 pub mod plan;
 pub mod readiness;
@@ -24,4 +25,4 @@ pub use vocab::*;
 
 /// The schema version of the workspace database and of the export document this build
 /// writes. A database or document with a larger number was written by a newer Switchyard.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;

@@ -58,6 +58,9 @@ pub struct Document {
     /// Status transitions of work items, from Jira changelogs.
     #[serde(default)]
     pub work_item_transitions: Vec<WorkItemTransition>,
+    /// The roster: people, their roles and identities (schema step 6).
+    #[serde(default)]
+    pub people: Vec<Person>,
 }
 
 impl Document {
@@ -88,6 +91,7 @@ impl Document {
             work_item_transitions: vec![],
             change_records: vec![],
             reviews: vec![],
+            people: vec![],
         }
     }
 
@@ -139,6 +143,10 @@ impl Document {
         }
         for e in &mut self.audit_events {
             f(&mut e.at);
+        }
+        for p in &mut self.people {
+            f(&mut p.created_at);
+            f(&mut p.updated_at);
         }
         for s in &mut self.sync_state {
             f(&mut s.updated_at);
@@ -508,6 +516,9 @@ pub struct Decision {
     pub decided_by: String,
     pub decided_at: Timestamp,
     pub supersedes: Option<Id>,
+    /// Who recorded it: see [`RecordedBy`] (absent for decisions before schema step 6).
+    #[serde(flatten)]
+    pub recorded: RecordedBy,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -515,6 +526,41 @@ pub struct Approval {
     pub role: String,
     pub approver: String,
     pub approved_at: Timestamp,
+    #[serde(flatten)]
+    pub recorded: RecordedBy,
+}
+
+/// Who recorded an approval or a decision: the roster person (when the workspace has one
+/// by that name) and the operating-system user and host of the process that wrote it. Every
+/// field is null for records written before schema step 6.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct RecordedBy {
+    #[serde(default)]
+    #[ts(type = "number | null")]
+    pub person_id: Option<Id>,
+    #[serde(default)]
+    pub os_user: Option<String>,
+    #[serde(default)]
+    pub os_host: Option<String>,
+}
+
+/// A person of the workspace's roster. `roles` are normalised words (`engineering`, `qa`,
+/// `sre`, `security`, `product`, `change_board`, or any other); `github` are GitHub logins
+/// and `jira` Jira account ids or emails, each belonging to one person at most. Segregation
+/// of duties compares these identities with the authors and deployers of a release's
+/// changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct Person {
+    #[ts(type = "number")]
+    pub id: Id,
+    pub name: String,
+    pub roles: Vec<String>,
+    pub github: Vec<String>,
+    pub jira: Vec<String>,
+    #[ts(type = "string")]
+    pub created_at: Timestamp,
+    #[ts(type = "string")]
+    pub updated_at: Timestamp,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -606,6 +652,8 @@ pub struct ReleaseApproval {
     pub approver: String,
     pub approved_at: Timestamp,
     pub decision_id: Option<Id>,
+    #[serde(flatten)]
+    pub recorded: RecordedBy,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

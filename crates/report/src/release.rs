@@ -7,8 +7,8 @@ use crate::leadership::{Governance, ReportError, Result};
 use std::collections::HashMap;
 use switchyard_core::readiness::percent_ready;
 use switchyard_core::{
-    ChangeRecord, Checklist, Decision, Document, Id, ItemKind, ItemState, Milestone, Release,
-    ReleaseApproval, RiskAssessment, Timestamp, WorkItem,
+    ChangeRecord, Checklist, Decision, Document, Id, ItemKind, ItemState, Milestone, RecordedBy,
+    Release, ReleaseApproval, RiskAssessment, Timestamp, WorkItem,
 };
 
 #[derive(Debug, Clone, PartialEq)]
@@ -212,19 +212,31 @@ fn t(ts: &Timestamp) -> String {
     ts.format("%Y-%m-%d %H:%M").to_string()
 }
 
-/// A table of approvals: role, approver and when, one row each.
+/// Where a record was written from: `user@host`, or `–` for records from before Switchyard
+/// kept it.
+fn recorded_on(r: &RecordedBy) -> String {
+    match (&r.os_user, &r.os_host) {
+        (Some(u), Some(h)) => format!("{u}@{h}"),
+        (Some(u), None) => u.clone(),
+        (None, Some(h)) => format!("@{h}"),
+        (None, None) => "–".into(),
+    }
+}
+
+/// A table of approvals: role, approver, when and from which OS user and host, one row each.
 fn approval_table<'a>(
-    head: [&str; 3],
-    approvals: impl Iterator<Item = (&'a String, &'a String, &'a Timestamp)>,
+    head: [&str; 4],
+    approvals: impl Iterator<Item = (&'a String, &'a String, &'a Timestamp, &'a RecordedBy)>,
 ) -> Block {
     Block::Table {
         head: head.map(String::from).to_vec(),
         rows: approvals
-            .map(|(role, approver, at)| {
+            .map(|(role, approver, at, rec)| {
                 vec![
                     vec![Span::text(role)],
                     vec![Span::text(approver)],
                     vec![Span::text(t(at))],
+                    vec![Span::text(recorded_on(rec))],
                 ]
             })
             .collect(),
@@ -477,10 +489,10 @@ impl ReleaseReport {
         })]));
         if !self.open_approvals.is_empty() {
             b.push(approval_table(
-                ["Pending approval: role", "Approver", "At"],
+                ["Pending approval: role", "Approver", "At", "Recorded by"],
                 self.open_approvals
                     .iter()
-                    .map(|a| (&a.role, &a.approver, &a.approved_at)),
+                    .map(|a| (&a.role, &a.approver, &a.approved_at, &a.recorded)),
             ));
         }
         if self.decisions.is_empty() {
@@ -492,11 +504,16 @@ impl ReleaseReport {
             b.push(Block::Heading(
                 3,
                 format!(
-                    "{}Decision: {} — {} by {}",
+                    "{}Decision: {} — {} by {}{}",
                     if k > 0 { "Earlier " } else { "" },
                     d.outcome.label(),
                     t(&d.decided_at),
-                    d.decided_by
+                    d.decided_by,
+                    if d.recorded.os_user.is_some() || d.recorded.os_host.is_some() {
+                        format!(" (recorded as {})", recorded_on(&d.recorded))
+                    } else {
+                        String::new()
+                    }
                 ),
             ));
             if !d.notes.is_empty() {
@@ -504,10 +521,10 @@ impl ReleaseReport {
             }
             if !d.approvals.is_empty() {
                 b.push(approval_table(
-                    ["Role", "Approver", "Approved"],
+                    ["Role", "Approver", "Approved", "Recorded by"],
                     d.approvals
                         .iter()
-                        .map(|a| (&a.role, &a.approver, &a.approved_at)),
+                        .map(|a| (&a.role, &a.approver, &a.approved_at, &a.recorded)),
                 ));
             }
             if let Some(list) = d.criteria.as_array().filter(|l| !l.is_empty()) {

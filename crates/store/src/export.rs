@@ -270,6 +270,7 @@ impl Store {
             reviews: gov.reviews,
             jira_issues,
             work_item_transitions,
+            people: crate::governance::people(conn)?,
         })
     }
 }

@@ -471,6 +471,10 @@ pub(crate) fn insert_document(tx: &Transaction, doc: &Document) -> Result<()> {
         .map_err(invalid(format!("work item transition {}", t.id)))?;
     }
     insert_holidays(tx, doc)?;
+    for p in &doc.people {
+        crate::governance::insert_person(tx, Some(p.id), p)
+            .map_err(invalid(format!("person {} ({})", p.id, p.name)))?;
+    }
     crate::governance::insert_governance(tx, doc)?;
     if let Some(last) = doc.audit_events.last() {
         crate::audit::set_audit_head(tx, &last.hash)?;

@@ -91,6 +91,31 @@ pub(crate) fn keyed_approval(r: &Row) -> rusqlite::Result<(Id, Approval)> {
             role: r.get(1)?,
             approver: r.get(2)?,
             approved_at: get_ts(r, 3)?,
+            recorded: RecordedBy::default(),
+        },
+    ))
+}
+
+/// Who recorded an approval or decision, from the columns `person_id, os_user, os_host`
+/// starting at `col`.
+pub(crate) fn recorded_by(r: &Row, col: usize) -> rusqlite::Result<RecordedBy> {
+    Ok(RecordedBy {
+        person_id: r.get(col)?,
+        os_user: r.get(col + 1)?,
+        os_host: r.get(col + 2)?,
+    })
+}
+
+/// A decision's approval selected as `decision id, role, approver, approved_at, person_id,
+/// os_user, os_host`.
+fn keyed_decision_approval(r: &Row) -> rusqlite::Result<(Id, Approval)> {
+    Ok((
+        r.get(0)?,
+        Approval {
+            role: r.get(1)?,
+            approver: r.get(2)?,
+            approved_at: get_ts(r, 3)?,
+            recorded: recorded_by(r, 4)?,
         },
     ))
 }
@@ -132,17 +157,19 @@ pub(crate) fn checklist_items(
 pub(crate) fn decisions(conn: &Connection, release: Option<Id>) -> Result<Vec<Decision>> {
     let mut approvals = group(all(
         conn,
-        "SELECT a.decision_id, a.role, a.approver, a.approved_at FROM approvals a
+        "SELECT a.decision_id, a.role, a.approver, a.approved_at, a.person_id, a.os_user,
+                a.os_host FROM approvals a
            JOIN decisions d ON d.id = a.decision_id
           WHERE ?1 IS NULL OR d.release_id = ?1 ORDER BY a.decision_id, a.id",
         [release],
-        keyed_approval,
+        keyed_decision_approval,
     )?);
     // Decisions are appended: the last one recorded (largest id) is the latest, whatever
     // time it carries.
     all(
         conn,
-        "SELECT id, release_id, outcome, criteria, notes, decided_by, decided_at, supersedes
+        "SELECT id, release_id, outcome, criteria, notes, decided_by, decided_at, supersedes,
+                person_id, os_user, os_host
            FROM decisions WHERE ?1 IS NULL OR release_id = ?1 ORDER BY id",
         [release],
         |r| {
@@ -157,6 +184,7 @@ pub(crate) fn decisions(conn: &Connection, release: Option<Id>) -> Result<Vec<De
                 decided_by: r.get(5)?,
                 decided_at: get_ts(r, 6)?,
                 supersedes: r.get(7)?,
+                recorded: recorded_by(r, 8)?,
             })
         },
     )

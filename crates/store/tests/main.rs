@@ -151,6 +151,7 @@ fn export_import_export_is_the_same_document() {
     let first = a.export().unwrap();
     assert!(first.releases.len() > 50 && first.deployments.len() > 1000);
     assert_eq!(first.audit_events.len(), 1);
+    assert_eq!(first.people.len(), 8, "the demo's roster");
     let mut b = Store::open(&dir.path().join("b.sqlite3")).unwrap();
     b.import(&first).unwrap();
     let second = b.export().unwrap();
@@ -160,6 +161,22 @@ fn export_import_export_is_the_same_document() {
         serde_json::to_string(&second).unwrap()
     );
     assert_eq!(verify_audit(b.conn()).unwrap(), None);
+
+    // A document from before the roster (no `people` key, no recorded-by fields) imports.
+    let mut old = serde_json::to_value(&first).unwrap();
+    old.as_object_mut().unwrap().remove("people");
+    for d in old["decisions"].as_array_mut().unwrap() {
+        let d = d.as_object_mut().unwrap();
+        for k in ["person_id", "os_user", "os_host"] {
+            d.remove(k);
+        }
+    }
+    let old: switchyard_core::Document = serde_json::from_value(old).unwrap();
+    let mut c = Store::open(&dir.path().join("c.sqlite3")).unwrap();
+    c.import(&old).unwrap();
+    let third = c.export().unwrap();
+    assert!(third.people.is_empty());
+    assert_eq!(third.decisions, first.decisions);
 }
 
 #[test]
@@ -556,4 +573,90 @@ fn a_release_is_found_by_id_name_version_or_source_key_in_any_case() {
         )
         .unwrap();
     assert_eq!(find("web 26.50").len(), 2);
+}
+
+/// A workspace of schema step 5 (before the roster) is taken to step 6: its approvals and
+/// decisions stay, with no person, OS user or host; the roster starts empty, its names are
+/// unique ignoring case and an identity belongs to one person.
+#[test]
+fn a_version_5_workspace_gets_the_roster_and_keeps_its_approvals() {
+    use switchyard_core::people::IdentityKind;
+    use switchyard_store::governance as gov;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v5.sqlite3");
+    let mut conn = Connection::open(&path).unwrap();
+    switchyard_store::upgrade_with(&mut conn, &path, 0, &switchyard_store::MIGRATIONS[..5])
+        .unwrap();
+    conn.execute_batch(
+        "INSERT INTO releases (id, name, release_type, status, released, archived)
+              VALUES (1, 'Web 26.48', 'regular', 'planned', 0, 0);
+         INSERT INTO decisions (id, release_id, outcome, criteria, notes, decided_by, decided_at)
+              VALUES (1, 1, 'go', '{}', '', 'rita', '2026-11-20T15:00:00Z');
+         INSERT INTO approvals (decision_id, role, approver, approved_at)
+              VALUES (1, 'sre', 'omar', '2026-11-20T14:00:00Z');
+         INSERT INTO release_approvals (release_id, role, approver, approved_at)
+              VALUES (1, 'qa', 'nina', '2026-11-21T10:00:00Z');",
+    )
+    .unwrap();
+    drop(conn);
+
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 6);
+    assert!(dir.path().join("v5.sqlite3.v5.backup").exists());
+    let doc = store.export().unwrap();
+    assert!(doc.people.is_empty());
+    assert_eq!(doc.decisions[0].decided_by, "rita");
+    assert_eq!(doc.decisions[0].recorded, Default::default());
+    assert_eq!(doc.decisions[0].approvals[0].approver, "omar");
+    assert_eq!(doc.decisions[0].approvals[0].recorded.os_user, None);
+    assert_eq!(doc.release_approvals[0].approver, "nina");
+    assert_eq!(doc.release_approvals[0].recorded.person_id, None);
+
+    let c = store.conn();
+    // As the app writes: each person in a transaction of its own, rolled back on refusal.
+    let insert = |p: &switchyard_core::Person| {
+        gov::transact(&store, |c| {
+            gov::insert_person(c, None, p).map_err(StoreError::from)
+        })
+    };
+    let t = Utc.with_ymd_and_hms(2026, 11, 28, 9, 0, 0).unwrap();
+    let person = |name: &str, github: &[&str]| switchyard_core::Person {
+        id: 0,
+        name: name.into(),
+        roles: vec!["sre".into(), "qa".into()],
+        github: github.iter().map(|s| s.to_string()).collect(),
+        jira: vec!["omar@example.com".into()],
+        created_at: t,
+        updated_at: t,
+    };
+    let id = insert(&person("Omar Haddad", &["omar-h"])).unwrap();
+    assert!(
+        insert(&person("omar haddad", &[])).is_err(),
+        "names are unique ignoring case"
+    );
+    let mut other = person("Sam", &["OMAR-H"]);
+    other.jira.clear();
+    assert!(
+        insert(&other).is_err(),
+        "a GitHub login belongs to one person"
+    );
+    assert_eq!(gov::people_count(c).unwrap(), 1);
+    let back = gov::person(c, id).unwrap().unwrap();
+    assert_eq!(back.roles, ["sre", "qa"], "roles keep their order");
+    assert_eq!(back.github, ["omar-h"]);
+    assert_eq!(
+        gov::identity_owner(c, IdentityKind::Github, "Omar-H").unwrap(),
+        Some((id, "Omar Haddad".to_string()))
+    );
+    assert_eq!(
+        gov::person_named(c, " OMAR HADDAD ").unwrap().map(|p| p.0),
+        Some(id)
+    );
+    // The roster travels with the export document.
+    let doc = store.export().unwrap();
+    assert_eq!(doc.people.len(), 1);
+    let other_dir = tempfile::tempdir().unwrap();
+    let mut copy = Store::open(&other_dir.path().join("copy.sqlite3")).unwrap();
+    copy.import(&doc).unwrap();
+    assert_eq!(copy.export().unwrap(), doc);
 }

@@ -291,3 +291,17 @@ export function removeReleaseDependency(id: number) {
 export function getPlanConflicts() {
   return call("get_plan_conflicts");
 }
+
+// The roster (People screen).
+
+export function getPeople() {
+  return call("get_people");
+}
+
+export function savePerson(person: Args<"save_person">["person"], form: Args<"save_person">["form"]) {
+  return call("save_person", { person, form });
+}
+
+export function removePerson(person: Args<"remove_person">["person"]) {
+  return call("remove_person", { person });
+}

@@ -6,7 +6,7 @@ import type { MetricKey } from "./bindings/MetricKey";
 import type { Metrics } from "./bindings/Metrics";
 
 /** The screens the top bar switches between. */
-export type Screen = "calendar" | "metrics" | "sync";
+export type Screen = "calendar" | "metrics" | "sync" | "people";
 
 export const PERIODS = [30, 90, 180, 365] as const;
 export type PeriodDays = (typeof PERIODS)[number];

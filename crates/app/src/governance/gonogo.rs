@@ -3,22 +3,50 @@
 use super::*;
 
 pub(super) fn normal_role(role: &str) -> Result<String> {
-    let r = role.trim().to_lowercase().replace(['-', ' '], "_");
-    if r.is_empty() || !r.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-        return Err(invalid(format!("{role:?} is not a role name")));
-    }
-    Ok(r)
+    switchyard_core::people::normal_role(role).map_err(invalid)
 }
 
+/// Segregation of duties for `who`: a roster person by their linked identities (GitHub
+/// logins, Jira ids or emails) against the authors and deployers of the release's changes,
+/// naming the change and the identity; a name not in the roster as typed, against the
+/// authors' and deployers' logins.
 pub(super) fn sod(c: &Conn, r: &ReleaseBrief, who: &str) -> Result<()> {
-    let (authors, deployers) = gov::authors_and_deployers(c, r.id)?;
-    check_sod(who, &authors, &deployers)
-        .map_err(|v| AppError::new(ErrorCode::SodViolation, format!("{v} (release {})", r.name)))
+    let person = match gov::person_named(c, who)? {
+        Some((id, _)) => gov::person(c, id)?,
+        None => None,
+    };
+    sod_of(c, r, who, person.as_ref())
+}
+
+fn sod_of(c: &Conn, r: &ReleaseBrief, who: &str, person: Option<&Person>) -> Result<()> {
+    match person {
+        Some(p) => {
+            let duties = gov::release_duties(c, r.id)?;
+            check_person_sod(p, &duties).map_err(|v| {
+                AppError::new(
+                    ErrorCode::SodViolation,
+                    format!("{v}, a change in {}", r.name),
+                )
+            })
+        }
+        None => {
+            let (authors, deployers) = gov::authors_and_deployers(c, r.id)?;
+            check_sod(who, &authors, &deployers).map_err(|v| {
+                AppError::new(ErrorCode::SodViolation, format!("{v} (release {})", r.name))
+            })
+        }
+    }
 }
 
 impl Workspace {
     /// Records `actor`'s approval of the release's go/no-go in `role`. An author of a change
     /// in the release or its deployer is refused (`sod_violation`) and nothing is written.
+    ///
+    /// With people in the roster, `actor` must name one of them (`unknown_person`), who must
+    /// hold `role` (else `invalid_input` naming their roles), and segregation of duties
+    /// compares their linked identities with the release's authors and deployers. Without
+    /// people, `actor` is taken as typed and compared with the GitHub logins. The approval
+    /// records the person's id and the OS user and host of this process.
     pub fn approve_release(
         &self,
         release: &str,
@@ -29,7 +57,23 @@ impl Workspace {
         let role = normal_role(role)?;
         tx(self, |c| {
             let r = resolve_release(c, release)?;
-            sod(c, &r, actor)?;
+            let (person, recorded) = crate::people::recorder(c, actor)?;
+            let actor = person.as_ref().map(|p| p.name.as_str()).unwrap_or(actor);
+            if let Some(p) = &person {
+                if !p.roles.contains(&role) {
+                    return Err(invalid(format!(
+                        "{} does not hold the role {role} ({}); a person approves only in a role they hold",
+                        p.name,
+                        if p.roles.is_empty() {
+                            "they hold no role yet".to_string()
+                        } else {
+                            format!("their roles: {}", p.roles.join(", "))
+                        }
+                    ))
+                    .about("role"));
+                }
+            }
+            sod_of(c, &r, actor, person.as_ref())?;
             let open = gov::release_approvals(c, Some(r.id), true)?;
             if open
                 .iter()
@@ -40,7 +84,7 @@ impl Workspace {
                     r.name
                 )));
             }
-            let id = gov::insert_release_approval(c, r.id, &role, actor, clock.now())?;
+            let id = gov::insert_release_approval(c, r.id, &role, actor, clock.now(), &recorded)?;
             audit(
                 c,
                 clock,
@@ -49,7 +93,14 @@ impl Workspace {
                 "release",
                 r.id,
                 None,
-                Some(json!({"approval_id": id, "role": role, "approver": actor})),
+                Some(json!({
+                    "approval_id": id,
+                    "role": role,
+                    "approver": actor,
+                    "person_id": recorded.person_id,
+                    "os_user": recorded.os_user,
+                    "os_host": recorded.os_host,
+                })),
             )?;
             let policy = policy(c)?;
             let (class, _) = class_in_force(c, &policy, &r, clock)?;
@@ -62,6 +113,9 @@ impl Workspace {
 
     /// Records a go/no-go decision with the criteria as they stand and the approvals given
     /// since the last decision. It supersedes the release's previous decision.
+    ///
+    /// With people in the roster, `actor` must name one of them (`unknown_person`); the
+    /// decision records the person's id and the OS user and host of this process.
     pub fn decide(
         &self,
         release: &str,
@@ -76,6 +130,8 @@ impl Workspace {
         }
         tx(self, |c| {
             let r = resolve_release(c, release)?;
+            let (person, recorded) = crate::people::recorder(c, actor)?;
+            let actor = person.as_ref().map(|p| p.name.as_str()).unwrap_or(actor);
             let policy = policy(c)?;
             let (class, score) = class_in_force(c, &policy, &r, clock)?;
             let checklist = prepare_checklist(c, &r, class, clock, actor)?;
@@ -87,7 +143,7 @@ impl Workspace {
                 .map(|i| i.title.as_str())
                 .collect();
             if outcome.ships() {
-                sod(c, &r, actor)?;
+                sod_of(c, &r, actor, person.as_ref())?;
                 if !gng.missing_approvals.is_empty() {
                     return Err(AppError::new(
                         ErrorCode::ApprovalsMissing,
@@ -130,12 +186,14 @@ impl Workspace {
                         role: a.role.clone(),
                         approver: a.approver.clone(),
                         approved_at: a.approved_at,
+                        recorded: a.recorded.clone(),
                     })
                     .collect(),
                 notes: notes.into(),
                 decided_by: actor.into(),
                 decided_at: clock.now(),
                 supersedes: previous.as_ref().map(|p| p.id),
+                recorded,
             };
             let taken: Vec<Id> = gng.approvals.iter().map(|a| a.id).collect();
             let id = gov::insert_decision(c, &d, &taken)?;

@@ -8,6 +8,7 @@ use chrono::{Days, Duration, NaiveDate};
 use serde::Serialize;
 use serde_json::json;
 use switchyard_core::gonogo::{check_sod, missing_approvals};
+use switchyard_core::people::check_person_sod;
 use switchyard_core::readiness::{checklist_now, evaluate, percent_ready, template, RuleFacts};
 use switchyard_core::risk::{assess, ApprovalRule, FactorScore, RiskClass, RiskPolicy};
 use switchyard_core::*;
@@ -26,7 +27,7 @@ fn invalid(msg: impl Into<String>) -> AppError {
     AppError::new(ErrorCode::InvalidInput, msg)
 }
 
-fn tx<T>(ws: &Workspace, f: impl FnOnce(&Conn) -> Result<T>) -> Result<T> {
+pub(crate) fn tx<T>(ws: &Workspace, f: impl FnOnce(&Conn) -> Result<T>) -> Result<T> {
     gov::transact(ws.store(), f)
 }
 

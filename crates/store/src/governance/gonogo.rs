@@ -11,7 +11,8 @@ pub fn release_approvals(
 ) -> Result<Vec<ReleaseApproval>> {
     all(
         conn,
-        "SELECT id, release_id, role, approver, approved_at, decision_id FROM release_approvals
+        "SELECT id, release_id, role, approver, approved_at, decision_id, person_id, os_user,
+                os_host FROM release_approvals
           WHERE (?1 IS NULL OR release_id = ?1) AND (?2 = 0 OR decision_id IS NULL) ORDER BY id",
         params![release, open_only],
         |r| {
@@ -22,6 +23,7 @@ pub fn release_approvals(
                 approver: r.get(3)?,
                 approved_at: get_ts(r, 4)?,
                 decision_id: r.get(5)?,
+                recorded: rows::recorded_by(r, 6)?,
             })
         },
     )
@@ -33,11 +35,22 @@ pub fn insert_release_approval(
     role: &str,
     approver: &str,
     at: Timestamp,
+    recorded: &RecordedBy,
 ) -> Result<Id> {
     conn.prepare_cached(
-        "INSERT INTO release_approvals (release_id, role, approver, approved_at) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO release_approvals (release_id, role, approver, approved_at, person_id,
+                                        os_user, os_host)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
-    .execute(params![release, role, approver, ts(&at)])?;
+    .execute(params![
+        release,
+        role,
+        approver,
+        ts(&at),
+        recorded.person_id,
+        recorded.os_user,
+        recorded.os_host
+    ])?;
     Ok(conn.last_insert_rowid())
 }
 
@@ -65,8 +78,8 @@ pub(crate) fn insert_decision_with_id(
 ) -> rusqlite::Result<Id> {
     conn.prepare_cached(
         "INSERT INTO decisions (id, release_id, outcome, criteria, notes, decided_by, decided_at,
-                                supersedes)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                                supersedes, person_id, os_user, os_host)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
         id,
@@ -76,14 +89,27 @@ pub(crate) fn insert_decision_with_id(
         d.notes,
         d.decided_by,
         ts(&d.decided_at),
-        d.supersedes
+        d.supersedes,
+        d.recorded.person_id,
+        d.recorded.os_user,
+        d.recorded.os_host
     ])?;
     let id = conn.last_insert_rowid();
     for a in &d.approvals {
         conn.prepare_cached(
-            "INSERT INTO approvals (decision_id, role, approver, approved_at) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO approvals (decision_id, role, approver, approved_at, person_id, os_user,
+                                    os_host)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?
-        .execute(params![id, a.role, a.approver, ts(&a.approved_at)])?;
+        .execute(params![
+            id,
+            a.role,
+            a.approver,
+            ts(&a.approved_at),
+            a.recorded.person_id,
+            a.recorded.os_user,
+            a.recorded.os_host
+        ])?;
     }
     Ok(id)
 }

@@ -100,8 +100,9 @@ pub(crate) fn insert_governance(conn: &Connection, doc: &Document) -> Result<()>
     }
     for a in &doc.release_approvals {
         conn.prepare_cached(
-            "INSERT INTO release_approvals (id, release_id, role, approver, approved_at, decision_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO release_approvals (id, release_id, role, approver, approved_at, decision_id,
+                                            person_id, os_user, os_host)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )?
         .execute(params![
             a.id,
@@ -109,7 +110,10 @@ pub(crate) fn insert_governance(conn: &Connection, doc: &Document) -> Result<()>
             a.role,
             a.approver,
             ts(&a.approved_at),
-            a.decision_id
+            a.decision_id,
+            a.recorded.person_id,
+            a.recorded.os_user,
+            a.recorded.os_host
         ])
         .map_err(invalid(format!("release approval {}", a.id)))?;
     }
@@ -143,6 +147,7 @@ pub(crate) fn insert_governance(conn: &Connection, doc: &Document) -> Result<()>
 
 mod change_records;
 mod gonogo;
+mod people;
 mod readiness;
 mod releases;
 mod reviews;
@@ -152,6 +157,7 @@ mod transactions;
 
 pub use change_records::*;
 pub use gonogo::*;
+pub use people::*;
 pub use readiness::*;
 pub use releases::*;
 pub use reviews::*;

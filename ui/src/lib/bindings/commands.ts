@@ -15,6 +15,9 @@ import type { HolidayForm } from "./HolidayForm";
 import type { LastSync } from "./LastSync";
 import type { MenuAction } from "./MenuAction";
 import type { MetricsView } from "./MetricsView";
+import type { PeopleView } from "./PeopleView";
+import type { Person } from "./Person";
+import type { PersonForm } from "./PersonForm";
 import type { ReleaseChain } from "./ReleaseChain";
 import type { ReleaseDetails } from "./ReleaseDetails";
 import type { ReleaseForm } from "./ReleaseForm";
@@ -121,6 +124,12 @@ export type Commands = {
   remove_release_dependency: { args: { id: number }; result: null };
   /** Every conflict of the plan (`plan check`), with "move to the next free slot" where one exists. */
   get_plan_conflicts: { args: never; result: ConflictList };
+  /** The workspace's roster by name (roles, GitHub logins, Jira identities) and the role names to offer. */
+  get_people: { args: never; result: PeopleView };
+  /** Adds a person (`person` null) or replaces a person's name, roles and identities; answers the person as stored. */
+  save_person: { args: { person: number | null; form: PersonForm }; result: Person };
+  /** Removes a person from the roster (their approvals and decisions keep their name). */
+  remove_person: { args: { person: number }; result: null };
 };
 
 export type CommandName = keyof Commands;
@@ -167,6 +176,9 @@ export const COMMAND_NAMES = [
   "add_release_dependency",
   "remove_release_dependency",
   "get_plan_conflicts",
+  "get_people",
+  "save_person",
+  "remove_person",
 ] as const satisfies readonly CommandName[];
 
 /** Every value of ErrorCode, the closed list of error codes. */
@@ -195,6 +207,7 @@ export const ERROR_CODES = [
   "github_rate_limited",
   "github_unavailable",
   "github_bad_response",
+  "unknown_person",
 ] as const satisfies readonly ErrorCode[];
 
 /** What a failing command rejects with. */
