@@ -15,6 +15,7 @@ pub mod menu;
 pub mod plan;
 pub mod plan_edit;
 pub mod recent;
+pub mod records;
 pub mod reports;
 pub mod saved;
 pub mod scenario;
