@@ -198,7 +198,7 @@ test('a change record raised from the release, refused for an author, approved u
   }, 10_000);
   assert.equal(await wd.attribute(refusal, 'data-error-code'), 'sod_violation');
   assert.equal(json(['change-record', 'show', String(target.id)]).change_records[0].approvals.length, 0);
-  await wd.press(KEY.escape);
+  await clickOn('[data-testid="change-record-approve-form"] button.secondary');
   await gone('[data-testid="change-record-approve-form"]');
 
   // Distinct people in the roles still needed, until the record is approved.

@@ -4,7 +4,6 @@
 
 use chrono::{Days, NaiveDate, TimeZone, Utc};
 use switchyard_app::core::{ChangeStatus, ReleaseStatus, ReviewStatus};
-use switchyard_app::records::*;
 use switchyard_app::report::leadership::ReportScope;
 use switchyard_app::reports::ReportFormat;
 use switchyard_app::{Clock, ErrorCode, FixedClock, Workspace};
@@ -88,7 +87,7 @@ fn a_change_record_is_raised_from_the_release_and_approved_until_its_rule_is_met
     form.rollback_plan = "redeploy the previous image".into();
     let view = ws.raise_change_record(id, &form, &clock(), "hal").unwrap();
     assert_eq!(view.records.len(), 1);
-    let rec = &view.records[0];
+    let rec = view.records[0].clone();
     assert_eq!(view.open_record, Some(rec.id));
     assert_eq!(rec.status, ChangeStatus::Submitted);
     assert_eq!(rec.changes, view.changes.len());
