@@ -44,6 +44,17 @@ fn main() {
         "get_people",
         "save_person",
         "remove_person",
+        "get_change_records",
+        "create_change_record",
+        "approve_change_record",
+        "reject_change_record",
+        "get_hotfix_form",
+        "start_hotfix",
+        "get_post_reviews",
+        "schedule_post_review",
+        "add_review_action",
+        "set_review_action",
+        "complete_post_review",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri-build failed");

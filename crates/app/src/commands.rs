@@ -12,6 +12,9 @@ use crate::plan_edit::{
     TrainForm, TrainFormView,
 };
 use crate::recent::WorkspaceSession;
+use crate::records::{
+    ChangeRecordForm, ChangeRecordsView, HotfixForm, HotfixFormView, HotfixStarted, PostReviewsView,
+};
 use crate::saved::{ExportRequest, SavedFile};
 use crate::scenario::{
     AppliedChange, ConflictList, ReleaseChain, ScenarioMove, ScenarioPreview, UndoResult,
@@ -461,6 +464,98 @@ pub fn commands(cfg: &Config) -> Vec<Command> {
         "Removes a person from the roster (their approvals and decisions keep their name).",
     );
     arg!(c, cfg, person: i64);
+
+    // Change records, hotfixes and post-release reviews (the release panel's sections).
+    let c = b.command(
+        "get_change_records",
+        "A release's change records and a new one's form, filled from the release.",
+    );
+    arg!(c, cfg, release: i64);
+    returns!(c, cfg, ChangeRecordsView);
+
+    let c = b.command(
+        "create_change_record",
+        "Raises a change record for a release (services, changes and risk from the release).",
+    );
+    arg!(c, cfg, release: i64);
+    arg!(c, cfg, form: ChangeRecordForm);
+    returns!(c, cfg, ChangeRecordsView);
+
+    let c = b.command(
+        "approve_change_record",
+        "Approves the release's open change record `record` as `approver` in `role` (segregation of duties applies).",
+    );
+    arg!(c, cfg, release: i64);
+    arg!(c, cfg, record: i64);
+    arg!(c, cfg, role: String);
+    arg!(c, cfg, approver: String);
+    returns!(c, cfg, ChangeRecordsView);
+
+    let c = b.command(
+        "reject_change_record",
+        "Rejects the release's open change record `record`; the reason is required.",
+    );
+    arg!(c, cfg, release: i64);
+    arg!(c, cfg, record: i64);
+    arg!(c, cfg, reason: String);
+    returns!(c, cfg, ChangeRecordsView);
+
+    let c = b.command(
+        "get_hotfix_form",
+        "The hotfix form filled from a release or a service, with the reduced checklists and review deadlines; changes nothing.",
+    );
+    arg!(c, cfg, release: Option<i64>);
+    arg!(c, cfg, service: Option<String>);
+    returns!(c, cfg, HotfixFormView);
+
+    let c = b.command(
+        "start_hotfix",
+        "Starts a hotfix or emergency release: reduced checklist, change record, post-release review due.",
+    );
+    arg!(c, cfg, form: HotfixForm);
+    returns!(c, cfg, HotfixStarted);
+
+    let c = b.command(
+        "get_post_reviews",
+        "A release's post-release reviews and their action items.",
+    );
+    arg!(c, cfg, release: i64);
+    returns!(c, cfg, PostReviewsView);
+
+    let c = b.command(
+        "schedule_post_review",
+        "Schedules a post-release review due on `due` (`YYYY-MM-DD`).",
+    );
+    arg!(c, cfg, release: i64);
+    arg!(c, cfg, due: String);
+    returns!(c, cfg, PostReviewsView);
+
+    let c = b.command(
+        "add_review_action",
+        "Adds an action item (owner and due day optional) to the release's newest review.",
+    );
+    arg!(c, cfg, release: i64);
+    arg!(c, cfg, title: String);
+    arg!(c, cfg, owner: String);
+    arg!(c, cfg, due: String);
+    returns!(c, cfg, PostReviewsView);
+
+    let c = b.command(
+        "set_review_action",
+        "Marks an action item done, or open again.",
+    );
+    arg!(c, cfg, release: i64);
+    arg!(c, cfg, action: i64);
+    arg!(c, cfg, done: bool);
+    returns!(c, cfg, PostReviewsView);
+
+    let c = b.command(
+        "complete_post_review",
+        "Records that the release's newest review was held, with its findings.",
+    );
+    arg!(c, cfg, release: i64);
+    arg!(c, cfg, findings: String);
+    returns!(c, cfg, PostReviewsView);
 
     b.out
 }

@@ -16,6 +16,7 @@ pub mod people;
 pub mod plan;
 pub mod plan_edit;
 pub mod recent;
+pub mod records;
 pub mod reports;
 pub mod saved;
 pub mod scenario;

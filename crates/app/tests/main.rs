@@ -8,6 +8,7 @@ use switchyard_app::{
 
 mod people;
 mod plan_edit;
+mod records;
 mod scenario;
 mod sync;
 

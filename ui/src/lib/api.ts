@@ -305,3 +305,51 @@ export function savePerson(person: Args<"save_person">["person"], form: Args<"sa
 export function removePerson(person: Args<"remove_person">["person"]) {
   return call("remove_person", { person });
 }
+
+// Change records, hotfixes and post-release reviews (the release panel's sections).
+
+export function getChangeRecords(release: number) {
+  return call("get_change_records", { release });
+}
+
+export function createChangeRecord(release: number, form: Args<"create_change_record">["form"]) {
+  return call("create_change_record", { release, form });
+}
+
+/** Approves the open change record as `approver` in `role`. */
+export function approveChangeRecord(args: Args<"approve_change_record">) {
+  return call("approve_change_record", args);
+}
+
+export function rejectChangeRecord(args: Args<"reject_change_record">) {
+  return call("reject_change_record", args);
+}
+
+/** The hotfix form filled from a release or a service; changes nothing. */
+export function getHotfixForm(release: number | null, service: string | null) {
+  return call("get_hotfix_form", { release, service });
+}
+
+export function startHotfix(form: Args<"start_hotfix">["form"]) {
+  return call("start_hotfix", { form });
+}
+
+export function getPostReviews(release: number) {
+  return call("get_post_reviews", { release });
+}
+
+export function schedulePostReview(release: number, due: string) {
+  return call("schedule_post_review", { release, due });
+}
+
+export function addReviewAction(args: Args<"add_review_action">) {
+  return call("add_review_action", args);
+}
+
+export function setReviewAction(release: number, action: number, done: boolean) {
+  return call("set_review_action", { release, action, done });
+}
+
+export function completePostReview(release: number, findings: string) {
+  return call("complete_post_review", { release, findings });
+}

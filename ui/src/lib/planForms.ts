@@ -12,7 +12,9 @@ export type PlanAction =
   | { kind: "release"; id: number | null; train: number | null }
   | { kind: "cancel"; id: number; name: string }
   | { kind: "freeze"; band: FreezeBand | null }
-  | { kind: "holiday"; mark: HolidayMark | null };
+  | { kind: "holiday"; mark: HolidayMark | null }
+  /** A hotfix, from a release (its services) or from the New menu (`release` null). */
+  | { kind: "hotfix"; release: number | null };
 
 /**
  * A refused write, split for the form: its message next to the field it names when the

@@ -4,6 +4,8 @@ import type { ApiError } from "./ApiError";
 import type { AppliedChange } from "./AppliedChange";
 import type { Bucket } from "./Bucket";
 import type { CalendarView } from "./CalendarView";
+import type { ChangeRecordForm } from "./ChangeRecordForm";
+import type { ChangeRecordsView } from "./ChangeRecordsView";
 import type { ConflictList } from "./ConflictList";
 import type { Drill } from "./Drill";
 import type { DrillView } from "./DrillView";
@@ -12,12 +14,16 @@ import type { ExportRequest } from "./ExportRequest";
 import type { FreezeForm } from "./FreezeForm";
 import type { GenerateView } from "./GenerateView";
 import type { HolidayForm } from "./HolidayForm";
+import type { HotfixForm } from "./HotfixForm";
+import type { HotfixFormView } from "./HotfixFormView";
+import type { HotfixStarted } from "./HotfixStarted";
 import type { LastSync } from "./LastSync";
 import type { MenuAction } from "./MenuAction";
 import type { MetricsView } from "./MetricsView";
 import type { PeopleView } from "./PeopleView";
 import type { Person } from "./Person";
 import type { PersonForm } from "./PersonForm";
+import type { PostReviewsView } from "./PostReviewsView";
 import type { ReleaseChain } from "./ReleaseChain";
 import type { ReleaseDetails } from "./ReleaseDetails";
 import type { ReleaseForm } from "./ReleaseForm";
@@ -130,6 +136,28 @@ export type Commands = {
   save_person: { args: { person: number | null; form: PersonForm }; result: Person };
   /** Removes a person from the roster (their approvals and decisions keep their name). */
   remove_person: { args: { person: number }; result: null };
+  /** A release's change records and a new one's form, filled from the release. */
+  get_change_records: { args: { release: number }; result: ChangeRecordsView };
+  /** Raises a change record for a release (services, changes and risk from the release). */
+  create_change_record: { args: { release: number; form: ChangeRecordForm }; result: ChangeRecordsView };
+  /** Approves the release's open change record `record` as `approver` in `role` (segregation of duties applies). */
+  approve_change_record: { args: { release: number; record: number; role: string; approver: string }; result: ChangeRecordsView };
+  /** Rejects the release's open change record `record`; the reason is required. */
+  reject_change_record: { args: { release: number; record: number; reason: string }; result: ChangeRecordsView };
+  /** The hotfix form filled from a release or a service, with the reduced checklists and review deadlines; changes nothing. */
+  get_hotfix_form: { args: { release: number | null; service: string | null }; result: HotfixFormView };
+  /** Starts a hotfix or emergency release: reduced checklist, change record, post-release review due. */
+  start_hotfix: { args: { form: HotfixForm }; result: HotfixStarted };
+  /** A release's post-release reviews and their action items. */
+  get_post_reviews: { args: { release: number }; result: PostReviewsView };
+  /** Schedules a post-release review due on `due` (`YYYY-MM-DD`). */
+  schedule_post_review: { args: { release: number; due: string }; result: PostReviewsView };
+  /** Adds an action item (owner and due day optional) to the release's newest review. */
+  add_review_action: { args: { release: number; title: string; owner: string; due: string }; result: PostReviewsView };
+  /** Marks an action item done, or open again. */
+  set_review_action: { args: { release: number; action: number; done: boolean }; result: PostReviewsView };
+  /** Records that the release's newest review was held, with its findings. */
+  complete_post_review: { args: { release: number; findings: string }; result: PostReviewsView };
 };
 
 export type CommandName = keyof Commands;
@@ -179,6 +207,17 @@ export const COMMAND_NAMES = [
   "get_people",
   "save_person",
   "remove_person",
+  "get_change_records",
+  "create_change_record",
+  "approve_change_record",
+  "reject_change_record",
+  "get_hotfix_form",
+  "start_hotfix",
+  "get_post_reviews",
+  "schedule_post_review",
+  "add_review_action",
+  "set_review_action",
+  "complete_post_review",
 ] as const satisfies readonly CommandName[];
 
 /** Every value of ErrorCode, the closed list of error codes. */
