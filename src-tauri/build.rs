@@ -41,6 +41,8 @@ fn main() {
         "add_release_dependency",
         "remove_release_dependency",
         "get_plan_conflicts",
+        "get_metrics_overview",
+        "get_pipeline_health",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri-build failed");

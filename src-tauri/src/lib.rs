@@ -230,6 +230,8 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, started: Instant) -> tauri::B
             commands::add_release_dependency,
             commands::remove_release_dependency,
             commands::get_plan_conflicts,
+            commands::get_metrics_overview,
+            commands::get_pipeline_health,
         ])
 }
 

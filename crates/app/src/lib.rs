@@ -12,6 +12,7 @@ pub mod governance;
 pub mod jira;
 pub mod lookup;
 pub mod menu;
+pub mod overview;
 pub mod plan;
 pub mod plan_edit;
 pub mod recent;

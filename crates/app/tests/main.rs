@@ -6,6 +6,7 @@ use switchyard_app::{
     check_bindings, default_bindings_dir, Clock, ErrorCode, FixedClock, Workspace,
 };
 
+mod overview;
 mod plan_edit;
 mod scenario;
 mod sync;

@@ -14,7 +14,9 @@ import type { GenerateView } from "./GenerateView";
 import type { HolidayForm } from "./HolidayForm";
 import type { LastSync } from "./LastSync";
 import type { MenuAction } from "./MenuAction";
+import type { MetricsOverview } from "./MetricsOverview";
 import type { MetricsView } from "./MetricsView";
+import type { PipelineView } from "./PipelineView";
 import type { ReleaseChain } from "./ReleaseChain";
 import type { ReleaseDetails } from "./ReleaseDetails";
 import type { ReleaseForm } from "./ReleaseForm";
@@ -121,6 +123,10 @@ export type Commands = {
   remove_release_dependency: { args: { id: number }; result: null };
   /** Every conflict of the plan (`plan check`), with "move to the next free slot" where one exists. */
   get_plan_conflicts: { args: never; result: ConflictList };
+  /** The Metrics overview: every service's six headline figures and clusters, and the organisation's, as `dora --json --service S` computes them. */
+  get_metrics_overview: { args: { from: string; to: string }; result: MetricsOverview };
+  /** Pipeline health of a period and scope: the `pipeline --json` document, its duration and failure-rate charts, and what was synced. Without `bucket`, weekly or monthly by the reports' rule. */
+  get_pipeline_health: { args: { from: string; to: string; service: string | null; team: string | null; bucket: Bucket | null }; result: PipelineView };
 };
 
 export type CommandName = keyof Commands;
@@ -167,6 +173,8 @@ export const COMMAND_NAMES = [
   "add_release_dependency",
   "remove_release_dependency",
   "get_plan_conflicts",
+  "get_metrics_overview",
+  "get_pipeline_health",
 ] as const satisfies readonly CommandName[];
 
 /** Every value of ErrorCode, the closed list of error codes. */
