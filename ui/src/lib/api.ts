@@ -291,3 +291,13 @@ export function removeReleaseDependency(id: number) {
 export function getPlanConflicts() {
   return call("get_plan_conflicts");
 }
+
+/** The Metrics overview (heat table): every service's headline figures and the organisation's. */
+export function getMetricsOverview(period: { from: string; to: string }) {
+  return call("get_metrics_overview", { from: period.from, to: period.to });
+}
+
+/** Pipeline health of a period and scope (`switchyard pipeline --json` and its charts). */
+export function getPipelineHealth(args: MetricsArgs, bucket: Args<"get_pipeline_health">["bucket"] = null) {
+  return call("get_pipeline_health", { from: args.from, to: args.to, ...scopeArgs(args.scope), bucket });
+}
