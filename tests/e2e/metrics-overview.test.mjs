@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { WebDriver, painted, sleep, startDriver, stopDriver, waitUntil } from './webdriver.mjs';
@@ -67,19 +67,34 @@ async function clickTestId(id) {
   await wd.click(await wd.waitFor(`[data-testid="${id}"]`, 15_000));
 }
 
-/** The value, figure and cluster of each metric of a `dora --json` document. */
-const fmt = {
-  pct: (v) => (v === null ? '–' : `${(v * 100).toFixed(1)}%`),
-  hours: (v) => (v === null ? '–' : v < 1 ? `${(v * 60).toFixed(0)} min` : v < 48 ? `${v.toFixed(1)} h` : `${(v / 24).toFixed(1)} days`),
+/** The rows of the CLI's own table (`switchyard dora` without --json): the figure as it prints it. */
+const LABELS = {
+  'Deployment frequency': 'deployment_frequency',
+  'Lead time for changes': 'lead_time',
+  'Change failure rate': 'change_failure_rate',
+  'Failed deployment recovery time': 'recovery_time',
+  'Rework rate': 'rework_rate',
+  'Deployment success rate': 'deployment_success_rate',
 };
-function expectedCells(doc) {
+function printedFigures(args) {
+  const text = execFileSync(cli, ['--db', workspace, 'dora', ...args], { env, timeout: 120_000 }).toString('utf8');
+  const out = {};
+  for (const line of text.split('\n')) {
+    const key = LABELS[line.slice(0, 31).trim()];
+    if (key) out[key] = line.slice(32, 44).trim();
+  }
+  return out;
+}
+
+/** The value, figure and cluster of each metric: `dora --json` and the CLI's table. */
+function expectedCells(doc, printed) {
   return {
-    deployment_frequency: [doc.deployment_frequency.per_week, `${doc.deployment_frequency.per_week.toFixed(2)} / week`, doc.deployment_frequency.cluster],
-    lead_time: [doc.lead_time.median_hours, fmt.hours(doc.lead_time.median_hours), doc.lead_time.cluster],
-    change_failure_rate: [doc.change_failure_rate.value, fmt.pct(doc.change_failure_rate.value), doc.change_failure_rate.cluster],
-    recovery_time: [doc.recovery_time.median_hours, fmt.hours(doc.recovery_time.median_hours), doc.recovery_time.cluster],
-    rework_rate: [doc.rework_rate.value, fmt.pct(doc.rework_rate.value), null],
-    deployment_success_rate: [doc.deployment_success_rate.value, fmt.pct(doc.deployment_success_rate.value), null],
+    deployment_frequency: [doc.deployment_frequency.per_week, printed.deployment_frequency, doc.deployment_frequency.cluster],
+    lead_time: [doc.lead_time.median_hours, printed.lead_time, doc.lead_time.cluster],
+    change_failure_rate: [doc.change_failure_rate.value, printed.change_failure_rate, doc.change_failure_rate.cluster],
+    recovery_time: [doc.recovery_time.median_hours, printed.recovery_time, doc.recovery_time.cluster],
+    rework_rate: [doc.rework_rate.value, printed.rework_rate, null],
+    deployment_success_rate: [doc.deployment_success_rate.value, printed.deployment_success_rate, null],
   };
 }
 
@@ -133,8 +148,9 @@ test('each heat-table cell is `switchyard dora --json --service S`', { timeout: 
 
   let clustered = 0;
   for (const service of [...services, '']) {
-    const doc = cliJson(workspace, ['dora', '--from', from, '--to', to, ...(service ? ['--service', service] : [])]);
-    const want = expectedCells(doc);
+    const args = ['--from', from, '--to', to, ...(service ? ['--service', service] : [])];
+    const doc = cliJson(workspace, ['dora', ...args]);
+    const want = expectedCells(doc, printedFigures(args));
     const row = cells.filter((c) => c.service === service);
     assert.deepEqual(row.map((c) => c.metric), Object.keys(want), `${service || 'organisation'}: the six metrics in order`);
     for (const c of row) {
@@ -255,8 +271,13 @@ test('an empty workspace says why each card, table and chart is empty', { timeou
   // An empty workspace file (the CLI creates it), opened by a second window session.
   const settings = cliRun(emptyWorkspace, ['settings', 'show']);
   assert.deepEqual(settings.production_environments, ['production', 'prod']);
+  // The window reopens the workspace shown last: make that the empty one.
   await wd.stop();
-  await wd.start(app, { SWITCHYARD_DB: emptyWorkspace });
+  writeFileSync(
+    join(home, 'config/dev.switchyard.desktop/recent-workspaces.json'),
+    JSON.stringify({ workspaces: [emptyWorkspace, workspace] }),
+  );
+  await wd.start(app);
   await clickTestId('tab-metrics');
   await wd.waitFor('[data-testid="metrics"][data-ready="true"]', 90_000);
   const reason = await wd.execute('return document.querySelector("[data-testid=metrics-empty-reason]")?.textContent.trim() ?? null');
@@ -279,7 +300,8 @@ test('an empty workspace says why each card, table and chart is empty', { timeou
   const pipeline = await wd.execute(`const t = (id) => document.querySelector('[data-testid=' + id + ']')?.textContent.trim() ?? null;
     return { empty: t('pipeline-empty'), slowest: t('pipeline-slowest-empty'), flakiest: t('pipeline-flakiest-empty'), charts: document.querySelectorAll('[data-testid=pipeline-chart]').length }`);
   const noRuns = 'No workflow runs have been synced for pipeline health: sync GitHub Actions runs on the Sync screen.';
-  assert.deepEqual(pipeline, { empty: noRuns, slowest: noRuns, flakiest: noRuns, charts: 0 });
+  // One sentence for the charts and both tables.
+  assert.deepEqual(pipeline, { empty: noRuns, slowest: null, flakiest: null, charts: 0 });
   await shot('metrics-empty-pipeline.png');
 
   // The window wrote nothing: still empty, as the CLI reads it.
