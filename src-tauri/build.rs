@@ -55,6 +55,8 @@ fn main() {
         "add_review_action",
         "set_review_action",
         "complete_post_review",
+        "get_metrics_overview",
+        "get_pipeline_health",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri-build failed");

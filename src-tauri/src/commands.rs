@@ -7,6 +7,7 @@ use switchyard_app::core::plan::DepKind;
 use switchyard_app::core::views::{CalendarView, WorkspaceInfo};
 use switchyard_app::dora::MetricsQuery;
 use switchyard_app::menu::MenuAction;
+use switchyard_app::overview::{MetricsOverview, PipelineView};
 use switchyard_app::plan_edit::{
     FreezeForm, GenerateView, HolidayForm, ReleaseDetails, ReleaseForm, SavedRelease, SavedTrain,
     TrainForm, TrainFormView,
@@ -435,4 +436,31 @@ pub fn remove_person(state: State<'_, AppState>, person: i64) -> Result<(), AppE
     with_workspace_mut(&state, |ws, actor| {
         ws.remove_person_id(person, &SystemClock, actor).map(|_| ())
     })
+}
+
+/// The Metrics overview: every service's headline figures and clusters, and the
+/// organisation's, as `switchyard dora --json --service S` computes them.
+#[tauri::command(async)]
+pub fn get_metrics_overview(
+    state: State<'_, AppState>,
+    from: String,
+    to: String,
+) -> Result<MetricsOverview, AppError> {
+    let q = MetricsQuery::from_input(&from, &to, None, None, None)?;
+    with_workspace(&state, |ws| ws.metrics_overview(q.from, q.to))
+}
+
+/// Pipeline health of a period and scope: what `switchyard pipeline --json` prints, with
+/// its duration and failure-rate charts.
+#[tauri::command(async)]
+pub fn get_pipeline_health(
+    state: State<'_, AppState>,
+    from: String,
+    to: String,
+    service: Option<String>,
+    team: Option<String>,
+    bucket: Option<Bucket>,
+) -> Result<PipelineView, AppError> {
+    let q = MetricsQuery::from_input(&from, &to, service, team, bucket)?;
+    with_workspace(&state, |ws| ws.pipeline_view(&q))
 }

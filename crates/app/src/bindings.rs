@@ -160,6 +160,13 @@ pub fn bindings() -> Vec<(String, String)> {
         render::<switchyard_core::vocab::ActionStatus>(&cfg),
         render::<switchyard_core::vocab::ItemKind>(&cfg),
         render::<switchyard_core::vocab::ItemState>(&cfg),
+        render::<crate::overview::DataCoverage>(&cfg),
+        render::<crate::overview::OverviewRow>(&cfg),
+        render::<crate::overview::MetricsOverview>(&cfg),
+        render::<crate::overview::PipelineView>(&cfg),
+        render::<switchyard_core::pipeline::PipelineHealth>(&cfg),
+        render::<switchyard_core::pipeline::PipelineBucket>(&cfg),
+        render::<switchyard_core::pipeline::WorkflowHealth>(&cfg),
         (
             "commands.ts".to_owned(),
             format!("{BINDINGS_HEADER}{}", crate::commands::commands_ts(&cfg)),

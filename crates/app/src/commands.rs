@@ -7,6 +7,8 @@
 
 use crate::error::{AppError, ErrorCode};
 use crate::people::{PeopleView, PersonForm};
+
+use crate::overview::{MetricsOverview, PipelineView};
 use crate::plan_edit::{
     FreezeForm, GenerateView, HolidayForm, ReleaseDetails, ReleaseForm, SavedRelease, SavedTrain,
     TrainForm, TrainFormView,
@@ -556,6 +558,25 @@ pub fn commands(cfg: &Config) -> Vec<Command> {
     arg!(c, cfg, release: i64);
     arg!(c, cfg, findings: String);
     returns!(c, cfg, PostReviewsView);
+
+    let c = b.command(
+        "get_metrics_overview",
+        "The Metrics overview: every service's six headline figures and clusters, and the organisation's, as `dora --json --service S` computes them.",
+    );
+    arg!(c, cfg, from: String);
+    arg!(c, cfg, to: String);
+    returns!(c, cfg, MetricsOverview);
+
+    let c = b.command(
+        "get_pipeline_health",
+        "Pipeline health of a period and scope: the `pipeline --json` document, its duration and failure-rate charts, and what was synced. Without `bucket`, weekly or monthly by the reports' rule.",
+    );
+    arg!(c, cfg, from: String);
+    arg!(c, cfg, to: String);
+    arg!(c, cfg, service: Option<String>);
+    arg!(c, cfg, team: Option<String>);
+    arg!(c, cfg, bucket: Option<Bucket>);
+    returns!(c, cfg, PipelineView);
 
     b.out
 }

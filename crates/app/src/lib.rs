@@ -13,6 +13,7 @@ pub mod jira;
 pub mod lookup;
 pub mod menu;
 pub mod people;
+pub mod overview;
 pub mod plan;
 pub mod plan_edit;
 pub mod recent;

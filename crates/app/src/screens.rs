@@ -42,6 +42,11 @@ pub struct MetricsView {
     /// Scopes to choose from: every service, and every team that owns one.
     pub services: Vec<String>,
     pub teams: Vec<String>,
+    /// Workflow runs of the period and scope (the pipeline chart's samples).
+    #[ts(type = "number")]
+    pub pipeline_runs: u64,
+    /// What the workspace has synced at all: why a card or chart is empty.
+    pub coverage: crate::overview::DataCoverage,
 }
 
 /// One record behind a number.
@@ -146,6 +151,8 @@ impl Workspace {
             charts,
             services,
             teams,
+            pipeline_runs: health.runs,
+            coverage: self.data_coverage()?,
         })
     }
 

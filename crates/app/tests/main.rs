@@ -7,6 +7,7 @@ use switchyard_app::{
 };
 
 mod people;
+mod overview;
 mod plan_edit;
 mod records;
 mod scenario;

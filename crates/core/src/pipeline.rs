@@ -15,8 +15,9 @@ use crate::PipelineRun;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use ts_rs::TS;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct WorkflowHealth {
     pub service: String,
     pub workflow: String,
@@ -30,7 +31,7 @@ pub struct WorkflowHealth {
     pub commits: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct PipelineBucket {
     pub period_start: NaiveDate,
     pub period_end: NaiveDate,
@@ -41,7 +42,7 @@ pub struct PipelineBucket {
     pub flaky: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct PipelineHealth {
     pub runs: u64,
     pub duration_p50_minutes: Option<f64>,

@@ -555,14 +555,11 @@ fn series_partial(series: &[SeriesEntry]) -> Partial {
     Partial::of(series.iter().map(|s| (s.period_start, s.period_end)))
 }
 
-/// Pipeline health: duration p50/p90 per bucket, failure rate per bucket, and the slowest
-/// and flakiest workflows by name.
-pub fn pipeline(h: &PipelineHealth, title: &str) -> Result<String> {
-    let labels: Vec<String> = h.series.iter().map(|s| short(s.period_start)).collect();
-    let lines = Lines {
+fn pipeline_duration_lines(h: &PipelineHealth, title: &str) -> Lines<'static> {
+    Lines {
         title: format!("Pipeline duration — {title}"),
         y_desc: "minutes",
-        labels: labels.clone(),
+        labels: h.series.iter().map(|s| short(s.period_start)).collect(),
         series: vec![
             (
                 "p50",
@@ -575,11 +572,14 @@ pub fn pipeline(h: &PipelineHealth, title: &str) -> Result<String> {
                 h.series.iter().map(|s| s.duration_p90_minutes).collect(),
             ),
         ],
-    };
-    let bars = Bars {
-        title: "Pipeline failure rate".into(),
+    }
+}
+
+fn pipeline_failure_bars(h: &PipelineHealth, title: String) -> Bars<'static> {
+    Bars {
+        title,
         y_desc: "failed runs",
-        labels,
+        labels: h.series.iter().map(|s| short(s.period_start)).collect(),
         values: h.series.iter().map(|s| s.failure_rate.value).collect(),
         bar_labels: h
             .series
@@ -595,7 +595,26 @@ pub fn pipeline(h: &PipelineHealth, title: &str) -> Result<String> {
         y_floor: 0.2,
         percent: true,
         partial: Partial::of(h.series.iter().map(|s| (s.period_start, s.period_end))),
-    };
+    }
+}
+
+/// Pipeline duration p50 and p90 per bucket, in minutes (the Pipeline health tab's trend).
+pub fn pipeline_duration(h: &PipelineHealth, title: &str) -> Result<String> {
+    let lines = pipeline_duration_lines(h, title);
+    svg(WIDTH, HEIGHT, |root| draw_lines(&root, &lines))
+}
+
+/// Pipeline failure rate per bucket (the Pipeline health tab's other trend).
+pub fn pipeline_failure_rate(h: &PipelineHealth, title: &str) -> Result<String> {
+    let bars = pipeline_failure_bars(h, format!("Pipeline failure rate — {title}"));
+    svg(WIDTH, HEIGHT, |root| draw_bars(&root, &bars))
+}
+
+/// Pipeline health: duration p50/p90 per bucket, failure rate per bucket, and the slowest
+/// and flakiest workflows by name.
+pub fn pipeline(h: &PipelineHealth, title: &str) -> Result<String> {
+    let lines = pipeline_duration_lines(h, title);
+    let bars = pipeline_failure_bars(h, "Pipeline failure rate".into());
     let mut notes = Vec::new();
     for w in &h.slowest {
         notes.push(format!(

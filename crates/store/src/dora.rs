@@ -486,3 +486,47 @@ fn load_changes(conn: &rusqlite::Connection, index: &ServiceIndex) -> Result<Vec
 
     Ok(changes)
 }
+
+/// What has been synced at all, whatever the period: the Metrics screen says from these why
+/// a card or chart is empty.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SyncedCounts {
+    /// Deployments by environment name: (environment, flagged production, how many).
+    pub deployments_by_environment: Vec<(String, bool, u64)>,
+    /// Merged pull requests (changes).
+    pub changes: u64,
+    pub incidents: u64,
+    pub pipeline_runs: u64,
+}
+
+impl Store {
+    /// How many deployments (by environment), changes, incidents and workflow runs the
+    /// workspace holds.
+    pub fn synced_counts(&self) -> Result<SyncedCounts> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT environment, production, COUNT(*) FROM deployments
+             GROUP BY environment, production ORDER BY environment, production",
+        )?;
+        let deployments_by_environment = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)? != 0,
+                    r.get::<_, i64>(2)? as u64,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let count = |sql: &str| -> Result<u64> {
+            Ok(conn
+                .prepare_cached(sql)?
+                .query_row([], |r| r.get::<_, i64>(0))? as u64)
+        };
+        Ok(SyncedCounts {
+            deployments_by_environment,
+            changes: count("SELECT COUNT(*) FROM work_items WHERE merged_at IS NOT NULL")?,
+            incidents: count("SELECT COUNT(*) FROM incidents")?,
+            pipeline_runs: count("SELECT COUNT(*) FROM pipeline_runs")?,
+        })
+    }
+}

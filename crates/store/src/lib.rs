@@ -22,7 +22,7 @@ pub use audit::{
     AuditCheck, AuditEntry, AuditRecord, ReleaseState,
 };
 pub use calendar::OFF_TRAIN_LANE;
-pub use dora::SETTINGS_KEY;
+pub use dora::{SyncedCounts, SETTINGS_KEY};
 pub use import::DEMO_MARKER;
 pub use migrate::{upgrade_with, MIGRATIONS, SCHEMA_VERSION};
 pub use rusqlite::Transaction;

@@ -353,3 +353,13 @@ export function setReviewAction(release: number, action: number, done: boolean) 
 export function completePostReview(release: number, findings: string) {
   return call("complete_post_review", { release, findings });
 }
+
+/** The Metrics overview (heat table): every service's headline figures and the organisation's. */
+export function getMetricsOverview(period: { from: string; to: string }) {
+  return call("get_metrics_overview", { from: period.from, to: period.to });
+}
+
+/** Pipeline health of a period and scope (`switchyard pipeline --json` and its charts). */
+export function getPipelineHealth(args: MetricsArgs, bucket: Args<"get_pipeline_health">["bucket"] = null) {
+  return call("get_pipeline_health", { from: args.from, to: args.to, ...scopeArgs(args.scope), bucket });
+}

@@ -8,7 +8,7 @@ import type { Metrics } from "./bindings/Metrics";
 /** The screens the top bar switches between. */
 export type Screen = "calendar" | "metrics" | "sync" | "people";
 
-export const PERIODS = [30, 90, 180, 365] as const;
+export const PERIODS = [30, 90, 180, 365, 730] as const;
 export type PeriodDays = (typeof PERIODS)[number];
 
 /** Okabe–Ito, as the charts use them: safe for colour-blind readers, and named in text too. */

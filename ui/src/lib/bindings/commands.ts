@@ -19,10 +19,12 @@ import type { HotfixFormView } from "./HotfixFormView";
 import type { HotfixStarted } from "./HotfixStarted";
 import type { LastSync } from "./LastSync";
 import type { MenuAction } from "./MenuAction";
+import type { MetricsOverview } from "./MetricsOverview";
 import type { MetricsView } from "./MetricsView";
 import type { PeopleView } from "./PeopleView";
 import type { Person } from "./Person";
 import type { PersonForm } from "./PersonForm";
+import type { PipelineView } from "./PipelineView";
 import type { PostReviewsView } from "./PostReviewsView";
 import type { ReleaseChain } from "./ReleaseChain";
 import type { ReleaseDetails } from "./ReleaseDetails";
@@ -158,6 +160,10 @@ export type Commands = {
   set_review_action: { args: { release: number; action: number; done: boolean }; result: PostReviewsView };
   /** Records that the release's newest review was held, with its findings. */
   complete_post_review: { args: { release: number; findings: string }; result: PostReviewsView };
+  /** The Metrics overview: every service's six headline figures and clusters, and the organisation's, as `dora --json --service S` computes them. */
+  get_metrics_overview: { args: { from: string; to: string }; result: MetricsOverview };
+  /** Pipeline health of a period and scope: the `pipeline --json` document, its duration and failure-rate charts, and what was synced. Without `bucket`, weekly or monthly by the reports' rule. */
+  get_pipeline_health: { args: { from: string; to: string; service: string | null; team: string | null; bucket: Bucket | null }; result: PipelineView };
 };
 
 export type CommandName = keyof Commands;
@@ -218,6 +224,8 @@ export const COMMAND_NAMES = [
   "add_review_action",
   "set_review_action",
   "complete_post_review",
+  "get_metrics_overview",
+  "get_pipeline_health",
 ] as const satisfies readonly CommandName[];
 
 /** Every value of ErrorCode, the closed list of error codes. */
