@@ -7,6 +7,7 @@ use switchyard_app::{
 };
 
 mod plan_edit;
+mod review;
 mod scenario;
 mod sync;
 

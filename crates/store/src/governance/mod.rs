@@ -142,6 +142,7 @@ pub(crate) fn insert_governance(conn: &Connection, doc: &Document) -> Result<()>
 }
 
 mod change_records;
+mod environments;
 mod gonogo;
 mod readiness;
 mod releases;
@@ -151,6 +152,7 @@ mod sod;
 mod transactions;
 
 pub use change_records::*;
+pub use environments::*;
 pub use gonogo::*;
 pub use readiness::*;
 pub use releases::*;
