@@ -41,6 +41,11 @@ fn main() {
         "add_release_dependency",
         "remove_release_dependency",
         "get_plan_conflicts",
+        "get_release_review",
+        "set_checklist_item",
+        "override_risk",
+        "approve_release",
+        "decide_release",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri-build failed");

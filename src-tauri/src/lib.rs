@@ -230,6 +230,11 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, started: Instant) -> tauri::B
             commands::add_release_dependency,
             commands::remove_release_dependency,
             commands::get_plan_conflicts,
+            commands::get_release_review,
+            commands::set_checklist_item,
+            commands::override_risk,
+            commands::approve_release,
+            commands::decide_release,
         ])
 }
 

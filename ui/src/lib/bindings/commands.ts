@@ -5,6 +5,7 @@ import type { AppliedChange } from "./AppliedChange";
 import type { Bucket } from "./Bucket";
 import type { CalendarView } from "./CalendarView";
 import type { ConflictList } from "./ConflictList";
+import type { DecisionOutcome } from "./DecisionOutcome";
 import type { Drill } from "./Drill";
 import type { DrillView } from "./DrillView";
 import type { ErrorCode } from "./ErrorCode";
@@ -12,12 +13,15 @@ import type { ExportRequest } from "./ExportRequest";
 import type { FreezeForm } from "./FreezeForm";
 import type { GenerateView } from "./GenerateView";
 import type { HolidayForm } from "./HolidayForm";
+import type { ItemState } from "./ItemState";
 import type { LastSync } from "./LastSync";
 import type { MenuAction } from "./MenuAction";
 import type { MetricsView } from "./MetricsView";
 import type { ReleaseChain } from "./ReleaseChain";
 import type { ReleaseDetails } from "./ReleaseDetails";
 import type { ReleaseForm } from "./ReleaseForm";
+import type { ReleaseReview } from "./ReleaseReview";
+import type { RiskClass } from "./RiskClass";
 import type { SavedFile } from "./SavedFile";
 import type { SavedRelease } from "./SavedRelease";
 import type { SavedTrain } from "./SavedTrain";
@@ -121,6 +125,16 @@ export type Commands = {
   remove_release_dependency: { args: { id: number }; result: null };
   /** Every conflict of the plan (`plan check`), with "move to the next free slot" where one exists. */
   get_plan_conflicts: { args: never; result: ConflictList };
+  /** Review mode: a release, its scope, environments, dependencies, plans, risk, checklist, approvals and decisions as they stand now. */
+  get_release_review: { args: { release: number }; result: ReleaseReview };
+  /** Ticks (done, with evidence link and note), blocks, resets or marks not applicable (a reason in `note`) one checklist item; answers the review. */
+  set_checklist_item: { args: { release: number; item: string; state: ItemState; evidenceUrl: string | null; note: string | null }; result: ReleaseReview };
+  /** Overrides the release's risk class with a reason; answers the review. */
+  override_risk: { args: { release: number; class: RiskClass; reason: string }; result: ReleaseReview };
+  /** Records `approver`'s approval of the release in `role` (segregation of duties checked); answers the review. */
+  approve_release: { args: { release: number; role: string; approver: string }; result: ReleaseReview };
+  /** Records go, no-go or go with conditions (conditions in `notes`); answers the review. */
+  decide_release: { args: { release: number; outcome: DecisionOutcome; notes: string }; result: ReleaseReview };
 };
 
 export type CommandName = keyof Commands;
@@ -167,6 +181,11 @@ export const COMMAND_NAMES = [
   "add_release_dependency",
   "remove_release_dependency",
   "get_plan_conflicts",
+  "get_release_review",
+  "set_checklist_item",
+  "override_risk",
+  "approve_release",
+  "decide_release",
 ] as const satisfies readonly CommandName[];
 
 /** Every value of ErrorCode, the closed list of error codes. */
