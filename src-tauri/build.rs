@@ -57,6 +57,11 @@ fn main() {
         "complete_post_review",
         "get_metrics_overview",
         "get_pipeline_health",
+        "get_release_review",
+        "set_checklist_item",
+        "override_risk",
+        "approve_release",
+        "decide_release",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri-build failed");

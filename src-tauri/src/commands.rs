@@ -5,7 +5,9 @@ use std::time::Duration;
 use switchyard_app::core::dora::{Bucket, Drill};
 use switchyard_app::core::plan::DepKind;
 use switchyard_app::core::views::{CalendarView, WorkspaceInfo};
+use switchyard_app::core::vocab::{DecisionOutcome, ItemState, RiskClass};
 use switchyard_app::dora::MetricsQuery;
+use switchyard_app::governance::{ItemEdit, ReleaseReview};
 use switchyard_app::menu::MenuAction;
 use switchyard_app::overview::{MetricsOverview, PipelineView};
 use switchyard_app::plan_edit::{
@@ -463,4 +465,73 @@ pub fn get_pipeline_health(
 ) -> Result<PipelineView, AppError> {
     let q = MetricsQuery::from_input(&from, &to, service, team, bucket)?;
     with_workspace(&state, |ws| ws.pipeline_view(&q))
+}
+
+// Review mode: the go/no-go meeting in the window. Each write answers with the review as it
+// stands afterwards, so a tick shows without a second round trip.
+
+#[tauri::command(async)]
+pub fn get_release_review(
+    state: State<'_, AppState>,
+    release: i64,
+) -> Result<ReleaseReview, AppError> {
+    with_workspace(&state, |ws| ws.release_review(release, &SystemClock))
+}
+
+#[tauri::command(async)]
+pub fn set_checklist_item(
+    app: State<'_, AppState>,
+    release: i64,
+    item: String,
+    state: ItemState,
+    evidence_url: Option<String>,
+    note: Option<String>,
+) -> Result<ReleaseReview, AppError> {
+    let edit = ItemEdit {
+        item,
+        state,
+        evidence_url,
+        note,
+    };
+    with_workspace_mut(&app, |ws, actor| {
+        ws.review_set_item(release, edit, &SystemClock, actor)
+    })
+}
+
+#[tauri::command(async)]
+pub fn override_risk(
+    state: State<'_, AppState>,
+    release: i64,
+    class: RiskClass,
+    reason: String,
+) -> Result<ReleaseReview, AppError> {
+    with_workspace_mut(&state, |ws, actor| {
+        ws.review_override_risk(release, class, &reason, &SystemClock, actor)
+    })
+}
+
+/// `approver` is the person approving (a name; segregation of duties compares it), not the
+/// operating-system user.
+#[tauri::command(async)]
+pub fn approve_release(
+    state: State<'_, AppState>,
+    release: i64,
+    role: String,
+    approver: String,
+) -> Result<ReleaseReview, AppError> {
+    with_workspace_mut(&state, |ws, _actor| {
+        ws.review_approve(release, &role, &approver, &SystemClock)
+    })
+}
+
+#[tauri::command(async)]
+pub fn decide_release(
+    state: State<'_, AppState>,
+    release: i64,
+    outcome: DecisionOutcome,
+    notes: String,
+) -> Result<ReleaseReview, AppError> {
+    with_workspace_mut(&state, |ws, actor| {
+        ws.review_decide(release, outcome, &notes, &SystemClock, actor)
+    })
 }

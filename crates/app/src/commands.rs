@@ -578,6 +578,54 @@ pub fn commands(cfg: &Config) -> Vec<Command> {
     arg!(c, cfg, bucket: Option<Bucket>);
     returns!(c, cfg, PipelineView);
 
+    // Review mode: the go/no-go meeting in the window.
+    use crate::governance::ReleaseReview;
+    use switchyard_core::vocab::{DecisionOutcome, ItemState, RiskClass};
+    let c = b.command(
+        "get_release_review",
+        "Review mode: a release, its scope, environments, dependencies, plans, risk, checklist, approvals and decisions as they stand now.",
+    );
+    arg!(c, cfg, release: i64);
+    returns!(c, cfg, ReleaseReview);
+
+    let c = b.command(
+        "set_checklist_item",
+        "Ticks (done, with evidence link and note), blocks, resets or marks not applicable (a reason in `note`) one checklist item; answers the review.",
+    );
+    arg!(c, cfg, release: i64);
+    arg!(c, cfg, item: String);
+    arg!(c, cfg, state: ItemState);
+    arg!(c, cfg, evidence_url: Option<String>);
+    arg!(c, cfg, note: Option<String>);
+    returns!(c, cfg, ReleaseReview);
+
+    let c = b.command(
+        "override_risk",
+        "Overrides the release's risk class with a reason; answers the review.",
+    );
+    arg!(c, cfg, release: i64);
+    arg!(c, cfg, class: RiskClass);
+    arg!(c, cfg, reason: String);
+    returns!(c, cfg, ReleaseReview);
+
+    let c = b.command(
+        "approve_release",
+        "Records `approver`'s approval of the release in `role` (segregation of duties checked); answers the review.",
+    );
+    arg!(c, cfg, release: i64);
+    arg!(c, cfg, role: String);
+    arg!(c, cfg, approver: String);
+    returns!(c, cfg, ReleaseReview);
+
+    let c = b.command(
+        "decide_release",
+        "Records go, no-go or go with conditions (conditions in `notes`); answers the review.",
+    );
+    arg!(c, cfg, release: i64);
+    arg!(c, cfg, outcome: DecisionOutcome);
+    arg!(c, cfg, notes: String);
+    returns!(c, cfg, ReleaseReview);
+
     b.out
 }
 

@@ -6,10 +6,11 @@ use switchyard_app::{
     check_bindings, default_bindings_dir, Clock, ErrorCode, FixedClock, Workspace,
 };
 
-mod people;
 mod overview;
+mod people;
 mod plan_edit;
 mod records;
+mod review;
 mod scenario;
 mod sync;
 

@@ -363,3 +363,25 @@ export function getMetricsOverview(period: { from: string; to: string }) {
 export function getPipelineHealth(args: MetricsArgs, bucket: Args<"get_pipeline_health">["bucket"] = null) {
   return call("get_pipeline_health", { from: args.from, to: args.to, ...scopeArgs(args.scope), bucket });
 }
+
+// Review mode: the go/no-go meeting. Each write answers with the refreshed review.
+
+export function getReleaseReview(release: number) {
+  return call("get_release_review", { release });
+}
+
+export function setChecklistItem(args: Args<"set_checklist_item">) {
+  return call("set_checklist_item", args);
+}
+
+export function overrideRisk(args: Args<"override_risk">) {
+  return call("override_risk", args);
+}
+
+export function approveRelease(args: Args<"approve_release">) {
+  return call("approve_release", args);
+}
+
+export function decideRelease(args: Args<"decide_release">) {
+  return call("decide_release", args);
+}

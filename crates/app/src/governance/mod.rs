@@ -104,6 +104,7 @@ mod change_records;
 mod gonogo;
 mod hotfix;
 mod readiness;
+mod review;
 mod reviews;
 mod risk;
 
@@ -111,5 +112,6 @@ pub use change_records::*;
 use gonogo::*;
 pub use hotfix::*;
 pub use readiness::*;
+pub use review::*;
 pub use reviews::*;
 pub use risk::*;

@@ -289,9 +289,10 @@ impl Workspace {
         if let Some(ch) = &change {
             if let Some(url) = &ch.evidence_url {
                 if !(url.starts_with("https://") || url.starts_with("http://")) {
-                    return Err(invalid(format!(
-                        "evidence must be an http(s) link, not {url:?}"
-                    )));
+                    return Err(
+                        invalid(format!("evidence must be an http(s) link, not {url:?}"))
+                            .about("evidence"),
+                    );
                 }
             }
         }

@@ -146,6 +146,7 @@ pub(crate) fn insert_governance(conn: &Connection, doc: &Document) -> Result<()>
 }
 
 mod change_records;
+mod environments;
 mod gonogo;
 mod people;
 mod readiness;
@@ -156,6 +157,7 @@ mod sod;
 mod transactions;
 
 pub use change_records::*;
+pub use environments::*;
 pub use gonogo::*;
 pub use people::*;
 pub use readiness::*;

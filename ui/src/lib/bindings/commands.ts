@@ -7,6 +7,7 @@ import type { CalendarView } from "./CalendarView";
 import type { ChangeRecordForm } from "./ChangeRecordForm";
 import type { ChangeRecordsView } from "./ChangeRecordsView";
 import type { ConflictList } from "./ConflictList";
+import type { DecisionOutcome } from "./DecisionOutcome";
 import type { Drill } from "./Drill";
 import type { DrillView } from "./DrillView";
 import type { ErrorCode } from "./ErrorCode";
@@ -17,6 +18,7 @@ import type { HolidayForm } from "./HolidayForm";
 import type { HotfixForm } from "./HotfixForm";
 import type { HotfixFormView } from "./HotfixFormView";
 import type { HotfixStarted } from "./HotfixStarted";
+import type { ItemState } from "./ItemState";
 import type { LastSync } from "./LastSync";
 import type { MenuAction } from "./MenuAction";
 import type { MetricsOverview } from "./MetricsOverview";
@@ -29,6 +31,8 @@ import type { PostReviewsView } from "./PostReviewsView";
 import type { ReleaseChain } from "./ReleaseChain";
 import type { ReleaseDetails } from "./ReleaseDetails";
 import type { ReleaseForm } from "./ReleaseForm";
+import type { ReleaseReview } from "./ReleaseReview";
+import type { RiskClass } from "./RiskClass";
 import type { SavedFile } from "./SavedFile";
 import type { SavedRelease } from "./SavedRelease";
 import type { SavedTrain } from "./SavedTrain";
@@ -164,6 +168,16 @@ export type Commands = {
   get_metrics_overview: { args: { from: string; to: string }; result: MetricsOverview };
   /** Pipeline health of a period and scope: the `pipeline --json` document, its duration and failure-rate charts, and what was synced. Without `bucket`, weekly or monthly by the reports' rule. */
   get_pipeline_health: { args: { from: string; to: string; service: string | null; team: string | null; bucket: Bucket | null }; result: PipelineView };
+  /** Review mode: a release, its scope, environments, dependencies, plans, risk, checklist, approvals and decisions as they stand now. */
+  get_release_review: { args: { release: number }; result: ReleaseReview };
+  /** Ticks (done, with evidence link and note), blocks, resets or marks not applicable (a reason in `note`) one checklist item; answers the review. */
+  set_checklist_item: { args: { release: number; item: string; state: ItemState; evidenceUrl: string | null; note: string | null }; result: ReleaseReview };
+  /** Overrides the release's risk class with a reason; answers the review. */
+  override_risk: { args: { release: number; class: RiskClass; reason: string }; result: ReleaseReview };
+  /** Records `approver`'s approval of the release in `role` (segregation of duties checked); answers the review. */
+  approve_release: { args: { release: number; role: string; approver: string }; result: ReleaseReview };
+  /** Records go, no-go or go with conditions (conditions in `notes`); answers the review. */
+  decide_release: { args: { release: number; outcome: DecisionOutcome; notes: string }; result: ReleaseReview };
 };
 
 export type CommandName = keyof Commands;
@@ -226,6 +240,11 @@ export const COMMAND_NAMES = [
   "complete_post_review",
   "get_metrics_overview",
   "get_pipeline_health",
+  "get_release_review",
+  "set_checklist_item",
+  "override_risk",
+  "approve_release",
+  "decide_release",
 ] as const satisfies readonly CommandName[];
 
 /** Every value of ErrorCode, the closed list of error codes. */
