@@ -33,16 +33,25 @@ const env = {
 delete env.SWITCHYARD_DB;
 const workspace = join(home, 'data/dev.switchyard.desktop/switchyard.sqlite3');
 
-/**
- * The person who tries to approve although they wrote a change in the release: today's
- * segregation of duties compares the name typed with the GitHub logins of the release's
- * pull request authors, so it is one of those logins (found in the export below).
- */
-const AUTHOR_OF_A_CHANGE = (doc, releaseId) =>
-  doc.work_items.find((w) => w.kind === 'pull_request' && w.release_ids.includes(releaseId) && w.author)?.author;
+/** The GitHub logins of the authors of the release's pull requests. */
+const authorsOf = (doc, releaseId) =>
+  new Set(doc.work_items.filter((w) => w.kind === 'pull_request' && w.release_ids.includes(releaseId) && w.author).map((w) => w.author));
 
-/** Approvers who wrote nothing in the release. */
-const APPROVERS = ['Morgan Reyes', 'Priya Natarajan', 'Tomás Lindqvist', 'Ines Okafor', 'Sam Whitfield'];
+/**
+ * The roster person who tries to approve although they wrote a change in the release:
+ * segregation of duties compares their linked GitHub logins with the release's authors.
+ */
+const AUTHOR_OF_A_CHANGE = (doc, releaseId) => {
+  const authors = authorsOf(doc, releaseId);
+  return doc.people.find((p) => p.github.some((g) => authors.has(g)));
+};
+
+/** Roster people who wrote nothing in the release and hold `role`. */
+const approversOf = (doc, releaseId, role) => {
+  const authors = authorsOf(doc, releaseId);
+  return doc.people.filter((p) => p.roles.includes(role) && !p.github.some((g) => authors.has(g)));
+};
+
 const CONDITIONS = 'Ship behind the checkout-v2 flag; SRE on call for the first hour.';
 const OVERRIDE_REASON = 'Agreed in the go/no-go meeting after walking through the rollback plan.';
 
@@ -72,6 +81,13 @@ async function chord(modifiers, key) {
   ];
   await wd.call('POST', wd.s('/actions'), { actions: [{ type: 'key', id: 'keyboard', actions }] });
   await wd.call('DELETE', wd.s('/actions'));
+}
+
+/** Picks `value` in the select `css` as a person would (the change event included). */
+async function choose(css, value) {
+  const el = await wd.waitFor(css, 5_000);
+  await wd.execute('arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event("change"))', [{ [ELEMENT]: el }, value]);
+  assert.equal(await wd.execute('return arguments[0].value', [{ [ELEMENT]: el }]), value, `${css} offers ${value}`);
 }
 
 async function fill(el, text) {
@@ -135,9 +151,10 @@ test('a go/no-go meeting run in review mode, checked through the CLI', { timeout
   assert.ok(target, 'a high-risk release in flight with changes');
   const startClass = classOf(target);
   const overrideTo = startClass === 'critical' ? 'high' : 'critical';
-  const author = AUTHOR_OF_A_CHANGE(doc, target.id);
-  assert.ok(!APPROVERS.includes(author));
-  step(`target ${target.name}, author ${author}`);
+  const authorPerson = AUTHOR_OF_A_CHANGE(doc, target.id);
+  const author = authorPerson.name;
+  const authorLogin = authorPerson.github.find((g) => authorsOf(doc, target.id).has(g));
+  step(`target ${target.name}, author ${author} (${authorLogin})`);
 
   // Its panel through quick search, then Review…
   await chord([KEY.control], 'k');
@@ -216,11 +233,14 @@ test('a go/no-go meeting run in review mode, checked through the CLI', { timeout
 
   // Approvals: the author of a change is refused, naming them; nothing is written.
   step('approvals');
-  const approver = await wd.waitFor('[data-testid="approver-input"]', 5_000);
-  await fill(approver, author);
+  await choose('[data-testid="approval-role"]', authorPerson.roles[0]);
+  await choose('[data-testid="approver-input"]', author);
   await wd.click(await wd.waitFor('[data-testid="approve"]', 5_000));
   const refusal = await wd.waitFor('[data-testid="approval-error"][data-code="sod_violation"]', 15_000);
-  assert.ok((await wd.text(refusal)).includes(author), await wd.text(refusal));
+  const refusalText = await wd.text(refusal);
+  // It names the person, the identity that matched and the change.
+  assert.ok(refusalText.includes(author) && refusalText.includes(authorLogin), refusalText);
+  assert.match(refusalText, /authored/);
   assert.equal((await wd.findAll('[data-testid="approval-given"]')).length, 0, 'the refused approval shows');
   assert.equal(cliJson(['readiness', String(target.id), '--json']).go_no_go.approvals.length, 0, 'the refused approval was written');
 
@@ -229,18 +249,21 @@ test('a go/no-go meeting run in review mode, checked through the CLI', { timeout
     return { roles: (await wd.attribute(el, 'data-missing')).split(',').filter(Boolean), complete: (await wd.attribute(el, 'data-complete')) === 'true' };
   };
   const approvals = [];
-  for (let n = 0; n < APPROVERS.length; n++) {
+  for (let n = 0; n < 6; n++) {
     const m = await missing();
     if (m.complete) break;
-    const role = m.roles[0] ?? (await wd.execute('return document.querySelector(\'[data-testid="approval-role"]\').value'));
-    await wd.execute('arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event("change"))', [
-      { [ELEMENT]: await wd.waitFor('[data-testid="approval-role"]', 5_000) },
-      role,
-    ]);
-    await fill(await wd.waitFor('[data-testid="approver-input"]', 5_000), APPROVERS[n]);
+    // A role still needed, else any role a person who has not approved yet holds.
+    const used = new Set(approvals.map((a) => a.approver));
+    const role =
+      m.roles[0] ??
+      doc.people.flatMap((p) => p.roles).find((r) => approversOf(doc, target.id, r).some((p) => !used.has(p.name)));
+    const person = approversOf(doc, target.id, role).find((p) => !used.has(p.name));
+    assert.ok(person, `someone on the roster who wrote nothing can approve as ${role}`);
+    await choose('[data-testid="approval-role"]', role);
+    await choose('[data-testid="approver-input"]', person.name);
     await wd.click(await wd.waitFor('[data-testid="approve"]', 5_000));
     await writesDone(++writes);
-    approvals.push({ role, approver: APPROVERS[n] });
+    approvals.push({ role, approver: person.name });
   }
   assert.ok((await missing()).complete, 'the rule is met');
   assert.equal((await wd.findAll('[data-testid="approval-given"]')).length, approvals.length);

@@ -59,7 +59,14 @@ const PEOPLE: [&str; 16] = [
 /// segregation of duties refuses them on releases carrying their changes. The others author
 /// nothing and between them hold every role the default risk policy asks for (sre,
 /// change_board) and the release manager's and QA's.
-const ROSTER: [(&str, &[&str], &[&str], &[&str]); 8] = [
+type RosterEntry = (
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+    &'static [&'static str],
+);
+
+const ROSTER: [RosterEntry; 8] = [
     (
         "Amara Okafor",
         &["engineering"],

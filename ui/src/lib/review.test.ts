@@ -2,7 +2,10 @@ import { describe, expect, it } from "vitest";
 import { ApiRequestError } from "./api";
 import type { ReviewApprovals } from "./bindings/ReviewApprovals";
 import type { ReviewItem } from "./bindings/ReviewItem";
+import type { Person } from "./bindings/Person";
 import {
+  approvalRoles,
+  approversFor,
   approvalRule,
   decisionFormError,
   errorField,
@@ -134,5 +137,35 @@ describe("form checks", () => {
     expect(errorField(e("reason"), ["note"])).toBeNull();
     expect(errorField(e(null), ["note"])).toBeNull();
     expect(errorField(null, ["note"])).toBeNull();
+  });
+});
+
+describe("approvers from the roster", () => {
+  const person = (id: number, name: string, roles: string[]): Person => ({
+    id,
+    name,
+    roles,
+    github: [],
+    jira: [],
+    created_at: "2026-11-28T08:00:00Z",
+    updated_at: "2026-11-28T08:00:00Z",
+  });
+  const roster = [
+    person(1, "Omar Haddad", ["sre"]),
+    person(2, "Nina Patel", ["qa", "release_manager"]),
+    person(3, "Amara Okafor", ["engineering", "sre"]),
+  ];
+
+  it("offers only the people who hold the role, by name", () => {
+    expect(approversFor(roster, "sre").map((p) => p.name)).toEqual(["Amara Okafor", "Omar Haddad"]);
+    expect(approversFor(roster, "qa").map((p) => p.name)).toEqual(["Nina Patel"]);
+    expect(approversFor(roster, "security")).toEqual([]);
+    expect(approversFor([], "sre")).toEqual([]);
+  });
+
+  it("lists the rule's roles first, still needed ones first, then the roster's others", () => {
+    const a = { ...high, roles: ["qa", "sre"], missing_roles: ["sre"] };
+    expect(approvalRoles(a, roster)).toEqual(["sre", "qa", "engineering", "release_manager"]);
+    expect(approvalRoles(a, [])).toEqual(["sre", "qa"]);
   });
 });

@@ -4,6 +4,7 @@
 import type { ApiRequestError } from "./api";
 import type { DecisionOutcome } from "./bindings/DecisionOutcome";
 import type { ItemState } from "./bindings/ItemState";
+import type { Person } from "./bindings/Person";
 import type { ReviewApprovals } from "./bindings/ReviewApprovals";
 import type { ReviewItem } from "./bindings/ReviewItem";
 import type { RiskFactorView } from "./bindings/RiskFactorView";
@@ -139,3 +140,21 @@ export const OUTCOME_LABELS: Record<DecisionOutcome, string> = {
   no_go: "No-go",
   go_with_conditions: "Go with conditions",
 };
+
+/** The roster's people who hold `role`, by name: who may approve in it. */
+export function approversFor(roster: readonly Person[], role: string): Person[] {
+  return roster
+    .filter((p) => p.roles.includes(role))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * The roles an approval can be given in: the rule's (those still needed first), then the
+ * other roles the roster's people hold (a rule that asks for more people than roles is met
+ * by approvals in any role).
+ */
+export function approvalRoles(a: ReviewApprovals, roster: readonly Person[]): string[] {
+  const rule = [...a.missing_roles, ...a.roles.filter((r) => !a.missing_roles.includes(r))];
+  const others = [...new Set(roster.flatMap((p) => p.roles))].filter((r) => !rule.includes(r)).sort();
+  return [...rule, ...others];
+}

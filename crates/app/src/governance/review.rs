@@ -162,8 +162,12 @@ pub struct ReleaseReview {
     pub approvals: ReviewApprovals,
     /// Newest first.
     pub decisions: Vec<ReviewDecision>,
-    /// Names that approved or decided before, in this workspace (the approver input's list).
+    /// Names that approved or decided before, in this workspace (the approver input's list
+    /// when the roster is empty).
     pub known_people: Vec<String>,
+    /// The workspace's roster by name: approvals pick a person holding the role from it.
+    /// Empty: the workspace has no people, and the approver is a name typed.
+    pub roster: Vec<Person>,
 }
 
 /// A change the meeting makes to one checklist item.
@@ -404,6 +408,7 @@ impl Workspace {
             approvals,
             decisions,
             known_people: known,
+            roster: self.people()?,
         })
     }
 

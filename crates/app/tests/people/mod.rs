@@ -213,7 +213,7 @@ fn approvals_and_decisions_record_the_person_the_os_user_and_the_host() {
     let last = stored.decisions.last().unwrap();
     assert_eq!(last.recorded, d.recorded);
     assert_eq!(last.approvals[0].recorded.os_host, host);
-    let json = serde_json::to_value(&stored.release_approvals.last().unwrap()).unwrap();
+    let json = serde_json::to_value(stored.release_approvals.last().unwrap()).unwrap();
     assert_eq!(json["person_id"], omar.id);
     assert_eq!(json["os_host"], host.unwrap());
 }

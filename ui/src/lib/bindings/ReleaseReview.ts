@@ -1,5 +1,6 @@
 // Generated from the Rust types by ts-rs. Do not edit: run `./dev bindings` to regenerate.
 import type { EnvironmentState } from "./EnvironmentState";
+import type { Person } from "./Person";
 import type { ReviewApprovals } from "./ReviewApprovals";
 import type { ReviewChecklist } from "./ReviewChecklist";
 import type { ReviewDecision } from "./ReviewDecision";
@@ -17,6 +18,12 @@ export type ReleaseReview = { release: ReviewRelease, work_items: Array<WorkItem
  */
 decisions: Array<ReviewDecision>, 
 /**
- * Names that approved or decided before, in this workspace (the approver input's list).
+ * Names that approved or decided before, in this workspace (the approver input's list
+ * when the roster is empty).
  */
-known_people: Array<string>, };
+known_people: Array<string>, 
+/**
+ * The workspace's roster by name: approvals pick a person holding the role from it.
+ * Empty: the workspace has no people, and the approver is a name typed.
+ */
+roster: Array<Person>, };
