@@ -530,8 +530,10 @@ pub fn decide_release(
     release: i64,
     outcome: DecisionOutcome,
     notes: String,
+    decider: Option<String>,
 ) -> Result<ReleaseReview, AppError> {
     with_workspace_mut(&state, |ws, actor| {
-        ws.review_decide(release, outcome, &notes, &SystemClock, actor)
+        let by = decider.as_deref().map(str::trim).filter(|d| !d.is_empty());
+        ws.review_decide(release, outcome, &notes, &SystemClock, by.unwrap_or(actor))
     })
 }

@@ -184,7 +184,7 @@ test('a change written by the CLI shows in the open window without a restart', {
   assert.equal(String(await percentShown()), String(Math.round(before.percent_ready)), 'the panel shows what the CLI shows');
   const scrolled = await scrollLeft();
 
-  const after = run(['readiness', name, '--tick', String(item.id), '--as', 'e2e.reviewer', '--json']);
+  const after = run(['readiness', name, '--tick', String(item.id), '--as', 'Nina Patel', '--json']);
   assert.ok(after.percent_ready > before.percent_ready, `${before.percent_ready} -> ${after.percent_ready}`);
   until = deadline(15_000);
   while (String(await percentShown()) !== String(Math.round(after.percent_ready)) && Date.now() < until) await sleep(200);

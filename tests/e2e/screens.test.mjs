@@ -395,7 +395,7 @@ test('the Sync screen syncs Jira with progress, cancels, and shows errors with c
   await wd.waitFor('[data-testid="jira-progress"]', 10_000);
   await waitUntil('the sync gave up', async () => (await wd.findAll('[data-testid="jira-progress"]')).length === 0, 90_000);
   const error = await wd.waitFor('[data-testid="jira-error"]', 5_000);
-  assert.equal(await wd.attribute(error, 'data-error-code'), cliCode);
+  assert.equal(await wd.attribute(error, 'data-error-code'), cliCode, await wd.text(error));
   assert.equal(cliCode, 'jira_unavailable');
   await waitUntil(
     'the last sync line',

@@ -619,11 +619,12 @@ pub fn commands(cfg: &Config) -> Vec<Command> {
 
     let c = b.command(
         "decide_release",
-        "Records go, no-go or go with conditions (conditions in `notes`); answers the review.",
+        "Records go, no-go or go with conditions (conditions in `notes`) as `decider` (a roster person; null: the operating-system user, for a workspace without people); answers the review.",
     );
     arg!(c, cfg, release: i64);
     arg!(c, cfg, outcome: DecisionOutcome);
     arg!(c, cfg, notes: String);
+    arg!(c, cfg, decider: Option<String>);
     returns!(c, cfg, ReleaseReview);
 
     b.out

@@ -34,22 +34,13 @@ pub fn sync_github(
         tracing::warn!("no GitHub token; asking GitHub anonymously");
     }
     let mut store = Store::open(path)?;
-    let summary = crate::sync_audit::audited(
+    let summary = switchyard_sync::github::sync(
         &mut store,
-        clock,
-        "github",
-        origin.as_str(),
-        &opts.repos,
-        |store| {
-            Ok(switchyard_sync::github::sync(
-                store,
-                opts,
-                token.as_ref(),
-                clock.now(),
-                progress,
-                cancel,
-            )?)
-        },
+        opts,
+        token.as_ref(),
+        clock.now(),
+        progress,
+        cancel,
     )?;
     crate::dora::link_after_sync(&store);
     Ok(summary)

@@ -49,22 +49,13 @@ pub fn sync_jira(
         })?,
     };
     let mut store = Store::open(path)?;
-    let summary = crate::sync_audit::audited(
+    let summary = switchyard_sync::jira::sync(
         &mut store,
-        clock,
-        "jira",
-        origin.as_str(),
-        &opts.projects,
-        |store| {
-            Ok(switchyard_sync::jira::sync(
-                store,
-                opts,
-                Some(&token),
-                clock.now(),
-                progress,
-                cancel,
-            )?)
-        },
+        opts,
+        Some(&token),
+        clock.now(),
+        progress,
+        cancel,
     )?;
     crate::dora::link_after_sync(&store);
     Ok(summary)

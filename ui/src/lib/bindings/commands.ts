@@ -176,8 +176,8 @@ export type Commands = {
   override_risk: { args: { release: number; class: RiskClass; reason: string }; result: ReleaseReview };
   /** Records `approver`'s approval of the release in `role` (segregation of duties checked); answers the review. */
   approve_release: { args: { release: number; role: string; approver: string }; result: ReleaseReview };
-  /** Records go, no-go or go with conditions (conditions in `notes`); answers the review. */
-  decide_release: { args: { release: number; outcome: DecisionOutcome; notes: string }; result: ReleaseReview };
+  /** Records go, no-go or go with conditions (conditions in `notes`) as `decider` (a roster person; null: the operating-system user, for a workspace without people); answers the review. */
+  decide_release: { args: { release: number; outcome: DecisionOutcome; notes: string; decider: string | null }; result: ReleaseReview };
 };
 
 export type CommandName = keyof Commands;
