@@ -32,7 +32,8 @@ impl std::fmt::Display for SodViolation {
     }
 }
 
-fn same_person(a: &str, b: &str) -> bool {
+/// Two names or identities of one person: equal ignoring ASCII case and surrounding spaces.
+pub(crate) fn same_person(a: &str, b: &str) -> bool {
     a.trim().eq_ignore_ascii_case(b.trim())
 }
 

@@ -1,6 +1,7 @@
 //! The roster: role names as people type them, identities, and segregation of duties by a
 //! person's linked identities.
 
+use crate::gonogo::same_person;
 use crate::model::Person;
 use serde::Serialize;
 
@@ -136,10 +137,7 @@ pub fn check_person_sod(person: &Person, duties: &[Duty]) -> Result<(), Identity
             IdentityKind::Github => &person.github,
             IdentityKind::Jira => &person.jira,
         };
-        if let Some(id) = ids
-            .iter()
-            .find(|i| i.trim().eq_ignore_ascii_case(d.who.trim()))
-        {
+        if let Some(id) = ids.iter().find(|i| same_person(i, &d.who)) {
             return Err(IdentityViolation {
                 person: person.name.clone(),
                 identity: id.clone(),
