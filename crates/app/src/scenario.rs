@@ -651,12 +651,9 @@ impl Workspace {
 
     /// Every conflict of the plan, with "move to the next free slot" where one exists.
     pub fn plan_conflicts(&self) -> Result<ConflictList> {
-        let input = self.plan_input()?;
+        let (input, conflicts) = self.checked_plan()?;
         Ok(ConflictList {
-            conflicts: core_plan::check(&input)
-                .iter()
-                .map(|c| conflict_view(&input, c))
-                .collect(),
+            conflicts: conflicts.iter().map(|c| conflict_view(&input, c)).collect(),
         })
     }
 }
