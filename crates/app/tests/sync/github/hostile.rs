@@ -4,31 +4,9 @@
 
 use super::fixtures::{self, recorded};
 use super::mock::Reply;
-use super::{opts, run, Events};
-use std::sync::atomic::Ordering;
+use super::{opts, run, sync_with, Events};
 use std::time::{Duration, Instant};
 use switchyard_sync::{Cancel, Remote, SyncError};
-
-fn sync_with(
-    replies: Vec<Reply>,
-    tune: impl FnOnce(&mut switchyard_sync::github::GithubOptions),
-) -> (Result<(), SyncError>, u64, Duration) {
-    let dir = tempfile::tempdir().unwrap();
-    let (mock, routes) = fixtures::start();
-    super::only_releases(&routes, replies);
-    let mut o = opts(&mock.url());
-    tune(&mut o);
-    let started = Instant::now();
-    let result = run(
-        &dir.path().join("ws.sqlite3"),
-        &o,
-        Cancel::default(),
-        Events::default(),
-    )
-    .map(|_| ());
-    let elapsed = started.elapsed();
-    (result, mock.requests.load(Ordering::SeqCst), elapsed)
-}
 
 /// The recorded secondary-limit answer with its `Retry-After` set to `value`.
 fn secondary_limit(value: &str) -> Reply {

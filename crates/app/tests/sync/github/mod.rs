@@ -422,18 +422,36 @@ fn a_sync_called_from_inside_a_runtime_still_runs() {
     assert_eq!(export(&db).deployments.len(), 3);
 }
 
-fn fails_with(reply: Reply) -> (SyncError, u64) {
+/// A sync of a repository whose releases list answers `replies`, with options tuned by
+/// `tune`: its result, the requests the mock saw, and how long it took.
+fn sync_with(
+    replies: Vec<Reply>,
+    tune: impl FnOnce(&mut GithubOptions),
+) -> (Result<(), SyncError>, u64, Duration) {
     let dir = tempfile::tempdir().unwrap();
     let (mock, routes) = fixtures::start();
-    only_releases(&routes, vec![reply]);
-    let err = run(
+    only_releases(&routes, replies);
+    let mut o = opts(&mock.url());
+    tune(&mut o);
+    let started = Instant::now();
+    let result = run(
         &dir.path().join("ws.sqlite3"),
-        &opts(&mock.url()),
+        &o,
         Cancel::default(),
         Events::default(),
     )
-    .unwrap_err();
-    (err, mock.requests.load(std::sync::atomic::Ordering::SeqCst))
+    .map(|_| ());
+    let elapsed = started.elapsed();
+    (
+        result,
+        mock.requests.load(std::sync::atomic::Ordering::SeqCst),
+        elapsed,
+    )
+}
+
+fn fails_with(reply: Reply) -> (SyncError, u64) {
+    let (result, requests, _) = sync_with(vec![reply], |_| {});
+    (result.unwrap_err(), requests)
 }
 
 #[test]
