@@ -695,6 +695,7 @@ mod fake;
 mod mock;
 mod people;
 mod review;
+mod sharing;
 mod sync_github;
 mod sync_jira;
 

@@ -90,8 +90,6 @@ pub struct Store {
     linked: std::sync::Mutex<Option<dora::KeptLinks>>,
 }
 
-const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
-
 /// How long a statement waits for another connection's write to finish.
 pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -299,34 +297,24 @@ fn check_file(path: &Path) -> Result<()> {
             why: "it is a directory".into(),
         });
     }
-    if meta.len() == 0 {
-        return Ok(());
-    }
-    use std::io::Read;
-    let mut head = [0u8; 16];
-    let read = std::fs::File::open(path)
-        .and_then(|mut f| f.read(&mut head))
-        .map_err(|source| StoreError::Io {
-            path: path.to_owned(),
-            source,
-        })?;
-    if read < 16 || &head != SQLITE_MAGIC {
-        return Err(StoreError::NotADatabase {
-            path: path.to_owned(),
-            why: "the file is not an SQLite database".into(),
-        });
-    }
+    // The header is not read here: SQLite refuses a file that is not a database at its
+    // first read (`not_a_db_or`), before anything is written. Opening the file with an own
+    // descriptor and closing it would drop every POSIX lock this process holds on it (the
+    // window's open workspace), and another process would then take the file as unused and
+    // remove its write-ahead log under it (SQLite's "How To Corrupt", 2.2).
     Ok(())
 }
 
 fn not_a_db_or(path: &Path, e: rusqlite::Error) -> StoreError {
     match e.sqlite_error_code() {
-        Some(rusqlite::ErrorCode::NotADatabase) | Some(rusqlite::ErrorCode::DatabaseCorrupt) => {
-            StoreError::NotADatabase {
-                path: path.to_owned(),
-                why: "the file is damaged or not an SQLite database".into(),
-            }
-        }
+        Some(rusqlite::ErrorCode::NotADatabase) => StoreError::NotADatabase {
+            path: path.to_owned(),
+            why: "the file is not an SQLite database".into(),
+        },
+        Some(rusqlite::ErrorCode::DatabaseCorrupt) => StoreError::NotADatabase {
+            path: path.to_owned(),
+            why: "the file is damaged".into(),
+        },
         _ => e.into(),
     }
 }
