@@ -34,13 +34,22 @@ pub fn sync_github(
         tracing::warn!("no GitHub token; asking GitHub anonymously");
     }
     let mut store = Store::open(path)?;
-    let summary = switchyard_sync::github::sync(
+    let summary = crate::sync_audit::audited(
         &mut store,
-        opts,
-        token.as_ref(),
-        clock.now(),
-        progress,
-        cancel,
+        clock,
+        "github",
+        origin.as_str(),
+        &opts.repos,
+        |store| {
+            Ok(switchyard_sync::github::sync(
+                store,
+                opts,
+                token.as_ref(),
+                clock.now(),
+                progress,
+                cancel,
+            )?)
+        },
     )?;
     crate::dora::link_after_sync(&store);
     Ok(summary)

@@ -49,13 +49,22 @@ pub fn sync_jira(
         })?,
     };
     let mut store = Store::open(path)?;
-    let summary = switchyard_sync::jira::sync(
+    let summary = crate::sync_audit::audited(
         &mut store,
-        opts,
-        Some(&token),
-        clock.now(),
-        progress,
-        cancel,
+        clock,
+        "jira",
+        origin.as_str(),
+        &opts.projects,
+        |store| {
+            Ok(switchyard_sync::jira::sync(
+                store,
+                opts,
+                Some(&token),
+                clock.now(),
+                progress,
+                cancel,
+            )?)
+        },
     )?;
     crate::dora::link_after_sync(&store);
     Ok(summary)

@@ -24,6 +24,7 @@ pub mod scenario;
 pub mod screens;
 pub mod secrets;
 pub mod slot;
+mod sync_audit;
 pub mod sync_screen;
 mod workspace;
 

@@ -211,3 +211,27 @@ pub fn next_audit_id(conn: &Connection) -> Result<i64> {
         |r| r.get(0),
     )?)
 }
+
+/// A release's date and status as a sync run's audit event compares them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReleaseState {
+    pub id: i64,
+    pub name: String,
+    pub release_date: Option<String>,
+    pub status: String,
+}
+
+/// Every release's id, name, date and status (one read before a sync, one after).
+pub fn release_states(conn: &Connection) -> Result<Vec<ReleaseState>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT id, name, release_date, status FROM releases ORDER BY id")?;
+    let rows = stmt.query_map([], |r| {
+        Ok(ReleaseState {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            release_date: r.get(2)?,
+            status: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

@@ -18,8 +18,8 @@ mod rows;
 mod synced;
 
 pub use audit::{
-    append_audit, check_audit, next_audit_id, recent_audit, verify_audit, AuditCheck, AuditEntry,
-    AuditRecord,
+    append_audit, check_audit, next_audit_id, recent_audit, release_states, verify_audit,
+    AuditCheck, AuditEntry, AuditRecord, ReleaseState,
 };
 pub use calendar::OFF_TRAIN_LANE;
 pub use dora::{SyncedCounts, SETTINGS_KEY};

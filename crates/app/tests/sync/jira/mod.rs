@@ -699,3 +699,84 @@ fn a_retry_after_no_duration_can_hold_neither_panics_nor_waits_past_the_cap() {
     assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
     assert_eq!(searches(&server).len(), 4, "three 429s, then the page");
 }
+
+/// Each sync run is one audit event: scope, outcome, counts, and the releases whose date
+/// or status it changed (before and after); a failed run is recorded with its error code.
+#[test]
+fn every_sync_run_is_one_audit_event_with_the_releases_it_changed() {
+    use switchyard_app::jira::sync_jira;
+    use switchyard_app::FixedClock;
+    let f = cloud_fake(12);
+    let (server, fake) = start(f);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.sqlite3");
+    let o = opts(&server.url());
+    let clock = FixedClock("2026-03-01T12:00:00Z".parse().unwrap());
+    let sync = |o: &JiraOptions| {
+        sync_jira(
+            &path,
+            o,
+            Some(Secret::new(TOKEN)),
+            &clock,
+            &(),
+            &Cancel::default(),
+        )
+    };
+    sync(&o).unwrap();
+    // Jira moves "Version 4" to another day; the next run names it.
+    {
+        let mut f = fake.lock().unwrap();
+        let v = f
+            .project("PROJ")
+            .versions
+            .iter_mut()
+            .find(|v| v["name"] == "Version 4")
+            .unwrap();
+        v["releaseDate"] = json!("2031-07-15");
+    }
+    sync(&o).unwrap();
+    // A run that fails (a bad token) is recorded too.
+    let e = sync_jira(
+        &path,
+        &o,
+        Some(Secret::new("wrong-token")),
+        &clock,
+        &(),
+        &Cancel::default(),
+    )
+    .unwrap_err();
+    assert_eq!(e.code, switchyard_app::ErrorCode::JiraAuth);
+
+    let s = Store::open(&path).unwrap();
+    let events = switchyard_store::recent_audit(s.conn(), &["sync.run"], 10).unwrap();
+    assert_eq!(events.len(), 3, "{events:?}");
+    let (failed, second, first) = (
+        events[0].after.clone().unwrap(),
+        events[1].after.clone().unwrap(),
+        events[2].after.clone().unwrap(),
+    );
+    assert_eq!(first["outcome"], "ok");
+    assert_eq!(first["source"], "jira");
+    assert_eq!(first["scope"], json!(["PROJ"]));
+    assert_eq!(first["releases_added"], 7);
+    assert_eq!(first["summary"]["projects"][0]["issues"], 12);
+    assert_eq!(second["releases_added"], 0);
+    assert_eq!(second["releases_changed_total"], 1);
+    let moved = &second["releases_changed"][0];
+    assert_eq!(moved["name"], "Version 4");
+    assert_eq!(moved["after"]["date"], "2031-07-15");
+    assert_ne!(moved["before"]["date"], moved["after"]["date"]);
+    assert_eq!(failed["outcome"], "failed");
+    assert_eq!(failed["error"]["code"], "jira_auth");
+    let all: String = s
+        .conn()
+        .query_row("SELECT group_concat(after) FROM audit_events", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert!(!all.contains(TOKEN) && !all.contains("wrong-token"));
+    assert_eq!(
+        switchyard_store::check_audit(s.conn()).unwrap().broken,
+        None
+    );
+}
