@@ -7,7 +7,7 @@ use switchyard_app::core::plan::DepKind;
 use switchyard_app::core::views::{CalendarView, WorkspaceInfo};
 use switchyard_app::core::vocab::{DecisionOutcome, ItemState, RiskClass};
 use switchyard_app::dora::MetricsQuery;
-use switchyard_app::governance::{ItemEdit, ReleaseReview};
+use switchyard_app::governance::{ItemEdit, ReleaseReview, ReviewUpdate};
 use switchyard_app::menu::MenuAction;
 use switchyard_app::overview::{MetricsOverview, PipelineView};
 use switchyard_app::plan_edit::{
@@ -486,7 +486,7 @@ pub fn set_checklist_item(
     state: ItemState,
     evidence_url: Option<String>,
     note: Option<String>,
-) -> Result<ReleaseReview, AppError> {
+) -> Result<ReviewUpdate, AppError> {
     let edit = ItemEdit {
         item,
         state,
@@ -504,7 +504,7 @@ pub fn override_risk(
     release: i64,
     class: RiskClass,
     reason: String,
-) -> Result<ReleaseReview, AppError> {
+) -> Result<ReviewUpdate, AppError> {
     with_workspace_mut(&state, |ws, actor| {
         ws.review_override_risk(release, class, &reason, &SystemClock, actor)
     })
@@ -518,7 +518,7 @@ pub fn approve_release(
     release: i64,
     role: String,
     approver: String,
-) -> Result<ReleaseReview, AppError> {
+) -> Result<ReviewUpdate, AppError> {
     with_workspace_mut(&state, |ws, _actor| {
         ws.review_approve(release, &role, &approver, &SystemClock)
     })
@@ -531,7 +531,7 @@ pub fn decide_release(
     outcome: DecisionOutcome,
     notes: String,
     decider: Option<String>,
-) -> Result<ReleaseReview, AppError> {
+) -> Result<ReviewUpdate, AppError> {
     with_workspace_mut(&state, |ws, actor| {
         let by = decider.as_deref().map(str::trim).filter(|d| !d.is_empty());
         ws.review_decide(release, outcome, &notes, &SystemClock, by.unwrap_or(actor))

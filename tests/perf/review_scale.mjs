@@ -129,9 +129,26 @@ try {
     }
   }
   const items = await wd.execute('return document.querySelectorAll("[data-testid=review-item]").length');
+  // The read alone (no paint): the command's round trip through IPC, and its answer's size.
+  const reads = [];
+  let bytes = 0;
+  for (let i = 0; i < runs; i++) {
+    const [ms, size] = (
+      await wd.call('POST', wd.s('/execute/async'), {
+        script: `const done = arguments[arguments.length - 1];
+          const t = performance.now();
+          window.__TAURI_INTERNALS__.invoke('get_release_review', { release: ${release.id} })
+            .then((r) => done([performance.now() - t, JSON.stringify(r).length]), (e) => done([NaN, String(e)]));`,
+        args: [],
+      })
+    );
+    reads.push(ms);
+    bytes = size;
+  }
   const works = await wd.execute('return document.querySelector("[data-testid=review-work-count]").textContent');
 
   const written = [];
+  const splits = [];
   for (let i = 0; i < ticks; i++) {
     const key = await wd.execute(
       'return [...document.querySelectorAll(\'[data-testid="review-item"][data-kind="manual"]\')].find(e => e.dataset.state !== "done")?.dataset.key',
@@ -144,13 +161,38 @@ try {
     await wd.click(await wd.waitFor(sel('[data-testid="item-save"]'), 10_000));
     await waitUntil('tick shown', async () => Number(await attr('data-writes')) > before, 30_000);
     written.push(Number(await attr('data-write-ms')));
+    splits.push((await attr('data-write-split')).split(',').map(Number));
+  }
+
+  // A write alone (no paint): an item blocked and reset again, through IPC.
+  const scaleKey = await wd.execute(
+    'return [...document.querySelectorAll(\'[data-testid="review-item"][data-kind="manual"]\')].find(e => e.dataset.state === "pending")?.dataset.key',
+  );
+  const bare = [];
+  for (let i = 0; i < runs * 2; i++) {
+    const state = i % 2 === 0 ? 'blocked' : 'pending';
+    bare.push(
+      await wd.call('POST', wd.s('/execute/async'), {
+        script: `const done = arguments[arguments.length - 1];
+          const t = performance.now();
+          window.__TAURI_INTERNALS__.invoke('set_checklist_item', { release: ${release.id}, item: ${JSON.stringify(String(scaleKey))}, state: '${state}', evidenceUrl: null, note: null })
+            .then(() => done(performance.now() - t), (e) => done(String(e)));`,
+        args: [],
+      }),
+    );
   }
 
   console.log(`Review mode of ${release.name}: ${items} checklist items, ${works} work items (${profile} build)\n`);
   console.log('| what | median | max | runs |');
   console.log('|---|---|---|---|');
   console.log(`| opened: data arrived to painted | ${fmt(median(opened))} ms | ${fmt(max(opened))} ms | ${opened.length} |`);
+  console.log(`| the review read alone (invoke to answer, ${(bytes / 1024).toFixed(0)} KiB of JSON) | ${fmt(median(reads))} ms | ${fmt(max(reads))} ms | ${reads.length} |`);
+  console.log(`| a write alone (invoke to the review's answer, no paint) | ${fmt(median(bare))} ms | ${fmt(max(bare))} ms | ${bare.length} |`);
   console.log(`| a tick: sent to shown (write, answer, paint) | ${fmt(median(written))} ms | ${fmt(max(written))} ms | ${written.length} |`);
+  const part = (i) => splits.map((s) => s[i]);
+  console.log(`| of which: sent to answered | ${fmt(median(part(0)))} ms | ${fmt(max(part(0)))} ms | ${splits.length} |`);
+  console.log(`| of which: answered to the page updated | ${fmt(median(part(1)))} ms | ${fmt(max(part(1)))} ms | ${splits.length} |`);
+  console.log(`| of which: updated to the next frame | ${fmt(median(part(2)))} ms | ${fmt(max(part(2)))} ms | ${splits.length} |`);
 } finally {
   await wd.stop();
   await stopDriver(driver);

@@ -168,6 +168,8 @@ pub fn bindings() -> Vec<(String, String)> {
         render::<switchyard_core::pipeline::PipelineBucket>(&cfg),
         render::<switchyard_core::pipeline::WorkflowHealth>(&cfg),
         render::<crate::governance::ReleaseReview>(&cfg),
+        render::<crate::governance::ReviewUpdate>(&cfg),
+        render::<crate::governance::ReviewReopened>(&cfg),
         render::<crate::governance::ReviewRelease>(&cfg),
         render::<crate::governance::EnvironmentState>(&cfg),
         render::<crate::governance::ReviewDependency>(&cfg),

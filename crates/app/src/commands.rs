@@ -579,7 +579,7 @@ pub fn commands(cfg: &Config) -> Vec<Command> {
     returns!(c, cfg, PipelineView);
 
     // Review mode: the go/no-go meeting in the window.
-    use crate::governance::ReleaseReview;
+    use crate::governance::{ReleaseReview, ReviewUpdate};
     use switchyard_core::vocab::{DecisionOutcome, ItemState, RiskClass};
     let c = b.command(
         "get_release_review",
@@ -590,42 +590,42 @@ pub fn commands(cfg: &Config) -> Vec<Command> {
 
     let c = b.command(
         "set_checklist_item",
-        "Ticks (done, with evidence link and note), blocks, resets or marks not applicable (a reason in `note`) one checklist item; answers the review.",
+        "Ticks (done, with evidence link and note), blocks, resets or marks not applicable (a reason in `note`) one checklist item; answers the parts of the review it changes (ReviewUpdate).",
     );
     arg!(c, cfg, release: i64);
     arg!(c, cfg, item: String);
     arg!(c, cfg, state: ItemState);
     arg!(c, cfg, evidence_url: Option<String>);
     arg!(c, cfg, note: Option<String>);
-    returns!(c, cfg, ReleaseReview);
+    returns!(c, cfg, ReviewUpdate);
 
     let c = b.command(
         "override_risk",
-        "Overrides the release's risk class with a reason; answers the review.",
+        "Overrides the release's risk class with a reason; answers the parts of the review it changes (ReviewUpdate).",
     );
     arg!(c, cfg, release: i64);
     arg!(c, cfg, class: RiskClass);
     arg!(c, cfg, reason: String);
-    returns!(c, cfg, ReleaseReview);
+    returns!(c, cfg, ReviewUpdate);
 
     let c = b.command(
         "approve_release",
-        "Records `approver`'s approval of the release in `role` (segregation of duties checked); answers the review.",
+        "Records `approver`'s approval of the release in `role` (segregation of duties checked); answers the parts of the review it changes (ReviewUpdate).",
     );
     arg!(c, cfg, release: i64);
     arg!(c, cfg, role: String);
     arg!(c, cfg, approver: String);
-    returns!(c, cfg, ReleaseReview);
+    returns!(c, cfg, ReviewUpdate);
 
     let c = b.command(
         "decide_release",
-        "Records go, no-go or go with conditions (conditions in `notes`) as `decider` (a roster person; null: the operating-system user, for a workspace without people); answers the review.",
+        "Records go, no-go or go with conditions (conditions in `notes`) as `decider` (a roster person; null: the operating-system user, for a workspace without people); answers the parts of the review it changes (ReviewUpdate).",
     );
     arg!(c, cfg, release: i64);
     arg!(c, cfg, outcome: DecisionOutcome);
     arg!(c, cfg, notes: String);
     arg!(c, cfg, decider: Option<String>);
-    returns!(c, cfg, ReleaseReview);
+    returns!(c, cfg, ReviewUpdate);
 
     b.out
 }

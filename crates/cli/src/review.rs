@@ -331,6 +331,12 @@ fn readiness_text(r: &ReadinessReport) -> String {
             }
         ));
     }
+    for x in &r.go_no_go.reopened_approvals {
+        out.push_str(&format!(
+            "\n  re-opened: {}'s approval as {} no longer counts: {}",
+            x.approval.approver, x.approval.role, x.reason
+        ));
+    }
     if !r.go_no_go.missing_approvals.is_empty() {
         out.push_str(&format!(
             "\n  needs: {}",

@@ -348,3 +348,87 @@ fn with_an_empty_roster_as_is_taken_as_typed_with_one_warning() {
     assert_eq!(a["person_id"], Value::Null);
     assert_eq!(a["os_user"], USER);
 }
+
+/// Segregation of duties is checked again whenever go/no-go is read: an approval given
+/// before its approver's identity was linked to a change of the release stops counting,
+/// and says which change and which identity; the decision records only what counts.
+#[test]
+fn an_approval_is_re_opened_when_its_approver_turns_out_to_have_authored_a_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    run(d, &["demo", "load"]);
+    let doc = json(d, &["export", "--format", "json"]);
+    let (id, key) = release_with_change_by(&doc, "chen.wei");
+
+    // Omar approves as SRE: he authored nothing in the release.
+    run(d, &["approve", &id, "--role", "sre", "--as", "Omar Haddad"]);
+    let r = json(d, &["readiness", &id, "--json"]);
+    let approvers = |r: &Value| names_of(&r["go_no_go"]["approvals"]);
+    assert!(approvers(&r).contains(&"Omar Haddad".to_string()), "{r}");
+    assert_eq!(r["go_no_go"]["reopened_approvals"], serde_json::json!([]));
+    let missing_before = r["go_no_go"]["missing_approvals"].clone();
+
+    // The login that authored the change turns out to be Omar's.
+    run(
+        d,
+        &["people", "edit", "Chen Wei", "--remove-github", "chen.wei"],
+    );
+    run(
+        d,
+        &["people", "edit", "Omar Haddad", "--add-github", "chen.wei"],
+    );
+
+    let r = json(d, &["readiness", &id, "--json"]);
+    assert!(!approvers(&r).contains(&"Omar Haddad".to_string()), "{r}");
+    let reopened = r["go_no_go"]["reopened_approvals"].as_array().unwrap();
+    assert_eq!(reopened.len(), 1, "{r}");
+    assert_eq!(reopened[0]["approver"], "Omar Haddad");
+    assert_eq!(reopened[0]["role"], "sre");
+    let reason = reopened[0]["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("GitHub login chen.wei authored") && reason.contains(&key),
+        "the reason names the identity and the change: {reason}"
+    );
+    assert_ne!(r["go_no_go"]["missing_approvals"], missing_before);
+    assert!(
+        r["go_no_go"]["missing_approvals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m.as_str().unwrap().contains("sre")),
+        "SRE is needed again: {r}"
+    );
+    // The text output says so too.
+    let (text, _) = run(d, &["readiness", &id]);
+    assert!(
+        text.contains("re-opened: Omar Haddad's approval as sre no longer counts"),
+        "{text}"
+    );
+
+    // A decision closes it and does not count it.
+    let dec = json(
+        d,
+        &[
+            "decide",
+            &id,
+            "no-go",
+            "--note",
+            "re-review",
+            "--as",
+            "Rita Alvarez",
+            "--json",
+        ],
+    );
+    assert!(!names_of(&dec["approvals"]).contains(&"Omar Haddad".to_string()));
+    let r = json(d, &["readiness", &id, "--json"]);
+    assert_eq!(r["go_no_go"]["reopened_approvals"], serde_json::json!([]));
+    assert_eq!(r["go_no_go"]["approvals"], serde_json::json!([]));
+}
+
+fn names_of(list: &Value) -> Vec<String> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["approver"].as_str().unwrap().to_string())
+        .collect()
+}

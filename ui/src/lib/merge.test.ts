@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { CalendarRelease } from "./bindings/CalendarRelease";
 import type { CalendarView } from "./bindings/CalendarView";
-import { mergeViews } from "./merge";
+import { mergeViews, shareEqual } from "./merge";
 import { calendarRelease } from "./testing";
 
 function release(id: number, date: string): CalendarRelease {
@@ -57,5 +57,43 @@ describe("mergeViews", () => {
     const m = mergeViews(a, b);
     expect(m.holidays.map((h) => h.name)).toEqual(["Christmas Eve", "New year"]);
     expect(a.holidays).toHaveLength(1);
+  });
+});
+
+describe("shareEqual", () => {
+  const items = () => [
+    { key: "1", state: "pending", tags: ["a"] },
+    { key: "2", state: "pending", tags: ["b"] },
+    { key: "3", state: "done", tags: [] },
+  ];
+
+  it("keeps the previous object when nothing changed", () => {
+    const prev = { release: { id: 1 }, items: items() };
+    expect(shareEqual(prev, { release: { id: 1 }, items: items() })).toBe(prev);
+  });
+
+  it("answers a new path to the one changed item and keeps every other part", () => {
+    const prev = { release: { id: 1 }, items: items(), work: [{ key: "W-1" }] };
+    const changed = items();
+    changed[1]!.state = "done";
+    const next = shareEqual(prev, { release: { id: 1 }, items: changed, work: [{ key: "W-1" }] });
+    expect(next).not.toBe(prev);
+    expect(next).toEqual({ release: { id: 1 }, items: changed, work: [{ key: "W-1" }] });
+    expect(next.release).toBe(prev.release);
+    expect(next.work).toBe(prev.work);
+    expect(next.items).not.toBe(prev.items);
+    expect(next.items[0]).toBe(prev.items[0]);
+    expect(next.items[1]).not.toBe(prev.items[1]);
+    expect(next.items[1]!.tags).toBe(prev.items[1]!.tags);
+    expect(next.items[2]).toBe(prev.items[2]);
+  });
+
+  it("sees a longer or shorter list, an added or removed key, and null against a value", () => {
+    const prev = { list: [1, 2], a: 1 as number | null, b: "x" } as Record<string, unknown>;
+    expect(shareEqual(prev, { list: [1, 2, 3], a: 1, b: "x" })).toEqual({ list: [1, 2, 3], a: 1, b: "x" });
+    expect(shareEqual(prev, { list: [1], a: 1, b: "x" })).toEqual({ list: [1], a: 1, b: "x" });
+    expect(shareEqual(prev, { list: [1, 2], a: 1 })).toEqual({ list: [1, 2], a: 1 });
+    expect(shareEqual(prev, { list: [1, 2], a: 1, b: "x", c: 0 })).not.toBe(prev);
+    expect(shareEqual(prev, { list: [1, 2], a: null, b: "x" })).toEqual({ list: [1, 2], a: null, b: "x" });
   });
 });

@@ -43,3 +43,37 @@ export function mergeViews(view: CalendarView, more: CalendarView): CalendarView
     holidays,
   };
 }
+
+const plain = (x: unknown): x is Record<string, unknown> =>
+  typeof x === "object" && x !== null && !Array.isArray(x) && Object.getPrototypeOf(x) === Object.prototype;
+
+/**
+ * `next` with every part that equals the same part of `prev` (arrays by position, objects
+ * by key) replaced by `prev`'s own: structural sharing. A view that compares by identity
+ * (Svelte's `each` over raw state) then redraws only what changed, so one ticked item of
+ * two hundred redraws one row.
+ */
+export function shareEqual<T>(prev: unknown, next: T): T {
+  if (Object.is(prev, next)) return prev as T;
+  if (Array.isArray(prev) && Array.isArray(next)) {
+    let same = prev.length === next.length;
+    const out = next.map((x: unknown, i) => {
+      const y = shareEqual(prev[i], x);
+      if (y !== prev[i]) same = false;
+      return y;
+    });
+    return (same ? prev : out) as T;
+  }
+  if (plain(prev) && plain(next)) {
+    const keys = Object.keys(next);
+    let same = keys.length === Object.keys(prev).length;
+    const out: Record<string, unknown> = {};
+    for (const k of keys) {
+      const y = shareEqual(prev[k], next[k]);
+      out[k] = y;
+      if (y !== prev[k] || !(k in prev)) same = false;
+    }
+    return (same ? prev : out) as T;
+  }
+  return next;
+}

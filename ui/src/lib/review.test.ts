@@ -36,6 +36,7 @@ function item(id: number, state: ReviewItem["state"], kind: ReviewItem["kind"] =
 }
 
 const high: ReviewApprovals = {
+  reopened: [],
   risk_class: "high",
   count: 3,
   roles: ["engineering", "qa", "sre"],

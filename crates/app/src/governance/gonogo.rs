@@ -19,23 +19,93 @@ pub(super) fn sod(c: &Conn, r: &ReleaseBrief, who: &str) -> Result<()> {
 }
 
 fn sod_of(c: &Conn, r: &ReleaseBrief, who: &str, person: Option<&Person>) -> Result<()> {
-    match person {
-        Some(p) => {
-            let duties = gov::release_duties(c, r.id)?;
-            check_person_sod(p, &duties).map_err(|v| {
-                AppError::new(
-                    ErrorCode::SodViolation,
-                    format!("{v}, a change in {}", r.name),
-                )
-            })
-        }
+    let duties = match person {
+        Some(_) => Duties::Identities(gov::release_duties(c, r.id)?),
         None => {
             let (authors, deployers) = gov::authors_and_deployers(c, r.id)?;
-            check_sod(who, &authors, &deployers).map_err(|v| {
-                AppError::new(ErrorCode::SodViolation, format!("{v} (release {})", r.name))
-            })
+            Duties::Logins(authors, deployers)
+        }
+    };
+    match violation(r, who, person, &duties) {
+        Some(why) => Err(AppError::new(ErrorCode::SodViolation, why)),
+        None => Ok(()),
+    }
+}
+
+/// What segregation of duties compares an approver with: a roster person's linked
+/// identities with the release's duties, or a typed name with its authors' and deployers'
+/// logins.
+enum Duties {
+    Identities(Vec<switchyard_core::people::Duty>),
+    Logins(Vec<String>, Vec<String>),
+}
+
+/// Why `who` may not approve release `r`, naming the change and the identity; `None` when
+/// they may.
+fn violation(
+    r: &ReleaseBrief,
+    who: &str,
+    person: Option<&Person>,
+    duties: &Duties,
+) -> Option<String> {
+    match (person, duties) {
+        (Some(p), Duties::Identities(d)) => check_person_sod(p, d)
+            .err()
+            .map(|v| format!("{v}, a change in {}", r.name)),
+        (_, Duties::Logins(authors, deployers)) => check_sod(who, authors, deployers)
+            .err()
+            .map(|v| format!("{v} (release {})", r.name)),
+        (None, Duties::Identities(_)) => None,
+    }
+}
+
+/// An approval given since the last decision that no longer counts: segregation of duties,
+/// checked again with the release's changes and the approver's identities as they are now,
+/// refuses it (a change by them joined the release, or an identity of theirs that authored
+/// one was linked to them, after they approved).
+#[derive(Debug, Clone, Serialize)]
+pub struct ReopenedApproval {
+    #[serde(flatten)]
+    pub approval: ReleaseApproval,
+    /// The refusal as an approval now would get it.
+    pub reason: String,
+}
+
+/// Splits the open approvals of release `r` into those that still count and those that
+/// segregation of duties, checked again now, re-opens.
+pub(super) fn recheck_approvals(
+    c: &Conn,
+    r: &ReleaseBrief,
+    approvals: Vec<ReleaseApproval>,
+) -> Result<(Vec<ReleaseApproval>, Vec<ReopenedApproval>)> {
+    if approvals.is_empty() {
+        return Ok((approvals, Vec::new()));
+    }
+    let identities = Duties::Identities(gov::release_duties(c, r.id)?);
+    let (authors, deployers) = gov::authors_and_deployers(c, r.id)?;
+    let logins = Duties::Logins(authors, deployers);
+    let (mut counted, mut reopened) = (Vec::new(), Vec::new());
+    for a in approvals {
+        // The person who approved, by the id recorded then (a rename keeps them); an
+        // approval from before the roster, or by someone since removed, by the name typed.
+        let person = match a.recorded.person_id {
+            Some(id) => gov::person(c, id)?,
+            None => None,
+        };
+        let duties = if person.is_some() {
+            &identities
+        } else {
+            &logins
+        };
+        match violation(r, &a.approver, person.as_ref(), duties) {
+            Some(reason) => reopened.push(ReopenedApproval {
+                approval: a,
+                reason,
+            }),
+            None => counted.push(a),
         }
     }
+    Ok((counted, reopened))
 }
 
 impl Workspace {
@@ -195,7 +265,14 @@ impl Workspace {
                 supersedes: previous.as_ref().map(|p| p.id),
                 recorded,
             };
-            let taken: Vec<Id> = gng.approvals.iter().map(|a| a.id).collect();
+            // The decision closes every open approval, the re-opened ones too; it records
+            // only those that counted.
+            let taken: Vec<Id> = gng
+                .approvals
+                .iter()
+                .chain(gng.reopened_approvals.iter().map(|x| &x.approval))
+                .map(|a| a.id)
+                .collect();
             let id = gov::insert_decision(c, &d, &taken)?;
             let d = Decision { id, ..d };
             audit(

@@ -109,6 +109,7 @@ mod reviews;
 mod risk;
 
 pub use change_records::*;
+pub use gonogo::ReopenedApproval;
 use gonogo::*;
 pub use hotfix::*;
 pub use readiness::*;

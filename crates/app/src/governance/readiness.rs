@@ -33,8 +33,12 @@ pub struct GoNoGoStatus {
     pub status: GoNoGoState,
     pub risk_class: RiskClass,
     pub required_approvals: ApprovalRule,
-    /// Approvals given since the last decision.
+    /// Approvals given since the last decision that count.
     pub approvals: Vec<ReleaseApproval>,
+    /// Approvals given since the last decision that segregation of duties, checked again
+    /// with the release's changes and people as they are now, re-opens: they do not count,
+    /// and each says why.
+    pub reopened_approvals: Vec<ReopenedApproval>,
     /// What the required approvals still lack.
     pub missing_approvals: Vec<String>,
     /// Every item done or not applicable, nothing blocked, approvals complete.
@@ -161,7 +165,8 @@ pub(super) fn go_no_go(
     class: RiskClass,
     items: &[ChecklistItem],
 ) -> Result<GoNoGoStatus> {
-    let approvals = gov::release_approvals(c, Some(r.id), true)?;
+    let open = gov::release_approvals(c, Some(r.id), true)?;
+    let (approvals, reopened) = recheck_approvals(c, r, open)?;
     let rule = policy.approvals.for_class(class).clone();
     let pairs: Vec<(String, String)> = approvals
         .iter()
@@ -176,6 +181,7 @@ pub(super) fn go_no_go(
         required_approvals: rule,
         ready_for_go: all_done && missing.is_empty(),
         approvals,
+        reopened_approvals: reopened,
         missing_approvals: missing,
         latest_decision: latest,
     })
@@ -276,6 +282,65 @@ pub(super) fn find_item<'a>(items: &'a [ChecklistItem], key: &str) -> Result<&'a
     }
 }
 
+/// Readies release `r`'s checklist (made from its class's template, or grown to it) and
+/// writes `change` to it with its audit event, when there is one; answers the checklist as
+/// stored. Rule items can only be marked not applicable.
+pub(super) fn write_item(
+    c: &Conn,
+    policy: &RiskPolicy,
+    r: &ReleaseBrief,
+    change: Option<ItemChange>,
+    clock: &dyn Clock,
+    actor: &str,
+) -> Result<Checklist> {
+    if let Some(url) = change.as_ref().and_then(|ch| ch.evidence_url.as_ref()) {
+        if !(url.starts_with("https://") || url.starts_with("http://")) {
+            return Err(
+                invalid(format!("evidence must be an http(s) link, not {url:?}")).about("evidence"),
+            );
+        }
+    }
+    let (class, _) = class_in_force(c, policy, r, clock)?;
+    let checklist = prepare_checklist(c, r, class, clock, actor)?;
+    let Some(ch) = change else {
+        return Ok(checklist);
+    };
+    let item = find_item(&checklist.items, &ch.item)?.clone();
+    if item.kind == ItemKind::Rule && ch.state != ItemState::NotApplicable {
+        return Err(invalid(format!(
+            "{:?} is evaluated from synced data (rule {}); it can only be marked not applicable",
+            item.title,
+            item.rule.as_deref().unwrap_or("?")
+        )));
+    }
+    gov::set_item(
+        c,
+        &item,
+        ch.state,
+        ch.evidence_url.as_deref(),
+        ch.note.as_deref(),
+        ch.owner.as_deref(),
+        clock.now(),
+        actor,
+    )?;
+    audit(
+        c,
+        clock,
+        actor,
+        "checklist.set",
+        "checklist_item",
+        item.id,
+        Some(
+            json!({"state": item.state, "evidence_url": item.evidence_url, "note": item.note, "owner": item.owner}),
+        ),
+        Some(
+            json!({"state": ch.state, "evidence_url": ch.evidence_url, "note": ch.note, "owner": ch.owner}),
+        ),
+    )?;
+    gov::checklist_of(c, r.id)?
+        .ok_or_else(|| AppError::new(ErrorCode::Internal, "the checklist is missing"))
+}
+
 impl Workspace {
     /// The release's readiness; creates its checklist from the template on first use and
     /// re-evaluates rule items, then applies `change` when given.
@@ -286,58 +351,10 @@ impl Workspace {
         clock: &dyn Clock,
         actor: &str,
     ) -> Result<ReadinessReport> {
-        if let Some(ch) = &change {
-            if let Some(url) = &ch.evidence_url {
-                if !(url.starts_with("https://") || url.starts_with("http://")) {
-                    return Err(
-                        invalid(format!("evidence must be an http(s) link, not {url:?}"))
-                            .about("evidence"),
-                    );
-                }
-            }
-        }
         tx(self, |c| {
             let r = resolve_release(c, release)?;
             let policy = policy(c)?;
-            let (class, _) = class_in_force(c, &policy, &r, clock)?;
-            let mut checklist = prepare_checklist(c, &r, class, clock, actor)?;
-            if let Some(ch) = change {
-                let item = find_item(&checklist.items, &ch.item)?.clone();
-                if item.kind == ItemKind::Rule && ch.state != ItemState::NotApplicable {
-                    return Err(invalid(format!(
-                        "{:?} is evaluated from synced data (rule {}); it can only be marked not applicable",
-                        item.title,
-                        item.rule.as_deref().unwrap_or("?")
-                    )));
-                }
-                gov::set_item(
-                    c,
-                    &item,
-                    ch.state,
-                    ch.evidence_url.as_deref(),
-                    ch.note.as_deref(),
-                    ch.owner.as_deref(),
-                    clock.now(),
-                    actor,
-                )?;
-                audit(
-                    c,
-                    clock,
-                    actor,
-                    "checklist.set",
-                    "checklist_item",
-                    item.id,
-                    Some(
-                        json!({"state": item.state, "evidence_url": item.evidence_url, "note": item.note, "owner": item.owner}),
-                    ),
-                    Some(
-                        json!({"state": ch.state, "evidence_url": ch.evidence_url, "note": ch.note, "owner": ch.owner}),
-                    ),
-                )?;
-                checklist = gov::checklist_of(c, r.id)?.ok_or_else(|| {
-                    AppError::new(ErrorCode::Internal, "the checklist is missing")
-                })?;
-            }
+            let checklist = write_item(c, &policy, &r, change, clock, actor)?;
             // What was written, shown as every other reader shows it now.
             let now = release_now(c, &policy, &r, clock)?;
             let shown = now.checklist.unwrap_or(checklist);

@@ -118,6 +118,16 @@ pub struct ReviewApproval {
     pub at: String,
 }
 
+/// An approval that no longer counts: segregation of duties, checked again now, refuses it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ReviewReopened {
+    pub role: String,
+    pub approver: String,
+    pub at: String,
+    /// Which change and which identity, as a new approval would be refused.
+    pub reason: String,
+}
+
 /// The approval rule of the class in force and where it stands.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct ReviewApprovals {
@@ -126,8 +136,10 @@ pub struct ReviewApprovals {
     pub count: u32,
     /// Roles the rule asks one approval of each.
     pub roles: Vec<String>,
-    /// Approvals given since the last decision.
+    /// Approvals given since the last decision that count.
     pub given: Vec<ReviewApproval>,
+    /// Approvals given since the last decision that segregation of duties re-opened.
+    pub reopened: Vec<ReviewReopened>,
     /// The rule's roles nobody approved in yet.
     pub missing_roles: Vec<String>,
     /// What the rule still lacks, as the use case says it (roles, then approvers).
@@ -170,6 +182,22 @@ pub struct ReleaseReview {
     pub roster: Vec<Person>,
 }
 
+/// What a write in review mode can change, and the answer of every such write (a tick, an
+/// override, an approval, a decision): the window lays it over the review it shows. Scope,
+/// environments, dependencies and the roster stay as they were read, so a tick on a release
+/// with thousands of work items carries none of them.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ReviewUpdate {
+    pub release: ReviewRelease,
+    pub risk: ReviewRisk,
+    pub checklist: ReviewChecklist,
+    pub approvals: ReviewApprovals,
+    /// Newest first.
+    pub decisions: Vec<ReviewDecision>,
+    /// As in [`ReleaseReview::known_people`].
+    pub known_people: Vec<String>,
+}
+
 /// A change the meeting makes to one checklist item.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ItemEdit {
@@ -206,20 +234,13 @@ impl Workspace {
     pub fn release_review(&self, release: Id, clock: &dyn Clock) -> Result<ReleaseReview> {
         let c = self.store().conn();
         let releases = db::releases(c)?;
-        let r = releases
-            .iter()
-            .find(|r| r.id == release)
-            .ok_or_else(|| AppError::new(ErrorCode::NotFound, format!("no release {release}")))?;
-        let train = match r.train_id {
-            Some(t) => db::trains(c)?
-                .into_iter()
-                .find(|x| x.id == t)
-                .map(|x| x.name),
-            None => None,
-        };
-        let brief = gov::release_brief(c, release)?;
-        let policy = policy(c)?;
-        let now = release_now(c, &policy, &brief, clock)?;
+        if !releases.iter().any(|r| r.id == release) {
+            return Err(AppError::new(
+                ErrorCode::NotFound,
+                format!("no release {release}"),
+            ));
+        }
+        let update = self.review_update(release, clock)?;
 
         let work_items = self.release_details(release)?.work_items;
         let environments = gov::environment_deployments(c, release)?
@@ -260,6 +281,42 @@ impl Workspace {
             .filter(|e| e.blocker_id == release)
             .filter_map(|e| dep(e.blocked_id, e.broken, &e.note))
             .collect();
+
+        let ReviewUpdate {
+            release,
+            risk,
+            checklist,
+            approvals,
+            decisions,
+            known_people,
+        } = update;
+        Ok(ReleaseReview {
+            release,
+            work_items,
+            environments,
+            blockers,
+            dependents,
+            risk,
+            checklist,
+            approvals,
+            decisions,
+            known_people,
+            roster: self.people()?,
+        })
+    }
+
+    /// The parts of release `release`'s review that its writes change (risk, checklist,
+    /// approvals, decisions, status) as they stand now; writes nothing.
+    pub fn review_update(&self, release: Id, clock: &dyn Clock) -> Result<ReviewUpdate> {
+        let c = self.store().conn();
+        let brief = gov::release_brief(c, release).map_err(|e| match e {
+            switchyard_store::StoreError::NotFound(_) => {
+                AppError::new(ErrorCode::NotFound, format!("no release {release}"))
+            }
+            e => e.into(),
+        })?;
+        let policy = policy(c)?;
+        let now = release_now(c, &policy, &brief, clock)?;
 
         let a = &now.risk;
         let factors: Vec<switchyard_core::risk::FactorScore> =
@@ -342,6 +399,16 @@ impl Workspace {
                 .iter()
                 .map(|a| approval_view(&a.role, &a.approver, &a.approved_at))
                 .collect(),
+            reopened: gng
+                .reopened_approvals
+                .iter()
+                .map(|x| ReviewReopened {
+                    role: x.approval.role.clone(),
+                    approver: x.approval.approver.clone(),
+                    at: stamp(&x.approval.approved_at),
+                    reason: x.reason.clone(),
+                })
+                .collect(),
             missing: gng.missing_approvals.clone(),
             ready_for_go: gng.ready_for_go,
         };
@@ -387,40 +454,35 @@ impl Workspace {
         known.sort_by_key(|n| n.to_lowercase());
         known.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
 
-        Ok(ReleaseReview {
+        Ok(ReviewUpdate {
             release: ReviewRelease {
-                id: r.id,
-                name: r.name.clone(),
-                version: r.version.clone(),
-                train,
-                release_date: r.release_date.map(|d| d.to_string()),
-                status: r.status,
-                release_type: r.release_type,
+                id: brief.id,
+                name: brief.name.clone(),
+                version: brief.version.clone(),
+                train: gov::train_name_of(c, release)?,
+                release_date: brief.release_date.map(|d| d.to_string()),
+                status: brief.status,
+                release_type: brief.release_type,
                 services: brief.services.clone(),
                 closed: now.closed,
             },
-            work_items,
-            environments,
-            blockers,
-            dependents,
             risk,
             checklist,
             approvals,
             decisions,
             known_people: known,
-            roster: self.people()?,
         })
     }
 
     /// Ticks, blocks, resets or marks not applicable one item of the release's checklist
-    /// (through [`Workspace::readiness`]); not applicable needs a reason in the note.
+    /// (the write of [`Workspace::readiness`]); not applicable needs a reason in the note.
     pub fn review_set_item(
         &self,
         release: Id,
         edit: ItemEdit,
         clock: &dyn Clock,
         actor: &str,
-    ) -> Result<ReleaseReview> {
+    ) -> Result<ReviewUpdate> {
         let note = some_text(edit.note);
         if edit.state == ItemState::NotApplicable && note.is_none() {
             return Err(
@@ -434,8 +496,11 @@ impl Workspace {
             note,
             owner: None,
         };
-        self.readiness(&release.to_string(), Some(change), clock, actor)?;
-        self.release_review(release, clock)
+        tx(self, |c| {
+            let r = gov::release_brief(c, release)?;
+            write_item(c, &policy(c)?, &r, Some(change), clock, actor)
+        })?;
+        self.review_update(release, clock)
     }
 
     /// Overrides the risk class with a reason (through [`Workspace::assess_risk`]).
@@ -446,7 +511,7 @@ impl Workspace {
         reason: &str,
         clock: &dyn Clock,
         actor: &str,
-    ) -> Result<ReleaseReview> {
+    ) -> Result<ReviewUpdate> {
         self.assess_risk(
             &release.to_string(),
             Some(class),
@@ -454,7 +519,7 @@ impl Workspace {
             clock,
             actor,
         )?;
-        self.release_review(release, clock)
+        self.review_update(release, clock)
     }
 
     /// Records `approver`'s approval in `role` (through [`Workspace::approve_release`]).
@@ -464,7 +529,7 @@ impl Workspace {
         role: &str,
         approver: &str,
         clock: &dyn Clock,
-    ) -> Result<ReleaseReview> {
+    ) -> Result<ReviewUpdate> {
         let approver = approver.trim();
         if approver.is_empty() {
             return Err(invalid("an approval needs the approver's name").about("approver"));
@@ -477,7 +542,7 @@ impl Workspace {
                 (ErrorCode::SodViolation, None) => e.about("approver"),
                 _ => e,
             })?;
-        self.release_review(release, clock)
+        self.review_update(release, clock)
     }
 
     /// Records a go/no-go decision (through [`Workspace::decide`]).
@@ -488,9 +553,9 @@ impl Workspace {
         notes: &str,
         clock: &dyn Clock,
         actor: &str,
-    ) -> Result<ReleaseReview> {
+    ) -> Result<ReviewUpdate> {
         self.decide(&release.to_string(), outcome, notes, clock, actor)?;
-        self.release_review(release, clock)
+        self.review_update(release, clock)
     }
 }
 

@@ -4,7 +4,7 @@
 
 use chrono::{TimeZone, Utc};
 use switchyard_app::core::{DecisionOutcome, ItemKind, ItemState, RiskClass};
-use switchyard_app::governance::{ItemEdit, ReleaseReview};
+use switchyard_app::governance::{ItemEdit, ReleaseReview, ReviewUpdate};
 use switchyard_app::{Clock, ErrorCode, FixedClock, Workspace};
 
 fn clock() -> FixedClock {
@@ -190,6 +190,7 @@ fn a_go_no_go_meeting_runs_from_the_review() {
     assert_eq!(ticked.note, "walked through");
     assert_eq!(ticked.updated_by.as_deref(), Some("pm.alice"));
     assert!(after.checklist.percent_ready > review.checklist.percent_ready);
+    same_as_a_fresh_review(&ws, id, &after);
 
     // The override, with its reason.
     let after = ws
@@ -222,6 +223,7 @@ fn a_go_no_go_meeting_runs_from_the_review() {
     }
     assert!(after.approvals.missing_roles.is_empty());
     assert!(after.known_people.contains(&"approver-0".to_string()));
+    same_as_a_fresh_review(&ws, id, &after);
 
     let after = ws
         .review_decide(
@@ -238,11 +240,24 @@ fn a_go_no_go_meeting_runs_from_the_review() {
     assert_eq!(d.approvals.len(), n);
     // The decision took the approvals: the next one starts over.
     assert!(after.approvals.given.is_empty());
+    same_as_a_fresh_review(&ws, id, &after);
     let ready = ws.readiness(&id.to_string(), None, &clock(), "t").unwrap();
     assert_eq!(
         ready.go_no_go.latest_decision.unwrap().outcome,
         DecisionOutcome::GoWithConditions
     );
+}
+
+/// A write's answer is exactly what a review read now shows of the same parts: the window
+/// lays it over the review it holds, so a difference would show a state nobody stored.
+fn same_as_a_fresh_review(ws: &Workspace, id: i64, update: &ReviewUpdate) {
+    let fresh = ws.release_review(id, &clock()).unwrap();
+    assert_eq!(update.release, fresh.release);
+    assert_eq!(update.risk, fresh.risk);
+    assert_eq!(update.checklist, fresh.checklist);
+    assert_eq!(update.approvals, fresh.approvals);
+    assert_eq!(update.decisions, fresh.decisions);
+    assert_eq!(update.known_people, fresh.known_people);
 }
 
 #[test]

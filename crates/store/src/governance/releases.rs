@@ -59,6 +59,16 @@ pub fn release_brief(conn: &Connection, id: Id) -> Result<ReleaseBrief> {
     .ok_or_else(|| crate::StoreError::NotFound(format!("release {id}")))
 }
 
+/// The name of the train release `id` runs on; `None` off-train.
+pub fn train_name_of(conn: &Connection, id: Id) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT t.name FROM releases r JOIN trains t ON t.id = r.train_id WHERE r.id = ?1",
+        )?
+        .query_row([id], |r| r.get(0))
+        .optional()?)
+}
+
 /// Creates a local release (the hotfix path); returns its id.
 pub fn insert_release(
     conn: &Connection,

@@ -1,5 +1,6 @@
 // Generated from the Rust types by ts-rs. Do not edit: run `./dev bindings` to regenerate.
 import type { ReviewApproval } from "./ReviewApproval";
+import type { ReviewReopened } from "./ReviewReopened";
 import type { RiskClass } from "./RiskClass";
 
 /**
@@ -15,9 +16,13 @@ count: number,
  */
 roles: Array<string>, 
 /**
- * Approvals given since the last decision.
+ * Approvals given since the last decision that count.
  */
 given: Array<ReviewApproval>, 
+/**
+ * Approvals given since the last decision that segregation of duties re-opened.
+ */
+reopened: Array<ReviewReopened>, 
 /**
  * The rule's roles nobody approved in yet.
  */

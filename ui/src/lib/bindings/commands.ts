@@ -32,6 +32,7 @@ import type { ReleaseChain } from "./ReleaseChain";
 import type { ReleaseDetails } from "./ReleaseDetails";
 import type { ReleaseForm } from "./ReleaseForm";
 import type { ReleaseReview } from "./ReleaseReview";
+import type { ReviewUpdate } from "./ReviewUpdate";
 import type { RiskClass } from "./RiskClass";
 import type { SavedFile } from "./SavedFile";
 import type { SavedRelease } from "./SavedRelease";
@@ -170,14 +171,14 @@ export type Commands = {
   get_pipeline_health: { args: { from: string; to: string; service: string | null; team: string | null; bucket: Bucket | null }; result: PipelineView };
   /** Review mode: a release, its scope, environments, dependencies, plans, risk, checklist, approvals and decisions as they stand now. */
   get_release_review: { args: { release: number }; result: ReleaseReview };
-  /** Ticks (done, with evidence link and note), blocks, resets or marks not applicable (a reason in `note`) one checklist item; answers the review. */
-  set_checklist_item: { args: { release: number; item: string; state: ItemState; evidenceUrl: string | null; note: string | null }; result: ReleaseReview };
-  /** Overrides the release's risk class with a reason; answers the review. */
-  override_risk: { args: { release: number; class: RiskClass; reason: string }; result: ReleaseReview };
-  /** Records `approver`'s approval of the release in `role` (segregation of duties checked); answers the review. */
-  approve_release: { args: { release: number; role: string; approver: string }; result: ReleaseReview };
-  /** Records go, no-go or go with conditions (conditions in `notes`) as `decider` (a roster person; null: the operating-system user, for a workspace without people); answers the review. */
-  decide_release: { args: { release: number; outcome: DecisionOutcome; notes: string; decider: string | null }; result: ReleaseReview };
+  /** Ticks (done, with evidence link and note), blocks, resets or marks not applicable (a reason in `note`) one checklist item; answers the parts of the review it changes (ReviewUpdate). */
+  set_checklist_item: { args: { release: number; item: string; state: ItemState; evidenceUrl: string | null; note: string | null }; result: ReviewUpdate };
+  /** Overrides the release's risk class with a reason; answers the parts of the review it changes (ReviewUpdate). */
+  override_risk: { args: { release: number; class: RiskClass; reason: string }; result: ReviewUpdate };
+  /** Records `approver`'s approval of the release in `role` (segregation of duties checked); answers the parts of the review it changes (ReviewUpdate). */
+  approve_release: { args: { release: number; role: string; approver: string }; result: ReviewUpdate };
+  /** Records go, no-go or go with conditions (conditions in `notes`) as `decider` (a roster person; null: the operating-system user, for a workspace without people); answers the parts of the review it changes (ReviewUpdate). */
+  decide_release: { args: { release: number; outcome: DecisionOutcome; notes: string; decider: string | null }; result: ReviewUpdate };
 };
 
 export type CommandName = keyof Commands;
