@@ -165,8 +165,18 @@ impl Workspace {
         })
     }
 
-    /// The audit evidence pack of a release, as zip bytes.
+    /// The audit evidence pack of a release, as zip bytes. The audit log is verified first:
+    /// a pack is never written from a broken one (`audit_broken`, naming the event).
     pub fn evidence_pack(&self, clock: &dyn Clock, key: &str) -> Result<Vec<u8>> {
+        self.verify_audit().map_err(|e| {
+            AppError::new(
+                e.code,
+                format!(
+                    "{}; no evidence pack is written from a broken audit log",
+                    e.message
+                ),
+            )
+        })?;
         let doc = self.export()?;
         let id = self.release_id(key)?;
         let report = self.release_report_of(&doc, id, clock)?;

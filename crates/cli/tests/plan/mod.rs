@@ -509,6 +509,31 @@ fn audit_verify_finds_an_edited_or_removed_event() {
     let line = fails(d, &sy(db, &["audit", "verify"]), "audit_broken");
     assert!(line.starts_with("error[audit_broken]: event 2 "), "{line}");
     assert!(line.contains("edited"), "{line}");
+    // An evidence pack is refused from it, and no file is written.
+    let zip = d.join("pack.zip");
+    let line = fails(
+        d,
+        &sy(db, &["evidence", "A", "--out", zip.to_str().unwrap()]),
+        "audit_broken",
+    );
+    assert!(
+        line.contains("event 2") && line.contains("no evidence pack"),
+        "{line}"
+    );
+    assert!(!zip.exists());
+    ok(
+        d,
+        &[
+            "--db",
+            "cut.sqlite3",
+            "evidence",
+            "A",
+            "--out",
+            zip.to_str().unwrap(),
+        ],
+    );
+    assert!(zip.exists(), "an intact log gives a pack");
+    std::fs::remove_file(&zip).unwrap();
 
     // Removing the newest event, or one in the middle, shows too.
     {
