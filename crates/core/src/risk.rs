@@ -405,30 +405,58 @@ pub struct Assessment {
     pub factors: Vec<FactorScore>,
 }
 
-fn tokens(s: &str) -> impl Iterator<Item = String> + '_ {
+/// The words of `s`: runs of letters, digits and hyphens.
+fn words_of(s: &str) -> impl Iterator<Item = &str> + '_ {
     s.split(|c: char| !(c.is_alphanumeric() || c == '-'))
         .filter(|w| !w.is_empty())
-        .map(|w| w.to_lowercase())
 }
 
-/// Does any word of the title or any label start with one of the keywords?
 /// Whether a checklist item is the release's rollback plan: its rule says so, or its title
 /// speaks of a rollback (any case). A done one lowers the risk.
 pub fn is_rollback_item(title: &str, rule: Option<&str>) -> bool {
     rule == Some("rollback_plan") || title.to_lowercase().contains("rollback")
 }
 
-pub fn matches_keywords(title: &str, labels: &[String], keywords: &[String]) -> bool {
-    let kws: Vec<String> = keywords.iter().map(|k| k.to_lowercase()).collect();
-    let mut all = tokens(title).collect::<Vec<_>>();
-    for l in labels {
-        all.push(l.to_lowercase());
-        all.extend(tokens(l));
+/// Keywords lowered once, for matching many titles (a release's thousands of changes).
+struct Keywords(Vec<String>);
+
+impl Keywords {
+    fn new(keywords: &[String]) -> Self {
+        Keywords(
+            keywords
+                .iter()
+                .map(|k| k.to_lowercase())
+                .filter(|k| !k.is_empty())
+                .collect(),
+        )
     }
-    all.iter().any(|w| {
-        kws.iter()
-            .any(|k| !k.is_empty() && w.starts_with(k.as_str()))
-    })
+
+    /// Does `word` (any case) start with one of the keywords?
+    fn starts(&self, word: &str) -> bool {
+        if word.is_ascii() {
+            let w = word.as_bytes();
+            return self
+                .0
+                .iter()
+                .any(|k| w.len() >= k.len() && w[..k.len()].eq_ignore_ascii_case(k.as_bytes()));
+        }
+        let w = word.to_lowercase();
+        self.0.iter().any(|k| w.starts_with(k.as_str()))
+    }
+
+    /// Does any word of the title, or any label or word of a label, start with a keyword?
+    fn matches(&self, title: &str, labels: &[String]) -> bool {
+        !self.0.is_empty()
+            && (words_of(title).any(|w| self.starts(w))
+                || labels
+                    .iter()
+                    .any(|l| self.starts(l) || words_of(l).any(|w| self.starts(w))))
+    }
+}
+
+/// Does any word of the title or any label start with one of the keywords (any case)?
+pub fn matches_keywords(title: &str, labels: &[String], keywords: &[String]) -> bool {
+    Keywords::new(keywords).matches(title, labels)
 }
 
 /// Services that depend, directly or through others, on any of `services` (not including
@@ -451,10 +479,11 @@ pub fn dependents_of(services: &[String], edges: &[(String, String)]) -> Vec<Str
 pub fn measure(policy: &RiskPolicy, inputs: &RiskInputs) -> Measures {
     let f = &policy.factors;
     let pick = |kf: &KeywordFactor| -> Vec<String> {
+        let keywords = Keywords::new(&kf.keywords);
         inputs
             .changes
             .iter()
-            .filter(|c| matches_keywords(&c.title, &c.labels, &kf.keywords))
+            .filter(|c| keywords.matches(&c.title, &c.labels))
             .map(|c| c.label.clone())
             .collect()
     };
@@ -776,6 +805,19 @@ mod tests {
             &kw
         ));
         assert!(!matches_keywords("Remove oauthless path", &[], &kw));
+        // Any case, in ASCII and beyond; a keyword longer than the word never matches.
+        assert!(matches_keywords("AUTHN rework", &[], &kw));
+        assert!(matches_keywords("x", &["Schema".into()], &kw));
+        assert!(!matches_keywords("au", &[], &kw));
+        let umlaut = words(&["Ärger"]);
+        assert!(matches_keywords("ärgerlich Fehler", &[], &umlaut));
+        assert!(matches_keywords("ÄRGERLICH", &[], &umlaut));
+        assert!(!matches_keywords("Arger", &[], &umlaut));
+        assert!(!matches_keywords(
+            "anything",
+            &["auth".into()],
+            &words(&[""])
+        ));
     }
 
     #[test]
