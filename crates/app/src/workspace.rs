@@ -216,25 +216,57 @@ impl Workspace {
     }
 
     /// Imports an export document into the workspace at `path`. The whole document is
-    /// parsed and its version checked before the file is opened, created or upgraded; when
-    /// the import fails on a file this call created, the file is removed again, so a bad
-    /// document leaves nothing behind.
+    /// parsed and its version checked before the file is opened, created or upgraded. A
+    /// workspace that is there already takes the document in one transaction. A new one is
+    /// built in a temporary file beside `path` (`.NAME.import-PID`) and takes its name only
+    /// when whole, so neither a bad document nor a killed import leaves a workspace, let
+    /// alone an empty or partial one, at `path`.
     pub fn import_into(path: &Path, text: &str) -> Result<Self> {
         let doc = parse_document(text)?;
-        let existed = path.exists();
-        let result = Self::open(path).and_then(|mut ws| {
+        if path.exists() {
+            let mut ws = Self::open(path)?;
             ws.store.import(&doc)?;
-            Ok(ws)
-        });
-        if result.is_err() && !existed {
-            // The store is closed by now (dropped with the error); SQLite's side files too.
-            for suffix in ["", "-wal", "-shm", "-journal"] {
-                let mut p = path.as_os_str().to_owned();
-                p.push(suffix);
-                let _ = std::fs::remove_file(std::path::PathBuf::from(p));
-            }
+            return Ok(ws);
         }
-        result
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("workspace");
+        let tmp = path.with_file_name(format!(".{name}.import-{}", std::process::id()));
+        let remove = |p: &Path| {
+            for suffix in ["", "-wal", "-shm", "-journal"] {
+                let mut f = p.as_os_str().to_owned();
+                f.push(suffix);
+                let _ = std::fs::remove_file(std::path::PathBuf::from(f));
+            }
+        };
+        // A file of this name is the remains of a killed import of an earlier process.
+        remove(&tmp);
+        let built = (|| -> Result<()> {
+            let mut store = Store::open(&tmp)?;
+            store.import(&doc)?;
+            store.close_into_one_file()?;
+            let io = |e: std::io::Error| {
+                AppError::new(
+                    ErrorCode::Io,
+                    format!("cannot write {}: {e}", path.display()),
+                )
+            };
+            std::fs::File::open(&tmp)
+                .and_then(|f| f.sync_all())
+                .map_err(io)?;
+            std::fs::rename(&tmp, path).map_err(io)?;
+            // The rename itself reaches the disk with its folder.
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                let _ = std::fs::File::open(dir).and_then(|d| d.sync_all());
+            }
+            Ok(())
+        })();
+        if let Err(e) = built {
+            remove(&tmp);
+            return Err(e);
+        }
+        Self::open(path)
     }
 
     /// The calendar the window asks for: each day `YYYY-MM-DD`, or `None` for the default.

@@ -656,7 +656,7 @@ fn a_corrupt_or_foreign_import_file_changes_nothing() {
     let left: Vec<_> = std::fs::read_dir(d)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with("b.sqlite3"))
+        .filter(|n| n.starts_with("b.sqlite3") || n.starts_with(".b.sqlite3"))
         .collect();
     assert!(left.is_empty(), "a failed import left {left:?}");
     fails(
@@ -688,6 +688,7 @@ fn a_corrupt_or_foreign_import_file_changes_nothing() {
     );
 }
 
+mod crash;
 mod dora;
 #[path = "../../app/tests/sync/jira/fake.rs"]
 mod fake;

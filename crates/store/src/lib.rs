@@ -199,6 +199,21 @@ impl Store {
         &self.conn
     }
 
+    /// Closes the workspace with everything in its main file: the write-ahead log is
+    /// checkpointed and removed (rollback-journal mode, which the next open turns back into
+    /// WAL), so the file alone can be moved or renamed. Only for a file no one else has open.
+    pub fn close_into_one_file(self) -> Result<()> {
+        let mode: String = self
+            .conn
+            .query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("delete") {
+            return Err(StoreError::Invalid(format!(
+                "the write-ahead log was not folded into the file (journal mode {mode})"
+            )));
+        }
+        self.conn.close().map_err(|(_, e)| StoreError::from(e))
+    }
+
     /// SQLite's `data_version` of this connection: it changes when another connection (this
     /// process's sync, the CLI, another window) commits a change to the file, and not for
     /// this connection's own writes. The window polls it to follow the workspace.

@@ -718,7 +718,14 @@ impl Ctx<'_> {
             .collect();
         let histories: Option<&[History]> = match full_log {
             Some(h) => Some(h),
-            None => i.changelog.as_ref().map(|c| c.histories.as_slice()),
+            // A changelog cut short (Cloud embeds 20 histories) whose whole was not fetched,
+            // because the issue is unchanged since it was stored: the stored transitions
+            // stay, rather than being replaced by the first 20 histories' ones.
+            None => i
+                .changelog
+                .as_ref()
+                .filter(|c| c.total.is_none_or(|t| t as usize <= c.histories.len()))
+                .map(|c| c.histories.as_slice()),
         };
         let transitions = histories.map(|hs| {
             let mut out: Vec<JiraTransition> = hs
