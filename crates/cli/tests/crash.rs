@@ -229,8 +229,17 @@ fn counts(db: &Path) -> Vec<(&'static str, i64)> {
     tables
         .iter()
         .map(|t| {
+            // Every finished sync run writes its own `sync.run` event, so a kill followed by
+            // a resume may leave one or two of them: they are checked by `stable`.
+            let filter = if *t == "audit_events" {
+                " WHERE action <> 'sync.run'"
+            } else {
+                ""
+            };
             let n = c
-                .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
+                .query_row(&format!("SELECT count(*) FROM {t}{filter}"), [], |r| {
+                    r.get(0)
+                })
                 .unwrap_or(0);
             (*t, n)
         })
@@ -278,6 +287,18 @@ fn stable(mut doc: Value) -> Value {
     for j in doc["jira_issues"].as_array_mut().unwrap() {
         j.as_object_mut().unwrap().remove("last_seen_run");
     }
+    // One `sync.run` event per finished run: a run killed after its event and the resume
+    // that follows write two, with their own moments and counts. The last one's outcome
+    // must be the uninterrupted run's; the rest of the log must be the same.
+    let events = doc["audit_events"].as_array_mut().unwrap();
+    let last_run = events
+        .iter()
+        .rev()
+        .find(|e| e["action"] == "sync.run")
+        .map(|e| e["after"]["outcome"].clone());
+    events.retain(|e| e["action"] != "sync.run");
+    // Present in both documents or in neither.
+    doc["last_sync_run_outcome"] = last_run.unwrap_or(Value::Null);
     doc
 }
 
