@@ -255,6 +255,49 @@ fn settings_change_the_time_zone_of_the_report() {
         v["deployment_frequency"]["count"],
         v2["deployment_frequency"]["count"]
     );
+
+    // A list as JSON is taken as JSON (it was stored as the two strings `["production"`
+    // and `"live"]`); JSON that does not parse is refused where it breaks, changing nothing.
+    let set = |value: &str| {
+        ok(
+            d,
+            &[
+                "--db",
+                "ws.sqlite3",
+                "settings",
+                "set",
+                "production_environments",
+                value,
+            ],
+        )
+    };
+    let s: Value = serde_json::from_str(&set(r#"["production","live"]"#)).unwrap();
+    assert_eq!(
+        s["production_environments"],
+        serde_json::json!(["production", "live"])
+    );
+    let line = super::fails(
+        d,
+        &[
+            "--db",
+            "ws.sqlite3",
+            "settings",
+            "set",
+            "production_environments",
+            r#"["production","live""#,
+        ],
+        "invalid_input",
+    );
+    assert!(
+        line.contains("not valid JSON") && line.contains("column"),
+        "{line}"
+    );
+    let shown: Value =
+        serde_json::from_str(&ok(d, &["--db", "ws.sqlite3", "settings", "show"])).unwrap();
+    assert_eq!(
+        shown["production_environments"],
+        serde_json::json!(["production", "live"])
+    );
 }
 
 #[test]

@@ -186,7 +186,11 @@ impl Settings {
     }
 
     /// Sets one setting by its dotted name (`timezone`, `incident_label`,
-    /// `production_environments` as a comma list, `thresholds.lead_time_hours.high`, ...).
+    /// `thresholds.lead_time_hours.high`, ...). A list (`production_environments`) takes a
+    /// JSON array (`["production","live"]`) or a comma list (`production, live`); a
+    /// structured setting (`thresholds`, `thresholds.lead_time_hours`) takes a JSON object;
+    /// a value that starts as JSON (`[`, `{`) and does not parse is refused with where it
+    /// breaks, and nothing changes.
     pub fn set(&mut self, key: &str, value: &str) -> Result<(), SettingsError> {
         let mut doc = serde_json::to_value(&*self).map_err(|e| SettingsError::BadValue {
             key: key.into(),
@@ -198,8 +202,31 @@ impl Settings {
                 .get_mut(part)
                 .ok_or_else(|| SettingsError::UnknownKey(key.into()))?;
         }
-        *slot = match slot {
-            serde_json::Value::Array(_) => serde_json::Value::Array(
+        let bad = |why: String| SettingsError::BadValue {
+            key: key.into(),
+            why,
+        };
+        let text = value.trim();
+        let parsed = if text.starts_with('[') || text.starts_with('{') {
+            Some(
+                serde_json::from_str::<serde_json::Value>(text).map_err(|e| {
+                    bad(format!(
+                        "not valid JSON: {} (line {}, column {})",
+                        json_reason(&e),
+                        e.line(),
+                        e.column()
+                    ))
+                })?,
+            )
+        } else {
+            None
+        };
+        *slot = match (&*slot, parsed) {
+            (serde_json::Value::Array(_), Some(v @ serde_json::Value::Array(_))) => v,
+            (serde_json::Value::Array(_), Some(_)) => {
+                return Err(bad("takes a JSON array or a comma list".into()))
+            }
+            (serde_json::Value::Array(_), None) => serde_json::Value::Array(
                 value
                     .split(',')
                     .map(str::trim)
@@ -207,19 +234,26 @@ impl Settings {
                     .map(|s| serde_json::Value::String(s.into()))
                     .collect(),
             ),
-            serde_json::Value::Number(_) => {
-                let n: f64 = value.trim().parse().map_err(|_| SettingsError::BadValue {
-                    key: key.into(),
-                    why: format!("{value:?} is not a number"),
-                })?;
+            (serde_json::Value::Object(_), Some(v @ serde_json::Value::Object(_))) => v,
+            (serde_json::Value::Object(_), _) => {
+                return Err(bad(
+                    "takes a JSON object (or set one of its fields by its dotted name)".into(),
+                ))
+            }
+            (serde_json::Value::Number(_), _) => {
+                let n: f64 = text
+                    .parse()
+                    .map_err(|_| bad(format!("{value:?} is not a number")))?;
                 serde_json::Number::from_f64(n)
                     .map(serde_json::Value::Number)
-                    .ok_or_else(|| SettingsError::BadValue {
-                        key: key.into(),
-                        why: "not a finite number".into(),
-                    })?
+                    .ok_or_else(|| bad("not a finite number".into()))?
             }
-            serde_json::Value::String(_) => serde_json::Value::String(value.into()),
+            (serde_json::Value::Bool(_), _) => match text {
+                "true" => serde_json::Value::Bool(true),
+                "false" => serde_json::Value::Bool(false),
+                _ => return Err(bad(format!("{value:?} is not true or false"))),
+            },
+            (serde_json::Value::String(_), _) => serde_json::Value::String(value.into()),
             _ => return Err(SettingsError::UnknownKey(key.into())),
         };
         let next: Settings = serde_json::from_value(doc).map_err(|e| SettingsError::BadValue {
@@ -229,6 +263,15 @@ impl Settings {
         next.validate()?;
         *self = next;
         Ok(())
+    }
+}
+
+/// serde_json's reason without its own " at line L column C" tail (the caller says where).
+fn json_reason(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
     }
 }
 
@@ -253,6 +296,45 @@ mod tests {
         assert!(s.set("nope", "1").is_err());
         assert!(s.set("thresholds.lead_time_hours.elite", "1000").is_err());
         assert_eq!(s.timezone, "UTC");
+    }
+
+    #[test]
+    fn structured_settings_take_json_and_refuse_what_does_not_parse() {
+        let mut s = Settings::default();
+        s.set("production_environments", r#"["production","live"]"#)
+            .unwrap();
+        assert_eq!(s.production_environments, ["production", "live"]);
+        let before = s.clone();
+        // Cut short: refused with where it breaks, nothing changed.
+        let e = s
+            .set("production_environments", r#"["production","#)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("not valid JSON") && e.contains("line 1, column"),
+            "{e}"
+        );
+        assert!(!e.contains('\n'), "{e}");
+        // The wrong shape: a number in the list, an object for a list, a list for an object.
+        assert!(s.set("production_environments", "[1, 2]").is_err());
+        assert!(s.set("production_environments", r#"{"a": 1}"#).is_err());
+        assert!(s.set("thresholds.lead_time_hours", "[1]").is_err());
+        assert!(s.set("thresholds.lead_time_hours", "12").is_err());
+        assert_eq!(s, before);
+        // An object for a structured setting, checked as a whole.
+        s.set(
+            "thresholds.lead_time_hours",
+            r#"{"elite": 12, "high": 100, "medium": 500}"#,
+        )
+        .unwrap();
+        assert_eq!(s.thresholds.lead_time_hours.high, 100.0);
+        assert!(s
+            .set(
+                "thresholds.lead_time_hours",
+                r#"{"elite": 600, "high": 100, "medium": 500}"#
+            )
+            .is_err());
+        assert_eq!(s.thresholds.lead_time_hours.elite, 12.0);
     }
 
     #[test]
