@@ -607,3 +607,163 @@ fn an_import_killed_anywhere_leaves_no_workspace_or_the_whole_one() {
         "a killed import left part of a workspace: {t:?}"
     );
 }
+
+/// A workspace of schema step 5 with 40,000 releases, written as a Switchyard of that step
+/// would have left it: the upgrade to step 6 copies it to a backup first, long enough for
+/// kills to land in the copy and in the step.
+fn old_workspace(dir: &Path) -> PathBuf {
+    let path = dir.join("w.sqlite3");
+    let mut c = rusqlite::Connection::open(&path).unwrap();
+    c.pragma_update(None, "journal_mode", "WAL").unwrap();
+    switchyard_store::upgrade_with(&mut c, &path, 0, &switchyard_store::MIGRATIONS[..5]).unwrap();
+    c.execute_batch(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 40000)
+         INSERT INTO releases (id, name, release_type, status, planned_date, released, archived, description)
+              SELECT i, 'Release ' || i, 'regular', 'planned', date('2026-01-01', '+' || (i % 700) || ' days'),
+                     0, 0, printf('%.80c', 'x') FROM n;",
+    )
+    .unwrap();
+    drop(c);
+    path
+}
+
+/// Every row of every table, in rowid order: two upgraded files are compared whole, without
+/// an export of 40,000 releases per kill.
+fn dump(db: &Path) -> Vec<(String, Vec<String>)> {
+    let c = rusqlite::Connection::open(db).unwrap();
+    let tables: Vec<String> = c
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    tables
+        .into_iter()
+        .map(|t| {
+            let mut stmt = c.prepare(&format!("SELECT * FROM \"{t}\"")).unwrap();
+            let n = stmt.column_count();
+            let rows = stmt
+                .query_map([], |r| {
+                    Ok((0..n)
+                        .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
+                        .collect::<Vec<_>>()
+                        .join("|"))
+                })
+                .unwrap()
+                .collect::<Result<Vec<_>, _>>()
+                .unwrap();
+            (t, rows)
+        })
+        .collect()
+}
+
+fn user_version(db: &Path) -> i64 {
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap()
+}
+
+/// Files beside the workspace whose name says backup, and whether each is a whole one.
+fn backups(dir: &Path) -> Vec<(String, bool)> {
+    let mut found: Vec<(String, bool)> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".backup") && !n.contains(".partial"))
+        .map(|n| {
+            let p = dir.join(&n);
+            let whole = integrity(&p) == "ok" && user_version(&p) == 5 && {
+                let c = rusqlite::Connection::open(&p).unwrap();
+                c.query_row("SELECT count(*) FROM releases", [], |r| r.get::<_, i64>(0))
+                    .unwrap()
+                    == 40_000
+            };
+            (n, whole)
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn an_upgrade_killed_anywhere_leaves_the_old_workspace_or_the_upgraded_one() {
+    let mut rng = Rng(seed("upgrade"));
+    let started = Instant::now();
+    // The command opens the workspace (and so upgrades it) and prints the settings.
+    let job = Job {
+        args: ["--db", "w.sqlite3", "settings", "show"]
+            .map(String::from)
+            .to_vec(),
+        env: vec![],
+        db: "w.sqlite3",
+        import: false,
+    };
+    // Built once, copied for every run (the WAL is folded in when the last connection
+    // closes, so the file alone is the workspace).
+    let template = tempfile::tempdir().unwrap();
+    let old = old_workspace(template.path());
+    let old_workspace = |dir: &Path| {
+        let db = dir.join("w.sqlite3");
+        std::fs::copy(&old, &db).unwrap();
+        db
+    };
+    let base = tempfile::tempdir().unwrap();
+    let db = old_workspace(base.path());
+    let took = job.complete(base.path());
+    assert_eq!(user_version(&db), 6);
+    let want = dump(&db);
+    let releases = want.iter().find(|(t, _)| t == "releases").unwrap();
+    assert_eq!(releases.1.len(), 40_000);
+    assert!(
+        want.iter().any(|(t, _)| t == "people"),
+        "step 6 made the roster"
+    );
+
+    let (mut at_5, mut at_6, mut ended) = (0, 0, 0);
+    for k in 1..=kills() {
+        let d = tempfile::tempdir().unwrap();
+        let db = old_workspace(d.path());
+        let delay = took.mul_f64(rng.unit());
+        let what = format!("upgrade: kill {k} after {delay:?} of {took:?}");
+        if !job.kill_after(d.path(), delay) {
+            ended += 1;
+        }
+        // The file as the kill left it: whole, at step 5 or 6, never between.
+        assert_eq!(integrity(&db), "ok", "{what}");
+        match user_version(&db) {
+            5 => at_5 += 1,
+            6 => {
+                at_6 += 1;
+                // Upgraded: the copy of step 5 is there, whole.
+                assert_eq!(
+                    backups(d.path()),
+                    [("w.sqlite3.v5.backup".to_string(), true)],
+                    "{what}"
+                );
+            }
+            v => panic!("{what}: schema version {v}"),
+        }
+        // No file under a backup's name is a part of one.
+        assert!(backups(d.path()).iter().all(|(_, whole)| *whole), "{what}");
+        // Opened again, the upgrade ends as an uninterrupted one did.
+        job.complete(d.path());
+        assert_eq!(user_version(&db), 6, "{what}");
+        assert!(
+            dump(&db) == want,
+            "{what}: the upgraded file differs from an uninterrupted upgrade's"
+        );
+        let b = backups(d.path());
+        assert!(
+            !b.is_empty() && b.iter().all(|(_, whole)| *whole),
+            "{what}: {b:?}"
+        );
+    }
+    eprintln!(
+        "crash upgrade: {} kills in {:.1?} (an uninterrupted upgrade takes {took:.1?}): {ended} after the end, {at_5} left at step 5, {at_6} at step 6",
+        kills(),
+        started.elapsed()
+    );
+    assert_eq!(at_5 + at_6, kills());
+}

@@ -82,19 +82,36 @@ pub fn upgrade_with(conn: &mut Connection, path: &Path, from: i64, steps: &[&str
 
 /// A copy of the committed file at `path` into `backup`, read through a connection of its
 /// own (the caller holds the write lock, so nothing changes meanwhile), as a plain
-/// rollback-journal database.
+/// rollback-journal database. It is written as `<backup>.partial` and takes its name only
+/// when whole, so a process killed while copying leaves no file under a backup's name
+/// that is not one (the next upgrade writes the partial file again from the start).
 fn write_backup(path: &Path, backup: &Path) -> Result<()> {
+    let partial = PathBuf::from(format!("{}.partial", backup.display()));
+    // What a killed copy left, its rollback journal included (SQLite would play a stale
+    // journal back into the new copy).
+    for suffix in ["", "-journal"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", partial.display()));
+    }
     let src = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
-    let mut dst = Connection::open(backup)?;
+    let mut dst = Connection::open(&partial)?;
     rusqlite::backup::Backup::new(&src, &mut dst)?.run_to_completion(
         1024,
         std::time::Duration::ZERO,
         None,
     )?;
     dst.pragma_update(None, "journal_mode", "DELETE")?;
+    drop(dst);
+    let io = |source| StoreError::Io {
+        path: partial.clone(),
+        source,
+    };
+    std::fs::File::open(&partial)
+        .and_then(|f| f.sync_all())
+        .map_err(io)?;
+    std::fs::rename(&partial, backup).map_err(io)?;
     Ok(())
 }
 
