@@ -32,6 +32,8 @@ pub enum ErrorCode {
     GithubUnavailable,
     GithubBadResponse,
     UnknownPerson,
+    ReadOnly,
+    DiskFull,
 }
 
 impl ErrorCode {
@@ -62,6 +64,8 @@ impl ErrorCode {
             ErrorCode::GithubUnavailable => "github_unavailable",
             ErrorCode::GithubBadResponse => "github_bad_response",
             ErrorCode::UnknownPerson => "unknown_person",
+            ErrorCode::ReadOnly => "read_only",
+            ErrorCode::DiskFull => "disk_full",
         }
     }
 }
@@ -122,7 +126,11 @@ impl From<switchyard_sync::SyncError> for AppError {
             SyncError::BadResponse { .. } => ErrorCode::GithubBadResponse,
             SyncError::Invalid { .. } => ErrorCode::InvalidInput,
             SyncError::Cancelled(_) => ErrorCode::Cancelled,
-            SyncError::Sink(_) => ErrorCode::Db,
+            SyncError::Sink(s) => match s.storage {
+                Some(switchyard_core::synced::StorageProblem::ReadOnly) => ErrorCode::ReadOnly,
+                Some(switchyard_core::synced::StorageProblem::DiskFull) => ErrorCode::DiskFull,
+                None => ErrorCode::Db,
+            },
         };
         let field = match &e {
             // Cloud wants the account's email with the token: the input to look at.
@@ -151,6 +159,8 @@ impl From<StoreError> for AppError {
             StoreError::NotEmpty(_) => ErrorCode::WorkspaceNotEmpty,
             StoreError::Invalid(_) => ErrorCode::InvalidInput,
             StoreError::NotFound(_) => ErrorCode::NotFound,
+            StoreError::ReadOnly => ErrorCode::ReadOnly,
+            StoreError::DiskFull => ErrorCode::DiskFull,
             StoreError::Sqlite(_)
             | StoreError::UnknownValue(_)
             | StoreError::UpgradeFailed { .. } => ErrorCode::Db,

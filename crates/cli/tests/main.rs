@@ -697,6 +697,7 @@ mod mock;
 mod people;
 mod review;
 mod sharing;
+mod storage;
 mod sync_github;
 mod sync_jira;
 

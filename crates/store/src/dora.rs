@@ -221,6 +221,10 @@ impl Store {
     /// the version, so they would never be read back: then nothing is written. Never waits
     /// for a lock: a writer busy now is changing the facts anyway.
     fn keep_linked(&self, version: i64, envs: &str, linked: &Linked) -> Result<()> {
+        if self.read_only() {
+            // Nothing can be kept on a read-only disk; the links are made again next time.
+            return Ok(());
+        }
         let data = linked.to_bytes();
         let conn = self.conn();
         conn.busy_timeout(std::time::Duration::ZERO)?;
@@ -252,15 +256,11 @@ impl Store {
         // reads the deployments and incidents: two cores, half the wall time. Under WAL the
         // two reads may see different commits of a sync running meanwhile; the next run
         // sees both.
-        let path = self.path().to_owned();
+        let reader = self.reader();
         let index = &index;
         let (changes, rest) = std::thread::scope(|scope| {
             let changes = scope.spawn(move || -> Result<Vec<ChangeFact>> {
-                let conn = rusqlite::Connection::open_with_flags(
-                    &path,
-                    rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
-                        | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-                )?;
+                let conn = reader?;
                 conn.busy_timeout(std::time::Duration::from_secs(5))?;
                 // Memory-mapped reads: no copy of each page out of the OS cache.
                 conn.pragma_update(None, "mmap_size", 1i64 << 30)?;

@@ -64,6 +64,13 @@ pub enum StoreError {
     /// A column holds a word its closed vocabulary does not (a status, class, ...).
     #[error("the workspace holds a value this build does not know: {0}")]
     UnknownValue(switchyard_core::UnknownValue),
+    /// SQLite could not write: the file, its folder or its disk is read-only. The change
+    /// was rolled back whole.
+    #[error("the workspace cannot be written: its file, folder or disk is read-only; the change was not made and nothing is lost")]
+    ReadOnly,
+    /// SQLite could not write: the disk is full. The change was rolled back whole.
+    #[error("the disk holding the workspace is full; the change was not made and nothing is lost (free some space and try again)")]
+    DiskFull,
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
 }
@@ -75,7 +82,11 @@ impl From<rusqlite::Error> for StoreError {
                 return StoreError::UnknownValue(u.clone());
             }
         }
-        StoreError::Sqlite(e)
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::ReadOnly) => StoreError::ReadOnly,
+            Some(rusqlite::ErrorCode::DiskFull) => StoreError::DiskFull,
+            _ => StoreError::Sqlite(e),
+        }
     }
 }
 
@@ -88,6 +99,8 @@ pub struct Store {
     /// The DORA links last read or made, with their facts version and production
     /// environments: a long-running app asks for many periods and scopes of the same facts.
     linked: std::sync::Mutex<Option<dora::KeptLinks>>,
+    /// Opened for reading only, as an immutable file (it is on a read-only disk).
+    immutable: bool,
 }
 
 /// How long a statement waits for another connection's write to finish.
@@ -114,6 +127,20 @@ fn wal_mode(conn: &Connection) -> Result<()> {
 impl Store {
     /// Opens (or creates) the workspace at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Self> {
+        Self::open_at(path).map_err(|e| match e {
+            // Opening a workspace makes its write-ahead log's index beside it; on a full disk
+            // that fails as an I/O error.
+            StoreError::Sqlite(s)
+                if s.sqlite_error_code() == Some(rusqlite::ErrorCode::SystemIoFailure)
+                    && disk_is_full(path) =>
+            {
+                StoreError::DiskFull
+            }
+            e => e,
+        })
+    }
+
+    fn open_at(path: &Path) -> Result<Self> {
         check_file(path)?;
         let conn = Connection::open_with_flags(
             path,
@@ -124,9 +151,16 @@ impl Store {
         .map_err(|e| not_a_db_or(path, e))?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         // Read-only checks first: nothing is written to a file we refuse.
-        let version: i64 = conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(|e| not_a_db_or(path, e))?;
+        let version = conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0));
+        // A workspace on a read-only disk: SQLite cannot make the write-ahead log's index
+        // beside it, so it is read as an immutable file (nothing can change it there); every
+        // write then fails as `ReadOnly`.
+        if matches!(&version, Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::CannotOpen))
+            && on_read_only_disk(path)
+        {
+            return Self::open_immutable(path);
+        }
+        let version = version.map_err(|e| not_a_db_or(path, e))?;
         if version > SCHEMA_VERSION {
             return Err(StoreError::NewerVersion {
                 path: path.to_owned(),
@@ -157,9 +191,60 @@ impl Store {
             conn,
             path: path.to_owned(),
             linked: Default::default(),
+            immutable: false,
         };
         migrate::upgrade(&mut store.conn, path, version)?;
         Ok(store)
+    }
+
+    /// The workspace at `path` on a read-only disk, read as it is; an out-of-date schema
+    /// cannot be upgraded there (`ReadOnly`).
+    fn open_immutable(path: &Path) -> Result<Self> {
+        let conn = Connection::open_with_flags(
+            immutable_uri(path),
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_URI
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| not_a_db_or(path, e))?;
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| not_a_db_or(path, e))?;
+        if version > SCHEMA_VERSION {
+            return Err(StoreError::NewerVersion {
+                path: path.to_owned(),
+                found: version,
+                known: SCHEMA_VERSION,
+            });
+        }
+        if version < SCHEMA_VERSION {
+            return Err(StoreError::ReadOnly);
+        }
+        tracing::info!(path = %path.display(), "workspace on a read-only disk: opened for reading only");
+        Ok(Store {
+            conn,
+            path: path.to_owned(),
+            linked: Default::default(),
+            immutable: true,
+        })
+    }
+
+    /// A second connection for reading beside this one (the DORA loader's).
+    pub(crate) fn reader(&self) -> Result<Connection> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        Ok(if self.immutable {
+            Connection::open_with_flags(
+                immutable_uri(&self.path),
+                flags | OpenFlags::SQLITE_OPEN_URI,
+            )?
+        } else {
+            Connection::open_with_flags(&self.path, flags)?
+        })
+    }
+
+    /// Whether the workspace was opened for reading only (it is on a read-only disk).
+    pub fn read_only(&self) -> bool {
+        self.immutable
     }
 
     pub fn path(&self) -> &Path {
@@ -318,6 +403,36 @@ fn check_file(path: &Path) -> Result<()> {
     // window's open workspace), and another process would then take the file as unused and
     // remove its write-ahead log under it (SQLite's "How To Corrupt", 2.2).
     Ok(())
+}
+
+/// Whether `path` is on a file system mounted read-only (`statvfs`'s `ST_RDONLY`).
+fn on_read_only_disk(path: &Path) -> bool {
+    rustix::fs::statvfs(path)
+        .is_ok_and(|st| st.f_flag.contains(rustix::fs::StatVfsMountFlags::RDONLY))
+}
+
+/// Whether the file system of `path` has less than 64 KiB left for an unprivileged writer.
+fn disk_is_full(path: &Path) -> bool {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    rustix::fs::statvfs(dir).is_ok_and(|st| st.f_bavail.saturating_mul(st.f_frsize) < 64 * 1024)
+}
+
+/// The `file:` URI of `path` opened as immutable, every byte but a path's plain ones
+/// percent-encoded.
+fn immutable_uri(path: &Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let mut uri = String::from("file:");
+    for &b in path.as_os_str().as_bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
+            uri.push(b as char);
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    uri + "?immutable=1"
 }
 
 fn not_a_db_or(path: &Path, e: rusqlite::Error) -> StoreError {

@@ -26,8 +26,22 @@ pub struct Cursor {
 
 /// A sink could not read or write the workspace (the message says why).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct SinkError(pub String);
+#[error("{message}")]
+pub struct SinkError {
+    pub message: String,
+    /// Set when the file could not be written at all (read-only, disk full): the caller
+    /// reports it with its own code instead of a database error.
+    pub storage: Option<StorageProblem>,
+}
+
+/// Why a workspace could not be written, when it is the file's place and not its contents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StorageProblem {
+    /// The file, its folder or its disk is read-only.
+    ReadOnly,
+    /// The disk holding it is full.
+    DiskFull,
+}
 
 /// An API token (Jira's API token or personal access token, GitHub's token). It prints as
 /// `***`, cannot be serialised, and its bytes are wiped (`zeroize`) when it is dropped; it

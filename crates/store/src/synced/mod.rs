@@ -13,7 +13,16 @@ use switchyard_core::synced::{Cursor, SinkError};
 
 impl From<StoreError> for SinkError {
     fn from(e: StoreError) -> Self {
-        SinkError(e.to_string())
+        use switchyard_core::synced::StorageProblem;
+        let storage = match e {
+            StoreError::ReadOnly => Some(StorageProblem::ReadOnly),
+            StoreError::DiskFull => Some(StorageProblem::DiskFull),
+            _ => None,
+        };
+        SinkError {
+            message: e.to_string(),
+            storage,
+        }
     }
 }
 

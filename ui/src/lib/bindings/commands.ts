@@ -275,6 +275,8 @@ export const ERROR_CODES = [
   "github_unavailable",
   "github_bad_response",
   "unknown_person",
+  "read_only",
+  "disk_full",
 ] as const satisfies readonly ErrorCode[];
 
 /** What a failing command rejects with. */
