@@ -265,6 +265,25 @@ impl Store {
         Ok(out)
     }
 
+    /// [`Store::transact`] with its commit flushed to disk before it returns
+    /// (`synchronous=FULL` for this transaction, `NORMAL` again after): the governance
+    /// records (approvals, decisions, change records, checklist states, overrides), which a
+    /// power cut must not take back once they were shown as recorded. Other writes keep
+    /// `NORMAL`, where a power cut can lose the last commits but never tear one.
+    pub fn transact_durable<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&Transaction<'_>) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        self.conn
+            .pragma_update(None, "synchronous", "FULL")
+            .map_err(StoreError::from)?;
+        let out = self.transact(f);
+        let restored = self.conn.pragma_update(None, "synchronous", "NORMAL");
+        let out = out?;
+        restored.map_err(StoreError::from)?;
+        Ok(out)
+    }
+
     /// An IMMEDIATE transaction for a writer that commits it itself (the syncs, which
     /// write a page at a time); prefer [`Store::transact`].
     pub fn begin(&self) -> Result<Transaction<'_>> {

@@ -660,3 +660,25 @@ fn a_version_5_workspace_gets_the_roster_and_keeps_its_approvals() {
     copy.import(&doc).unwrap();
     assert_eq!(copy.export().unwrap(), doc);
 }
+
+/// Governance writes are flushed at their commit (`synchronous=FULL` inside), every other
+/// write keeps `NORMAL`, and a refused governance write leaves `NORMAL` too.
+#[test]
+fn governance_writes_are_flushed_at_commit_and_others_are_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("w.sqlite3")).unwrap();
+    let level =
+        |c: &Connection| -> i64 { c.query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap() };
+    assert_eq!(level(store.conn()), 1, "NORMAL when opened");
+    let inside =
+        switchyard_store::governance::transact(&store, |c| Ok::<_, StoreError>(level(c))).unwrap();
+    assert_eq!(inside, 2, "FULL inside a governance write");
+    assert_eq!(level(store.conn()), 1, "NORMAL again after it");
+    let plain = store.transact(|tx| Ok::<_, StoreError>(level(tx))).unwrap();
+    assert_eq!(plain, 1, "NORMAL inside any other write");
+    let refused: Result<(), StoreError> = switchyard_store::governance::transact(&store, |_| {
+        Err(StoreError::Invalid("refused".into()))
+    });
+    assert!(refused.is_err());
+    assert_eq!(level(store.conn()), 1, "NORMAL after a refused one");
+}

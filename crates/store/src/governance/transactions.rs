@@ -5,12 +5,13 @@ use super::*;
 pub use rusqlite::Connection as Conn;
 
 /// Runs `f` in one transaction on the store's connection: committed when `f` returns Ok,
-/// rolled back otherwise (nothing written).
+/// rolled back otherwise (nothing written); the commit is flushed to disk before it returns
+/// ([`crate::Store::transact_durable`]).
 pub fn transact<T, E: From<crate::StoreError>>(
     store: &crate::Store,
     f: impl FnOnce(&Connection) -> std::result::Result<T, E>,
 ) -> std::result::Result<T, E> {
-    store.transact(|tx| f(tx))
+    store.transact_durable(|tx| f(tx))
 }
 
 /// Links a work item to a release (a change it ships).
