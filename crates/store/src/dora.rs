@@ -289,7 +289,7 @@ impl Store {
         settings: &Settings,
     ) -> Result<()> {
         let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT id, service_id, time, outcome = ?2, sha, {} FROM deployments
+            "SELECT id, service_id, time, outcome = ?2, sha, coalesce({}, 0) FROM deployments
              WHERE outcome <> ?3 AND time IS NOT NULL
                AND (production = 1 OR lower(environment) IN (SELECT value FROM json_each(?1)))",
             crate::deploy_runs::FROM_RUN
