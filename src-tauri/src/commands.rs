@@ -4,8 +4,10 @@ use crate::AppState;
 use std::time::Duration;
 use switchyard_app::core::dora::{Bucket, Drill};
 use switchyard_app::core::plan::DepKind;
+use switchyard_app::core::settings::DeployRule;
 use switchyard_app::core::views::{CalendarView, WorkspaceInfo};
 use switchyard_app::core::vocab::{DecisionOutcome, ItemState, RiskClass};
+use switchyard_app::deploy_rules::{DeployPreview, DeployRulesView};
 use switchyard_app::dora::MetricsQuery;
 use switchyard_app::governance::{ItemEdit, ReleaseReview, ReviewUpdate};
 use switchyard_app::menu::MenuAction;
@@ -205,6 +207,30 @@ pub fn run_sync(
 #[tauri::command(async)]
 pub fn cancel_sync(state: State<'_, AppState>, target: SyncTarget) -> Result<bool, AppError> {
     state.syncs.cancel(target)
+}
+
+#[tauri::command(async)]
+pub fn get_deploy_rules(state: State<'_, AppState>) -> Result<DeployRulesView, AppError> {
+    with_workspace(&state, |ws| ws.deploy_rules())
+}
+
+/// What some deploy-workflow rules would count, before they are saved (writes nothing).
+#[tauri::command(async)]
+pub fn preview_deploy_rules(
+    state: State<'_, AppState>,
+    rules: Vec<DeployRule>,
+) -> Result<DeployPreview, AppError> {
+    with_workspace(&state, |ws| ws.preview_deploy_rules(rules))
+}
+
+#[tauri::command(async)]
+pub fn save_deploy_rules(
+    state: State<'_, AppState>,
+    rules: Vec<DeployRule>,
+) -> Result<DeployRulesView, AppError> {
+    with_workspace_mut(&state, |ws, actor| {
+        ws.save_deploy_rules(rules, &SystemClock, actor)
+    })
 }
 
 /// A number that changes when the workspace file was written from elsewhere (the CLI, a

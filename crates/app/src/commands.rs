@@ -8,6 +8,7 @@
 use crate::error::{AppError, ErrorCode};
 use crate::people::{PeopleView, PersonForm};
 
+use crate::deploy_rules::{DeployPreview, DeployRulesView};
 use crate::overview::{MetricsOverview, PipelineView};
 use crate::plan_edit::{
     FreezeForm, GenerateView, HolidayForm, ReleaseDetails, ReleaseForm, SavedRelease, SavedTrain,
@@ -26,6 +27,7 @@ use crate::screens::{DrillView, MetricsView, TrainReadinessView};
 use crate::sync_screen::{LastSync, SyncConnections, SyncProgress, SyncStatus, SyncTarget};
 use std::collections::BTreeSet;
 use switchyard_core::dora::{Bucket, Drill};
+use switchyard_core::settings::DeployRule;
 use switchyard_core::views::{CalendarView, WorkspaceInfo};
 use switchyard_core::Person;
 use ts_rs::{Config, Dependency, TypeVisitor, TS};
@@ -321,6 +323,26 @@ pub fn commands(cfg: &Config) -> Vec<Command> {
     );
     arg!(c, cfg, target: SyncTarget);
     returns!(c, cfg, bool);
+
+    let c = b.command(
+        "get_deploy_rules",
+        "The deploy-workflow rules (which GitHub Actions runs are deployments) and what they count now.",
+    );
+    returns!(c, cfg, DeployRulesView);
+
+    let c = b.command(
+        "preview_deploy_rules",
+        "The synced runs some deploy-workflow rules would count as deployments, and as what; writes nothing.",
+    );
+    arg!(c, cfg, rules: Vec<DeployRule>);
+    returns!(c, cfg, DeployPreview);
+
+    let c = b.command(
+        "save_deploy_rules",
+        "Saves the deploy-workflow rules (audited) and derives the deployments of the synced runs again.",
+    );
+    arg!(c, cfg, rules: Vec<DeployRule>);
+    returns!(c, cfg, DeployRulesView);
 
     let c = b.command(
         "listen_menu",

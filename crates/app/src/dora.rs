@@ -110,14 +110,6 @@ impl Workspace {
         Ok(self.store().settings()?)
     }
 
-    /// Sets one setting by its dotted name and stores the result.
-    pub fn set_setting(&self, key: &str, value: &str) -> Result<Settings> {
-        let mut s = self.settings()?;
-        s.set(key, value).map_err(|e| invalid(e.to_string()))?;
-        self.store().save_settings(&s)?;
-        Ok(s)
-    }
-
     pub(crate) fn metrics_calendar(
         &self,
         q: &MetricsQuery,

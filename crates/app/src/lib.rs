@@ -5,6 +5,7 @@ mod audit;
 mod bindings;
 mod clock;
 pub mod commands;
+pub mod deploy_rules;
 pub mod dora;
 mod error;
 pub mod github;

@@ -219,6 +219,11 @@ impl Workspace {
                 };
                 let incidents: HashMap<_, _> = doc.incidents.iter().map(|i| (i.id, i)).collect();
                 let by_id: HashMap<_, _> = doc.deployments.iter().map(|d| (d.id, d)).collect();
+                let workflows: HashMap<&str, &str> = doc
+                    .pipeline_runs
+                    .iter()
+                    .filter_map(|r| Some((r.source_key.as_deref()?, r.workflow.as_str())))
+                    .collect();
                 ids.iter()
                     .filter_map(|id| by_id.get(id))
                     .map(|d| {
@@ -255,7 +260,10 @@ impl Workspace {
                             service: Some(d.service.clone()),
                             time: d.time.as_ref().map(rfc3339),
                             title: format!("{} to {}", short(&d.sha), d.environment),
-                            detail,
+                            detail: match deployment_origin(d, &workflows) {
+                                Some(from) => format!("{detail} · {from}"),
+                                None => detail,
+                            },
                         }
                     })
                     .collect()
@@ -357,5 +365,25 @@ impl Workspace {
             releases,
             svg,
         })
+    }
+}
+
+/// Where a synced deployment came from: a deploy workflow's run (`deployment_workflows`)
+/// or GitHub's Deployments API.
+fn deployment_origin(
+    d: &switchyard_core::Deployment,
+    workflows: &HashMap<&str, &str>,
+) -> Option<String> {
+    let key = d.source_key.as_deref()?;
+    if switchyard_core::deploy_runs::is_run_deployment(d.source, Some(key)) {
+        let run = key.rsplit('/').next().unwrap_or(key);
+        Some(match workflows.get(key) {
+            Some(w) => format!("from workflow run “{w}” #{run}"),
+            None => format!("from workflow run #{run}"),
+        })
+    } else if d.source == Some(switchyard_core::Source::Github) {
+        Some("from the Deployments API".into())
+    } else {
+        None
     }
 }

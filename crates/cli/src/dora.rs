@@ -225,7 +225,12 @@ pub fn run(db: Option<PathBuf>, cmd: MetricsCommand) -> Result<(), AppError> {
         MetricsCommand::Settings { action } => {
             let s = match action {
                 SettingsAction::Show => ws.settings()?,
-                SettingsAction::Set { key, value } => ws.set_setting(&key, &value)?,
+                SettingsAction::Set { key, value } => ws.set_setting(
+                    &key,
+                    &value,
+                    &SystemClock,
+                    &switchyard_app::governance::actor_name(None),
+                )?,
             };
             print(&json(&s)?)?;
         }

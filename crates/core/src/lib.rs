@@ -5,6 +5,7 @@ pub mod cadence;
 pub mod cards;
 pub mod delta;
 pub mod demo;
+pub mod deploy_runs;
 pub mod dora;
 pub mod gonogo;
 pub mod model;

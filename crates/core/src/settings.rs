@@ -4,7 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::vocab::Cluster;
+pub use crate::vocab::{Cluster, DeploySource};
+use ts_rs::TS;
 
 /// The bounds of the elite, high and medium clusters of one metric; anything past `medium`
 /// is low. Whether a bound is a floor (deployment frequency) or a ceiling (the others) is the
@@ -105,6 +106,34 @@ fn below(b: &Bounds, v: f64) -> Cluster {
     }
 }
 
+/// One rule of `deployment_workflows`: the completed runs of the workflows named
+/// `workflow` in the repositories named `repository` are deployments to `environment`
+/// (see [`crate::deploy_runs`]). Both names are glob patterns (`*`, `?`, `[...]`), matched
+/// ignoring case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct DeployRule {
+    /// `owner/name` pattern; `*` (every repository) when left out.
+    #[serde(default = "every_repository")]
+    pub repository: String,
+    /// Pattern of the workflow's name as GitHub shows it (`Deploy production`).
+    pub workflow: String,
+    /// The environment these runs deploy to.
+    pub environment: String,
+    /// Which deployments DORA counts for a repository that has both kinds; the first rule
+    /// whose `repository` matches decides. Runs when left out.
+    #[serde(default = "prefer_runs")]
+    pub prefer: DeploySource,
+}
+
+fn every_repository() -> String {
+    "*".into()
+}
+
+fn prefer_runs() -> DeploySource {
+    DeploySource::Runs
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Settings {
@@ -118,6 +147,9 @@ pub struct Settings {
     pub thresholds: Thresholds,
     /// IANA time zone name (`Europe/Berlin`); days, weeks and months are counted in it.
     pub timezone: String,
+    /// Which workflow runs are deployments (for repositories that deploy from GitHub
+    /// Actions without the Deployments API); none by default.
+    pub deployment_workflows: Vec<DeployRule>,
 }
 
 impl Default for Settings {
@@ -128,6 +160,7 @@ impl Default for Settings {
             incident_issue_type: "Incident".into(),
             thresholds: Thresholds::default(),
             timezone: "UTC".into(),
+            deployment_workflows: Vec::new(),
         }
     }
 }
@@ -158,9 +191,11 @@ impl Settings {
             .map_err(|_| SettingsError::TimeZone(self.timezone.clone()))
     }
 
-    /// Checks what serde cannot: the time zone name and monotone thresholds.
+    /// Checks what serde cannot: the time zone name, monotone thresholds and the
+    /// deploy-workflow rules.
     pub fn validate(&self) -> Result<(), SettingsError> {
         self.tz()?;
+        crate::deploy_runs::check_rules(&self.deployment_workflows)?;
         let t = &self.thresholds;
         let bad = |key: &str, why: &str| SettingsError::BadValue {
             key: key.into(),
@@ -226,6 +261,11 @@ impl Settings {
             (serde_json::Value::Array(_), Some(_)) => {
                 return Err(bad("takes a JSON array or a comma list".into()))
             }
+            (serde_json::Value::Array(_), None) if key == "deployment_workflows" => {
+                return Err(bad(
+                    "takes a JSON array of rules, e.g. [{\"workflow\": \"Deploy*\", \"environment\": \"production\"}] ([] for none)".into(),
+                ))
+            }
             (serde_json::Value::Array(_), None) => serde_json::Value::Array(
                 value
                     .split(',')
@@ -258,7 +298,7 @@ impl Settings {
         };
         let next: Settings = serde_json::from_value(doc).map_err(|e| SettingsError::BadValue {
             key: key.into(),
-            why: e.to_string(),
+            why: json_reason(&e),
         })?;
         next.validate()?;
         *self = next;
@@ -335,6 +375,64 @@ mod tests {
             )
             .is_err());
         assert_eq!(s.thresholds.lead_time_hours.elite, 12.0);
+    }
+
+    #[test]
+    fn deployment_workflows_take_a_json_list_of_rules() {
+        let mut s = Settings::default();
+        assert!(s.deployment_workflows.is_empty());
+        s.set(
+            "deployment_workflows",
+            r#"[{"workflow": "Deploy production", "environment": "production"},
+                {"repository": "octo/*", "workflow": "Deploy staging", "environment": "staging",
+                 "prefer": "deployments"}]"#,
+        )
+        .unwrap();
+        assert_eq!(
+            s.deployment_workflows,
+            [
+                DeployRule {
+                    repository: "*".into(),
+                    workflow: "Deploy production".into(),
+                    environment: "production".into(),
+                    prefer: DeploySource::Runs,
+                },
+                DeployRule {
+                    repository: "octo/*".into(),
+                    workflow: "Deploy staging".into(),
+                    environment: "staging".into(),
+                    prefer: DeploySource::Deployments,
+                },
+            ]
+        );
+        let before = s.clone();
+        for (bad, says) in [
+            ("Deploy production", "takes a JSON array of rules"),
+            (r#"[{"workflow": "Deploy"}]"#, "missing field `environment`"),
+            (
+                r#"[{"workflow": "Deploy", "environment": "prod", "workfow": "x"}]"#,
+                "unknown field `workfow`",
+            ),
+            (
+                r#"[{"workflow": "Deploy", "environment": "prod", "prefer": "both"}]"#,
+                "unknown variant `both`",
+            ),
+            (
+                r#"[{"workflow": "Deploy [", "environment": "prod"}]"#,
+                "deployment_workflows[0].workflow",
+            ),
+            (r#"[{"workflow": "Deploy", "#, "not valid JSON"),
+        ] {
+            let e = s.set("deployment_workflows", bad).unwrap_err().to_string();
+            assert!(e.contains(says), "{bad}: {e}");
+            assert!(!e.contains('\n'), "{e}");
+        }
+        assert_eq!(s, before);
+        s.set("deployment_workflows", "[]").unwrap();
+        assert!(s.deployment_workflows.is_empty());
+        // A stored document without the setting reads as none.
+        let old: Settings = serde_json::from_str(r#"{"timezone":"UTC"}"#).unwrap();
+        assert!(old.deployment_workflows.is_empty());
     }
 
     #[test]

@@ -247,6 +247,16 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// Which deployments of a repository DORA counts when it has both kinds: those derived
+    /// from its deploy workflows' runs (`deployment_workflows`), or those of GitHub's
+    /// Deployments API.
+    DeploySource, "deployment source" {
+        Runs = "runs",
+        Deployments = "deployments",
+    }
+}
+
+vocabulary! {
     /// How a deployment (or a CI run) ended.
     Outcome, "outcome" {
         Success = "success",
@@ -334,6 +344,7 @@ mod tests {
         check!(Source, "jira", "github");
         check!(Cluster, "elite", "high", "medium", "low");
         check!(Outcome, "success", "failure", "pending");
+        check!(DeploySource, "runs", "deployments");
     }
 
     #[test]

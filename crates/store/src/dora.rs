@@ -26,7 +26,9 @@ pub(crate) struct KeptLinks {
     linked: Arc<Linked>,
 }
 
-/// The production environments as linking saw them: part of what makes kept links current.
+/// The production environments as linking saw them, and the deploy-workflow rules when
+/// there are any (which kind of deployment a repository counts): part of what makes kept
+/// links current.
 fn production_key(settings: &Settings) -> String {
     let mut envs: Vec<String> = settings
         .production_environments
@@ -35,7 +37,11 @@ fn production_key(settings: &Settings) -> String {
         .collect();
     envs.sort();
     envs.dedup();
-    codec::json(&envs)
+    if settings.deployment_workflows.is_empty() {
+        codec::json(&envs)
+    } else {
+        codec::json(&(envs, &settings.deployment_workflows))
+    }
 }
 
 fn bad_time(table: &str, id: Id, s: &str) -> StoreError {
@@ -266,7 +272,7 @@ impl Store {
                 conn.pragma_update(None, "mmap_size", 1i64 << 30)?;
                 load_changes(&conn, index)
             });
-            let rest = self.load_deployments_and_incidents(&mut facts, index, &envs);
+            let rest = self.load_deployments_and_incidents(&mut facts, index, &envs, settings);
             (changes.join(), rest)
         });
         rest?;
@@ -280,12 +286,15 @@ impl Store {
         facts: &mut Facts,
         index: &ServiceIndex,
         envs: &str,
+        settings: &Settings,
     ) -> Result<()> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT id, service_id, time, outcome = ?2, sha FROM deployments
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT id, service_id, time, outcome = ?2, sha, coalesce({}, 0) FROM deployments
              WHERE outcome <> ?3 AND time IS NOT NULL
                AND (production = 1 OR lower(environment) IN (SELECT value FROM json_each(?1)))",
-        )?;
+            crate::deploy_runs::FROM_RUN
+        ))?;
+        let mut from_run = Vec::new();
         let mut rows = stmt.query([
             envs,
             switchyard_core::Outcome::Success.as_str(),
@@ -304,7 +313,9 @@ impl Store {
                 success: r.get(3)?,
                 sha: sha_key(text(r, 4)?),
             });
+            from_run.push(r.get::<_, bool>(5)?);
         }
+        facts.keep_preferred(&settings.deployment_workflows, &from_run);
 
         let mut stmt = self
             .conn()

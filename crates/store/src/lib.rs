@@ -6,6 +6,7 @@
 mod audit;
 mod calendar;
 mod codec;
+pub mod deploy_runs;
 mod dora;
 mod export;
 pub mod governance;

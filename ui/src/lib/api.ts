@@ -178,6 +178,19 @@ export function saveSyncSettings(connections: Args<"save_sync_settings">["connec
   return call("save_sync_settings", { connections });
 }
 
+export function getDeployRules() {
+  return call("get_deploy_rules");
+}
+
+/** The runs some deploy-workflow rules would count; writes nothing. */
+export function previewDeployRules(rules: Args<"preview_deploy_rules">["rules"]) {
+  return call("preview_deploy_rules", { rules });
+}
+
+export function saveDeployRules(rules: Args<"save_deploy_rules">["rules"]) {
+  return call("save_deploy_rules", { rules });
+}
+
 /** Sends a token to the OS keyring; only "stored" comes back, never the token. */
 export function storeSyncToken(target: Args<"store_sync_token">["target"], token: string) {
   return call("store_sync_token", { target, token });

@@ -6,6 +6,8 @@ pub mod fixtures;
 #[path = "../../../app/tests/sync/github/mock.rs"]
 pub mod mock;
 
+mod deploy_runs;
+
 use fixtures::{REPO, TOKEN};
 use serde_json::Value;
 use std::path::Path;

@@ -49,16 +49,20 @@ pub struct Facts {
 }
 
 impl Facts {
-    /// Facts from export records. `is_production(flag, environment)` decides production
-    /// (see [`crate::settings::Settings::is_production`]). Pending deployments, deployments
-    /// without a time, and pull requests not merged are no facts.
+    /// Facts from export records. [`crate::settings::Settings::is_production`] decides
+    /// production. Pending deployments, deployments without a time, and pull requests not
+    /// merged are no facts; a repository with deployments of both kinds (from workflow runs
+    /// and from the Deployments API) keeps the kind its rule prefers
+    /// ([`crate::deploy_runs::preferred`]).
     pub fn from_records(
         services: &[Service],
         deployments: &[Deployment],
         work_items: &[WorkItem],
         incidents: &[Incident],
-        is_production: impl Fn(bool, &str) -> bool,
+        settings: &crate::settings::Settings,
     ) -> Facts {
+        let is_production = |flag: bool, env: &str| settings.is_production(flag, env);
+        let mut from_run = Vec::new();
         let mut facts = Facts {
             services: services
                 .iter()
@@ -97,6 +101,10 @@ impl Facts {
                 Outcome::Pending => continue,
             };
             let service = service_of(&d.service, &mut facts.services);
+            from_run.push(crate::deploy_runs::is_run_deployment(
+                d.source,
+                d.source_key.as_deref(),
+            ));
             facts.deployments.push(DeployFact {
                 id: d.id,
                 service,
@@ -105,6 +113,7 @@ impl Facts {
                 sha: sha_key(&d.sha),
             });
         }
+        facts.keep_preferred(&settings.deployment_workflows, &from_run);
         for w in work_items {
             let (Some(merged), Some(service), "pull_request") =
                 (w.merged_at, w.service.as_deref(), w.kind.as_str())
@@ -132,6 +141,33 @@ impl Facts {
             });
         }
         facts
+    }
+}
+
+impl Facts {
+    /// Drops, for each service with deployments of both kinds, the kind its
+    /// `deployment_workflows` rule does not prefer. `from_run[i]` says whether
+    /// `deployments[i]` was derived from a workflow run.
+    pub fn keep_preferred(&mut self, rules: &[crate::settings::DeployRule], from_run: &[bool]) {
+        if rules.is_empty() || !from_run.contains(&true) {
+            return;
+        }
+        let Ok(rules) = crate::deploy_runs::Rules::new(rules) else {
+            return;
+        };
+        let deps = &self.deployments;
+        let services = &self.services;
+        let keep = crate::deploy_runs::preferred(
+            &rules,
+            from_run,
+            |i| deps[i].service,
+            |s| services[s as usize].name.clone(),
+        );
+        let mut i = 0;
+        self.deployments.retain(|_| {
+            i += 1;
+            keep[i - 1]
+        });
     }
 }
 

@@ -589,7 +589,7 @@ fn facts_from_records_follow_the_production_and_change_rules() {
         pr(12, None, Some(1), "pull_request"), // closed unmerged: no change
         pr(13, Some(8), None, "story"),
     ];
-    let f = Facts::from_records(&[], &deps, &items, &[], |p, e| settings.is_production(p, e));
+    let f = Facts::from_records(&[], &deps, &items, &[], &settings);
     let ids: Vec<Id> = f.deployments.iter().map(|d| d.id).collect();
     assert_eq!(ids, [1, 2, 3]);
     assert_eq!(f.services.len(), 1);

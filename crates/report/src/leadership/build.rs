@@ -200,7 +200,7 @@ pub fn build(input: &LeadershipInput) -> Result<LeadershipReport> {
         &doc.deployments,
         &doc.work_items,
         &doc.incidents,
-        |flag, env| settings.is_production(flag, env),
+        settings,
     );
     let linked = Linked::new(facts);
     let scoped = scope.services(doc)?;

@@ -44,7 +44,7 @@ impl GithubSink for Store {
 
     fn commit_github_page(&mut self, page: &GithubPage) -> Result<u64, SinkError> {
         let service = page.service;
-        transact(self, |c| {
+        let write = |c: &Connection| -> crate::Result<u64> {
             let n = match &page.records {
                 GithubRecords::Releases(rs) => {
                     let mut new = 0;
@@ -82,12 +82,19 @@ impl GithubSink for Store {
                     for r in rs {
                         upsert_run(c, service, r)?;
                     }
+                    // The deploy workflows' runs are deployments (deployment_workflows):
+                    // derived again with the runs, in the same transaction.
+                    let settings = crate::deploy_runs::settings_on(c)?;
+                    if !settings.deployment_workflows.is_empty() {
+                        crate::deploy_runs::rederive(c, &settings, Some(service))?;
+                    }
                     rs.len() as u64
                 }
             };
             write_cursor(c, "github", &page.cursor)?;
             Ok(n)
-        })
+        };
+        self.transact(|tx| write(tx)).map_err(SinkError::from)
     }
 
     fn github_pending_deployments(&mut self, service: ServiceId) -> Result<Vec<String>, SinkError> {

@@ -53,7 +53,7 @@ fn facts_from_the_database_give_the_numbers_the_records_give() {
         &doc.deployments,
         &doc.work_items,
         &doc.incidents,
-        |p, e| settings.is_production(p, e),
+        &settings,
     );
     assert_eq!(from_db.deployments.len(), from_records.deployments.len());
     assert_eq!(from_db.changes.len(), from_records.changes.len());

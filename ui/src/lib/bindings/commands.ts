@@ -8,6 +8,9 @@ import type { ChangeRecordForm } from "./ChangeRecordForm";
 import type { ChangeRecordsView } from "./ChangeRecordsView";
 import type { ConflictList } from "./ConflictList";
 import type { DecisionOutcome } from "./DecisionOutcome";
+import type { DeployPreview } from "./DeployPreview";
+import type { DeployRule } from "./DeployRule";
+import type { DeployRulesView } from "./DeployRulesView";
 import type { Drill } from "./Drill";
 import type { DrillView } from "./DrillView";
 import type { ErrorCode } from "./ErrorCode";
@@ -97,6 +100,12 @@ export type Commands = {
   run_sync: { args: { target: SyncTarget; progress: Channel<SyncProgress> }; result: LastSync };
   /** Asks a running sync to stop; it ends with `cancelled` at its next step. */
   cancel_sync: { args: { target: SyncTarget }; result: boolean };
+  /** The deploy-workflow rules (which GitHub Actions runs are deployments) and what they count now. */
+  get_deploy_rules: { args: never; result: DeployRulesView };
+  /** The synced runs some deploy-workflow rules would count as deployments, and as what; writes nothing. */
+  preview_deploy_rules: { args: { rules: Array<DeployRule> }; result: DeployPreview };
+  /** Saves the deploy-workflow rules (audited) and derives the deployments of the synced runs again. */
+  save_deploy_rules: { args: { rules: Array<DeployRule> }; result: DeployRulesView };
   /** The native menu's clicks (File, View) are sent on `actions` from now on. */
   listen_menu: { args: { actions: Channel<MenuAction> }; result: null };
   /** The train form: a train's values (null: a new train's defaults), the milestone templates and the services. */
@@ -205,6 +214,9 @@ export const COMMAND_NAMES = [
   "store_sync_token",
   "run_sync",
   "cancel_sync",
+  "get_deploy_rules",
+  "preview_deploy_rules",
+  "save_deploy_rules",
   "listen_menu",
   "get_train_form",
   "save_train",
