@@ -97,6 +97,26 @@ fn an_evidence_pack_carries_the_signed_head_and_verify_against_it_catches_a_rewr
     let public = v["public_key"].as_str().unwrap().to_owned();
     assert_eq!(public.len(), 64);
 
+    // The reports show the signed head in their audit evidence part.
+    let md = ok(
+        d,
+        &[
+            "--db",
+            "ws.sqlite3",
+            "report",
+            "release",
+            "Web 26.50",
+            "--format",
+            "md",
+        ],
+    );
+    assert!(
+        md.contains(&format!(
+            "signed head at event {head} (hash {}",
+            &v["signed_head"]["hash"].as_str().unwrap()[..12]
+        )),
+        "{md}"
+    );
     ok(
         d,
         &[

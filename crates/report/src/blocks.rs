@@ -64,9 +64,9 @@ impl AuditHead {
                 hash,
                 key_fingerprint,
             } => vec![
-                Span::Strong("Audit log: ".into()),
+                Span::Strong("Audit log:".into()),
                 Span::text(format!(
-                    "signed head at event {seq} (hash {}, workspace key {key_fingerprint}); `switchyard audit verify` checks it",
+                    " signed head at event {seq} (hash {}, workspace key {key_fingerprint}), checked by switchyard audit verify",
                     &hash[..12.min(hash.len())]
                 )),
             ],
@@ -74,12 +74,12 @@ impl AuditHead {
                 signed_seq,
                 unsigned,
             } => vec![
-                Span::Strong("Audit log: ".into()),
+                Span::Strong("Audit log:".into()),
                 Span::text(match signed_seq {
                     Some(seq) => format!(
-                        "signed up to event {seq}; {unsigned} later event(s) written without the workspace key"
+                        " signed up to event {seq}; {unsigned} later event(s) written without the workspace key"
                     ),
-                    None => "no event is signed (written without the workspace key)".into(),
+                    None => " no event is signed (written without the workspace key)".into(),
                 }),
             ],
         }
