@@ -2,6 +2,9 @@
 //! leave here as `AppError { code, message }` with a code from a closed list.
 
 mod audit;
+pub mod audit_key;
+mod audit_replay;
+pub mod audit_verify;
 mod bindings;
 mod clock;
 pub mod commands;

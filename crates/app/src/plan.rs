@@ -11,7 +11,6 @@ use switchyard_core::plan::{
     SlipPlan,
 };
 use switchyard_core::*;
-use switchyard_store::check_audit;
 use switchyard_store::plan as db;
 
 /// A new train.
@@ -685,19 +684,6 @@ impl Workspace {
             release_date: input.release(id).and_then(|r| r.release_date),
             path: core_plan::critical_path(&input, id),
         })
-    }
-
-    /// The number of events when the audit log is intact; `audit_broken` naming the first
-    /// event that is not.
-    pub fn verify_audit(&self) -> Result<i64> {
-        let check = check_audit(self.store().conn())?;
-        match check.broken {
-            None => Ok(check.events),
-            Some((id, why)) => Err(AppError::new(
-                ErrorCode::AuditBroken,
-                format!("event {id} {why}"),
-            )),
-        }
     }
 }
 

@@ -88,6 +88,10 @@ impl Workspace {
             today: clock.today(),
             generated_at: clock.now(),
         })?;
+        let report = leadership::LeadershipReport {
+            audit_head: Some(self.audit_head()?),
+            ..report
+        };
         render(&report.to_doc(), format)
     }
 
@@ -100,7 +104,8 @@ impl Workspace {
     ) -> Result<Vec<u8>> {
         let doc = self.export()?;
         let id = self.release_id(key)?;
-        let report = self.release_report_of(&doc, id, clock)?;
+        let mut report = self.release_report_of(&doc, id, clock)?;
+        report.audit_head = Some(self.audit_head()?);
         render(&report.to_doc(), format)
     }
 
@@ -168,7 +173,7 @@ impl Workspace {
     /// The audit evidence pack of a release, as zip bytes. The audit log is verified first:
     /// a pack is never written from a broken one (`audit_broken`, naming the event).
     pub fn evidence_pack(&self, clock: &dyn Clock, key: &str) -> Result<Vec<u8>> {
-        self.verify_audit().map_err(|e| {
+        let verified = self.audit_verification()?.into_result().map_err(|e| {
             AppError::new(
                 e.code,
                 format!(
@@ -179,8 +184,32 @@ impl Workspace {
         })?;
         let doc = self.export()?;
         let id = self.release_id(key)?;
-        let report = self.release_report_of(&doc, id, clock)?;
-        Ok(evidence::pack(&doc, &report, clock.now())?)
+        let mut report = self.release_report_of(&doc, id, clock)?;
+        report.audit_head = Some(self.audit_head()?);
+        let head = verified
+            .head_evidence()
+            .and_then(|h| serde_json::to_value(h).ok());
+        Ok(evidence::pack_with_head(&doc, &report, clock.now(), head)?)
+    }
+
+    /// The audit log's head as the reports show it: the newest signed head when the
+    /// signatures hold (`audit verify` says more), else how much is unsigned.
+    pub fn audit_head(&self) -> Result<switchyard_report::blocks::AuditHead> {
+        use switchyard_report::blocks::AuditHead;
+        let sig = switchyard_store::check_signatures(self.store().conn())?;
+        Ok(match (&sig.head, &sig.public_key) {
+            (Some(h), Some(pk)) if sig.broken.is_empty() && sig.unsigned_after == 0 => {
+                AuditHead::Signed {
+                    seq: h.seq,
+                    hash: h.hash.clone(),
+                    key_fingerprint: switchyard_store::key_fingerprint(pk),
+                }
+            }
+            _ => AuditHead::Unsigned {
+                signed_seq: sig.head.as_ref().map(|h| h.seq),
+                unsigned: sig.unsigned_after,
+            },
+        })
     }
 
     /// The release report's data, with risk and readiness as they stand now.

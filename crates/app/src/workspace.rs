@@ -75,9 +75,13 @@ pub(crate) fn actor() -> String {
 }
 
 impl Workspace {
+    /// Opens (or creates) the workspace at `path`, its audit log signed from now on with
+    /// the workspace's key from the OS keyring (see `audit_key`).
     pub fn open(path: &Path) -> Result<Self> {
+        let store = Store::open(path)?;
+        store.set_head_signer(Box::new(crate::audit_key::KeyringSigner::default()))?;
         Ok(Self {
-            store: Store::open(path)?,
+            store,
             checked: std::sync::Mutex::new(None),
         })
     }
@@ -164,7 +168,10 @@ impl Workspace {
         if self.store.meta(DEMO_MARKER)?.is_some() {
             return Ok(DemoOutcome::AlreadyLoaded);
         }
-        let doc = demo::generate(clock.now());
+        // One moment for the records and the event: `audit verify` rebuilds the demo's
+        // records from the event's time to check them.
+        let now = clock.now();
+        let doc = demo::generate(now);
         let who = actor();
         let after = serde_json::json!({
             "seed": format!("{:#x}", demo::SEED),
@@ -173,7 +180,7 @@ impl Workspace {
             "deployments": doc.deployments.len(),
         });
         let event = AuditEntry {
-            at: clock.now(),
+            at: now,
             actor: &who,
             action: "demo.load",
             entity: "workspace",

@@ -214,8 +214,15 @@ pub enum PlanAction {
 
 #[derive(Subcommand)]
 pub enum AuditAction {
-    /// Check that no audit event was edited or removed.
-    Verify,
+    /// Check that no audit event was edited or removed, and the signed head of the log.
+    Verify {
+        /// Also check that the workspace still extends the signed head this evidence pack
+        /// (`switchyard evidence`) showed.
+        #[arg(long, value_name = "PACK.zip")]
+        against: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn print_json<T: Serialize>(value: &T) -> Result<(), AppError> {
@@ -553,10 +560,49 @@ pub fn plan(db: Option<PathBuf>, action: PlanAction) -> Result<(), AppError> {
 }
 
 pub fn audit(db: Option<PathBuf>, action: AuditAction) -> Result<(), AppError> {
-    let AuditAction::Verify = action;
+    let AuditAction::Verify { against, json } = action;
     let ws = open(db)?;
-    let n = ws.verify_audit()?;
-    println!("audit log intact: {n} events");
+    let v = match &against {
+        None => ws.audit_verification()?,
+        Some(pack) => {
+            let bytes = std::fs::read(pack).map_err(|e| {
+                AppError::new(
+                    ErrorCode::Io,
+                    format!("cannot read {}: {e}", pack.display()),
+                )
+                .about("against")
+            })?;
+            ws.audit_verification_against(&bytes)?
+        }
+    };
+    if json {
+        print_json(&v)?;
+    }
+    // A failure is one error line; warnings only beside a success.
+    for w in v.warnings.iter().filter(|_| v.errors.is_empty()) {
+        eprintln!("warning[{}]: {}", w.code, w.message);
+    }
+    let v = v.into_result()?;
+    if !json {
+        println!("audit log intact: {} events", v.events);
+        if let (Some(h), Some(fp)) = (&v.signed_head, &v.key_fingerprint) {
+            println!(
+                "signed head at event {} verified (hash {}, key {fp})",
+                h.seq,
+                &h.hash[..12.min(h.hash.len())]
+            );
+        }
+        if let Some(p) = &v.against {
+            println!(
+                "extends the evidence pack's head at event {} ({})",
+                p.seq,
+                against
+                    .as_deref()
+                    .map(|a| a.display().to_string())
+                    .unwrap_or_default()
+            );
+        }
+    }
     Ok(())
 }
 

@@ -23,11 +23,16 @@ const KEYS: [&str; 17] = [
     "sync_state",
 ];
 
+/// The audit key every test's `switchyard` signs with (`SWITCHYARD_AUDIT_KEY`), so no test
+/// reads or writes the OS keyring of the machine it runs on.
+pub const TEST_AUDIT_KEY: &str = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
+
 /// `switchyard args` in `dir`, with the workspace and home of `dir` only.
 fn command(dir: &Path, args: &[&str]) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_switchyard"));
     c.args(args)
         .current_dir(dir)
+        .env("SWITCHYARD_AUDIT_KEY", TEST_AUDIT_KEY)
         .env_remove("SWITCHYARD_DB")
         .env("XDG_DATA_HOME", dir.join("xdg-data"))
         .env("HOME", dir);
@@ -501,7 +506,10 @@ fn a_newer_workspace_fails_with_db_newer_version_and_stays_byte_identical() {
     let d = dir.path();
     ok(d, &["--db", "ws.sqlite3", "demo", "load"]);
     {
-        let c = set_user_version(&path(d, "ws.sqlite3"), 7);
+        let c = set_user_version(
+            &path(d, "ws.sqlite3"),
+            switchyard_core::SCHEMA_VERSION as u32 + 1,
+        );
         assert!(c);
     }
     let before = std::fs::read(path(d, "ws.sqlite3")).unwrap();
@@ -688,6 +696,7 @@ fn a_corrupt_or_foreign_import_file_changes_nothing() {
     );
 }
 
+mod audit;
 mod crash;
 mod dora;
 #[path = "../../app/tests/sync/jira/fake.rs"]

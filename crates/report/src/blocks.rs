@@ -39,6 +39,53 @@ impl Span {
 
 pub type Line = Vec<Span>;
 
+/// Where the workspace's audit log stood when a report was made: its signed head (see
+/// docs/security.md), or that no event is signed. `None` in a report: not given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuditHead {
+    Signed {
+        seq: i64,
+        hash: String,
+        key_fingerprint: String,
+    },
+    /// Events after the signed head, or all of them, were written without the key.
+    Unsigned {
+        signed_seq: Option<i64>,
+        unsigned: i64,
+    },
+}
+
+impl AuditHead {
+    /// The line the reports show in their audit evidence part.
+    pub fn line(&self) -> Line {
+        match self {
+            AuditHead::Signed {
+                seq,
+                hash,
+                key_fingerprint,
+            } => vec![
+                Span::Strong("Audit log:".into()),
+                Span::text(format!(
+                    " signed head at event {seq} (hash {}, workspace key {key_fingerprint}), checked by switchyard audit verify",
+                    &hash[..12.min(hash.len())]
+                )),
+            ],
+            AuditHead::Unsigned {
+                signed_seq,
+                unsigned,
+            } => vec![
+                Span::Strong("Audit log:".into()),
+                Span::text(match signed_seq {
+                    Some(seq) => format!(
+                        " signed up to event {seq}; {unsigned} later event(s) written without the workspace key"
+                    ),
+                    None => " no event is signed (written without the workspace key)".into(),
+                }),
+            ],
+        }
+    }
+}
+
 /// How a headline figure compares with the previous period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Trend {

@@ -106,6 +106,18 @@ pub fn files(doc: &Document, report: &ReleaseReport) -> Vec<(String, Vec<u8>)> {
 
 /// The evidence pack as zip bytes.
 pub fn pack(doc: &Document, report: &ReleaseReport, generated_at: Timestamp) -> Result<Vec<u8>> {
+    pack_with_head(doc, report, generated_at, None)
+}
+
+/// The evidence pack with the workspace's signed audit head in its manifest (`audit_head`:
+/// the workspace id, public key and its fingerprint, the head's sequence number, hash and
+/// signature), which `switchyard audit verify --against PACK` checks the workspace against.
+pub fn pack_with_head(
+    doc: &Document,
+    report: &ReleaseReport,
+    generated_at: Timestamp,
+    audit_head: Option<Value>,
+) -> Result<Vec<u8>> {
     let files = files(doc, report);
     let digests: Vec<(String, String, usize)> = files
         .iter()
@@ -116,6 +128,7 @@ pub fn pack(doc: &Document, report: &ReleaseReport, generated_at: Timestamp) -> 
         "generated_at": generated_at,
         "generator": format!("Switchyard {}", env!("CARGO_PKG_VERSION")),
         "algorithm": "sha256",
+        "audit_head": audit_head,
         "files": digests.iter().map(|(n, d, l)| json!({"name": n, "sha256": d, "bytes": l})).collect::<Vec<_>>(),
     });
     let sums: String = digests
@@ -155,4 +168,27 @@ pub fn pack(doc: &Document, report: &ReleaseReport, generated_at: Timestamp) -> 
         zip.write_all(bytes).map_err(ioerr)?;
     }
     Ok(zip.finish().map_err(zerr)?.into_inner())
+}
+
+/// The `manifest.json` of an evidence pack (zip bytes).
+pub fn manifest_of(pack: &[u8]) -> Result<Value> {
+    let bad = ReportError::Invalid;
+    let mut zip = zip::ZipArchive::new(Cursor::new(pack)).map_err(|e| bad(e.to_string()))?;
+    let mut text = String::new();
+    let mut found = false;
+    for i in 0..zip.len() {
+        let mut file = zip.by_index(i).map_err(|e| bad(e.to_string()))?;
+        let is_manifest = file
+            .name()
+            .is_ok_and(|n| n == "manifest.json" || n.ends_with("/manifest.json"));
+        if is_manifest {
+            std::io::Read::read_to_string(&mut file, &mut text).map_err(|e| bad(e.to_string()))?;
+            found = true;
+            break;
+        }
+    }
+    if !found {
+        return Err(bad("it has no manifest.json".into()));
+    }
+    serde_json::from_str(&text).map_err(|e| bad(format!("its manifest.json is not JSON: {e}")))
 }

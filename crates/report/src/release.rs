@@ -37,6 +37,8 @@ pub struct ReleaseReport {
     pub change_records: Vec<ChangeRecord>,
     pub changes: Vec<WorkItem>,
     pub approvals_complete: bool,
+    /// The audit log's signed head, shown with the approvals (set by the caller).
+    pub audit_head: Option<crate::blocks::AuditHead>,
 }
 
 fn key_of(source_key: &Option<String>, id: Id) -> String {
@@ -205,6 +207,7 @@ pub fn build_standing(
         change_records,
         changes,
         approvals_complete: gov.approvals_complete_for(r.id, class),
+        audit_head: None,
     })
 }
 
@@ -487,6 +490,9 @@ impl ReleaseReport {
         } else {
             "Approvals not complete for the risk class."
         })]));
+        if let Some(head) = &self.audit_head {
+            b.push(Block::Para(head.line()));
+        }
         if !self.open_approvals.is_empty() {
             b.push(approval_table(
                 ["Pending approval: role", "Approver", "At", "Recorded by"],

@@ -52,7 +52,9 @@ pub fn append_audit(conn: &Connection, entry: &AuditEntry) -> Result<String> {
         prev,
         hash
     ])?;
+    let seq = conn.last_insert_rowid();
     set_audit_head(conn, &hash)?;
+    crate::audit_sign::sign_head(conn, seq, &hash)?;
     Ok(hash)
 }
 

@@ -478,6 +478,7 @@ pub(crate) fn insert_document(tx: &Transaction, doc: &Document) -> Result<()> {
     crate::governance::insert_governance(tx, doc)?;
     if let Some(last) = doc.audit_events.last() {
         crate::audit::set_audit_head(tx, &last.hash)?;
+        crate::audit_sign::sign_head(tx, last.id, &last.hash)?;
     }
     // Foreign keys are checked per statement; this also catches dangling ids in the file.
     let dangling: Option<String> = tx

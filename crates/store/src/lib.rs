@@ -4,6 +4,7 @@
 //! first).
 
 mod audit;
+mod audit_sign;
 mod calendar;
 mod codec;
 pub mod deploy_runs;
@@ -21,6 +22,10 @@ mod synced;
 pub use audit::{
     append_audit, check_audit, next_audit_id, recent_audit, release_states, verify_audit,
     AuditCheck, AuditEntry, AuditRecord, ReleaseState,
+};
+pub use audit_sign::{
+    check_signatures, head_message, key_fingerprint, verify_signature, workspace_id, HeadSigner,
+    SignatureCheck, SignedHead, WorkspaceKey, AUDIT_PUBLIC_KEY, WORKSPACE_ID,
 };
 pub use calendar::OFF_TRAIN_LANE;
 pub use dora::{SyncedCounts, SETTINGS_KEY};
@@ -246,6 +251,12 @@ impl Store {
     /// Whether the workspace was opened for reading only (it is on a read-only disk).
     pub fn read_only(&self) -> bool {
         self.immutable
+    }
+
+    /// Hands the workspace's audit signer to this connection: from now on every audit
+    /// event appended through it also stores its signed head (see `audit_sign`).
+    pub fn set_head_signer(&self, signer: Box<dyn HeadSigner>) -> Result<()> {
+        audit_sign::register_signer(&self.conn, signer)
     }
 
     pub fn path(&self) -> &Path {

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use switchyard_core::demo;
 use switchyard_store::{append_audit, verify_audit, AuditEntry, Store, StoreError, SCHEMA_VERSION};
 
+mod audit_sign;
 mod dora;
 
 fn today() -> NaiveDate {
@@ -601,7 +602,7 @@ fn a_version_5_workspace_gets_the_roster_and_keeps_its_approvals() {
     drop(conn);
 
     let store = Store::open(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 6);
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
     assert!(dir.path().join("v5.sqlite3.v5.backup").exists());
     let doc = store.export().unwrap();
     assert!(doc.people.is_empty());

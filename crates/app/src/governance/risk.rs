@@ -141,8 +141,22 @@ pub(crate) fn settle(c: &Conn, clock: &dyn Clock, actor: &str) -> Result<usize> 
         let r = gov::release_brief(c, id)?;
         let now = release_now(c, &policy, &r, clock)?;
         let mut touched = false;
+        // Each change with its audit event, as the use cases write them, so `audit verify`
+        // finds every row explained by the log.
         if now.risk.id == 0 {
-            gov::insert_assessment(c, &now.risk)?;
+            let aid = gov::insert_assessment(c, &now.risk)?;
+            audit(
+                c,
+                clock,
+                actor,
+                "risk.assess",
+                "release",
+                r.id,
+                None,
+                Some(
+                    json!({"assessment_id": aid, "score": now.risk.score, "class": now.risk.class.as_str()}),
+                ),
+            )?;
             touched = true;
         }
         if let (Some(list), Some(stored)) = (now.checklist, gov::checklist_of(c, id)?) {
@@ -156,6 +170,20 @@ pub(crate) fn settle(c: &Conn, clock: &dyn Clock, actor: &str) -> Result<usize> 
                 stored
             } else {
                 gov::grow_checklist(c, stored.id, &list.template, &added, clock.now(), actor)?;
+                audit(
+                    c,
+                    clock,
+                    actor,
+                    "checklist.grow",
+                    "release",
+                    r.id,
+                    Some(json!({"checklist_id": stored.id, "template": stored.template})),
+                    Some(json!({
+                        "checklist_id": stored.id,
+                        "template": list.template,
+                        "added": added.iter().map(|a| &a.0).collect::<Vec<_>>(),
+                    })),
+                )?;
                 touched = true;
                 gov::checklist_of(c, id)?.unwrap_or(stored)
             };
@@ -173,6 +201,16 @@ pub(crate) fn settle(c: &Conn, clock: &dyn Clock, actor: &str) -> Result<usize> 
                         None,
                         clock.now(),
                         actor,
+                    )?;
+                    audit(
+                        c,
+                        clock,
+                        actor,
+                        "checklist.evaluate",
+                        "checklist_item",
+                        s.id,
+                        Some(json!({"state": s.state})),
+                        Some(json!({"state": item.state, "rule": item.rule, "note": item.note})),
                     )?;
                     touched = true;
                 }

@@ -159,6 +159,7 @@ fn an_imported_cycle_and_a_release_in_a_freeze_are_reported_never_silently_accep
     std::fs::write(d.join("edited.json"), serde_json::to_vec(&doc).unwrap()).unwrap();
 
     let out = Command::new(env!("CARGO_BIN_EXE_switchyard"))
+        .env("SWITCHYARD_AUDIT_KEY", crate::TEST_AUDIT_KEY)
         .args([
             "--db",
             "ws.sqlite3",
@@ -355,7 +356,7 @@ fn a_move_previews_without_changing_anything_and_apply_moves_dependents_with_aud
         .any(|m| m["date"] == "2027-03-08" && m["release_id"] == 1));
     let out = ok(d, &sy(db, &["audit", "verify"]));
     assert_eq!(
-        out.trim(),
+        out.lines().next().unwrap(),
         format!("audit log intact: {} events", events.len())
     );
     // The critical path of B now runs through A.
@@ -494,7 +495,8 @@ fn audit_verify_finds_an_edited_or_removed_event() {
     let db = "ws.sqlite3";
     three_releases(d, db);
     let out = ok(d, &sy(db, &["audit", "verify"]));
-    assert_eq!(out.trim(), "audit log intact: 4 events");
+    assert_eq!(out.lines().next().unwrap(), "audit log intact: 4 events");
+    assert!(out.contains("signed head at event 4 verified"), "{out}");
     std::fs::copy(d.join(db), d.join("cut.sqlite3")).unwrap();
 
     // Someone with the file and sqlite edits one byte of event 2.

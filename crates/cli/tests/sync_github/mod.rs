@@ -19,6 +19,7 @@ fn switchyard(dir: &Path, args: &[&str], token: &str) -> Output {
 
 fn switchyard_logging(dir: &Path, args: &[&str], token: &str, log: &str) -> Output {
     Command::new(env!("CARGO_BIN_EXE_switchyard"))
+        .env("SWITCHYARD_AUDIT_KEY", crate::TEST_AUDIT_KEY)
         .args(args)
         .current_dir(dir)
         .env_remove("SWITCHYARD_DB")

@@ -41,6 +41,7 @@ fn cloud(n: u64) -> FakeJira {
 
 fn sync(dir: &Path, url: &str, extra: &[&str], token: &str) -> Output {
     Command::new(env!("CARGO_BIN_EXE_switchyard"))
+        .env("SWITCHYARD_AUDIT_KEY", crate::TEST_AUDIT_KEY)
         .args([
             "--db",
             "w.sqlite3",
@@ -64,6 +65,7 @@ fn sync(dir: &Path, url: &str, extra: &[&str], token: &str) -> Output {
 
 fn export(dir: &Path) -> Value {
     let out = Command::new(env!("CARGO_BIN_EXE_switchyard"))
+        .env("SWITCHYARD_AUDIT_KEY", crate::TEST_AUDIT_KEY)
         .args(["--db", "w.sqlite3", "export", "--format", "json"])
         .current_dir(dir)
         .env_remove("SWITCHYARD_DB")
@@ -140,6 +142,7 @@ fn sync_jira_fills_releases_work_items_dependencies_and_incidents() {
     // ... and comes back whole from an import into a new workspace.
     std::fs::write(d.join("doc.json"), serde_json::to_vec(&doc).unwrap()).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_switchyard"))
+        .env("SWITCHYARD_AUDIT_KEY", crate::TEST_AUDIT_KEY)
         .args([
             "--db",
             "copy.sqlite3",
@@ -154,6 +157,7 @@ fn sync_jira_fills_releases_work_items_dependencies_and_incidents() {
         .unwrap();
     assert!(out.status.success(), "{out:?}");
     let out = Command::new(env!("CARGO_BIN_EXE_switchyard"))
+        .env("SWITCHYARD_AUDIT_KEY", crate::TEST_AUDIT_KEY)
         .args(["--db", "copy.sqlite3", "export", "--format", "json"])
         .current_dir(d)
         .env_remove("SWITCHYARD_DB")
@@ -196,6 +200,7 @@ fn the_token_reaches_no_stderr_export_log_or_database() {
 
     // Unknown project: not_found.
     let out = Command::new(env!("CARGO_BIN_EXE_switchyard"))
+        .env("SWITCHYARD_AUDIT_KEY", crate::TEST_AUDIT_KEY)
         .args([
             "--db",
             "w.sqlite3",
@@ -260,6 +265,7 @@ fn the_token_reaches_no_stderr_export_log_or_database() {
 fn auth(dir: &Path, args: &[&str], stdin: &str) -> Output {
     use std::io::Write;
     let mut child = Command::new(env!("CARGO_BIN_EXE_switchyard"))
+        .env("SWITCHYARD_AUDIT_KEY", crate::TEST_AUDIT_KEY)
         .arg("auth")
         .args(args)
         .current_dir(dir)

@@ -146,6 +146,8 @@ pub struct LeadershipReport {
     pub change_failures: Vec<ChangeFailure>,
     pub actions: Vec<ActionRow>,
     pub pipeline: PipelineHealth,
+    /// The audit log's signed head, shown with the audit evidence (set by the caller).
+    pub audit_head: Option<crate::blocks::AuditHead>,
 }
 
 /// The end of a day (UTC) as the last instant a thing may happen "by" that day.
@@ -423,5 +425,6 @@ pub fn build(input: &LeadershipInput) -> Result<LeadershipReport> {
         change_failures,
         actions,
         pipeline,
+        audit_head: None,
     })
 }

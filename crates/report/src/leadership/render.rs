@@ -372,6 +372,9 @@ impl LeadershipReport {
             b.push(Block::Para(vec![Span::text("Releases with gaps:")]));
             b.push(Block::List(gaps));
         }
+        if let Some(head) = &self.audit_head {
+            b.push(Block::Para(head.line()));
+        }
 
         ReportDoc {
             title: "Release and delivery report".into(),
