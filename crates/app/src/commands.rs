@@ -752,7 +752,7 @@ mod tests {
     fn each_error_code_of_the_list_is_one_of_the_enum() {
         let cfg = crate::bindings::config();
         let codes = error_codes(&cfg);
-        assert_eq!(codes.len(), 25, "{codes:?}");
+        assert_eq!(codes.len(), 27, "{codes:?}");
         for c in &codes {
             let code: ErrorCode = serde_json::from_str(c).expect("a code of the enum");
             assert_eq!(format!("\"{}\"", code.as_str()), *c);
