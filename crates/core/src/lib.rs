@@ -7,6 +7,7 @@ pub mod delta;
 pub mod demo;
 pub mod dora;
 pub mod gonogo;
+pub mod ingest;
 pub mod model;
 pub mod people;
 pub mod pipeline;
@@ -25,4 +26,4 @@ pub use vocab::*;
 
 /// The schema version of the workspace database and of the export document this build
 /// writes. A database or document with a larger number was written by a newer Switchyard.
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
