@@ -16,6 +16,8 @@ fn main() {
         "get_train_readiness",
         "save_export",
         "reveal_export",
+        "pick_ingest_file",
+        "ingest_file",
         "get_sync_status",
         "save_sync_settings",
         "store_sync_token",

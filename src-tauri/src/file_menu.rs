@@ -6,6 +6,7 @@ use crate::commands::{reveal, with_workspace, OPEN_WAIT};
 use crate::AppState;
 use std::path::{Path, PathBuf};
 use switchyard_app::core::views::WorkspaceInfo;
+use switchyard_app::ingest::{IngestKind, IngestRequest, IngestResult};
 use switchyard_app::recent::{absolute, reopenable, RecentWorkspaces, WorkspaceSession};
 use switchyard_app::{AppError, ErrorCode, SystemClock, Workspace};
 use tauri::{AppHandle, Manager, Runtime, State};
@@ -119,6 +120,58 @@ pub fn new_workspace<R: Runtime>(
     };
     let ws = Workspace::create(&path)?;
     show(&state, path, ws).map(Some)
+}
+
+/// The import of the Sync screen: a deployments or incidents file picked in the native
+/// Open dialog. It is kept as the only file [`ingest_file`] may read, so the window never
+/// names a file of its own. `Ok(None)` when the dialog was cancelled.
+#[tauri::command(async)]
+pub fn pick_ingest_file<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    kind: IngestKind,
+) -> Result<Option<String>, AppError> {
+    let title = match kind {
+        IngestKind::Deployments => "Open deployments file",
+        IngestKind::Incidents => "Open incidents file",
+    };
+    let mut dialog = app
+        .dialog()
+        .file()
+        .set_title(title)
+        .add_filter("CSV or NDJSON", &["csv", "ndjson", "jsonl"]);
+    if let Some(dir) = start_dir(&app, &state) {
+        dialog = dialog.set_directory(dir);
+    }
+    let Some(path) = picked(dialog.blocking_pick_file())? else {
+        return Ok(None);
+    };
+    let shown = path.to_string_lossy().into_owned();
+    if let Ok(mut pick) = state.ingest_pick.lock() {
+        *pick = Some(path);
+    }
+    Ok(Some(shown))
+}
+
+/// Ingests (or, dry, previews) the file last picked by [`pick_ingest_file`]; any other
+/// path is refused.
+#[tauri::command(async)]
+pub fn ingest_file(
+    state: State<'_, AppState>,
+    request: IngestRequest,
+) -> Result<IngestResult, AppError> {
+    let pick = state.ingest_pick.lock().ok().and_then(|p| p.clone());
+    match pick {
+        Some(p) if p.to_string_lossy() == request.path => {}
+        _ => {
+            return Err(AppError::new(
+                ErrorCode::InvalidInput,
+                "choose the file in the Open dialog first",
+            )
+            .about("path"))
+        }
+    }
+    with_workspace(&state, |ws| ws.ingest(&SystemClock, &request))
 }
 
 /// File > Show in folder: the workspace file, open or not, in the file manager.

@@ -23,6 +23,8 @@ pub struct AppState {
     pub syncs: RunningSyncs,
     /// File > Open recent, in the app's config folder (`None` when there is no such folder).
     pub recent: Mutex<Option<RecentWorkspaces>>,
+    /// The file last picked in the import's Open dialog: the only one `ingest_file` reads.
+    pub ingest_pick: Mutex<Option<PathBuf>>,
 }
 
 /// `$SWITCHYARD_DB`, else the workspace opened last that still exists, else
@@ -187,6 +189,7 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, started: Instant) -> tauri::B
             started,
             syncs: RunningSyncs::default(),
             recent: Mutex::default(),
+            ingest_pick: Mutex::default(),
         })
         .manage(menu::MenuChannel::default())
         .plugin(tauri_plugin_dialog::init())
@@ -206,6 +209,8 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, started: Instant) -> tauri::B
             commands::get_train_readiness,
             commands::save_export,
             commands::reveal_export,
+            file_menu::pick_ingest_file,
+            file_menu::ingest_file,
             commands::get_sync_status,
             commands::save_sync_settings,
             commands::store_sync_token,
@@ -436,7 +441,7 @@ mod command_lists {
     #[test]
     fn every_list_names_the_commands_of_the_table() {
         let table: Vec<String> = command_names().iter().map(|s| s.to_string()).collect();
-        assert_eq!(table.len(), 61, "{table:?}");
+        assert_eq!(table.len(), 63, "{table:?}");
         assert_eq!(build_rs(), table, "src-tauri/build.rs");
         assert_eq!(
             generate_handler(),

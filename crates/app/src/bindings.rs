@@ -3,6 +3,7 @@
 //! `check_bindings` is what the test suite runs to fail on stale files.
 
 use crate::error::{AppError, ErrorCode};
+use crate::ingest::{IngestFormat, IngestKind, IngestRequest, IngestResult};
 use crate::plan_edit::{
     CadenceKind, FreezeForm, FreezeRuleWord, GenerateView, GeneratedRow, HistoryEntry, HolidayForm,
     MilestoneRow, ReleaseDetails, ReleaseForm, SavedRelease, SavedTrain, TemplateChoice, TrainForm,
@@ -71,6 +72,11 @@ pub fn bindings() -> Vec<(String, String)> {
         render::<ChartView>(&cfg),
         render::<DrillView>(&cfg),
         render::<DrillRow>(&cfg),
+        render::<IngestKind>(&cfg),
+        render::<IngestFormat>(&cfg),
+        render::<IngestRequest>(&cfg),
+        render::<IngestResult>(&cfg),
+        render::<switchyard_core::Source>(&cfg),
         render::<TrainReadinessView>(&cfg),
         render::<TrainReleaseReadiness>(&cfg),
         render::<DoraDocument>(&cfg),

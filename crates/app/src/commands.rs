@@ -9,6 +9,7 @@ use crate::error::{AppError, ErrorCode};
 use crate::people::{PeopleView, PersonForm};
 
 use crate::deploy_rules::{DeployPreview, DeployRulesView};
+use crate::ingest::{IngestKind, IngestRequest, IngestResult};
 use crate::overview::{MetricsOverview, PipelineView};
 use crate::plan_edit::{
     FreezeForm, GenerateView, HolidayForm, ReleaseDetails, ReleaseForm, SavedRelease, SavedTrain,
@@ -287,6 +288,14 @@ pub fn commands(cfg: &Config) -> Vec<Command> {
 
     let c = b.command("reveal_export", "Opens the file manager on a file the export dialog saved (only files in the export folder).");
     arg!(c, cfg, path: String);
+
+    let c = b.command("pick_ingest_file", "Asks for a deployments or incidents file (CSV, NDJSON) in the native Open dialog; answers its path, or null when cancelled. Only the file picked last may be ingested.");
+    arg!(c, cfg, kind: IngestKind);
+    returns!(c, cfg, Option<String>);
+
+    let c = b.command("ingest_file", "Reads and checks the file picked last and writes its deployments or incidents (with `dry_run`, only counts what would be written).");
+    arg!(c, cfg, request: IngestRequest);
+    returns!(c, cfg, IngestResult);
 
     let c = b.command(
         "get_sync_status",

@@ -13,6 +13,7 @@ pub mod dora;
 mod error;
 pub mod github;
 pub mod governance;
+pub mod ingest;
 pub mod jira;
 pub mod lookup;
 pub mod menu;

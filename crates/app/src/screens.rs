@@ -61,6 +61,17 @@ pub struct DrillRow {
     pub time: Option<String>,
     pub title: String,
     pub detail: String,
+    /// Where the record came from: its source and key (`github acme/web/deployments/7`,
+    /// `import jenkins:101`), or null for a record made in Switchyard.
+    pub origin: Option<String>,
+}
+
+/// A record's source and source key as one phrase (see [`DrillRow::origin`]).
+pub fn origin_of(source: Option<switchyard_core::Source>, key: Option<&str>) -> Option<String> {
+    source.map(|s| match key {
+        Some(k) => format!("{s} {k}"),
+        None => s.to_string(),
+    })
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -156,6 +167,29 @@ impl Workspace {
         })
     }
 
+    /// Where each record behind a number came from (`dora --records` without `--json`):
+    /// [`origin_of`] by id, for the kind of record `what` lists.
+    pub fn record_origins(&self, what: Drill) -> Result<HashMap<i64, Option<String>>> {
+        let doc = self.export()?;
+        Ok(match what {
+            Drill::Changes | Drill::Waiting => doc
+                .work_items
+                .iter()
+                .map(|w| (w.id, origin_of(w.source, w.source_key.as_deref())))
+                .collect(),
+            Drill::UnlinkedIncidents => doc
+                .incidents
+                .iter()
+                .map(|i| (i.id, origin_of(i.source, i.source_key.as_deref())))
+                .collect(),
+            _ => doc
+                .deployments
+                .iter()
+                .map(|d| (d.id, origin_of(d.source, d.source_key.as_deref())))
+                .collect(),
+        })
+    }
+
     /// The records behind a number of the whole period (`dora --records`), with what the
     /// window shows of each.
     pub fn metric_records(&self, q: &MetricsQuery, what: Drill) -> Result<DrillView> {
@@ -186,6 +220,7 @@ impl Workspace {
                             time: w.merged_at.as_ref().map(rfc3339),
                             title: w.title.clone(),
                             detail,
+                            origin: origin_of(w.source, w.source_key.as_deref()),
                         }
                     })
                     .collect()
@@ -204,6 +239,7 @@ impl Workspace {
                             Some(s) => format!("{s} · traced to no deployment"),
                             None => "traced to no deployment".into(),
                         },
+                        origin: origin_of(i.source, i.source_key.as_deref()),
                     })
                     .collect()
             }
@@ -264,6 +300,7 @@ impl Workspace {
                                 Some(from) => format!("{detail} · {from}"),
                                 None => detail,
                             },
+                            origin: origin_of(d.source, d.source_key.as_deref()),
                         }
                     })
                     .collect()

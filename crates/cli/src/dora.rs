@@ -154,7 +154,7 @@ pub enum SettingsAction {
     Set { key: String, value: String },
 }
 
-fn print(text: &str) -> Result<(), AppError> {
+pub(crate) fn print(text: &str) -> Result<(), AppError> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
@@ -184,7 +184,16 @@ pub fn run(db: Option<PathBuf>, cmd: MetricsCommand) -> Result<(), AppError> {
             if as_json {
                 print(&json(&ids)?)?;
             } else {
-                let lines: String = ids.iter().map(|id| format!("{id}\n")).collect();
+                // Each id with where the record came from (`import jenkins:101`), escaped:
+                // keys can come from files of other tools.
+                let origins = ws.record_origins(what.drill())?;
+                let lines: String = ids
+                    .iter()
+                    .map(|id| match origins.get(id).cloned().flatten() {
+                        Some(o) => format!("{id}\t{}\n", o.escape_debug()),
+                        None => format!("{id}\tlocal\n"),
+                    })
+                    .collect();
                 print(&lines)?;
             }
         }

@@ -2,6 +2,7 @@
 //! usage error, 1 on any other failure with one `error[CODE]: message` line on stderr.
 
 mod dora;
+mod ingest;
 mod people;
 mod plan;
 mod report;
@@ -92,6 +93,11 @@ enum Command {
     Sync {
         #[command(subcommand)]
         target: sync_jira::SyncTarget,
+    },
+    /// Deployments or incidents from a file of another tool (CSV or NDJSON).
+    Ingest {
+        #[command(subcommand)]
+        target: ingest::IngestTarget,
     },
     /// Read a token on stdin and store it in the OS keyring, for one host only.
     Auth {
@@ -285,6 +291,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
             drop(ws);
             sync_jira::run(&path, target)?;
         }
+        Command::Ingest { target } => ingest::run(cli.db, target)?,
         Command::Auth { target, url } => sync_jira::auth(target, url)?,
         Command::People { action } => people::run(cli.db, action)?,
         Command::Governance(command) => review::run(cli.db, command)?,

@@ -701,6 +701,7 @@ mod crash;
 mod dora;
 #[path = "../../app/tests/sync/jira/fake.rs"]
 mod fake;
+mod ingest;
 #[path = "../../app/tests/sync/jira/mock.rs"]
 mod mock;
 mod people;

@@ -985,6 +985,7 @@ impl Gen {
                         time: Some(time),
                         created_at: created,
                         release_id,
+                        url: None,
                     });
                     if failed || rollback {
                         continue;

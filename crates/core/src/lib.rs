@@ -8,6 +8,7 @@ pub mod demo;
 pub mod deploy_runs;
 pub mod dora;
 pub mod gonogo;
+pub mod ingest;
 pub mod model;
 pub mod people;
 pub mod pipeline;
@@ -26,4 +27,4 @@ pub use vocab::*;
 
 /// The schema version of the workspace database and of the export document this build
 /// writes. A database or document with a larger number was written by a newer Switchyard.
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 8;

@@ -366,6 +366,9 @@ pub struct Deployment {
     pub time: Option<Timestamp>,
     pub created_at: Timestamp,
     pub release_id: Option<Id>,
+    /// Where the tool that made it shows it (a CI build page); ingested deployments only.
+    #[serde(default)]
+    pub url: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

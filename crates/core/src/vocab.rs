@@ -243,6 +243,9 @@ vocabulary! {
     Source, "source" {
         Jira = "jira",
         Github = "github",
+        /// Ingested from a file of another tool (`switchyard ingest`); the key is
+        /// `ORIGIN:KEY`, the origin being the file's `--source` (`jenkins`, `pagerduty`).
+        Import = "import",
     }
 }
 
@@ -341,7 +344,7 @@ mod tests {
         check!(ReviewStatus, "scheduled", "done");
         check!(ActionStatus, "open", "done", "dropped");
         check!(StatusCategory, "todo", "in_progress", "done");
-        check!(Source, "jira", "github");
+        check!(Source, "jira", "github", "import");
         check!(Cluster, "elite", "high", "medium", "low");
         check!(Outcome, "success", "failure", "pending");
         check!(DeploySource, "runs", "deployments");

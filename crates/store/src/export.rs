@@ -135,7 +135,7 @@ impl Store {
         let deployments = all(
             conn,
             "SELECT d.id, d.source, d.source_key, s.name, d.environment, d.production, d.sha,
-                    d.git_ref, d.creator, d.outcome, d.time, d.created_at, d.release_id
+                    d.git_ref, d.creator, d.outcome, d.time, d.created_at, d.release_id, d.url
                FROM deployments d JOIN services s ON s.id = d.service_id ORDER BY d.id",
             |r| {
                 let outcome: String = r.get(9)?;
@@ -153,6 +153,7 @@ impl Store {
                     time: get_ts_opt(r, 10)?,
                     created_at: get_ts(r, 11)?,
                     release_id: r.get(12)?,
+                    url: r.get(13)?,
                 })
             },
         )?;

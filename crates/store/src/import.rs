@@ -290,8 +290,9 @@ pub(crate) fn insert_document(tx: &Transaction, doc: &Document) -> Result<()> {
         let sid = names.service(&d.service, &format!("deployment {}", d.id))?;
         tx.prepare_cached(
             "INSERT INTO deployments (id, source, source_key, service_id, environment, production,
-                                      sha, git_ref, creator, outcome, time, created_at, release_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                                      sha, git_ref, creator, outcome, time, created_at, release_id,
+                                      url)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         )?
         .execute(params![
             d.id,
@@ -306,7 +307,8 @@ pub(crate) fn insert_document(tx: &Transaction, doc: &Document) -> Result<()> {
             d.outcome.as_str(),
             ts_opt(&d.time),
             ts(&d.created_at),
-            d.release_id
+            d.release_id,
+            d.url
         ])
         .map_err(invalid(format!("deployment {}", d.id)))?;
     }

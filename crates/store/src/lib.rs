@@ -12,6 +12,7 @@ mod dora;
 mod export;
 pub mod governance;
 mod import;
+pub mod ingest;
 pub mod lookup;
 mod migrate;
 pub mod plan;

@@ -683,3 +683,105 @@ fn governance_writes_are_flushed_at_commit_and_others_are_not() {
     assert!(refused.is_err());
     assert_eq!(level(store.conn()), 1, "NORMAL after a refused one");
 }
+
+/// A workspace of schema step 6 is taken to step 8 (signed audit heads, then ingested records): its deployments and
+/// incidents keep their ids, columns and sources; the tables take the source `import`, a
+/// deployment a `url`; the indexes are there again and a write still moves the DORA facts'
+/// version (the triggers were made again).
+#[test]
+fn a_version_6_workspace_keeps_its_deployments_and_incidents_and_takes_imported_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v6.sqlite3");
+    let mut conn = Connection::open(&path).unwrap();
+    switchyard_store::upgrade_with(&mut conn, &path, 0, &switchyard_store::MIGRATIONS[..6])
+        .unwrap();
+    conn.execute_batch(
+        "INSERT INTO services (id, name, source, source_key) VALUES (3, 'acme/web', 'github', 'acme/web');
+         INSERT INTO deployments (id, source, source_key, service_id, environment, production, sha,
+                                  git_ref, creator, outcome, time, created_at)
+              VALUES (17, 'github', 'acme/web/deployments/9', 3, 'production', 1, 'abc', 'main',
+                      'octocat', 'success', '2026-11-02T10:00:00Z', '2026-11-02T09:55:00Z');
+         INSERT INTO incidents (id, source, source_key, service_id, title, severity, created_at,
+                                resolved_at, url)
+              VALUES (5, 'github', 'acme/web#12', 3, 'Down', 'SEV1', '2026-11-02T11:00:00Z', NULL,
+                      'https://github.com/acme/web/issues/12');",
+    )
+    .unwrap();
+    let refused = conn.execute(
+        "INSERT INTO deployments (source, source_key, service_id, environment, production, sha,
+                                  outcome, created_at)
+              VALUES ('import', 'jenkins:1', 3, 'production', 1, 'x', 'success', '2026-11-02T10:00:00Z')",
+        [],
+    );
+    assert!(refused.is_err(), "step 6 knows no import source");
+    drop(conn);
+
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    let doc = store.export().unwrap();
+    let d = &doc.deployments[0];
+    assert_eq!(
+        (d.id, d.source_key.as_deref()),
+        (17, Some("acme/web/deployments/9"))
+    );
+    assert_eq!(d.source, Some(switchyard_core::Source::Github));
+    assert_eq!(
+        (d.sha.as_str(), d.creator.as_deref(), d.url.as_deref()),
+        ("abc", Some("octocat"), None)
+    );
+    let i = &doc.incidents[0];
+    assert_eq!((i.id, i.title.as_str(), i.resolved_at), (5, "Down", None));
+    assert_eq!(
+        i.url.as_deref(),
+        Some("https://github.com/acme/web/issues/12")
+    );
+
+    let c = store.conn();
+    let version = || -> i64 {
+        c.query_row("SELECT n FROM dora_facts_version", [], |r| r.get(0))
+            .unwrap()
+    };
+    let before = version();
+    c.execute(
+        "INSERT INTO deployments (source, source_key, service_id, environment, production, sha,
+                                  outcome, created_at, url)
+              VALUES ('import', 'jenkins:1', 3, 'production', 1, 'x', 'success',
+                      '2026-11-02T10:00:00Z', 'https://ci.example/1')",
+        [],
+    )
+    .unwrap();
+    c.execute(
+        "UPDATE incidents SET resolved_at = '2026-11-02T12:00:00Z' WHERE id = 5",
+        [],
+    )
+    .unwrap();
+    assert_eq!(version(), before + 2, "the DORA triggers are there");
+    for index in [
+        "deployments_by_service_time",
+        "deployments_by_time",
+        "deployments_pending",
+        "incidents_by_service_created",
+    ] {
+        let n: i64 = c
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = ?1",
+                [index],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(n, 1, "{index}");
+    }
+    let dup = c.execute(
+        "INSERT INTO deployments (source, source_key, service_id, environment, production, sha,
+                                  outcome, created_at)
+              VALUES ('import', 'jenkins:1', 3, 'production', 1, 'y', 'success', '2026-11-03T10:00:00Z')",
+        [],
+    );
+    assert!(dup.is_err(), "(source, source_key) is still unique");
+    let fk: i64 = c
+        .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(fk, 0);
+}

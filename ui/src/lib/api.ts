@@ -170,6 +170,16 @@ export interface ReleaseChoice {
   label: string;
 }
 
+/** Asks for a deployments or incidents file in the native Open dialog; null when cancelled. */
+export function pickIngestFile(kind: Args<"pick_ingest_file">["kind"]) {
+  return call("pick_ingest_file", { kind });
+}
+
+/** Ingests the file picked last, or with `dry_run` counts what it would write. */
+export function ingestFile(request: Args<"ingest_file">["request"]) {
+  return call("ingest_file", { request });
+}
+
 export function getSyncStatus() {
   return call("get_sync_status");
 }

@@ -548,6 +548,7 @@ fn facts_from_records_follow_the_production_and_change_rules() {
         time: Some(at(10)),
         created_at: at(9),
         release_id: None,
+        url: None,
     };
     let deps = vec![
         dep(1, "production", false, Outcome::Success),

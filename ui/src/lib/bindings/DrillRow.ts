@@ -10,4 +10,9 @@ kind: string, service: string | null,
 /**
  * When it happened (deployed, merged, created), RFC 3339 UTC.
  */
-time: string | null, title: string, detail: string, };
+time: string | null, title: string, detail: string, 
+/**
+ * Where the record came from: its source and key (`github acme/web/deployments/7`,
+ * `import jenkins:101`), or null for a record made in Switchyard.
+ */
+origin: string | null, };

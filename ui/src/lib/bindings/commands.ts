@@ -21,6 +21,9 @@ import type { HolidayForm } from "./HolidayForm";
 import type { HotfixForm } from "./HotfixForm";
 import type { HotfixFormView } from "./HotfixFormView";
 import type { HotfixStarted } from "./HotfixStarted";
+import type { IngestKind } from "./IngestKind";
+import type { IngestRequest } from "./IngestRequest";
+import type { IngestResult } from "./IngestResult";
 import type { ItemState } from "./ItemState";
 import type { LastSync } from "./LastSync";
 import type { MenuAction } from "./MenuAction";
@@ -90,6 +93,10 @@ export type Commands = {
   save_export: { args: { request: ExportRequest }; result: SavedFile };
   /** Opens the file manager on a file the export dialog saved (only files in the export folder). */
   reveal_export: { args: { path: string }; result: null };
+  /** Asks for a deployments or incidents file (CSV, NDJSON) in the native Open dialog; answers its path, or null when cancelled. Only the file picked last may be ingested. */
+  pick_ingest_file: { args: { kind: IngestKind }; result: string | null };
+  /** Reads and checks the file picked last and writes its deployments or incidents (with `dry_run`, only counts what would be written). */
+  ingest_file: { args: { request: IngestRequest }; result: IngestResult };
   /** The Jira and GitHub connections and their last syncs. */
   get_sync_status: { args: never; result: SyncStatus };
   /** Saves the connections (never a token). */
@@ -209,6 +216,8 @@ export const COMMAND_NAMES = [
   "get_train_readiness",
   "save_export",
   "reveal_export",
+  "pick_ingest_file",
+  "ingest_file",
   "get_sync_status",
   "save_sync_settings",
   "store_sync_token",
