@@ -60,10 +60,19 @@ pub fn html_link(text: &str, url: Option<&str>) -> String {
     }
 }
 
+/// U+2060 WORD JOINER: invisible, and not a character a mention, a user name or a URL
+/// scheme is made of.
+const JOINER: char = '\u{2060}';
+
 /// Markdown text: the CommonMark metacharacters backslash-escaped, `<`, `>` and `&` as
 /// entities (so no raw HTML, autolink or entity survives), newlines as spaces (the text
 /// sits in a list item or table cell), and a leading block marker (`#`, `+`, `-`, `=`,
 /// `1.`) escaped.
+///
+/// What GitHub-flavoured renderers add after parsing is neutralised too, since a backslash
+/// does not stop them: `@name` mentions and `a@b.org` addresses (a word joiner after the
+/// `@`), bare `scheme://` and `www.` links (a word joiner before the `:` or the `.`). The
+/// text reads the same; pasted into an issue or a chat it pings no one and links nowhere.
 pub fn md(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     let mut at_start = true;
@@ -77,6 +86,25 @@ pub fn md(s: &str) -> String {
             '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '!' | '|' | '~' | '#' | '"' | '$' => {
                 out.push('\\');
                 out.push(c);
+            }
+            '@' => {
+                out.push('@');
+                out.push(JOINER);
+            }
+            ':' if chars.clone().take(2).eq("//".chars()) => {
+                out.push(JOINER);
+                out.push(':');
+            }
+            '.' if out.len() >= 3
+                && out.is_char_boundary(out.len() - 3)
+                && out[out.len() - 3..].eq_ignore_ascii_case("www")
+                && out[..out.len() - 3]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|p| !p.is_alphanumeric()) =>
+            {
+                out.push(JOINER);
+                out.push('.');
             }
             '+' | '-' | '=' if at_start => {
                 out.push('\\');
@@ -259,6 +287,31 @@ mod tests {
         assert_eq!(md("26.46.0"), "26.46.0");
         assert_eq!(md("a\r\nb\nc"), "a b c");
         assert_eq!(md("&#106;avascript"), "&amp;\\#106;avascript");
+    }
+
+    #[test]
+    fn markdown_text_pings_no_one_and_links_nowhere() {
+        let j = JOINER;
+        assert_eq!(md("thanks @octocat"), format!("thanks @{j}octocat"));
+        assert_eq!(md("ops@acme.org"), format!("ops@{j}acme.org"));
+        assert_eq!(
+            md("see https://evil.example/x"),
+            format!("see https{j}://evil.example/x")
+        );
+        assert_eq!(md("WWW.evil.example"), format!("WWW{j}.evil.example"));
+        assert_eq!(md("(www.evil.example)"), format!("(www{j}.evil.example)"));
+        // Only at a word's start, and only the scheme's colon: the rest reads as written.
+        assert_eq!(md("awww.x"), "awww.x");
+        assert_eq!(md("ratio 3:2, at 10:30"), "ratio 3:2, at 10:30");
+        assert_eq!(md("éww.x"), "éww.x");
+        for hostile in ["@here", "ftp://x.org", "mailto:a@b.org", "x www.a.b"] {
+            let e = md(hostile);
+            let plain: String = e.chars().filter(|c| *c != j).collect();
+            assert_eq!(plain, hostile, "the text reads as written");
+            for formed in ["p://", "www.", "@b", "@h"] {
+                assert!(!e.contains(formed), "{e} forms {formed}");
+            }
+        }
     }
 
     #[test]
