@@ -292,6 +292,7 @@ pub(super) fn write_item(
     change: Option<ItemChange>,
     clock: &dyn Clock,
     actor: &str,
+    slot: &mut Option<gov::ReleaseChanges>,
 ) -> Result<Checklist> {
     if let Some(url) = change.as_ref().and_then(|ch| ch.evidence_url.as_ref()) {
         if !(url.starts_with("https://") || url.starts_with("http://")) {
@@ -300,7 +301,7 @@ pub(super) fn write_item(
             );
         }
     }
-    let (class, _) = class_in_force(c, policy, r, clock)?;
+    let (class, _) = class_in_force_with(c, policy, r, clock, slot)?;
     let checklist = prepare_checklist(c, r, class, clock, actor)?;
     let Some(ch) = change else {
         return Ok(checklist);
@@ -354,9 +355,12 @@ impl Workspace {
         tx(self, |c| {
             let r = resolve_release(c, release)?;
             let policy = policy(c)?;
-            let checklist = write_item(c, &policy, &r, change, clock, actor)?;
+            // A checklist write changes none of the release's changes: one read of them
+            // serves the write and its answer.
+            let mut linked = None;
+            let checklist = write_item(c, &policy, &r, change, clock, actor, &mut linked)?;
             // What was written, shown as every other reader shows it now.
-            let now = release_now(c, &policy, &r, clock)?;
+            let now = release_now_with(c, &policy, &r, clock, &mut linked)?;
             let shown = now.checklist.unwrap_or(checklist);
             let gng = go_no_go(c, &policy, &r, now.class, &shown.items)?;
             readiness_report(c, &r, shown, gng)

@@ -229,6 +229,170 @@ fn some_text(s: Option<String>) -> Option<String> {
     s.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
 }
 
+/// The parts of `brief`'s review that its writes change, from where it stands `now`.
+fn update_of(
+    c: &Conn,
+    policy: &RiskPolicy,
+    brief: &ReleaseBrief,
+    now: ReleaseNow,
+) -> Result<ReviewUpdate> {
+    let release = brief.id;
+    let a = &now.risk;
+    let factors: Vec<switchyard_core::risk::FactorScore> =
+        serde_json::from_value(a.factors.clone()).unwrap_or_default();
+    let risk = ReviewRisk {
+        score: a.score,
+        class: now.class,
+        computed_class: a.class,
+        override_class: a.override_class,
+        override_reason: a.override_reason.clone(),
+        factors: factors
+            .into_iter()
+            .map(|f| RiskFactorView {
+                factor: f.factor,
+                input: f.input,
+                weight: f.weight,
+                contribution: f.contribution,
+                reason: f.reason,
+            })
+            .collect(),
+        assessed_at: stamp(&a.assessed_at),
+        assessed_by: a.assessed_by.clone(),
+    };
+
+    let stored_items = now.checklist.as_ref().map_or(&[][..], |l| &l.items[..]);
+    let events = match &now.checklist {
+        Some(l) if l.id != 0 => gov::item_events(c, Some(l.id))?,
+        _ => Vec::new(),
+    };
+    let checklist = ReviewChecklist {
+        template: now
+            .checklist
+            .as_ref()
+            .map(|l| l.template.clone())
+            .unwrap_or_default(),
+        percent_ready: now.percent_ready(),
+        items: stored_items
+            .iter()
+            .map(|i| ReviewItem {
+                id: i.id,
+                key: if i.id == 0 {
+                    i.title.clone()
+                } else {
+                    i.id.to_string()
+                },
+                position: i.position,
+                title: i.title.clone(),
+                kind: i.kind,
+                rule: i.rule.clone(),
+                owner: i.owner.clone(),
+                state: i.state,
+                evidence_url: i.evidence_url.clone(),
+                note: i.note.clone(),
+                updated_at: stamp(&i.updated_at),
+                updated_by: events
+                    .iter()
+                    .rev()
+                    .find(|e| e.item_id == i.id && i.id != 0)
+                    .map(|e| e.actor.clone()),
+                plan: plan_of(&i.title, i.rule.as_deref()).map(String::from),
+            })
+            .collect(),
+    };
+
+    let gng = go_no_go(c, policy, brief, now.class, stored_items)?;
+    let rule = &gng.required_approvals;
+    let approvals = ReviewApprovals {
+        risk_class: now.class,
+        count: rule.count,
+        roles: rule.roles.clone(),
+        // The role words as the rule spells them; the use case compares them as is.
+        missing_roles: rule
+            .roles
+            .iter()
+            .filter(|role| !gng.approvals.iter().any(|a| &a.role == *role))
+            .cloned()
+            .collect(),
+        given: gng
+            .approvals
+            .iter()
+            .map(|a| approval_view(&a.role, &a.approver, &a.approved_at))
+            .collect(),
+        reopened: gng
+            .reopened_approvals
+            .iter()
+            .map(|x| ReviewReopened {
+                role: x.approval.role.clone(),
+                approver: x.approval.approver.clone(),
+                at: stamp(&x.approval.approved_at),
+                reason: x.reason.clone(),
+            })
+            .collect(),
+        missing: gng.missing_approvals.clone(),
+        ready_for_go: gng.ready_for_go,
+    };
+
+    let history = gov::decisions_of(c, release)?;
+    let decisions = history
+        .iter()
+        .rev()
+        .map(|d| ReviewDecision {
+            id: d.id,
+            outcome: d.outcome,
+            notes: d.notes.clone(),
+            decided_by: d.decided_by.clone(),
+            decided_at: stamp(&d.decided_at),
+            approvals: d
+                .approvals
+                .iter()
+                .map(|a| approval_view(&a.role, &a.approver, &a.approved_at))
+                .collect(),
+            percent_ready: d.criteria.get("percent_ready").and_then(|v| v.as_f64()),
+            risk_class: d
+                .criteria
+                .get("risk_class")
+                .and_then(|v| v.as_str())
+                .map(String::from),
+            open_items: d
+                .criteria
+                .get("open_items")
+                .and_then(|v| v.as_array())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|s| s.as_str().map(String::from))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        })
+        .collect();
+
+    let mut known: Vec<String> = gov::release_approvals(c, None, false)?
+        .into_iter()
+        .map(|a| a.approver)
+        .collect();
+    known.sort_by_key(|n| n.to_lowercase());
+    known.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+
+    Ok(ReviewUpdate {
+        release: ReviewRelease {
+            id: brief.id,
+            name: brief.name.clone(),
+            version: brief.version.clone(),
+            train: gov::train_name_of(c, release)?,
+            release_date: brief.release_date.map(|d| d.to_string()),
+            status: brief.status,
+            release_type: brief.release_type,
+            services: brief.services.clone(),
+            closed: now.closed,
+        },
+        risk,
+        checklist,
+        approvals,
+        decisions,
+        known_people: known,
+    })
+}
+
 impl Workspace {
     /// The review of release `release` as it stands now; writes nothing.
     pub fn release_review(&self, release: Id, clock: &dyn Clock) -> Result<ReleaseReview> {
@@ -317,163 +481,8 @@ impl Workspace {
         })?;
         let policy = policy(c)?;
         let now = release_now(c, &policy, &brief, clock)?;
-
-        let a = &now.risk;
-        let factors: Vec<switchyard_core::risk::FactorScore> =
-            serde_json::from_value(a.factors.clone()).unwrap_or_default();
-        let risk = ReviewRisk {
-            score: a.score,
-            class: now.class,
-            computed_class: a.class,
-            override_class: a.override_class,
-            override_reason: a.override_reason.clone(),
-            factors: factors
-                .into_iter()
-                .map(|f| RiskFactorView {
-                    factor: f.factor,
-                    input: f.input,
-                    weight: f.weight,
-                    contribution: f.contribution,
-                    reason: f.reason,
-                })
-                .collect(),
-            assessed_at: stamp(&a.assessed_at),
-            assessed_by: a.assessed_by.clone(),
-        };
-
-        let stored_items = now.checklist.as_ref().map_or(&[][..], |l| &l.items[..]);
-        let events = match &now.checklist {
-            Some(l) if l.id != 0 => gov::item_events(c, Some(l.id))?,
-            _ => Vec::new(),
-        };
-        let checklist = ReviewChecklist {
-            template: now
-                .checklist
-                .as_ref()
-                .map(|l| l.template.clone())
-                .unwrap_or_default(),
-            percent_ready: now.percent_ready(),
-            items: stored_items
-                .iter()
-                .map(|i| ReviewItem {
-                    id: i.id,
-                    key: if i.id == 0 {
-                        i.title.clone()
-                    } else {
-                        i.id.to_string()
-                    },
-                    position: i.position,
-                    title: i.title.clone(),
-                    kind: i.kind,
-                    rule: i.rule.clone(),
-                    owner: i.owner.clone(),
-                    state: i.state,
-                    evidence_url: i.evidence_url.clone(),
-                    note: i.note.clone(),
-                    updated_at: stamp(&i.updated_at),
-                    updated_by: events
-                        .iter()
-                        .rev()
-                        .find(|e| e.item_id == i.id && i.id != 0)
-                        .map(|e| e.actor.clone()),
-                    plan: plan_of(&i.title, i.rule.as_deref()).map(String::from),
-                })
-                .collect(),
-        };
-
-        let gng = go_no_go(c, &policy, &brief, now.class, stored_items)?;
-        let rule = &gng.required_approvals;
-        let approvals = ReviewApprovals {
-            risk_class: now.class,
-            count: rule.count,
-            roles: rule.roles.clone(),
-            // The role words as the rule spells them; the use case compares them as is.
-            missing_roles: rule
-                .roles
-                .iter()
-                .filter(|role| !gng.approvals.iter().any(|a| &a.role == *role))
-                .cloned()
-                .collect(),
-            given: gng
-                .approvals
-                .iter()
-                .map(|a| approval_view(&a.role, &a.approver, &a.approved_at))
-                .collect(),
-            reopened: gng
-                .reopened_approvals
-                .iter()
-                .map(|x| ReviewReopened {
-                    role: x.approval.role.clone(),
-                    approver: x.approval.approver.clone(),
-                    at: stamp(&x.approval.approved_at),
-                    reason: x.reason.clone(),
-                })
-                .collect(),
-            missing: gng.missing_approvals.clone(),
-            ready_for_go: gng.ready_for_go,
-        };
-
-        let history = gov::decisions_of(c, release)?;
-        let decisions = history
-            .iter()
-            .rev()
-            .map(|d| ReviewDecision {
-                id: d.id,
-                outcome: d.outcome,
-                notes: d.notes.clone(),
-                decided_by: d.decided_by.clone(),
-                decided_at: stamp(&d.decided_at),
-                approvals: d
-                    .approvals
-                    .iter()
-                    .map(|a| approval_view(&a.role, &a.approver, &a.approved_at))
-                    .collect(),
-                percent_ready: d.criteria.get("percent_ready").and_then(|v| v.as_f64()),
-                risk_class: d
-                    .criteria
-                    .get("risk_class")
-                    .and_then(|v| v.as_str())
-                    .map(String::from),
-                open_items: d
-                    .criteria
-                    .get("open_items")
-                    .and_then(|v| v.as_array())
-                    .map(|a| {
-                        a.iter()
-                            .filter_map(|s| s.as_str().map(String::from))
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-            })
-            .collect();
-
-        let mut known: Vec<String> = gov::release_approvals(c, None, false)?
-            .into_iter()
-            .map(|a| a.approver)
-            .collect();
-        known.sort_by_key(|n| n.to_lowercase());
-        known.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
-
-        Ok(ReviewUpdate {
-            release: ReviewRelease {
-                id: brief.id,
-                name: brief.name.clone(),
-                version: brief.version.clone(),
-                train: gov::train_name_of(c, release)?,
-                release_date: brief.release_date.map(|d| d.to_string()),
-                status: brief.status,
-                release_type: brief.release_type,
-                services: brief.services.clone(),
-                closed: now.closed,
-            },
-            risk,
-            checklist,
-            approvals,
-            decisions,
-            known_people: known,
-        })
+        update_of(c, &policy, &brief, now)
     }
-
     /// Ticks, blocks, resets or marks not applicable one item of the release's checklist
     /// (the write of [`Workspace::readiness`]); not applicable needs a reason in the note.
     pub fn review_set_item(
@@ -496,11 +505,17 @@ impl Workspace {
             note,
             owner: None,
         };
+        // The write and its answer in one transaction, over one read of the release's
+        // changes (a tick changes none of them): the release is evaluated once for the
+        // class the write needs and once for the answer, never from a second snapshot.
         tx(self, |c| {
             let r = gov::release_brief(c, release)?;
-            write_item(c, &policy(c)?, &r, Some(change), clock, actor)
-        })?;
-        self.review_update(release, clock)
+            let policy = policy(c)?;
+            let mut linked = None;
+            write_item(c, &policy, &r, Some(change), clock, actor, &mut linked)?;
+            let now = release_now_with(c, &policy, &r, clock, &mut linked)?;
+            update_of(c, &policy, &r, now)
+        })
     }
 
     /// Overrides the risk class with a reason (through [`Workspace::assess_risk`]).

@@ -60,20 +60,36 @@ pub(super) fn class_of(a: &RiskAssessment) -> RiskClass {
     a.class_in_force()
 }
 
-/// The release's risk as it stands now (see [`ReleaseNow::risk`]).
-pub(super) fn risk_now(
+/// The release's changes, read the first time a rule asks for them and kept in `slot` for
+/// the next one (a write and its answer evaluate the release over one read of them).
+pub(super) fn linked<'s>(
+    conn: &Conn,
+    r: &ReleaseBrief,
+    slot: &'s mut Option<gov::ReleaseChanges>,
+) -> Result<&'s gov::ReleaseChanges> {
+    if slot.as_ref().is_none_or(|l| l.release() != r.id) {
+        *slot = Some(gov::release_changes(conn, r.id)?);
+    }
+    Ok(slot.as_ref().expect("read just above"))
+}
+
+/// The release's risk as it stands now (see [`ReleaseNow::risk`]), over the changes in
+/// `slot` (read into it when it is empty).
+pub(super) fn risk_now_with(
     conn: &Conn,
     policy: &RiskPolicy,
     r: &ReleaseBrief,
     clock: &dyn Clock,
+    slot: &mut Option<gov::ReleaseChanges>,
 ) -> Result<RiskAssessment> {
     let latest = gov::latest_assessment(conn, r.id)?;
     if let (Some(a), true) = (&latest, is_closed(r)) {
         return Ok(a.clone());
     }
-    let inputs = gov::risk_inputs(
+    let inputs = gov::risk_inputs_of(
         conn,
         r,
+        linked(conn, r, slot)?,
         clock.now(),
         policy.factors.failure_rate.window_days,
     )?;
@@ -103,13 +119,25 @@ pub(crate) fn release_now(
     r: &ReleaseBrief,
     clock: &dyn Clock,
 ) -> Result<ReleaseNow> {
-    let risk = risk_now(conn, policy, r, clock)?;
+    release_now_with(conn, policy, r, clock, &mut None)
+}
+
+/// [`release_now`] over the changes in `slot` (read into it when it is empty): risk and
+/// readiness read the release's changes once.
+pub(super) fn release_now_with(
+    conn: &Conn,
+    policy: &RiskPolicy,
+    r: &ReleaseBrief,
+    clock: &dyn Clock,
+    slot: &mut Option<gov::ReleaseChanges>,
+) -> Result<ReleaseNow> {
+    let risk = risk_now_with(conn, policy, r, clock, slot)?;
     let class = class_of(&risk);
     let closed = is_closed(r);
     let facts = if closed {
         RuleFacts::default()
     } else {
-        gov::rule_facts(conn, r)?
+        gov::rule_facts_of(conn, r, linked(conn, r, slot)?)?
     };
     let stored = gov::checklist_of(conn, r.id)?;
     let checklist = checklist_now(
@@ -228,7 +256,18 @@ pub(super) fn class_in_force(
     r: &ReleaseBrief,
     clock: &dyn Clock,
 ) -> Result<(RiskClass, f64)> {
-    let a = risk_now(conn, policy, r, clock)?;
+    class_in_force_with(conn, policy, r, clock, &mut None)
+}
+
+/// [`class_in_force`] over the changes in `slot` (read into it when it is empty).
+pub(super) fn class_in_force_with(
+    conn: &Conn,
+    policy: &RiskPolicy,
+    r: &ReleaseBrief,
+    clock: &dyn Clock,
+    slot: &mut Option<gov::ReleaseChanges>,
+) -> Result<(RiskClass, f64)> {
+    let a = risk_now_with(conn, policy, r, clock, slot)?;
     Ok((class_of(&a), a.score))
 }
 

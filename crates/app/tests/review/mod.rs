@@ -269,3 +269,48 @@ fn an_unknown_release_is_not_found() {
         ErrorCode::NotFound
     );
 }
+
+/// The answer to a tick is the release evaluated after the write: ticking the rollback plan
+/// lowers the risk it answers with (the rollback factor reads the checklist), although the
+/// write and its answer share one read of the release's changes.
+#[test]
+fn a_tick_answers_with_the_risk_after_the_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = Workspace::open(&dir.path().join("w.sqlite3")).unwrap();
+    ws.load_demo(&clock()).unwrap();
+    let id = next_high(&ws);
+    let review = ws.release_review(id, &clock()).unwrap();
+    let rollback = review
+        .checklist
+        .items
+        .iter()
+        .find(|i| i.plan.as_deref() == Some("rollback") && i.kind == ItemKind::Manual)
+        .expect("a manual rollback item");
+    assert_ne!(rollback.state, ItemState::Done, "the demo left it open");
+    let factor = |u: &ReviewUpdate| {
+        u.risk
+            .factors
+            .iter()
+            .find(|f| f.factor == "rollback_readiness")
+            .map(|f| f.contribution)
+    };
+    let before = ws.review_update(id, &clock()).unwrap();
+    assert!(factor(&before).unwrap_or(0.0) > 0.0, "{:?}", before.risk);
+
+    let after = ws
+        .review_set_item(
+            id,
+            ItemEdit {
+                item: rollback.key.clone(),
+                state: ItemState::Done,
+                evidence_url: None,
+                note: None,
+            },
+            &clock(),
+            "rm.bob",
+        )
+        .unwrap();
+    assert_eq!(factor(&after), Some(0.0), "{:?}", after.risk);
+    assert!(after.risk.score < before.risk.score);
+    same_as_a_fresh_review(&ws, id, &after);
+}

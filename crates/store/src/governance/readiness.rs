@@ -184,7 +184,16 @@ pub fn item_events(conn: &Connection, checklist: Option<Id>) -> Result<Vec<Check
 
 /// The data readiness rules read.
 pub fn rule_facts(conn: &Connection, release: &ReleaseBrief) -> Result<RuleFacts> {
-    let changes = changes_of(conn, release.id)?;
+    rule_facts_of(conn, release, &release_changes(conn, release.id)?)
+}
+
+/// [`rule_facts`] over the release's changes read already.
+pub fn rule_facts_of(
+    conn: &Connection,
+    release: &ReleaseBrief,
+    linked: &ReleaseChanges,
+) -> Result<RuleFacts> {
+    let changes = linked.of(release.id);
     let issues: Vec<&Change> = changes
         .iter()
         .filter(|c| c.kind != "pull_request")
@@ -249,7 +258,7 @@ pub fn rule_facts(conn: &Connection, release: &ReleaseBrief) -> Result<RuleFacts
         ],
         |r| Ok(format!("release {}", r.get::<_, String>(0)?)),
     )?;
-    for c in &changes {
+    for c in changes {
         let open = c.status_category != StatusCategory::Done;
         if open && switchyard_core::readiness::is_blocker(c.priority.as_deref(), &c.labels) {
             blockers.push(format!("blocker {}", c.title));

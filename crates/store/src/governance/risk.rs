@@ -68,6 +68,46 @@ pub(super) struct Change {
     pub(super) merged_at: Option<Timestamp>,
 }
 
+/// The changes linked to one release, read once and handed to both the risk and the
+/// readiness rules ([`risk_inputs_of`], [`rule_facts_of`]): with thousands of changes the
+/// read is most of what evaluating a release costs.
+pub struct ReleaseChanges {
+    release: Id,
+    changes: Vec<Change>,
+}
+
+impl ReleaseChanges {
+    /// The release these are the changes of.
+    pub fn release(&self) -> Id {
+        self.release
+    }
+
+    pub fn len(&self) -> usize {
+        self.changes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    pub(super) fn of(&self, release: Id) -> &[Change] {
+        assert_eq!(
+            self.release, release,
+            "the changes of release {} handed for release {release}",
+            self.release
+        );
+        &self.changes
+    }
+}
+
+/// The changes linked to `release` (see [`ReleaseChanges`]).
+pub fn release_changes(conn: &Connection, release: Id) -> Result<ReleaseChanges> {
+    Ok(ReleaseChanges {
+        release,
+        changes: changes_of(conn, release)?,
+    })
+}
+
 pub(super) fn changes_of(conn: &Connection, release: Id) -> Result<Vec<Change>> {
     all(
         conn,
@@ -115,18 +155,33 @@ pub fn risk_inputs(
     now: Timestamp,
     failure_window_days: u32,
 ) -> Result<RiskInputs> {
+    let changes = release_changes(conn, release.id)?;
+    risk_inputs_of(conn, release, &changes, now, failure_window_days)
+}
+
+/// [`risk_inputs`] over the release's changes read already.
+pub fn risk_inputs_of(
+    conn: &Connection,
+    release: &ReleaseBrief,
+    linked: &ReleaseChanges,
+    now: Timestamp,
+    failure_window_days: u32,
+) -> Result<RiskInputs> {
     let mut changes = Vec::new();
-    for c in changes_of(conn, release.id)? {
+    for c in linked.of(release.id) {
         let is_pr = c.kind == "pull_request";
         let ci_green = match (is_pr, c.service, c.merged_at) {
             (true, Some(s), Some(m)) => ci_after_merge(conn, s, m)?,
             _ => None,
         };
-        let key = c.key.clone().unwrap_or_else(|| format!("#{}", c.id));
+        let label = match &c.key {
+            Some(key) => format!("{key} {}", c.title),
+            None => format!("#{} {}", c.id, c.title),
+        };
         changes.push(ChangeFacts {
-            label: format!("{key} {}", c.title),
-            title: c.title,
-            labels: c.labels,
+            label,
+            title: c.title.clone(),
+            labels: c.labels.clone(),
             is_pull_request: is_pr,
             lines: c.lines,
             ci_green,
