@@ -304,21 +304,24 @@ impl Workspace {
                 format!("the range starts ({from}) after it ends ({to})"),
             ));
         }
-        let mut view = self.store.calendar(today, from, to)?;
-        // Risk and readiness as they stand now, not as last recorded.
-        let ids: Vec<_> = view
-            .lanes
-            .iter()
-            .flat_map(|l| l.releases.iter().map(|r| r.id))
-            .collect();
-        let now = self.releases_now(&ids, clock)?;
-        for r in view.lanes.iter_mut().flat_map(|l| l.releases.iter_mut()) {
-            if let Some(n) = now.get(&r.id) {
-                r.risk_class = Some(n.class);
-                r.readiness = n.percent_ready().map(|p| p / 100.0);
+        // One snapshot: a sync or the CLI committing meanwhile shows entirely or not at all.
+        self.store.read(|| {
+            let mut view = self.store.calendar(today, from, to)?;
+            // Risk and readiness as they stand now, not as last recorded.
+            let ids: Vec<_> = view
+                .lanes
+                .iter()
+                .flat_map(|l| l.releases.iter().map(|r| r.id))
+                .collect();
+            let now = self.releases_now(&ids, clock)?;
+            for r in view.lanes.iter_mut().flat_map(|l| l.releases.iter_mut()) {
+                if let Some(n) = now.get(&r.id) {
+                    r.risk_class = Some(n.class);
+                    r.readiness = n.percent_ready().map(|p| p / 100.0);
+                }
             }
-        }
-        Ok(view)
+            Ok(view)
+        })
     }
 
     /// Changes whenever something other than this workspace handle wrote to the file (the

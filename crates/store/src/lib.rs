@@ -297,6 +297,30 @@ impl Store {
         Ok(out)
     }
 
+    /// Runs `f`, a reader of several statements, on one snapshot of the file: a DEFERRED
+    /// transaction (in WAL mode it blocks no writer and no writer blocks it), so a sync or
+    /// the CLI committing meanwhile is seen entirely or not at all, never half (a calendar
+    /// with a release's date from before a move and its milestones from after). Inside a
+    /// transaction already, `f` simply runs in it.
+    pub fn read<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce() -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        if !self.conn.is_autocommit() {
+            return f();
+        }
+        self.conn
+            .execute_batch("BEGIN DEFERRED")
+            .map_err(StoreError::from)?;
+        let out = f();
+        // Ending a read transaction cannot lose anything; a failure to end it is reported
+        // unless `f` failed first.
+        let ended = self.conn.execute_batch("COMMIT");
+        let out = out?;
+        ended.map_err(StoreError::from)?;
+        Ok(out)
+    }
+
     /// An IMMEDIATE transaction for a writer that commits it itself (the syncs, which
     /// write a page at a time); prefer [`Store::transact`].
     pub fn begin(&self) -> Result<Transaction<'_>> {

@@ -396,6 +396,11 @@ fn update_of(
 impl Workspace {
     /// The review of release `release` as it stands now; writes nothing.
     pub fn release_review(&self, release: Id, clock: &dyn Clock) -> Result<ReleaseReview> {
+        // One snapshot: a sync committing meanwhile shows entirely or not at all.
+        self.store().read(|| self.release_review_in(release, clock))
+    }
+
+    fn release_review_in(&self, release: Id, clock: &dyn Clock) -> Result<ReleaseReview> {
         let c = self.store().conn();
         let releases = db::releases(c)?;
         if !releases.iter().any(|r| r.id == release) {

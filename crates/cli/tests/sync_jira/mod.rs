@@ -7,10 +7,10 @@ use serde_json::{json, Value};
 use std::path::Path;
 use std::process::{Command, Output};
 
-const TOKEN: &str = "jira-TOKEN-do-not-leak-4d2f9e";
-const EMAIL: &str = "mia@example.com";
+pub(crate) const TOKEN: &str = "jira-TOKEN-do-not-leak-4d2f9e";
+pub(crate) const EMAIL: &str = "mia@example.com";
 
-fn cloud(n: u64) -> FakeJira {
+pub(crate) fn cloud(n: u64) -> FakeJira {
     let mut f = FakeJira::new(true, &basic_auth(EMAIL, TOKEN));
     let base = fixture("search-jql.json")["issues"][0].clone();
     let jr = jrjc();
@@ -39,7 +39,7 @@ fn cloud(n: u64) -> FakeJira {
     f
 }
 
-fn sync(dir: &Path, url: &str, extra: &[&str], token: &str) -> Output {
+pub(crate) fn sync(dir: &Path, url: &str, extra: &[&str], token: &str) -> Output {
     Command::new(env!("CARGO_BIN_EXE_switchyard"))
         .env("SWITCHYARD_AUDIT_KEY", crate::TEST_AUDIT_KEY)
         .args([
