@@ -295,13 +295,32 @@ impl Client {
 
     /// Sends one GET and reads its whole body, within the deadline and the body cap; a
     /// cancel stops it in flight.
-    async fn send(&self, uri: &Uri) -> Result<(StatusCode, HeaderMap, Vec<u8>), Unanswered> {
+    async fn send(
+        &self,
+        uri: &Uri,
+        body: Option<&serde_json::Value>,
+    ) -> Result<(StatusCode, HeaderMap, Vec<u8>), Unanswered> {
         let exchange = async {
-            let resp = self
-                .octo
-                ._get_with_headers(uri.clone(), Some(self.headers_for(uri)))
-                .await
-                .map_err(|e| Unanswered::Transient(e.to_string()))?;
+            let resp = match body {
+                None => {
+                    self.octo
+                        ._get_with_headers(uri.clone(), Some(self.headers_for(uri)))
+                        .await
+                }
+                Some(body) => {
+                    let mut builder = http::Request::builder()
+                        .method(http::Method::POST)
+                        .uri(uri.clone());
+                    for (k, v) in self.headers_for(uri).iter() {
+                        builder = builder.header(k, v);
+                    }
+                    match self.octo.build_request(builder, Some(body)) {
+                        Ok(request) => self.octo.execute(request).await,
+                        Err(e) => Err(e),
+                    }
+                }
+            }
+            .map_err(|e| Unanswered::Transient(e.to_string()))?;
             let (parts, mut body) = resp.into_parts();
             let mut bytes = Vec::new();
             while let Some(frame) = body.frame().await {
@@ -339,6 +358,43 @@ impl Client {
     /// GET `url` (absolute, as built by `url()` or given by a `Link` header) and return the
     /// 2xx answer; waits out rate limits and retries 5xx, then fails with a clear error.
     pub async fn get(&self, url: &str) -> Result<Answer, SyncError> {
+        self.request(url, None).await
+    }
+
+    /// POST `body` as JSON to `url` (GitHub's GraphQL endpoint), with the same rules as
+    /// [`Client::get`]: the token only for the API URL's origin, rate limits waited out,
+    /// 5xx retried.
+    pub async fn post(&self, url: &str, body: &serde_json::Value) -> Result<Answer, SyncError> {
+        self.request(url, Some(body)).await
+    }
+
+    /// The GraphQL endpoint of the API URL: `https://api.github.com/graphql`, and
+    /// `https://HOST/api/graphql` for GitHub Enterprise Server's `https://HOST/api/v3`.
+    pub fn graphql_url(&self) -> String {
+        match self.base.strip_suffix("/api/v3") {
+            Some(host) => format!("{host}/api/graphql"),
+            None => format!("{}/graphql", self.base),
+        }
+    }
+
+    /// Notes that the primary limit is spent until `epoch` (a GraphQL `RATE_LIMITED` or a
+    /// `rateLimit` with nothing left): the next request waits until then (or fails at
+    /// once when that is longer than the longest wait).
+    pub fn spent_until(&self, epoch: u64) {
+        let mut b = self.blocked_until.lock().unwrap_or_else(|e| e.into_inner());
+        *b = (*b).max(epoch);
+    }
+
+    /// Waits `seconds` (a limit whose reset already passed), saying why.
+    pub async fn pause(&self, seconds: u64, reason: String) -> Result<(), SyncError> {
+        self.wait(seconds, reason).await
+    }
+
+    async fn request(
+        &self,
+        url: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Result<Answer, SyncError> {
         let uri: Uri = url
             .parse()
             .map_err(|_| err::bad_response(format!("GitHub gave a bad URL: {}", short(url))))?;
@@ -355,7 +411,7 @@ impl Client {
                     .await
                     .map_err(|_| SyncError::Cancelled(Remote::Github))?;
                 self.requests.fetch_add(1, Ordering::Relaxed);
-                self.send(&uri).await
+                self.send(&uri, body).await
             };
             let (status, headers, body) = match sent {
                 Ok(x) => x,

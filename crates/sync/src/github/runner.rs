@@ -82,6 +82,7 @@ fn on_runtime(
     )?;
     let cx = Arc::new(Cx {
         client,
+        graphql: std::sync::atomic::AtomicBool::new(opts.graphql),
         sink: tx,
         opts: opts.clone(),
         now,
@@ -101,6 +102,8 @@ fn on_runtime(
 /// What every task of a sync shares.
 pub(super) struct Cx {
     pub client: client::Client,
+    /// GraphQL is used (on by option, until the server shows it has none).
+    graphql: std::sync::atomic::AtomicBool,
     sink: mpsc::Sender<Msg>,
     pub opts: GithubOptions,
     pub now: Timestamp,
@@ -108,6 +111,16 @@ pub(super) struct Cx {
 }
 
 impl Cx {
+    pub fn graphql_on(&self) -> bool {
+        self.graphql.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// The server has no GraphQL: REST for the rest of this sync.
+    pub fn graphql_off(&self) {
+        self.graphql
+            .store(false, std::sync::atomic::Ordering::Relaxed);
+    }
+
     /// Runs `f` on the sink (on the caller's thread) and waits for its answer.
     pub async fn sink<T: Send + 'static>(
         &self,
