@@ -16,6 +16,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::sync::Semaphore;
 
 pub const API_VERSION: &str = "2022-11-28";
+/// The index of GraphQL's primary limit in `Client::blocked_until` (REST's is 0).
+const GRAPHQL_BUDGET: usize = 1;
 const USER_AGENT_VALUE: &str = concat!("switchyard/", env!("CARGO_PKG_VERSION"));
 /// Retries of one request after a 5xx or a transport error.
 const SERVER_RETRIES: u32 = 3;
@@ -87,8 +89,9 @@ pub struct Client {
     auth: Option<HeaderValue>,
     permits: Semaphore,
     requests: AtomicU64,
-    /// Epoch seconds until which the primary limit is spent (from a `remaining: 0`).
-    blocked_until: Mutex<u64>,
+    /// Epoch seconds until which the primary limit is spent (from a `remaining: 0`): REST's
+    /// (`core`) and GraphQL's, which GitHub counts apart.
+    blocked_until: Mutex<[u64; 2]>,
     progress: Arc<dyn Progress>,
     cancel: Cancel,
     /// The first pause before retrying a 5xx or a network error (doubled each time).
@@ -193,7 +196,7 @@ impl Client {
             auth,
             permits: Semaphore::new(max_in_flight.max(1)),
             requests: AtomicU64::new(0),
-            blocked_until: Mutex::new(0),
+            blocked_until: Mutex::new([0, 0]),
             progress,
             cancel,
             retry_delay,
@@ -267,8 +270,8 @@ impl Client {
         Ok(())
     }
 
-    async fn wait_for_primary_reset(&self) -> Result<(), SyncError> {
-        let until = *self.blocked_until.lock().unwrap_or_else(|e| e.into_inner());
+    async fn wait_for_primary_reset(&self, budget: usize) -> Result<(), SyncError> {
+        let until = self.blocked_until.lock().unwrap_or_else(|e| e.into_inner())[budget];
         let now = now_epoch();
         if until > now {
             let resets =
@@ -284,11 +287,11 @@ impl Client {
         Ok(())
     }
 
-    fn note_limits(&self, h: &HeaderMap) {
+    fn note_limits(&self, h: &HeaderMap, budget: usize) {
         if header_u64(h, "x-ratelimit-remaining") == Some(0) {
             if let Some(reset) = header_u64(h, "x-ratelimit-reset") {
                 let mut b = self.blocked_until.lock().unwrap_or_else(|e| e.into_inner());
-                *b = (*b).max(reset);
+                b[budget] = b[budget].max(reset);
             }
         }
     }
@@ -382,7 +385,7 @@ impl Client {
     /// once when that is longer than the longest wait).
     pub fn spent_until(&self, epoch: u64) {
         let mut b = self.blocked_until.lock().unwrap_or_else(|e| e.into_inner());
-        *b = (*b).max(epoch);
+        b[GRAPHQL_BUDGET] = b[GRAPHQL_BUDGET].max(epoch);
     }
 
     /// Waits `seconds` (a limit whose reset already passed), saying why.
@@ -398,12 +401,14 @@ impl Client {
         let uri: Uri = url
             .parse()
             .map_err(|_| err::bad_response(format!("GitHub gave a bad URL: {}", short(url))))?;
+        // A POST is a GraphQL query: GraphQL's budget, not REST's.
+        let budget = if body.is_some() { GRAPHQL_BUDGET } else { 0 };
         let (mut server_tries, mut secondary_tries, mut primary_tries) = (0u32, 0u32, 0u32);
         loop {
             if self.cancel.is_cancelled() {
                 return Err(SyncError::Cancelled(Remote::Github));
             }
-            self.wait_for_primary_reset().await?;
+            self.wait_for_primary_reset(budget).await?;
             let sent = {
                 let _permit = self
                     .permits
@@ -433,7 +438,7 @@ impl Client {
                     continue;
                 }
             };
-            self.note_limits(&headers);
+            self.note_limits(&headers, budget);
             if status.is_success() {
                 return Ok(Answer { headers, body });
             }
