@@ -128,7 +128,22 @@ pub async fn query(cx: &Cx, query: &str, variables: Value) -> Result<Gql, SyncEr
     let body = json!({ "query": query, "variables": variables });
     let mut limited = 0;
     loop {
-        let answer = match cx.client.post(&url, &body).await {
+        // The first query finds whether there is an endpoint; the others wait for it.
+        let mut probe = cx.graphql_probe.lock().await;
+        if !cx.graphql_on() {
+            return Ok(Gql::Unavailable("no GraphQL endpoint".into()));
+        }
+        let sent = if *probe {
+            drop(probe);
+            cx.client.post(&url, &body).await
+        } else {
+            let sent = cx.client.post(&url, &body).await;
+            if !matches!(sent, Err(SyncError::NotFound(_))) {
+                *probe = true;
+            }
+            sent
+        };
+        let answer = match sent {
             Ok(a) => a,
             Err(SyncError::NotFound(m)) => {
                 // No GraphQL here (GitHub Enterprise Server before it had one): REST for the

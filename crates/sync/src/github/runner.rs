@@ -83,6 +83,7 @@ fn on_runtime(
     let cx = Arc::new(Cx {
         client,
         graphql: std::sync::atomic::AtomicBool::new(opts.graphql),
+        graphql_probe: tokio::sync::Mutex::new(false),
         sink: tx,
         opts: opts.clone(),
         now,
@@ -104,6 +105,9 @@ pub(super) struct Cx {
     pub client: client::Client,
     /// GraphQL is used (on by option, until the server shows it has none).
     graphql: std::sync::atomic::AtomicBool,
+    /// Whether the endpoint answered once (held by the first query while it is unknown, so
+    /// that a server without one costs one request per sync, not one per repository).
+    pub graphql_probe: tokio::sync::Mutex<bool>,
     sink: mpsc::Sender<Msg>,
     pub opts: GithubOptions,
     pub now: Timestamp,
