@@ -583,6 +583,9 @@ mod tests {
             "https://ghe.example.com/api/v3/repos/a/b/pulls?page=2"
         ));
         assert!(auth("https://GHE.example.com/api/v3/repos/a/b/pulls"));
+        // GraphQL's endpoint beside /api/v3 is the same origin: the token goes there too.
+        assert_eq!(client.graphql_url(), "https://ghe.example.com/api/graphql");
+        assert!(auth(&client.graphql_url()));
         // A `Link` to another host, another port or plain http gets no token.
         assert!(!auth("https://evil.example/api/v3/repos/a/b/pulls?page=2"));
         assert!(!auth("https://ghe.example.com:8443/api/v3/repos/a/b/pulls"));

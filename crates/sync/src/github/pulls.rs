@@ -402,3 +402,19 @@ async fn sync_pulls_graphql(
     }
     Ok(Some(count))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bot_author_is_named_as_rest_names_it() {
+        let actor = |t: &str, login: &str| GqlActor {
+            typename: Some(t.into()),
+            login: login.into(),
+        };
+        assert_eq!(actor("Bot", "dependabot").rest_login(), "dependabot[bot]");
+        assert_eq!(actor("User", "octocat").rest_login(), "octocat");
+        assert_eq!(actor("Bot", "renovate[bot]").rest_login(), "renovate[bot]");
+    }
+}
