@@ -268,3 +268,128 @@ fn a_repository_graphql_cannot_find_is_not_found() {
         other => panic!("expected not found, got {other:?}"),
     }
 }
+
+#[test]
+fn a_killed_graphql_walk_resumes_at_its_cursor() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ws.sqlite3");
+    let (mock, routes) = fixtures::start();
+    fixtures::world(&routes);
+    routes.enable_graphql();
+    let o = opts(&mock.url());
+    // Stop right after the first page of pull requests was committed.
+    let cancel = Cancel::default();
+    let progress = {
+        let cancel = cancel.clone();
+        move |e: ProgressEvent| {
+            if matches!(&e, ProgressEvent::Page { list, .. } if list == "pulls") {
+                cancel.cancel();
+            }
+        }
+    };
+    let mut store = switchyard_store::Store::open(&db).unwrap();
+    let err = switchyard_sync::github::sync(
+        &mut store,
+        &o,
+        Some(&switchyard_sync::Secret::new(fixtures::TOKEN)),
+        "2026-03-01T12:00:00Z".parse().unwrap(),
+        &progress,
+        &cancel,
+    )
+    .unwrap_err();
+    drop(store);
+    assert!(matches!(err, SyncError::Cancelled(_)), "{err:?}");
+    let doc = export(&db);
+    assert_eq!(doc.work_items.len(), 30);
+    let cursor = doc
+        .sync_state
+        .iter()
+        .find(|s| s.scope == format!("{REPO}/pulls"))
+        .unwrap();
+    let next = cursor.cursor["next"].as_str().unwrap().to_string();
+    // The mock's cursor is the REST page it was made from.
+    assert_eq!(
+        next,
+        "graphql:/repos/openmicroscopy/ome-documentation/pulls?page=2"
+    );
+
+    let before = mock.log.lock().unwrap().len();
+    run(&db, &o, Cancel::default(), Events::default()).unwrap();
+    let queries: Vec<Value> = mock.log.lock().unwrap()[before..]
+        .iter()
+        .filter(|r| r.target == "/graphql")
+        .map(|r| serde_json::from_slice(&r.body).unwrap())
+        .collect();
+    let pulls: Vec<&Value> = queries
+        .iter()
+        .filter(|q| q["query"].as_str().unwrap().starts_with("query Pulls("))
+        .collect();
+    assert_eq!(pulls.len(), 1, "only the page after the cursor");
+    assert_eq!(
+        pulls[0]["variables"]["after"],
+        json!("/repos/openmicroscopy/ome-documentation/pulls?page=2")
+    );
+    let doc = export(&db);
+    assert_eq!(doc.work_items.len(), 60, "no duplicates, nothing missing");
+    assert!(doc
+        .sync_state
+        .iter()
+        .all(|s| s.cursor.get("next").is_none()));
+}
+
+#[test]
+fn a_rest_cursor_left_by_a_killed_rest_walk_starts_the_graphql_walk_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ws.sqlite3");
+    let (mock, routes) = fixtures::start();
+    fixtures::world(&routes);
+    routes.enable_graphql();
+    // Killed over REST after the first page of pull requests...
+    let mut rest = opts(&mock.url());
+    rest.graphql = false;
+    let cancel = Cancel::default();
+    let progress = {
+        let cancel = cancel.clone();
+        move |e: ProgressEvent| {
+            if matches!(&e, ProgressEvent::Page { list, .. } if list == "pulls") {
+                cancel.cancel();
+            }
+        }
+    };
+    let mut store = switchyard_store::Store::open(&db).unwrap();
+    switchyard_sync::github::sync(
+        &mut store,
+        &rest,
+        Some(&switchyard_sync::Secret::new(fixtures::TOKEN)),
+        "2026-03-01T12:00:00Z".parse().unwrap(),
+        &progress,
+        &cancel,
+    )
+    .unwrap_err();
+    drop(store);
+    // ...then synced through GraphQL: its walk starts at the first page (a REST URL is no
+    // GraphQL cursor) and ends with every pull request once.
+    let before = mock.log.lock().unwrap().len();
+    run(
+        &db,
+        &opts(&mock.url()),
+        Cancel::default(),
+        Events::default(),
+    )
+    .unwrap();
+    let afters: Vec<Value> = mock.log.lock().unwrap()[before..]
+        .iter()
+        .filter(|r| r.target == "/graphql")
+        .map(|r| serde_json::from_slice::<Value>(&r.body).unwrap())
+        .filter(|q| q["query"].as_str().unwrap().starts_with("query Pulls("))
+        .map(|q| q["variables"]["after"].clone())
+        .collect();
+    assert_eq!(
+        afters,
+        [
+            Value::Null,
+            json!("/repos/openmicroscopy/ome-documentation/pulls?page=2")
+        ]
+    );
+    assert_eq!(export(&db).work_items.len(), 60);
+}
