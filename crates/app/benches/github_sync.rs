@@ -3,7 +3,9 @@
 //! 2,000 deployments with two statuses each and 5,000 workflow runs; then a re-sync with
 //! nothing changed. Run: `cargo bench -p switchyard-app --bench github_sync`
 //! (`GH_BENCH_REPOS`, `GH_BENCH_PULLS`, `GH_BENCH_DEPLOYMENTS`, `GH_BENCH_RUNS`,
-//! `GH_BENCH_PR_EXTRAS=0|1` change the size; see docs/benchmarks.md).
+//! `GH_BENCH_PR_EXTRAS=0|1` change the size; `GH_BENCH_GRAPHQL=0` syncs over REST only,
+//! `GH_BENCH_SERVE_GRAPHQL=0` makes `/graphql` a 404, `GH_BENCH_COMPARE=1` syncs the world
+//! the other way too and compares the records; see docs/benchmarks.md).
 
 #[path = "../tests/sync/github/mock.rs"]
 mod mock;
@@ -70,6 +72,11 @@ struct World {
     run: Template,
     commits: String,
     detail: String,
+    detail_value: Value,
+    /// The commits as GraphQL's `commits(first: 100)` gives them.
+    gql_commits: Value,
+    /// Answer `POST /graphql` (else 404, as an older GitHub Enterprise Server).
+    serve_graphql: bool,
 }
 
 fn q(s: &str) -> String {
@@ -101,9 +108,171 @@ impl World {
         })
     }
 
+    /// One pull request (newest first: `n` counts down) as the REST list gives it.
+    fn pull_item(&self, body: &mut String, repo: usize, n: usize) {
+        let merged = if n.is_multiple_of(10) {
+            "null".into()
+        } else {
+            minutes(n * 10 + 5)
+        };
+        self.pull.fill(
+            body,
+            &[
+                ("NUM", n.to_string()),
+                ("ID", (repo * 1_000_000 + n).to_string()),
+                ("UPD", minutes(n * 10 + 6)),
+                ("CRE", minutes(n * 10)),
+                ("MER", merged),
+                (
+                    "CLO",
+                    if n.is_multiple_of(20) {
+                        "null".into()
+                    } else {
+                        minutes(n * 10 + 5)
+                    },
+                ),
+                (
+                    "STATE",
+                    q(if n.is_multiple_of(20) {
+                        "open"
+                    } else {
+                        "closed"
+                    }),
+                ),
+            ],
+        );
+    }
+
+    /// Deployment `n`'s statuses (newest first) as REST gives them.
+    fn statuses(&self, n: usize) -> String {
+        let end_state = if n.is_multiple_of(10) {
+            "failure"
+        } else {
+            "success"
+        };
+        let mut body = String::from("[");
+        self.status.fill(
+            &mut body,
+            &[
+                ("STATE", q(end_state)),
+                ("CRE", minutes(n * 30 + 7)),
+                ("ID", (2 * n + 1).to_string()),
+            ],
+        );
+        body.push(',');
+        self.status.fill(
+            &mut body,
+            &[
+                ("STATE", q("in_progress")),
+                ("CRE", minutes(n * 30 + 1)),
+                ("ID", (2 * n).to_string()),
+            ],
+        );
+        body.push(']');
+        body
+    }
+
+    /// `POST /graphql`: the sync's two queries, answered from the same generated data in the
+    /// shape the queries and GitHub's schema give (each REST item converted).
+    fn graphql(&self, req: &Req) -> Reply {
+        let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
+        let query = body["query"].as_str().unwrap_or("");
+        let vars = &body["variables"];
+        let rate = json!({"cost": 1, "remaining": 4999, "resetAt": "2099-01-01T00:00:00Z"});
+        let upper = |v: &Value| json!(v.as_str().unwrap_or("").to_ascii_uppercase());
+        if query.starts_with("query Pulls(") {
+            let repo: usize = vars["name"]
+                .as_str()
+                .unwrap_or("")
+                .trim_start_matches("repo")
+                .parse()
+                .unwrap_or(0);
+            let page: usize = vars["after"]
+                .as_str()
+                .and_then(|c| c.parse().ok())
+                .unwrap_or(1);
+            let start = ((page - 1) * PER_PAGE).min(self.pulls);
+            let end = (start + PER_PAGE).min(self.pulls);
+            let mut nodes = Vec::with_capacity(end - start);
+            for i in start..end {
+                let mut item = String::new();
+                self.pull_item(&mut item, repo, self.pulls - i);
+                let p: Value = serde_json::from_str(&item).unwrap();
+                let mut node = json!({
+                    "number": p["number"],
+                    "title": p["title"],
+                    "state": if p["merged_at"].is_null() { upper(&p["state"]) } else { json!("MERGED") },
+                    "isDraft": p["draft"].as_bool().unwrap_or(false),
+                    "url": p["html_url"],
+                    "createdAt": p["created_at"],
+                    "updatedAt": p["updated_at"],
+                    "closedAt": p["closed_at"],
+                    "mergedAt": p["merged_at"],
+                    "baseRefName": p["base"]["ref"],
+                    "author": {"__typename": "User", "login": p["user"]["login"]},
+                    "assignees": {"nodes": if p["assignee"].is_null() { json!([]) } else { json!([{"__typename": "User", "login": p["assignee"]["login"]}]) }},
+                    "labels": {"nodes": p["labels"].as_array().cloned().unwrap_or_default().iter().map(|l| json!({"name": l["name"]})).collect::<Vec<_>>()},
+                });
+                if vars["details"] == json!(true) {
+                    node["additions"] = self.detail_value["additions"].clone();
+                    node["deletions"] = self.detail_value["deletions"].clone();
+                    node["changedFiles"] = self.detail_value["changed_files"].clone();
+                }
+                if vars["commits"] == json!(true) {
+                    node["commits"] = self.gql_commits.clone();
+                }
+                nodes.push(node);
+            }
+            let next = (end < self.pulls).then(|| (page + 1).to_string());
+            return Reply::json(
+                200,
+                json!({"data": {"rateLimit": rate, "repository": {"pullRequests": {
+                    "pageInfo": {"hasNextPage": next.is_some(), "endCursor": next},
+                    "nodes": nodes,
+                }}}})
+                .to_string(),
+            );
+        }
+        if query.starts_with("query DeploymentStatuses(") {
+            let nodes: Vec<Value> = vars["ids"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .iter()
+                .map(|id| {
+                    let dep: usize = id
+                        .as_str()
+                        .and_then(|s| s.strip_prefix("DE_"))
+                        .and_then(|s| s.parse().ok())
+                        .unwrap_or(0);
+                    let rest: Value = serde_json::from_str(&self.statuses(dep % 1_000_000)).unwrap();
+                    let statuses: Vec<Value> = rest
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|s| json!({"state": upper(&s["state"]), "createdAt": s["created_at"]}))
+                        .collect();
+                    json!({"id": id, "databaseId": dep, "statuses": {"totalCount": statuses.len(), "nodes": statuses}})
+                })
+                .collect();
+            return Reply::json(
+                200,
+                json!({"data": {"rateLimit": rate, "nodes": nodes}}).to_string(),
+            );
+        }
+        Reply::json(200, r#"{"errors":[{"message":"unknown query"}]}"#)
+    }
+
     fn answer(&self, req: &Req) -> Reply {
         if req.header("authorization") != Some(&format!("Bearer {TOKEN}")) {
             return Reply::json(401, r#"{"message":"Bad credentials"}"#);
+        }
+        if req.path() == "/graphql" {
+            return if self.serve_graphql {
+                self.graphql(req)
+            } else {
+                Reply::json(404, r#"{"message":"Not Found"}"#)
+            };
         }
         let parts: Vec<&str> = req.path().split('/').collect();
         // /repos/{o}/{r}/...
@@ -116,41 +285,10 @@ impl World {
                 let (a, b, next) = self.page_of(req, self.pulls);
                 body.push('[');
                 for i in a..b {
-                    let n = self.pulls - i; // newest first
                     if i > a {
                         body.push(',');
                     }
-                    let merged = if n.is_multiple_of(10) {
-                        "null".into()
-                    } else {
-                        minutes(n * 10 + 5)
-                    };
-                    self.pull.fill(
-                        &mut body,
-                        &[
-                            ("NUM", n.to_string()),
-                            ("ID", (repo * 1_000_000 + n).to_string()),
-                            ("UPD", minutes(n * 10 + 6)),
-                            ("CRE", minutes(n * 10)),
-                            ("MER", merged.clone()),
-                            (
-                                "CLO",
-                                if n.is_multiple_of(20) {
-                                    "null".into()
-                                } else {
-                                    minutes(n * 10 + 5)
-                                },
-                            ),
-                            (
-                                "STATE",
-                                q(if n.is_multiple_of(20) {
-                                    "open"
-                                } else {
-                                    "closed"
-                                }),
-                            ),
-                        ],
-                    );
+                    self.pull_item(&mut body, repo, self.pulls - i); // newest first
                 }
                 body.push(']');
                 link = self.link(req, next);
@@ -169,6 +307,7 @@ impl World {
                         &mut body,
                         &[
                             ("ID", (repo * 1_000_000 + n).to_string()),
+                            ("NODE", q(&format!("DE_{}", repo * 1_000_000 + n))),
                             ("CRE", minutes(n * 30)),
                         ],
                     );
@@ -178,30 +317,7 @@ impl World {
             }
             ["deployments", id, "statuses"] => {
                 let n: usize = id.parse::<usize>().unwrap_or(0) % 1_000_000;
-                let end_state = if n.is_multiple_of(10) {
-                    "failure"
-                } else {
-                    "success"
-                };
-                body.push('[');
-                self.status.fill(
-                    &mut body,
-                    &[
-                        ("STATE", q(end_state)),
-                        ("CRE", minutes(n * 30 + 7)),
-                        ("ID", (2 * n + 1).to_string()),
-                    ],
-                );
-                body.push(',');
-                self.status.fill(
-                    &mut body,
-                    &[
-                        ("STATE", q("in_progress")),
-                        ("CRE", minutes(n * 30 + 1)),
-                        ("ID", (2 * n).to_string()),
-                    ],
-                );
-                body.push(']');
+                body = self.statuses(n);
             }
             ["actions", "runs"] => {
                 let (a, b, next) = self.page_of(req, self.runs);
@@ -244,7 +360,20 @@ impl World {
     }
 }
 
-fn world(base: String, pulls: usize, deployments: usize, runs: usize) -> World {
+fn world(
+    base: String,
+    pulls: usize,
+    deployments: usize,
+    runs: usize,
+    serve_graphql: bool,
+) -> World {
+    let commits = load("list-pull-commits.json");
+    let gql_commits: Vec<Value> = commits
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| json!({"commit": {"authoredDate": c["commit"]["author"]["date"], "committedDate": c["commit"]["committer"]["date"]}}))
+        .collect();
     let mut pull = load("list-pulls.json")[0].clone();
     pull["head"]["repo"] = Value::Null;
     pull["base"]["repo"] = Value::Null;
@@ -269,7 +398,7 @@ fn world(base: String, pulls: usize, deployments: usize, runs: usize) -> World {
         ),
         deployment: Template::new(
             load("list-deployments.json")[0].clone(),
-            &[("id", "ID"), ("created_at", "CRE")],
+            &[("id", "ID"), ("node_id", "NODE"), ("created_at", "CRE")],
         ),
         status: Template::new(
             load("list-deployment-statuses.json")[0].clone(),
@@ -285,8 +414,11 @@ fn world(base: String, pulls: usize, deployments: usize, runs: usize) -> World {
                 ("conclusion", "CONC"),
             ],
         ),
-        commits: load("list-pull-commits.json").to_string(),
+        commits: commits.to_string(),
         detail: load("get-pull.json").to_string(),
+        detail_value: load("get-pull.json"),
+        gql_commits: json!({"totalCount": gql_commits.len(), "nodes": gql_commits}),
+        serve_graphql,
     }
 }
 
@@ -297,16 +429,20 @@ fn main() {
     let deployments = env("GH_BENCH_DEPLOYMENTS", 2000);
     let runs = env("GH_BENCH_RUNS", 5000);
     let extras = env("GH_BENCH_PR_EXTRAS", 1) == 1;
+    let use_graphql = env("GH_BENCH_GRAPHQL", 1) == 1;
+    let serve_graphql = env("GH_BENCH_SERVE_GRAPHQL", 1) == 1;
+    let compare = env("GH_BENCH_COMPARE", 0) == 1;
     let world_cell: Arc<std::sync::OnceLock<World>> = Arc::default();
     let w = world_cell.clone();
     let mock = Mock::start(Arc::new(move |req| w.get().expect("world").answer(req)));
-    let _ = world_cell.set(world(mock.url(), pulls, deployments, runs));
+    let _ = world_cell.set(world(mock.url(), pulls, deployments, runs, serve_graphql));
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("bench.sqlite3");
     let mut o = GithubOptions::new(
         mock.url(),
         (0..repos).map(|i| format!("bench/repo{i}")).collect(),
     );
+    o.graphql = use_graphql;
     o.pr_commits = extras;
     o.pr_details = extras;
     o.max_in_flight = 8;
@@ -325,6 +461,15 @@ fn main() {
     let first = started.elapsed();
     let records = s.records();
     let rate = records as f64 / first.as_secs_f64();
+    let per_thousand = s.requests as f64 * 1000.0 / records.max(1) as f64;
+    println!(
+        "GraphQL {}: {per_thousand:.1} requests per 1,000 records in the first sync",
+        match (use_graphql, serve_graphql) {
+            (false, _) => "off",
+            (true, true) => "on",
+            (true, false) => "on, but the mock has no /graphql (404: REST fallback)",
+        }
+    );
     println!(
         "first sync: {repos} repos, {records} records ({} PRs, {} deployments, {} runs), {} requests in {:.2} s: {:.0} records/s, {:.0} requests/s; most requests in flight at the mock: {}; PR commits+details: {extras}",
         s.pull_requests,
@@ -355,10 +500,65 @@ fn main() {
         s2.records(),
         again.as_secs_f64()
     );
-    let ok = rate >= 5000.0
+    let mut same = true;
+    if compare {
+        // The same world the other way (GraphQL off if it was on, and the other way round)
+        // into a second workspace: the same records?
+        let db2 = dir.path().join("other.sqlite3");
+        let mut o2 = o.clone();
+        o2.graphql = !use_graphql;
+        let mut other = Store::open(&db2).unwrap();
+        let s3 = github::sync(
+            &mut other,
+            &o2,
+            Some(&token),
+            chrono::Utc::now(),
+            &(),
+            &Cancel::default(),
+        )
+        .expect("the other way");
+        same = records_of(&store.export().unwrap()) == records_of(&other.export().unwrap());
+        println!(
+            "the same world with GraphQL {}: {} records, {} requests ({:.1} per 1,000 records); records equal: {same}",
+            if o2.graphql { "on" } else { "off" },
+            s3.records(),
+            s3.requests,
+            s3.requests as f64 * 1000.0 / s3.records().max(1) as f64
+        );
+    }
+    let ok = same
+        && (!use_graphql || !serve_graphql || per_thousand <= 15.0)
+        && rate >= 5000.0
         && mock.max_in_flight.load(Ordering::SeqCst) <= 8
         && sent <= 6 * repos as u64
         && again < Duration::from_secs(2);
-    println!("targets (>= 5,000 records/s, <= 8 in flight, <= 1 request per list per repository, re-sync < 2 s): {}", if ok { "met" } else { "NOT met" });
+    println!("targets (<= 15 requests per 1,000 records with GraphQL, >= 5,000 records/s, <= 8 in flight, <= 1 request per list per repository, re-sync < 2 s): {}", if ok { "met" } else { "NOT met" });
     drop(mock);
+}
+
+/// The synced records, without the workspace's own ids, each list in source-key order.
+fn records_of(doc: &switchyard_core::Document) -> Value {
+    fn strip(v: &mut Value) {
+        match v {
+            Value::Object(o) => {
+                o.retain(|k, _| k != "id" && !k.ends_with("_id"));
+                o.values_mut().for_each(strip);
+            }
+            Value::Array(a) => a.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let list = |v: Value| {
+        let mut items = v.as_array().cloned().unwrap_or_default();
+        items.iter_mut().for_each(strip);
+        items.sort_by_key(|i| i["source_key"].to_string());
+        Value::Array(items)
+    };
+    json!({
+        "releases": list(serde_json::to_value(&doc.releases).unwrap()),
+        "work_items": list(serde_json::to_value(&doc.work_items).unwrap()),
+        "deployments": list(serde_json::to_value(&doc.deployments).unwrap()),
+        "incidents": list(serde_json::to_value(&doc.incidents).unwrap()),
+        "pipeline_runs": list(serde_json::to_value(&doc.pipeline_runs).unwrap()),
+    })
 }

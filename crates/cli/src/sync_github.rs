@@ -26,6 +26,10 @@ pub struct GithubArgs {
     /// Do not fetch merged pull requests' details (additions, deletions, changed files).
     #[arg(long)]
     no_pr_details: bool,
+    /// Read everything over REST, not pull requests and deployment statuses through GitHub's
+    /// GraphQL API (the same records, more requests).
+    #[arg(long)]
+    no_graphql: bool,
     /// Requests in flight at most.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
     max_in_flight: u16,
@@ -41,6 +45,7 @@ pub fn run(db: &Path, a: GithubArgs) -> Result<(), AppError> {
     opts.incident_label = a.incident_label;
     opts.pr_commits = !a.no_pr_commits;
     opts.pr_details = !a.no_pr_details;
+    opts.graphql = !a.no_graphql;
     opts.max_in_flight = usize::from(a.max_in_flight);
     opts.limits.max_wait = std::time::Duration::from_secs(a.max_wait);
     let bar = Bar::new();

@@ -576,6 +576,42 @@ fn a_github_sync_killed_anywhere_resumes_to_the_same_workspace() {
 }
 
 #[test]
+fn a_github_sync_through_graphql_killed_anywhere_resumes_to_the_same_workspace() {
+    // The same world with /graphql answered: the pull requests' walk keeps GraphQL cursors.
+    let (mock, routes) = fixtures::start();
+    large_github(&routes);
+    routes.enable_graphql();
+    let job = Job {
+        args: [
+            "--db",
+            "w.sqlite3",
+            "sync",
+            "github",
+            "--api-url",
+            &mock.url(),
+            "--repo",
+            REPO,
+        ]
+        .map(String::from)
+        .to_vec(),
+        env: vec![("SWITCHYARD_GITHUB_TOKEN", fixtures::TOKEN.into())],
+        db: "w.sqlite3",
+        import: false,
+    };
+    let t = crash_loop("github-graphql", &job, "work_items");
+    assert_eq!(t.kills, kills());
+    assert!(
+        mock.log
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|r| r.target == "/graphql"),
+        "the sync went through GraphQL"
+    );
+    drop(mock);
+}
+
+#[test]
 fn an_import_killed_anywhere_leaves_no_workspace_or_the_whole_one() {
     // The document: the demo organisation with a synced Jira project on top.
     let (server, _fake) = start(large_jira(600, 12));

@@ -206,3 +206,101 @@ fn sync_github_errors_are_one_line_with_a_stable_code() {
     );
     drop(mock);
 }
+
+/// `sync github` of the recorded world into a fresh workspace, GraphQL served by the mock;
+/// `extra` adds options. Its printed request count, its records (the workspace's own ids
+/// left out, each list in source-key order) and its stderr.
+fn sync_and_export(extra: &[&str]) -> (u64, Value, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let (mock, routes) = fixtures::start();
+    fixtures::world(&routes);
+    routes.enable_graphql();
+    let db = dir.path().join("ws.sqlite3");
+    let db_arg = db.to_str().unwrap();
+    let url = mock.url();
+    let mut args = vec![
+        "--db",
+        db_arg,
+        "sync",
+        "github",
+        "--api-url",
+        &url,
+        "--repo",
+        REPO,
+    ];
+    args.extend_from_slice(extra);
+    let out = switchyard(dir.path(), &args, TOKEN);
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(out.status.success(), "{stderr}");
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    let requests: u64 = stdout
+        .rsplit_once('(')
+        .and_then(|(_, r)| r.split_whitespace().next()?.parse().ok())
+        .unwrap_or_else(|| panic!("{stdout}"));
+    let export = dir.path().join("ws.json");
+    let ex = switchyard(
+        dir.path(),
+        &[
+            "--db",
+            db_arg,
+            "export",
+            "--format",
+            "json",
+            "--out",
+            export.to_str().unwrap(),
+        ],
+        TOKEN,
+    );
+    assert!(ex.status.success());
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&export).unwrap()).unwrap();
+    fn strip(v: &mut Value) {
+        match v {
+            Value::Object(o) => {
+                o.retain(|k, _| k != "id" && !k.ends_with("_id"));
+                o.values_mut().for_each(strip);
+            }
+            Value::Array(a) => a.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let mut records = serde_json::Map::new();
+    for k in [
+        "releases",
+        "work_items",
+        "deployments",
+        "incidents",
+        "pipeline_runs",
+    ] {
+        let mut items = doc[k].as_array().cloned().unwrap_or_default();
+        items.iter_mut().for_each(strip);
+        items.sort_by_key(|i| i["source_key"].to_string());
+        records.insert(k.into(), Value::Array(items));
+    }
+    let graphql = mock
+        .log
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|r| r.path() == "/graphql")
+        .count();
+    (
+        requests,
+        Value::Object(records),
+        format!("{graphql} /graphql; {stderr}"),
+    )
+}
+
+#[test]
+fn sync_github_through_graphql_and_with_no_graphql_gives_the_same_export() {
+    let (gql_requests, gql, gql_log) = sync_and_export(&[]);
+    let (rest_requests, rest, rest_log) = sync_and_export(&["--no-graphql"]);
+    assert!(gql_log.starts_with("3 /graphql"), "{gql_log}");
+    assert!(rest_log.starts_with("0 /graphql"), "{rest_log}");
+    assert_eq!(gql["work_items"].as_array().unwrap().len(), 60);
+    assert_eq!(gql, rest);
+    assert!(
+        gql_requests * 4 < rest_requests,
+        "GraphQL {gql_requests}, REST {rest_requests}"
+    );
+    assert!(!gql_log.contains(TOKEN) && !gql_log.contains("SWITCHYARDtestTOKEN"));
+}

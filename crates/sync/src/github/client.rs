@@ -16,6 +16,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::sync::Semaphore;
 
 pub const API_VERSION: &str = "2022-11-28";
+/// The index of GraphQL's primary limit in `Client::blocked_until` (REST's is 0).
+const GRAPHQL_BUDGET: usize = 1;
 const USER_AGENT_VALUE: &str = concat!("switchyard/", env!("CARGO_PKG_VERSION"));
 /// Retries of one request after a 5xx or a transport error.
 const SERVER_RETRIES: u32 = 3;
@@ -87,8 +89,9 @@ pub struct Client {
     auth: Option<HeaderValue>,
     permits: Semaphore,
     requests: AtomicU64,
-    /// Epoch seconds until which the primary limit is spent (from a `remaining: 0`).
-    blocked_until: Mutex<u64>,
+    /// Epoch seconds until which the primary limit is spent (from a `remaining: 0`): REST's
+    /// (`core`) and GraphQL's, which GitHub counts apart.
+    blocked_until: Mutex<[u64; 2]>,
     progress: Arc<dyn Progress>,
     cancel: Cancel,
     /// The first pause before retrying a 5xx or a network error (doubled each time).
@@ -193,7 +196,7 @@ impl Client {
             auth,
             permits: Semaphore::new(max_in_flight.max(1)),
             requests: AtomicU64::new(0),
-            blocked_until: Mutex::new(0),
+            blocked_until: Mutex::new([0, 0]),
             progress,
             cancel,
             retry_delay,
@@ -267,8 +270,8 @@ impl Client {
         Ok(())
     }
 
-    async fn wait_for_primary_reset(&self) -> Result<(), SyncError> {
-        let until = *self.blocked_until.lock().unwrap_or_else(|e| e.into_inner());
+    async fn wait_for_primary_reset(&self, budget: usize) -> Result<(), SyncError> {
+        let until = self.blocked_until.lock().unwrap_or_else(|e| e.into_inner())[budget];
         let now = now_epoch();
         if until > now {
             let resets =
@@ -284,24 +287,43 @@ impl Client {
         Ok(())
     }
 
-    fn note_limits(&self, h: &HeaderMap) {
+    fn note_limits(&self, h: &HeaderMap, budget: usize) {
         if header_u64(h, "x-ratelimit-remaining") == Some(0) {
             if let Some(reset) = header_u64(h, "x-ratelimit-reset") {
                 let mut b = self.blocked_until.lock().unwrap_or_else(|e| e.into_inner());
-                *b = (*b).max(reset);
+                b[budget] = b[budget].max(reset);
             }
         }
     }
 
     /// Sends one GET and reads its whole body, within the deadline and the body cap; a
     /// cancel stops it in flight.
-    async fn send(&self, uri: &Uri) -> Result<(StatusCode, HeaderMap, Vec<u8>), Unanswered> {
+    async fn send(
+        &self,
+        uri: &Uri,
+        body: Option<&serde_json::Value>,
+    ) -> Result<(StatusCode, HeaderMap, Vec<u8>), Unanswered> {
         let exchange = async {
-            let resp = self
-                .octo
-                ._get_with_headers(uri.clone(), Some(self.headers_for(uri)))
-                .await
-                .map_err(|e| Unanswered::Transient(e.to_string()))?;
+            let resp = match body {
+                None => {
+                    self.octo
+                        ._get_with_headers(uri.clone(), Some(self.headers_for(uri)))
+                        .await
+                }
+                Some(body) => {
+                    let mut builder = http::Request::builder()
+                        .method(http::Method::POST)
+                        .uri(uri.clone());
+                    for (k, v) in self.headers_for(uri).iter() {
+                        builder = builder.header(k, v);
+                    }
+                    match self.octo.build_request(builder, Some(body)) {
+                        Ok(request) => self.octo.execute(request).await,
+                        Err(e) => Err(e),
+                    }
+                }
+            }
+            .map_err(|e| Unanswered::Transient(e.to_string()))?;
             let (parts, mut body) = resp.into_parts();
             let mut bytes = Vec::new();
             while let Some(frame) = body.frame().await {
@@ -339,15 +361,54 @@ impl Client {
     /// GET `url` (absolute, as built by `url()` or given by a `Link` header) and return the
     /// 2xx answer; waits out rate limits and retries 5xx, then fails with a clear error.
     pub async fn get(&self, url: &str) -> Result<Answer, SyncError> {
+        self.request(url, None).await
+    }
+
+    /// POST `body` as JSON to `url` (GitHub's GraphQL endpoint), with the same rules as
+    /// [`Client::get`]: the token only for the API URL's origin, rate limits waited out,
+    /// 5xx retried.
+    pub async fn post(&self, url: &str, body: &serde_json::Value) -> Result<Answer, SyncError> {
+        self.request(url, Some(body)).await
+    }
+
+    /// The GraphQL endpoint of the API URL: `https://api.github.com/graphql`, and
+    /// `https://HOST/api/graphql` for GitHub Enterprise Server's `https://HOST/api/v3`.
+    pub fn graphql_url(&self) -> String {
+        match self.base.strip_suffix("/api/v3") {
+            Some(host) => format!("{host}/api/graphql"),
+            None => format!("{}/graphql", self.base),
+        }
+    }
+
+    /// Notes that the primary limit is spent until `epoch` (a GraphQL `RATE_LIMITED` or a
+    /// `rateLimit` with nothing left): the next request waits until then (or fails at
+    /// once when that is longer than the longest wait).
+    pub fn spent_until(&self, epoch: u64) {
+        let mut b = self.blocked_until.lock().unwrap_or_else(|e| e.into_inner());
+        b[GRAPHQL_BUDGET] = b[GRAPHQL_BUDGET].max(epoch);
+    }
+
+    /// Waits `seconds` (a limit whose reset already passed), saying why.
+    pub async fn pause(&self, seconds: u64, reason: String) -> Result<(), SyncError> {
+        self.wait(seconds, reason).await
+    }
+
+    async fn request(
+        &self,
+        url: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Result<Answer, SyncError> {
         let uri: Uri = url
             .parse()
             .map_err(|_| err::bad_response(format!("GitHub gave a bad URL: {}", short(url))))?;
+        // A POST is a GraphQL query: GraphQL's budget, not REST's.
+        let budget = if body.is_some() { GRAPHQL_BUDGET } else { 0 };
         let (mut server_tries, mut secondary_tries, mut primary_tries) = (0u32, 0u32, 0u32);
         loop {
             if self.cancel.is_cancelled() {
                 return Err(SyncError::Cancelled(Remote::Github));
             }
-            self.wait_for_primary_reset().await?;
+            self.wait_for_primary_reset(budget).await?;
             let sent = {
                 let _permit = self
                     .permits
@@ -355,7 +416,7 @@ impl Client {
                     .await
                     .map_err(|_| SyncError::Cancelled(Remote::Github))?;
                 self.requests.fetch_add(1, Ordering::Relaxed);
-                self.send(&uri).await
+                self.send(&uri, body).await
             };
             let (status, headers, body) = match sent {
                 Ok(x) => x,
@@ -377,7 +438,7 @@ impl Client {
                     continue;
                 }
             };
-            self.note_limits(&headers);
+            self.note_limits(&headers, budget);
             if status.is_success() {
                 return Ok(Answer { headers, body });
             }
@@ -522,6 +583,9 @@ mod tests {
             "https://ghe.example.com/api/v3/repos/a/b/pulls?page=2"
         ));
         assert!(auth("https://GHE.example.com/api/v3/repos/a/b/pulls"));
+        // GraphQL's endpoint beside /api/v3 is the same origin: the token goes there too.
+        assert_eq!(client.graphql_url(), "https://ghe.example.com/api/graphql");
+        assert!(auth(&client.graphql_url()));
         // A `Link` to another host, another port or plain http gets no token.
         assert!(!auth("https://evil.example/api/v3/repos/a/b/pulls?page=2"));
         assert!(!auth("https://ghe.example.com:8443/api/v3/repos/a/b/pulls"));

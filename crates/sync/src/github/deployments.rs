@@ -1,11 +1,13 @@
 //! Deployments and the outcome their statuses give them.
 
+use super::graphql::{self, Gql};
 use super::payload::{self, items};
 use super::runner::{each, Cx};
 use super::walk::{cmp_id, Walk};
 use crate::SyncError;
+use serde::Deserialize;
 use serde_json::{json, Value};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use switchyard_core::synced::github::{
     DeploymentOutcome, GithubDeployment, GithubRecords, ServiceId,
@@ -51,8 +53,102 @@ async fn statuses(
     )
 }
 
-/// Deployments, newest first, until a known one; each new one's statuses (one request each,
-/// the client bounding how many at once). Then the statuses of this repository's deployments
+/// A deployment's statuses as GraphQL gives them ([`graphql::DEPLOYMENT_STATUSES`]).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct GqlDeployment {
+    database_id: Option<u64>,
+    statuses: Option<GqlStatuses>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct GqlStatuses {
+    total_count: u64,
+    #[serde(default)]
+    nodes: Vec<Option<GqlStatus>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct GqlStatus {
+    state: String,
+    created_at: Timestamp,
+}
+
+/// The statuses of `deps`: through GraphQL, 100 deployments a query, when it serves them;
+/// over REST (one request each) for the rest: without GraphQL, without a node id (before
+/// 2017), a node GraphQL did not give (deleted meanwhile: partial data), or with more
+/// statuses than one query reads.
+async fn statuses_of(
+    cx: &Arc<Cx>,
+    repo: &str,
+    deps: &[payload::Deployment],
+) -> Result<HashMap<u64, Vec<(String, Timestamp)>>, SyncError> {
+    let mut out: HashMap<u64, Vec<(String, Timestamp)>> = HashMap::new();
+    let with_node: Vec<(u64, String)> = deps
+        .iter()
+        .filter_map(|d| Some((d.id, d.node_id.clone()?)))
+        .collect();
+    if cx.graphql_on() {
+        for chunk in with_node.chunks(100) {
+            let ids: Vec<&str> = chunk.iter().map(|(_, n)| n.as_str()).collect();
+            let data = match graphql::query(cx, graphql::DEPLOYMENT_STATUSES, json!({ "ids": ids }))
+                .await?
+            {
+                Gql::Data(data, errors) => {
+                    if let Some(e) = errors.first() {
+                        tracing::info!(repo, error = %e.message, "github: GraphQL left out some deployments; their statuses over REST");
+                    }
+                    data
+                }
+                Gql::Unavailable(why) => {
+                    tracing::info!(repo, %why, "github: deployment statuses over REST");
+                    break;
+                }
+            };
+            let nodes = data
+                .get("nodes")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            // `nodes` answers `ids` in order, a null where a node is missing.
+            for ((id, _), node) in chunk.iter().zip(nodes) {
+                let Ok(d) = serde_json::from_value::<GqlDeployment>(node) else {
+                    continue;
+                };
+                let Some(st) = d.statuses.filter(|_| d.database_id == Some(*id)) else {
+                    continue;
+                };
+                if st.total_count > st.nodes.len() as u64 {
+                    continue;
+                }
+                out.insert(
+                    *id,
+                    st.nodes
+                        .into_iter()
+                        .flatten()
+                        .map(|s| (s.state.to_ascii_lowercase(), s.created_at))
+                        .collect(),
+                );
+            }
+        }
+    }
+    let rest: Vec<u64> = deps
+        .iter()
+        .map(|d| d.id)
+        .filter(|id| !out.contains_key(id))
+        .collect();
+    if !rest.is_empty() {
+        let repo_owned = repo.to_string();
+        out.extend(each(rest, |id| statuses(cx.clone(), repo_owned.clone(), id)).await?);
+    }
+    Ok(out)
+}
+
+/// Deployments, newest first, until a known one (over REST: GraphQL lacks
+/// `production_environment`); the new ones' statuses through GraphQL, 100 a query, or over
+/// REST one request each (the client bounding how many at once). Then the statuses of this repository's deployments
 /// that were still pending are fetched again.
 pub(super) async fn sync_deployments(
     cx: &Arc<Cx>,
@@ -81,9 +177,7 @@ pub(super) async fn sync_deployments(
         for d in &deps {
             w.see(json!(d.id), cmp_id);
         }
-        let ids: Vec<u64> = deps.iter().map(|d| d.id).collect();
-        let repo_owned = repo.to_string();
-        let mut states = each(ids, |id| statuses(cx.clone(), repo_owned.clone(), id)).await?;
+        let mut states = statuses_of(cx, repo, &deps).await?;
         let n = deps.len() as u64;
         let rows = deps
             .iter()

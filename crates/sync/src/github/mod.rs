@@ -11,10 +11,13 @@
 //!
 //! The modules: [`runner`] (the runtime, the sink served on the caller's thread, one task
 //! per repository), [`walk`] (the pages of one list and its cursor), and one module per list:
-//! [`releases`] (releases and tags), [`pulls`], [`incidents`], [`deployments`], [`runs`].
+//! [`releases`] (releases and tags), [`pulls`], [`incidents`], [`deployments`], [`runs`];
+//! [`graphql`] (the queries, their rate limits and errors) serves [`pulls`] and the
+//! statuses of [`deployments`], with REST as the fallback.
 
 pub mod client;
 mod deployments;
+mod graphql;
 mod incidents;
 mod payload;
 mod pulls;
@@ -100,6 +103,9 @@ pub struct GithubOptions {
     pub pr_commits: bool,
     /// Fetch each merged pull request's detail (additions, deletions, changed files).
     pub pr_details: bool,
+    /// Read pull requests and deployment statuses through GitHub's GraphQL API (fewer
+    /// requests); off, or on a server without `/graphql`, everything goes over REST.
+    pub graphql: bool,
     /// The label that makes an issue an incident.
     pub incident_label: String,
     /// Environment names counted as production besides `production_environment: true`.
@@ -126,6 +132,7 @@ impl GithubOptions {
             full: false,
             pr_commits: true,
             pr_details: true,
+            graphql: true,
             incident_label: "incident".into(),
             production_environments: vec!["production".into(), "prod".into()],
             max_in_flight: 8,

@@ -119,6 +119,8 @@ pub struct Tag {
 #[derive(Debug, Clone, Deserialize)]
 pub struct Deployment {
     pub id: u64,
+    /// The GraphQL node id (none before 2017).
+    pub node_id: Option<String>,
     #[serde(default)]
     pub sha: String,
     #[serde(rename = "ref")]

@@ -82,6 +82,8 @@ fn on_runtime(
     )?;
     let cx = Arc::new(Cx {
         client,
+        graphql: std::sync::atomic::AtomicBool::new(opts.graphql),
+        graphql_probe: tokio::sync::Mutex::new(false),
         sink: tx,
         opts: opts.clone(),
         now,
@@ -101,6 +103,11 @@ fn on_runtime(
 /// What every task of a sync shares.
 pub(super) struct Cx {
     pub client: client::Client,
+    /// GraphQL is used (on by option, until the server shows it has none).
+    graphql: std::sync::atomic::AtomicBool,
+    /// Whether the endpoint answered once (held by the first query while it is unknown, so
+    /// that a server without one costs one request per sync, not one per repository).
+    pub graphql_probe: tokio::sync::Mutex<bool>,
     sink: mpsc::Sender<Msg>,
     pub opts: GithubOptions,
     pub now: Timestamp,
@@ -108,6 +115,16 @@ pub(super) struct Cx {
 }
 
 impl Cx {
+    pub fn graphql_on(&self) -> bool {
+        self.graphql.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// The server has no GraphQL: REST for the rest of this sync.
+    pub fn graphql_off(&self) {
+        self.graphql
+            .store(false, std::sync::atomic::Ordering::Relaxed);
+    }
+
     /// Runs `f` on the sink (on the caller's thread) and waits for its answer.
     pub async fn sink<T: Send + 'static>(
         &self,

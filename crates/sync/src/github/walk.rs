@@ -24,6 +24,9 @@ struct Cursor {
     floor: Option<Value>,
 }
 
+/// The prefix of a GraphQL cursor in a walk's `next` (where a REST walk keeps a URL).
+pub(super) const GRAPHQL: &str = "graphql:";
+
 /// One walk over the pages of one list.
 pub(super) struct Walk {
     repo: String,
@@ -120,6 +123,15 @@ impl Walk {
         cx: &Cx,
         key: Option<&str>,
     ) -> Result<Option<(Vec<Value>, Option<String>)>, SyncError> {
+        match self.next_page(cx)? {
+            None => Ok(None),
+            Some(url) => Ok(Some(cx.get_list(&url, key).await?)),
+        }
+    }
+
+    /// The page to read next (a URL, or a GraphQL cursor), counted against `max_pages`;
+    /// `None` when the walk is over.
+    pub fn next_page(&mut self, cx: &Cx) -> Result<Option<String>, SyncError> {
         if cx.client.cancel().is_cancelled() {
             return Err(SyncError::Cancelled(Remote::Github));
         }
@@ -133,9 +145,24 @@ impl Walk {
                         self.list, self.repo, cx.opts.max_pages
                     )));
                 }
-                Ok(Some(cx.get_list(&url, key).await?))
+                Ok(Some(url))
             }
         }
+    }
+
+    /// Whether the walk goes on at a GraphQL cursor ([`GRAPHQL`]-prefixed) rather than a URL.
+    pub fn at_graphql(&self) -> bool {
+        self.url.as_deref().is_some_and(|u| u.starts_with(GRAPHQL))
+    }
+
+    /// Starts the walk again at `first` (its watermark kept): an unfinished walk of the
+    /// other kind (a GraphQL cursor left for a REST walk, or a URL for a GraphQL one) cannot
+    /// be resumed.
+    pub fn restart(&mut self, first: String) {
+        tracing::debug!(repo = %self.repo, list = self.list, "github: walk started again");
+        self.url = Some(first);
+        self.newest = None;
+        self.floor = None;
     }
 
     pub fn see(&mut self, v: Value, cmp: fn(&Value, &Value) -> std::cmp::Ordering) {

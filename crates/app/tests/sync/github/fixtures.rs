@@ -56,6 +56,11 @@ pub fn recorded(v: &Value) -> (u16, Vec<(String, String)>, Value) {
 pub struct Routes {
     map: Arc<Mutex<HashMap<String, VecDeque<Reply>>>>,
     base: Arc<Mutex<String>>,
+    /// Answer `POST /graphql` (from the REST routes); off, it is a 404 as on an older
+    /// GitHub Enterprise Server.
+    graphql: Arc<std::sync::atomic::AtomicBool>,
+    /// Replies for `/graphql` set by a test, taken before the derived answers.
+    graphql_replies: Arc<Mutex<VecDeque<Reply>>>,
 }
 
 pub fn route_key(req: &Req) -> String {
@@ -82,6 +87,188 @@ impl Routes {
         self.map.lock().unwrap().insert(key.to_string(), replies);
     }
 
+    /// Serves `POST /graphql` from the REST routes.
+    pub fn enable_graphql(&self) {
+        self.graphql
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Replies for the next `/graphql` requests, before the derived answers.
+    pub fn graphql_replies(&self, replies: Vec<Reply>) {
+        self.graphql_replies.lock().unwrap().extend(replies);
+    }
+
+    /// The body of the reply `key` would get next, without taking it.
+    fn peek(&self, key: &str) -> Option<(Value, Option<String>)> {
+        let map = self.map.lock().unwrap();
+        let r = map.get(key)?.front()?;
+        let link = r
+            .headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("link"))
+            .and_then(|(_, v)| {
+                v.split(',').find_map(|part| {
+                    let (url, params) = part.split_once(';')?;
+                    params
+                        .contains("rel=\"next\"")
+                        .then(|| url.trim().trim_matches(['<', '>']).to_string())
+                })
+            });
+        Some((serde_json::from_slice(&r.body).ok()?, link))
+    }
+
+    /// The body of the reply `key` gets, taking it as a REST request would.
+    fn take(&self, key: &str) -> Option<Value> {
+        let mut map = self.map.lock().unwrap();
+        let q = map.get_mut(key)?;
+        let r = if q.len() > 1 {
+            q.pop_front()?
+        } else {
+            q.front().cloned()?
+        };
+        serde_json::from_slice(&r.body).ok()
+    }
+
+    /// A GraphQL answer in the shape the sync's queries and GitHub's schema give, built from
+    /// the REST routes: `Pulls` from the pulls pages with each one's detail and commits
+    /// (its cursor is the REST page's route), `DeploymentStatuses` from the deployments
+    /// list's `node_id`s and their statuses.
+    fn graphql(&self, req: &Req) -> Reply {
+        let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
+        let query = body["query"].as_str().unwrap_or("");
+        let vars = &body["variables"];
+        let rate = json!({"cost": 1, "remaining": 4999, "resetAt": "2026-03-01T13:00:00Z"});
+        let upper = |v: &Value| json!(v.as_str().unwrap_or("").to_ascii_uppercase());
+        if query.starts_with("query Pulls(") {
+            let repo = format!(
+                "{}/{}",
+                vars["owner"].as_str().unwrap_or(""),
+                vars["name"].as_str().unwrap_or("")
+            );
+            let key = match vars["after"].as_str() {
+                Some(c) => c.to_string(),
+                None => format!("/repos/{repo}/pulls"),
+            };
+            let Some((list, link)) = self.peek(&key) else {
+                return Reply::json(
+                    200,
+                    json!({"data": {"rateLimit": rate, "repository": null}, "errors": [{"type": "NOT_FOUND", "path": ["repository"], "message": format!("Could not resolve to a Repository with the name '{repo}'.")}]}).to_string(),
+                );
+            };
+            let base = self.base.lock().unwrap().clone();
+            let next = link.map(|l| {
+                let target = l.replacen(&base, "", 1);
+                route_key(&Req {
+                    method: "GET".into(),
+                    target,
+                    headers: vec![],
+                    body: vec![],
+                })
+            });
+            let nodes: Vec<Value> = list
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .iter()
+                .map(|p| {
+                    let n = p["number"].as_u64().unwrap_or(0);
+                    let detail = self
+                        .peek(&format!("/repos/{repo}/pulls/{n}"))
+                        .map(|d| d.0)
+                        .unwrap_or(Value::Null);
+                    let commits: Vec<Value> = self
+                        .peek(&format!("/repos/{repo}/pulls/{n}/commits"))
+                        .and_then(|c| c.0.as_array().cloned())
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|c| json!({"commit": {"authoredDate": c["commit"]["author"]["date"], "committedDate": c["commit"]["committer"]["date"]}}))
+                        .collect();
+                    let state = if !p["merged_at"].is_null() {
+                        json!("MERGED")
+                    } else {
+                        upper(&p["state"])
+                    };
+                    let mut node = json!({
+                        "number": n,
+                        "title": p["title"],
+                        "state": state,
+                        "isDraft": p["draft"].as_bool().unwrap_or(false),
+                        "url": p["html_url"],
+                        "createdAt": p["created_at"],
+                        "updatedAt": p["updated_at"],
+                        "closedAt": p["closed_at"],
+                        "mergedAt": p["merged_at"],
+                        "baseRefName": p["base"]["ref"],
+                        "author": if p["user"].is_null() { Value::Null } else { json!({"__typename": "User", "login": p["user"]["login"]}) },
+                        "assignees": {"nodes": if p["assignee"].is_null() { json!([]) } else { json!([{"__typename": "User", "login": p["assignee"]["login"]}]) }},
+                        "labels": {"nodes": p["labels"].as_array().cloned().unwrap_or_default().iter().map(|l| json!({"name": l["name"]})).collect::<Vec<_>>()},
+                    });
+                    if vars["details"] == json!(true) {
+                        node["additions"] = detail["additions"].clone();
+                        node["deletions"] = detail["deletions"].clone();
+                        node["changedFiles"] = detail["changed_files"].clone();
+                    }
+                    if vars["commits"] == json!(true) {
+                        node["commits"] = json!({"totalCount": commits.len(), "nodes": commits});
+                    }
+                    node
+                })
+                .collect();
+            return Reply::json(
+                200,
+                json!({"data": {"rateLimit": rate, "repository": {"pullRequests": {
+                    "pageInfo": {"hasNextPage": next.is_some(), "endCursor": next},
+                    "nodes": nodes,
+                }}}})
+                .to_string(),
+            );
+        }
+        if query.starts_with("query DeploymentStatuses(") {
+            // Deployments of every routed list, by node id.
+            let lists: Vec<(String, Value)> = {
+                let map = self.map.lock().unwrap();
+                map.iter()
+                    .filter(|(k, _)| k.ends_with("/deployments"))
+                    .filter_map(|(k, q)| {
+                        Some((k.clone(), serde_json::from_slice(&q.front()?.body).ok()?))
+                    })
+                    .collect()
+            };
+            let nodes: Vec<Value> = vars["ids"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .iter()
+                .map(|id| {
+                    let found = lists.iter().find_map(|(k, list)| {
+                        let d = list.as_array()?.iter().find(|d| &d["node_id"] == id)?;
+                        Some((k.clone(), d["id"].as_u64()?))
+                    });
+                    let Some((key, dep)) = found else {
+                        return Value::Null;
+                    };
+                    let statuses: Vec<Value> = self
+                        .take(&format!("{key}/{dep}/statuses"))
+                        .and_then(|s| s.as_array().cloned())
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|s| json!({"state": upper(&s["state"]), "createdAt": s["created_at"]}))
+                        .collect();
+                    json!({"id": id, "databaseId": dep, "statuses": {"totalCount": statuses.len(), "nodes": statuses}})
+                })
+                .collect();
+            return Reply::json(
+                200,
+                json!({"data": {"rateLimit": rate, "nodes": nodes}}).to_string(),
+            );
+        }
+        Reply::json(
+            200,
+            json!({"errors": [{"message": "this mock answers only the sync's queries"}]})
+                .to_string(),
+        )
+    }
+
     pub fn json(&self, key: &str, body: Value) {
         self.set(key, vec![Reply::json(200, body.to_string())]);
     }
@@ -98,6 +285,15 @@ impl Routes {
             || req.header("user-agent").is_none()
         {
             return unauthorized();
+        }
+        if req.path() == "/graphql"
+            && req.method == "POST"
+            && self.graphql.load(std::sync::atomic::Ordering::SeqCst)
+        {
+            if let Some(r) = self.graphql_replies.lock().unwrap().pop_front() {
+                return r;
+            }
+            return self.graphql(req);
         }
         let key = route_key(req);
         let mut map = self.map.lock().unwrap();
@@ -243,12 +439,15 @@ pub fn world(routes: &Routes) {
     let d1 = load("list-deployments.json")[0].clone();
     let mut d2 = d1.clone();
     d2["id"] = json!(2);
+    // The node ids GitHub gave deployments then: base64 of "010:Deployment{id}".
+    d2["node_id"] = json!("MDEwOkRlcGxveW1lbnQy");
     d2["environment"] = json!("staging");
     d2["original_environment"] = json!("staging");
     d2["production_environment"] = json!(false);
     d2["created_at"] = json!("2012-07-21T01:19:13Z");
     let mut d3 = d1.clone();
     d3["id"] = json!(3);
+    d3["node_id"] = json!("MDEwOkRlcGxveW1lbnQz");
     d3["sha"] = json!("b84d88e7554fc1fa21bcbc4efae3c782a70d2b9e");
     d3["created_at"] = json!("2012-07-22T01:19:13Z");
     routes.json(&format!("{r}/deployments"), json!([d3, d2, d1]));

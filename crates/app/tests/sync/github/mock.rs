@@ -18,6 +18,8 @@ pub struct Req {
     /// Path and query, as sent.
     pub target: String,
     pub headers: Vec<(String, String)>,
+    /// The body, as sent (a GraphQL query's JSON).
+    pub body: Vec<u8>,
 }
 
 impl Req {
@@ -220,6 +222,7 @@ fn serve(
             method,
             target,
             headers,
+            body,
         };
         requests.fetch_add(1, Ordering::SeqCst);
         let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;

@@ -3,6 +3,7 @@
 pub mod fixtures;
 pub mod mock;
 
+mod graphql;
 mod hostile;
 
 use fixtures::{recorded, REPO, TOKEN};
@@ -16,9 +17,11 @@ use switchyard_sync::github::{self, GithubOptions, GithubSummary};
 use switchyard_sync::{Cancel, ProgressEvent};
 use switchyard_sync::{Remote, Secret, SyncError};
 
+/// The REST path; graphql.rs syncs the same world through GraphQL (and compares).
 fn opts(url: &str) -> GithubOptions {
     let mut o = GithubOptions::new(url, vec![REPO.to_string()]);
     o.retry_delay = Duration::from_millis(20);
+    o.graphql = false;
     o
 }
 
