@@ -153,6 +153,21 @@ describe("layoutLanes: sub-rows and clusters", () => {
     }
   });
 
+  it("leaves out milestones that would run into another marker or a cluster", () => {
+    // Milestones 7 and 10 days before each release; at 12 px a day two releases 3 days
+    // apart sit on one sub-row (36 px apart) and the later one's milestones cross the first.
+    const quarter = createScale(parseDay("2026-01-01"), parseDay("2027-07-01"), 12);
+    const [pl] = layoutLanes([lane([release(1, "2026-12-10"), release(2, "2026-12-13")])], quarter, today);
+    const [a, b] = pl!.releases;
+    expect(a!.row).toBe(b!.row);
+    expect(a!.milestones.map((m) => m.milestone.kind)).toEqual(["branch_cut", "code_freeze"]);
+    expect(b!.milestones).toEqual([]);
+    expect(b!.spanFrom).toBeNull();
+    // Alone, the second keeps them.
+    const [alone] = layoutLanes([lane([release(2, "2026-12-13")])], quarter, today);
+    expect(alone!.releases[0]!.milestones).toHaveLength(2);
+  });
+
   it("sizes labels with the measure it is given", () => {
     const [pl] = layoutLanes([lane([release(1, "2026-12-10", { name: "abc" })])], scale, today, (t) => t.length * 100);
     expect(pl!.releases[0]!.labelWidth).toBe(300);

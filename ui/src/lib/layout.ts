@@ -210,8 +210,57 @@ export function layoutLane(
       spanFrom: first && first.x < b.x ? first.x : null,
     };
   });
+  clearMilestones(releases, clusters);
   const rows = stacking.rowCount;
   return { lane, top, height: laneHeight(rows), rows, releases, clusters };
+}
+
+/** Half the width of the largest marker (a major release's diamond). */
+const MARKER_HALF = 11;
+
+/**
+ * A release's milestones are drawn on its track before (or after) its marker; where that
+ * stretch would run into another marker of the same sub-row or into a cluster, they are left
+ * out (the release's panel has them), so nothing is drawn over a marker. In place.
+ */
+export function clearMilestones(releases: PlacedRelease[], clusters: readonly PlacedCluster[]): void {
+  const byRow = new Map<number, Array<[number, number, PlacedRelease | null]>>();
+  const put = (row: number, l: number, r: number, p: PlacedRelease | null) => {
+    const list = byRow.get(row) ?? [];
+    list.push([l, r, p]);
+    byRow.set(row, list);
+  };
+  for (const p of releases) put(p.row, p.x - MARKER_HALF, p.x + MARKER_HALF, p);
+  for (const c of clusters) put(0, c.x - CLUSTER_MAX_WIDTH / 2, c.x + CLUSTER_MAX_WIDTH / 2, null);
+  for (const list of byRow.values()) list.sort((a, b) => a[0] - b[0]);
+  for (const p of releases) {
+    if (p.milestones.length === 0) continue;
+    const xs = p.milestones.map((m) => m.x);
+    const from = Math.min(p.x, ...xs) - 4;
+    const to = Math.max(p.x, ...xs) + 4;
+    const list = byRow.get(p.row)!;
+    // The first box that ends after `from`, by binary search over the left edges (boxes are
+    // at most one cluster wide, so start a cluster's width early).
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid]![0] < from - CLUSTER_MAX_WIDTH) lo = mid + 1;
+      else hi = mid;
+    }
+    let blocked = false;
+    for (let k = lo; k < list.length && list[k]![0] <= to; k++) {
+      const [l, r, q] = list[k]!;
+      if (q !== p && r >= from && l <= to) {
+        blocked = true;
+        break;
+      }
+    }
+    if (blocked) {
+      p.milestones = [];
+      p.spanFrom = null;
+    }
+  }
 }
 
 /** The text of a cluster marker: its count, "99+" past 99. */
