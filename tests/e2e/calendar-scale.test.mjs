@@ -10,7 +10,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { WebDriver, painted, sleep, startDriver, stopDriver, waitUntil } from './webdriver.mjs';
@@ -40,6 +40,8 @@ const wd = new WebDriver(`http://127.0.0.1:${port}`);
 after(async () => {
   await wd.stop();
   await stopDriver(driver);
+  // The generated plan and its workspace (about 11 MB).
+  rmSync(home, { recursive: true, force: true });
 });
 
 /**
