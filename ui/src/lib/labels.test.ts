@@ -96,3 +96,19 @@ describe("estimateTextWidth", () => {
     expect(estimateTextWidth("release", 24)).toBeGreaterThan(estimateTextWidth("release", 12));
   });
 });
+
+describe("assignLabelRows with the rows each label may take", () => {
+  it("keeps a label to its allowed rows, in the order given, and hides it when they are full", () => {
+    const slots = assignLabelRows(
+      [
+        { x: 100, width: 60, rows: [2, 3] },
+        { x: 100, width: 60, rows: [2, 3] },
+        { x: 100, width: 60, rows: [2, 3] },
+        { x: 100, width: 60 },
+      ],
+      4,
+      8,
+    );
+    expect(slots.map((s) => s.row)).toEqual([2, 3, -1, 0]);
+  });
+});

@@ -14,6 +14,8 @@ export interface LabelInput {
   width: number;
   /** Higher keeps its label first when space runs out. */
   priority?: number;
+  /** The rows it may take, in the order tried (default: every row, from the first). */
+  rows?: readonly number[];
 }
 
 export interface LabelSlot {
@@ -56,10 +58,12 @@ export function assignLabelRows(
     .sort((a, b) => b.p - a.p || a.left - b.left || a.i - b.i);
 
   const placed: Array<Array<[number, number]>> = Array.from({ length: rows }, () => []);
+  const every = Array.from({ length: rows }, (_, r) => r);
   for (const { i } of order) {
     const s = slots[i]!;
-    for (let r = 0; r < rows; r++) {
-      const row = placed[r]!;
+    for (const r of items[i]!.rows ?? every) {
+      const row = placed[r];
+      if (!row) continue;
       const clash = row.some(([l, rr]) => s.left < rr + gap && l < s.right + gap);
       if (!clash) {
         row.push([s.left, s.right]);

@@ -10,6 +10,15 @@ import {
   type PlacedRelease,
   BAND_STRIP,
   LANE_HEIGHT,
+  TRACK_Y,
+  SUBROW_HEIGHT,
+  STACK,
+  CLUSTER_GAP,
+  CLUSTER_MAX_WIDTH,
+  labelBaseline,
+  laneHeight,
+  layoutLanes,
+  trackY,
   bandTooltip,
   layoutBands,
   layoutLane,
@@ -41,14 +50,15 @@ describe("layoutLane", () => {
   const scale = createScale(parseDay("2026-01-01"), parseDay("2027-07-01"), 3);
 
   it("positions lanes and releases, sorted by date", () => {
-    const pl = layoutLane(lane([release(2, "2026-12-20"), release(1, "2026-12-10")]), 2, scale, today);
-    expect(pl.top).toBe(BAND_STRIP + 2 * LANE_HEIGHT);
+    const pl = layoutLane(lane([release(2, "2026-12-20"), release(1, "2026-12-10")]), 100, scale, today);
+    expect(pl.top).toBe(100);
+    expect(pl.height).toBe(LANE_HEIGHT);
     expect(pl.releases.map((r) => r.release.id)).toEqual([1, 2]);
     expect(pl.releases[0]!.x).toBe(scale.center(parseDay("2026-12-10")));
   });
 
   it("shows milestones near today, sorted, with a span from the first", () => {
-    const pl = layoutLane(lane([release(1, "2026-12-15")]), 0, scale, today);
+    const pl = layoutLane(lane([release(1, "2026-12-15")]), BAND_STRIP, scale, today);
     const r = pl.releases[0]!;
     // The "release" milestone on the release date is the marker itself.
     expect(r.milestones.map((m) => m.milestone.kind)).toEqual(["branch_cut", "code_freeze"]);
@@ -60,7 +70,7 @@ describe("layoutLane", () => {
     expect(milestonesVisible(far, today, 3)).toBe(false);
     expect(milestonesVisible(far, today, 12)).toBe(true);
     expect(milestonesVisible(release(2, "2027-01-10"), today, 3)).toBe(true); // within six weeks
-    const pl = layoutLane(lane([far]), 0, scale, today);
+    const pl = layoutLane(lane([far]), BAND_STRIP, scale, today);
     expect(pl.releases[0]!.milestones).toEqual([]);
     expect(pl.releases[0]!.spanFrom).toBeNull();
   });
@@ -69,7 +79,7 @@ describe("layoutLane", () => {
     const many = Array.from({ length: 40 }, (_, i) =>
       release(i + 1, formatIso(today - 40 + i * 2), { slipped_days: i % 3 }),
     );
-    const pl = layoutLane(lane(many), 0, scale, today);
+    const pl = layoutLane(lane(many), BAND_STRIP, scale, today);
     const shown = pl.releases.filter((r) => r.labelRow >= 0);
     for (const a of shown) {
       for (const b of shown) {
@@ -91,6 +101,76 @@ describe("layoutLane", () => {
     expect(slipBadge(release(1, "2026-12-10", { slipped_days: 4 }))).toBe("+4d");
     expect(slipBadge(release(1, "2026-12-10"))).toBeNull();
     expect(slipBadge(release(1, "2026-01-08", { overdue_days: 326, slipped_days: 4 }))).toBe("overdue");
+  });
+});
+
+describe("layoutLanes: sub-rows and clusters", () => {
+  const scale = createScale(parseDay("2026-01-01"), parseDay("2027-07-01"), 6);
+
+  it("stacks releases of one day into sub-rows, the lane growing and the next moving down", () => {
+    const same = [1, 2, 3].map((id) => release(id, "2026-12-10"));
+    const [a, b] = layoutLanes([lane(same), { ...lane([release(9, "2026-12-10")]), id: 2 }], scale, today);
+    expect(a!.rows).toBe(3);
+    expect(a!.releases.map((p) => p.row)).toEqual([0, 1, 2]);
+    expect(a!.releases.map((p) => p.y)).toEqual([TRACK_Y, TRACK_Y + SUBROW_HEIGHT, TRACK_Y + 2 * SUBROW_HEIGHT]);
+    expect(a!.height).toBe(laneHeight(3));
+    expect(a!.height).toBe(LANE_HEIGHT + 2 * SUBROW_HEIGHT);
+    expect(a!.clusters).toEqual([]);
+    expect(b!.top).toBe(BAND_STRIP + a!.height);
+    expect(b!.rows).toBe(1);
+    // Each label sits on the row above its marker's track or the one below it.
+    for (const p of a!.releases) if (p.labelRow >= 0) expect([p.row, p.row + 1]).toContain(p.labelRow);
+  });
+
+  it("puts the label rows between the tracks, clear of the markers", () => {
+    expect(labelBaseline(0)).toBeLessThan(trackY(0) - 11);
+    for (let k = 0; k < STACK.maxRows; k++) {
+      // Below track k: under its markers (11 px half-size) and, with the text 12 px tall,
+      // above those of track k + 1.
+      expect(labelBaseline(k + 1) - 12).toBeGreaterThan(trackY(k) + 11);
+      expect(labelBaseline(k + 1) + 3).toBeLessThan(trackY(k + 1) - 11);
+    }
+    expect(labelBaseline(STACK.maxRows)).toBeLessThan(laneHeight(STACK.maxRows));
+  });
+
+  it("clusters a dense lane: each release drawn once, by itself or in one cluster", () => {
+    // 8 releases a day for 30 days: far more than three sub-rows hold at 6 px a day.
+    const many = Array.from({ length: 240 }, (_, i) => release(i + 1, formatIso(today - 15 + Math.floor(i / 8))));
+    const [pl] = layoutLanes([lane(many)], scale, today);
+    expect(pl!.clusters.length).toBeGreaterThan(0);
+    const ids = [...pl!.releases.map((p) => p.release.id), ...pl!.clusters.flatMap((c) => c.releases.map((r) => r.id))];
+    expect(ids.sort((a, b) => a - b)).toEqual(many.map((r) => r.id));
+    expect(pl!.rows).toBeLessThanOrEqual(STACK.maxRows);
+    for (const c of pl!.clusters) {
+      expect(c.y).toBe(trackY(0));
+      expect(c.fromDay).toBeLessThanOrEqual(c.toDay);
+      // Its releases all lie in its bin.
+      for (const r of c.releases) expect(Math.abs(scale.center(parseDay(r.release_date)) - c.x)).toBeLessThanOrEqual(STACK.bin / 2);
+      // No marker of the first sub-row under the cluster marker.
+      for (const p of pl!.releases) {
+        if (p.row === 0) expect(Math.abs(p.x - c.x)).toBeGreaterThanOrEqual(CLUSTER_MAX_WIDTH / 2 + CLUSTER_GAP);
+      }
+    }
+  });
+
+  it("leaves out milestones that would run into another marker or a cluster", () => {
+    // Milestones 7 and 10 days before each release; at 12 px a day two releases 3 days
+    // apart sit on one sub-row (36 px apart) and the later one's milestones cross the first.
+    const quarter = createScale(parseDay("2026-01-01"), parseDay("2027-07-01"), 12);
+    const [pl] = layoutLanes([lane([release(1, "2026-12-10"), release(2, "2026-12-13")])], quarter, today);
+    const [a, b] = pl!.releases;
+    expect(a!.row).toBe(b!.row);
+    expect(a!.milestones.map((m) => m.milestone.kind)).toEqual(["branch_cut", "code_freeze"]);
+    expect(b!.milestones).toEqual([]);
+    expect(b!.spanFrom).toBeNull();
+    // Alone, the second keeps them.
+    const [alone] = layoutLanes([lane([release(2, "2026-12-13")])], quarter, today);
+    expect(alone!.releases[0]!.milestones).toHaveLength(2);
+  });
+
+  it("sizes labels with the measure it is given", () => {
+    const [pl] = layoutLanes([lane([release(1, "2026-12-10", { name: "abc" })])], scale, today, (t) => t.length * 100);
+    expect(pl!.releases[0]!.labelWidth).toBe(300);
   });
 });
 
@@ -140,6 +220,8 @@ describe("edgeLabels", () => {
     release: release(id, "2026-12-10"),
     day: 0,
     x,
+    row: 0,
+    y: TRACK_Y,
     labelRow,
     labelLeft,
     labelWidth,

@@ -108,13 +108,21 @@ export function undoKey(e: { key: string; ctrlKey: boolean; metaKey: boolean; sh
   return !(tag === "input" || tag === "textarea" || tag === "select" || el?.isContentEditable === true);
 }
 
-/** The centre of every release marker, by id: `lanes` as laid out, `trackY` the track's
- * offset in a lane. */
+/** The centre of every release marker, by id, in the calendar body: `lanes` as laid out
+ * (`y` is the track of its sub-row, from the top of its lane); a clustered release is at its
+ * cluster. */
 export function markerPoints(
-  lanes: readonly { top: number; releases: readonly { release: { id: number }; x: number }[] }[],
-  trackY: number,
+  lanes: readonly {
+    top: number;
+    releases: readonly { release: { id: number }; x: number; y: number }[];
+    clusters?: readonly { x: number; y: number; releases: readonly { id: number }[] }[];
+  }[],
 ): Map<number, Point> {
   const m = new Map<number, Point>();
-  for (const pl of lanes) for (const p of pl.releases) m.set(p.release.id, { x: p.x, y: pl.top + trackY });
+  for (const pl of lanes) {
+    for (const p of pl.releases) m.set(p.release.id, { x: p.x, y: pl.top + p.y });
+    // A release in a cluster is drawn by its cluster: its arrows end there.
+    for (const c of pl.clusters ?? []) for (const r of c.releases) m.set(r.id, { x: c.x, y: pl.top + c.y });
+  }
   return m;
 }
