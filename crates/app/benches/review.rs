@@ -96,14 +96,14 @@ fn workspace(dir: &std::path::Path) -> (Workspace, Id, Id) {
         .find(|w| w.kind != "pull_request" && w.release_ids.contains(&release))
         .unwrap_or(&doc.work_items[0])
         .clone();
-    let mut work_id = doc.work_items.iter().map(|w| w.id).max().unwrap_or(0);
+    let last_id = doc.work_items.iter().map(|w| w.id).max().unwrap_or(0);
     let have = doc
         .work_items
         .iter()
         .filter(|w| w.release_ids.contains(&release))
         .count();
     for n in 1..=WORK_ITEMS.saturating_sub(have) {
-        work_id += 1;
+        let work_id = last_id + n as Id;
         doc.work_items.push(WorkItem {
             id: work_id,
             source: None,
