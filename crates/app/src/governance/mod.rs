@@ -100,6 +100,7 @@ impl Workspace {
     }
 }
 
+mod ahead;
 mod change_records;
 mod gonogo;
 mod hotfix;
