@@ -438,6 +438,13 @@ pub fn get_plan_conflicts(state: State<'_, AppState>) -> Result<ConflictList, Ap
     with_workspace(&state, |ws| ws.plan_conflicts())
 }
 
+#[tauri::command(async)]
+pub fn get_releases_ahead(
+    state: State<'_, AppState>,
+) -> Result<switchyard_app::governance::AheadView, AppError> {
+    with_workspace(&state, |ws| ws.ahead_view(&SystemClock))
+}
+
 // ---- the roster (People screen) ----
 
 use switchyard_app::core::Person;

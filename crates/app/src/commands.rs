@@ -479,6 +479,12 @@ pub fn commands(cfg: &Config) -> Vec<Command> {
     returns!(c, cfg, ConflictList);
 
     let c = b.command(
+        "get_releases_ahead",
+        "The releases due in the 30 days after today with risk, readiness, go/no-go, conflicts, blockers and missing approvals; those needing attention first, each with its reasons (the calendar's \"Needs attention\" panel).",
+    );
+    returns!(c, cfg, crate::governance::AheadView);
+
+    let c = b.command(
         "get_people",
         "The workspace's roster by name (roles, GitHub logins, Jira identities) and the role names to offer.",
     );

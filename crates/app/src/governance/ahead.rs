@@ -132,3 +132,65 @@ impl Workspace {
         Ok(Ahead::new(today, list))
     }
 }
+
+/// One release of the calendar's "Needs attention" panel and the ahead list.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct AheadItem {
+    #[ts(type = "number")]
+    pub release_id: Id,
+    pub name: String,
+    pub train: Option<String>,
+    pub date: NaiveDate,
+    pub risk_class: Option<RiskClass>,
+    pub percent_ready: Option<f64>,
+    /// "▲ +20 pts in 7 days", "= in 7 days" or "–".
+    pub trend: String,
+    pub go_no_go: GoNoGoState,
+    pub conflicts: Vec<String>,
+    pub blockers: Vec<String>,
+    pub missing_approvals: Vec<String>,
+    /// Why it needs attention first; empty when it does not.
+    pub reasons: Vec<String>,
+}
+
+/// The releases due in the 30 days after today, those needing attention first.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct AheadView {
+    pub today: NaiveDate,
+    pub until: NaiveDate,
+    pub releases: Vec<AheadItem>,
+}
+
+impl From<&Ahead> for AheadView {
+    fn from(a: &Ahead) -> Self {
+        AheadView {
+            today: a.today,
+            until: a.until,
+            releases: a
+                .releases
+                .iter()
+                .map(|r| AheadItem {
+                    release_id: r.id,
+                    name: r.name.clone(),
+                    train: r.train.clone(),
+                    date: r.date,
+                    risk_class: r.class,
+                    percent_ready: r.ready_pct,
+                    trend: r.trend_text(),
+                    go_no_go: r.go_no_go,
+                    conflicts: r.conflicts.clone(),
+                    blockers: r.blockers.clone(),
+                    missing_approvals: r.missing_approvals.clone(),
+                    reasons: r.attention.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl Workspace {
+    /// The window's "Needs attention" panel: [`Workspace::ahead`] from today.
+    pub fn ahead_view(&self, clock: &dyn Clock) -> Result<AheadView> {
+        Ok(AheadView::from(&self.ahead(clock, clock.today())?))
+    }
+}
