@@ -134,3 +134,50 @@ fn the_demos_ahead_list_names_the_releases_the_rule_selects_with_their_reasons()
         .iter()
         .all(|r| r.attention.is_empty()));
 }
+
+/// For a period that ended before today, "today" is the period's end: the CSV of the ahead
+/// list holds the releases dated in the 30 days after it, whatever their state now.
+#[test]
+fn a_past_periods_ahead_list_starts_after_the_periods_end() {
+    use switchyard_app::report::leadership::ReportScope;
+    use switchyard_app::reports::CsvKind;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open_first_start(&dir.path().join("ws.sqlite3"), &clock()).unwrap();
+    let to = clock().today() - Days::new(20);
+    let from = to - Days::new(89);
+    let csv = ws
+        .export_csv(
+            &clock(),
+            CsvKind::Ahead,
+            from,
+            to,
+            &ReportScope::Organisation,
+        )
+        .unwrap();
+    let doc = ws.export().unwrap();
+    let mut expected: Vec<String> = doc
+        .releases
+        .iter()
+        .filter(|r| !r.archived && r.status != ReleaseStatus::Cancelled)
+        .filter(|r| {
+            r.release_date
+                .or(r.planned_date)
+                .is_some_and(|d| d > to && d <= to + Days::new(30))
+        })
+        .map(|r| r.id.to_string())
+        .collect();
+    let mut listed: Vec<String> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().to_owned())
+        .collect();
+    expected.sort();
+    listed.sort();
+    assert!(!expected.is_empty(), "the demo has releases in that window");
+    assert_eq!(listed, expected, "{csv}");
+    // Some of them have shipped since: they are listed as shipped and need no attention.
+    assert!(csv.contains(",shipped,"), "{csv}");
+    for line in csv.lines().filter(|l| l.contains(",shipped,")) {
+        assert!(line.contains(",false,"), "{line}");
+    }
+}
