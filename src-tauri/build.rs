@@ -46,6 +46,7 @@ fn main() {
         "add_release_dependency",
         "remove_release_dependency",
         "get_plan_conflicts",
+        "get_releases_ahead",
         "get_people",
         "save_person",
         "remove_person",

@@ -9,6 +9,7 @@ use switchyard_app::core::views::{CalendarView, WorkspaceInfo};
 use switchyard_app::core::vocab::{DecisionOutcome, ItemState, RiskClass};
 use switchyard_app::deploy_rules::{DeployPreview, DeployRulesView};
 use switchyard_app::dora::MetricsQuery;
+use switchyard_app::governance::AheadView;
 use switchyard_app::governance::{ItemEdit, ReleaseReview, ReviewUpdate};
 use switchyard_app::menu::MenuAction;
 use switchyard_app::overview::{MetricsOverview, PipelineView};
@@ -436,6 +437,11 @@ pub fn remove_release_dependency(state: State<'_, AppState>, id: i64) -> Result<
 #[tauri::command(async)]
 pub fn get_plan_conflicts(state: State<'_, AppState>) -> Result<ConflictList, AppError> {
     with_workspace(&state, |ws| ws.plan_conflicts())
+}
+
+#[tauri::command(async)]
+pub fn get_releases_ahead(state: State<'_, AppState>) -> Result<AheadView, AppError> {
+    with_workspace(&state, |ws| ws.ahead_view(&SystemClock))
 }
 
 // ---- the roster (People screen) ----

@@ -6,6 +6,7 @@
 //! name the same commands with the same arguments.
 
 use crate::error::{AppError, ErrorCode};
+use crate::governance::AheadView;
 use crate::people::{PeopleView, PersonForm};
 
 use crate::deploy_rules::{DeployPreview, DeployRulesView};
@@ -477,6 +478,12 @@ pub fn commands(cfg: &Config) -> Vec<Command> {
         "Every conflict of the plan (`plan check`), with \"move to the next free slot\" where one exists.",
     );
     returns!(c, cfg, ConflictList);
+
+    let c = b.command(
+        "get_releases_ahead",
+        "The releases due in the 30 days after today with risk, readiness, go/no-go, conflicts, blockers and missing approvals; those needing attention first, each with its reasons (the calendar's \"Needs attention\" panel).",
+    );
+    returns!(c, cfg, AheadView);
 
     let c = b.command(
         "get_people",

@@ -32,6 +32,13 @@ pub enum ReportFormat {
 pub enum CsvKind {
     Releases,
     Metrics,
+    /// The releases due in the 30 days after the period's end (or today).
+    Ahead,
+}
+
+/// "Today" of a report's ahead list: the period's end when it is before today.
+pub fn ahead_day(clock: &dyn Clock, to: NaiveDate) -> NaiveDate {
+    to.min(clock.today())
 }
 
 fn inputs(ws: &Workspace) -> Result<(Document, Settings)> {
@@ -88,10 +95,12 @@ impl Workspace {
             today: clock.today(),
             generated_at: clock.now(),
         })?;
-        let report = leadership::LeadershipReport {
+        let mut report = leadership::LeadershipReport {
             audit_head: Some(self.audit_head()?),
             ..report
         };
+        let today = ahead_day(clock, to);
+        report.set_ahead(&doc, today, self.releases_ahead(&doc, today, clock)?)?;
         render(&report.to_doc(), format)
     }
 
@@ -166,6 +175,20 @@ impl Workspace {
                     generated_at: clock.now(),
                 })?;
                 csv::metrics(&report.series)
+            }
+            CsvKind::Ahead => {
+                let mut report = leadership::build(&LeadershipInput {
+                    doc: &doc,
+                    settings: &settings,
+                    scope,
+                    from,
+                    to,
+                    today: clock.today(),
+                    generated_at: clock.now(),
+                })?;
+                let today = ahead_day(clock, to);
+                report.set_ahead(&doc, today, self.releases_ahead(&doc, today, clock)?)?;
+                report.ahead.as_ref().map(csv::ahead).unwrap_or_default()
             }
         })
     }

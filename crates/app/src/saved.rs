@@ -102,6 +102,14 @@ pub enum ExportRequest {
         #[serde(default)]
         scope: ExportScope,
     },
+    /// The leadership report's ahead list: the releases due in the 30 days after `to` (or
+    /// today), those needing attention first with the reasons.
+    AheadCsv {
+        from: NaiveDate,
+        to: NaiveDate,
+        #[serde(default)]
+        scope: ExportScope,
+    },
 }
 
 /// A file written.
@@ -173,6 +181,9 @@ impl ExportRequest {
             }
             ExportRequest::CalendarIcs => "switchyard-calendar.ics".into(),
             ExportRequest::ReleasesCsv => "switchyard-releases.csv".into(),
+            ExportRequest::AheadCsv { to, scope, .. } => {
+                format!("switchyard-ahead{}-after-{to}.csv", scope.word())
+            }
             ExportRequest::MetricsCsv { from, to, scope } => {
                 format!("switchyard-metrics{}-{from}-to-{to}.csv", scope.word())
             }
@@ -256,6 +267,9 @@ impl Workspace {
             }
             ExportRequest::MetricsCsv { from, to, scope } => self
                 .export_csv(clock, CsvKind::Metrics, *from, *to, &scope.report())?
+                .into_bytes(),
+            ExportRequest::AheadCsv { from, to, scope } => self
+                .export_csv(clock, CsvKind::Ahead, *from, *to, &scope.report())?
                 .into_bytes(),
         })
     }

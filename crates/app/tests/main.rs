@@ -6,6 +6,7 @@ use switchyard_app::{
     check_bindings, default_bindings_dir, Clock, ErrorCode, FixedClock, Workspace,
 };
 
+mod ahead;
 mod audit;
 mod deploy_rules;
 mod overview;

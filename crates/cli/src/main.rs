@@ -1,6 +1,8 @@
 //! `switchyard`: the headless command line (docs/cli.md). Exit status 0 on success, 2 on a
 //! usage error, 1 on any other failure with one `error[CODE]: message` line on stderr.
 
+#[cfg(test)]
+mod docs_test;
 mod dora;
 mod ingest;
 mod people;

@@ -51,7 +51,9 @@ pub enum ReportsCommand {
 
 #[derive(Subcommand)]
 pub enum ReportKind {
-    /// The leadership report of a period (both days included).
+    /// The leadership report of a period (both days included): summary, headline metrics,
+    /// the releases due in the next 30 days, each team's (or service's) metrics, trends,
+    /// delivery, incidents, CI, audit evidence, and how the numbers are computed.
     Leadership {
         #[arg(long, value_name = "DATE")]
         from: Option<NaiveDate>,
@@ -74,16 +76,18 @@ pub enum ReportKind {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
-    /// CSV (RFC 4180, formula-safe) of the releases or of the DORA metric series.
+    /// CSV (RFC 4180, formula-safe) of the releases, of the DORA metric series, or of the
+    /// releases due in the 30 days after the period (the leadership report's ahead list).
     Csv {
         #[arg(long, value_enum)]
         kind: CsvArg,
-        /// Period of the metric series (default: the last 90 days).
+        /// Period of the metric series (default: the last 90 days); the ahead list starts
+        /// after its end (or today).
         #[arg(long, value_name = "DATE")]
         from: Option<NaiveDate>,
         #[arg(long, value_name = "DATE")]
         to: Option<NaiveDate>,
-        /// The metric series of a team or a service (`--kind metrics`).
+        /// The metric series or ahead list of a team or a service.
         #[command(flatten)]
         scope: ScopeArgs,
         #[arg(long, value_name = "FILE")]
@@ -143,6 +147,7 @@ pub enum CalendarFormat {
 pub enum CsvArg {
     Releases,
     Metrics,
+    Ahead,
 }
 
 /// Writes to `out` atomically, or to standard output (text only).
@@ -206,6 +211,7 @@ pub fn run(db: Option<PathBuf>, cmd: ReportsCommand) -> Result<(), AppError> {
                 let kind = match kind {
                     CsvArg::Releases => CsvKind::Releases,
                     CsvArg::Metrics => CsvKind::Metrics,
+                    CsvArg::Ahead => CsvKind::Ahead,
                 };
                 let text = ws.export_csv(&clock, kind, from, to, &scope.report())?;
                 emit(out, text.as_bytes(), false)

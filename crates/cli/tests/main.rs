@@ -702,6 +702,7 @@ mod dora;
 #[path = "../../app/tests/sync/jira/fake.rs"]
 mod fake;
 mod ingest;
+mod leadership;
 #[path = "../../app/tests/sync/jira/mock.rs"]
 mod mock;
 mod people;

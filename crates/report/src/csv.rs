@@ -105,3 +105,41 @@ pub fn metrics(series: &[SeriesEntry]) -> String {
     }
     out
 }
+
+/// The ahead list of the leadership report: one row per release due in the 30 days after
+/// its day, those needing attention first, with the reasons.
+pub fn ahead(a: &crate::leadership::Ahead) -> String {
+    let mut out = csv_row([
+        "release_id",
+        "release",
+        "train",
+        "date",
+        "risk_class",
+        "percent_ready",
+        "percent_ready_7_days_before",
+        "go_no_go",
+        "conflicts",
+        "blockers",
+        "missing_approvals",
+        "needs_attention",
+        "reasons",
+    ]);
+    for r in &a.releases {
+        out.push_str(&csv_row([
+            r.id.to_string(),
+            csv_cell(&r.name),
+            csv_cell(r.train.as_deref().unwrap_or("")),
+            r.date.to_string(),
+            r.class.map_or("", |c| c.as_str()).to_owned(),
+            num(r.ready_pct),
+            num(r.ready_pct_before),
+            csv_cell(&r.go_no_go_text()),
+            csv_cell(&r.conflicts.join("; ")),
+            csv_cell(&r.blockers.join("; ")),
+            csv_cell(&r.missing_approvals.join("; ")),
+            (!r.attention.is_empty()).to_string(),
+            csv_cell(&r.attention.join("; ")),
+        ]));
+    }
+    out
+}

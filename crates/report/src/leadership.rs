@@ -16,18 +16,23 @@ use switchyard_core::delta::Verdict;
 use switchyard_core::dora::{Bucket, Calendar, Drill, Facts, Linked, Metrics, Scope, SeriesEntry};
 use switchyard_core::pipeline::{pipeline_health, PipelineHealth};
 use switchyard_core::risk::RiskClass;
-use switchyard_core::settings::{Cluster, Settings};
+use switchyard_core::settings::{Cluster, Settings, Thresholds};
 use switchyard_core::{
     ActionStatus, Document, Id, ItemState, Release, ReleaseStatus, ReleaseType, Timestamp,
 };
 
+mod ahead;
 mod build;
 mod error;
 mod format;
 mod governance;
+mod how;
 mod render;
+mod summary;
 
+pub use ahead::*;
 pub use build::*;
 pub use error::*;
 pub use format::*;
 pub(crate) use governance::*;
+pub use summary::*;

@@ -408,3 +408,9 @@ export function approveRelease(args: Args<"approve_release">) {
 export function decideRelease(args: Args<"decide_release">) {
   return call("decide_release", args);
 }
+
+// The calendar's "Needs attention" panel.
+
+export function getReleasesAhead() {
+  return call("get_releases_ahead");
+}

@@ -100,6 +100,7 @@ impl Workspace {
     }
 }
 
+mod ahead;
 mod change_records;
 mod gonogo;
 mod hotfix;
@@ -108,6 +109,7 @@ mod review;
 mod reviews;
 mod risk;
 
+pub use ahead::{AheadItem, AheadView};
 pub use change_records::*;
 pub use gonogo::ReopenedApproval;
 use gonogo::*;

@@ -37,7 +37,7 @@ impl ReportScope {
 
     /// The names of the services in scope (`None`: every service, and incidents without
     /// one). A team that owns no service, or a service that is not there, is `NotFound`.
-    fn services<'d>(&self, doc: &'d Document) -> Result<Option<HashSet<&'d str>>> {
+    pub(super) fn services<'d>(&self, doc: &'d Document) -> Result<Option<HashSet<&'d str>>> {
         let named = |keep: &dyn Fn(&switchyard_core::Service) -> bool| -> HashSet<&'d str> {
             doc.services
                 .iter()
@@ -148,6 +148,91 @@ pub struct LeadershipReport {
     pub pipeline: PipelineHealth,
     /// The audit log's signed head, shown with the audit evidence (set by the caller).
     pub audit_head: Option<crate::blocks::AuditHead>,
+    /// The releases due in the next 30 days (set by the caller: see [`LeadershipReport::set_ahead`]).
+    pub ahead: Option<Ahead>,
+    /// The metrics of each team (organisation) or service (a team) side by side; `None` for
+    /// one service.
+    pub portfolio: Option<Portfolio>,
+    /// The workspace's cluster thresholds and production environments, stated at the end.
+    pub thresholds: Thresholds,
+    pub production_environments: Vec<String>,
+}
+
+/// One team's or service's numbers of the period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PortfolioRow {
+    pub name: String,
+    pub services: usize,
+    pub metrics: Metrics,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Portfolio {
+    /// "Team" or "Service".
+    pub by: &'static str,
+    pub rows: Vec<PortfolioRow>,
+}
+
+/// Named groups of service names.
+type Groups = Vec<(String, Vec<String>)>;
+
+/// The groups the portfolio shows: each team's services for the organisation (services of
+/// no team together as "(no team)"), each service of a team; none for one service.
+fn portfolio_groups(scope: &ReportScope, doc: &Document) -> Option<(&'static str, Groups)> {
+    let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    match scope {
+        ReportScope::Service(_) => None,
+        ReportScope::Organisation => {
+            for s in &doc.services {
+                groups
+                    .entry(s.team.clone().unwrap_or_else(|| "(no team)".into()))
+                    .or_default()
+                    .push(s.name.clone());
+            }
+            Some(("Team", groups.into_iter().collect()))
+        }
+        ReportScope::Team(team) => {
+            for s in doc
+                .services
+                .iter()
+                .filter(|s| s.team.as_deref() == Some(team.as_str()))
+            {
+                groups.insert(s.name.clone(), vec![s.name.clone()]);
+            }
+            Some(("Service", groups.into_iter().collect()))
+        }
+    }
+}
+
+impl LeadershipReport {
+    /// Sets the list of releases due in the 30 days after `today` from `releases` (the facts
+    /// the caller gathered), keeping those that ship a service in the report's scope.
+    pub fn set_ahead(
+        &mut self,
+        doc: &Document,
+        today: NaiveDate,
+        releases: Vec<AheadRelease>,
+    ) -> Result<()> {
+        let scoped = self.scope.services(doc)?;
+        let keep: HashSet<Id> = doc
+            .releases
+            .iter()
+            .filter(|r| {
+                scoped
+                    .as_ref()
+                    .is_none_or(|set| r.services.iter().any(|s| set.contains(s.as_str())))
+            })
+            .map(|r| r.id)
+            .collect();
+        self.ahead = Some(Ahead::new(
+            today,
+            releases
+                .into_iter()
+                .filter(|r| keep.contains(&r.id))
+                .collect(),
+        ));
+        Ok(())
+    }
 }
 
 /// The end of a day (UTC) as the last instant a thing may happen "by" that day.
@@ -219,6 +304,25 @@ pub fn build(input: &LeadershipInput) -> Result<LeadershipReport> {
     let current = linked.report(&cal, &dora_scope, th);
     let previous = linked.report(&prev_cal, &dora_scope, th);
     let pipeline = pipeline_health(&doc.pipeline_runs, &cal, in_scope);
+    let portfolio = portfolio_groups(scope, doc).map(|(by, groups)| Portfolio {
+        by,
+        rows: groups
+            .into_iter()
+            .map(|(name, services)| {
+                let scope = Scope::Services(
+                    services
+                        .iter()
+                        .filter_map(|s| linked.service_index(s))
+                        .collect(),
+                );
+                PortfolioRow {
+                    name,
+                    services: services.len(),
+                    metrics: linked.report(&cal, &scope, th).metrics,
+                }
+            })
+            .collect(),
+    });
 
     let period = format!("{from} to {to}");
     let chart_err = |e: charts::ChartError| ReportError::Render(e.to_string());
@@ -426,5 +530,9 @@ pub fn build(input: &LeadershipInput) -> Result<LeadershipReport> {
         actions,
         pipeline,
         audit_head: None,
+        ahead: None,
+        portfolio,
+        thresholds: settings.thresholds,
+        production_environments: settings.production_environments.clone(),
     })
 }

@@ -29,12 +29,25 @@ impl LeadershipReport {
     /// The report as format-neutral blocks.
     pub fn to_doc(&self) -> ReportDoc {
         let mut b = Vec::new();
-        b.push(Block::Heading(2, "Headline DORA metrics".into()));
+        b.push(Block::Heading(2, "Summary".into()));
+        b.push(Block::List(
+            self.summary()
+                .into_iter()
+                .map(|s| vec![Span::text(s.text), Span::Muted(format!(" (see {})", s.see))])
+                .collect(),
+        ));
+        b.push(Block::Heading(2, HEADLINE.into()));
         b.push(Block::Figures(self.figures()));
         b.push(Block::Note(format!(
-            "Compared with the previous period of the same length, {} to {}. Clusters after the State of DevOps reports 2023/2024 (workspace thresholds); every number follows the definitions in Switchyard's docs/metrics.md, times in {}.",
+            "Compared with the previous period of the same length, {} to {}. Clusters after the State of DevOps reports 2023/2024 (workspace thresholds); every number follows the definitions in the last section and in Switchyard's docs/metrics.md, times in {}.",
             self.previous_from, self.previous_to, self.timezone
         )));
+        if let Some(a) = &self.ahead {
+            self.ahead_blocks(a, &mut b);
+        }
+        if let Some(p) = &self.portfolio {
+            portfolio_blocks(p, &mut b);
+        }
 
         b.push(Block::Heading(2, "Trends".into()));
         for (title, svg) in &self.charts {
@@ -46,32 +59,18 @@ impl LeadershipReport {
 
         // Delivery.
         let rows = &self.releases;
+        let Delivery {
+            shipped: _,
+            on_time,
+            late,
+            due,
+            not_shipped,
+            due_on_time,
+            gated,
+            ready,
+        } = self.delivery();
         let shipped: Vec<&ReleaseRow> = rows.iter().filter(|r| r.released).collect();
-        let on_time = shipped.iter().filter(|r| r.slip_days <= 0).count();
-        let late = shipped.len() - on_time;
-        let due: Vec<&ReleaseRow> = rows
-            .iter()
-            .filter(|r| {
-                r.planned
-                    .or(r.date)
-                    .is_some_and(|d| d <= self.to.min(self.generated_at.date_naive()))
-            })
-            .collect();
-        let not_shipped = due.iter().filter(|r| !r.released).count();
-        let due_on_time = due
-            .iter()
-            .filter(|r| r.released && r.slip_days <= 0)
-            .count();
-        let gated: Vec<&ReleaseRow> = shipped
-            .iter()
-            .copied()
-            .filter(|r| r.ready_by_gonogo.is_some())
-            .collect();
-        let ready = gated
-            .iter()
-            .filter(|r| r.ready_by_gonogo == Some(true))
-            .count();
-        b.push(Block::Heading(2, "Release delivery".into()));
+        b.push(Block::Heading(2, DELIVERY.into()));
         b.push(Block::Table {
             head: vec!["Measure".into(), "Value".into()],
             rows: vec![
@@ -95,13 +94,13 @@ impl LeadershipReport {
                 ],
                 vec![
                     vec![Span::Strong("On-time delivery of planned releases".into())],
-                    vec![Span::Strong(share(due_on_time, due.len()))],
+                    vec![Span::Strong(share(due_on_time, due))],
                 ],
                 vec![
                     vec![Span::Strong(
                         "Readiness adherence (ready by the go/no-go milestone)".into(),
                     )],
-                    vec![Span::Strong(share(ready, gated.len()))],
+                    vec![Span::Strong(share(ready, gated))],
                 ],
             ],
             numeric: vec![1],
@@ -375,6 +374,7 @@ impl LeadershipReport {
         if let Some(head) = &self.audit_head {
             b.push(Block::Para(head.line()));
         }
+        b.extend(self.how_computed());
 
         ReportDoc {
             title: "Release and delivery report".into(),
@@ -390,5 +390,156 @@ impl LeadershipReport {
             ),
             blocks: b,
         }
+    }
+}
+
+fn metric_cell(c: &switchyard_core::cards::MetricCard) -> Line {
+    let mut l = vec![Span::text(&c.text)];
+    if let Some(cl) = c.cluster {
+        l.push(Span::Muted(format!(" {}", cl.as_str())));
+    }
+    l
+}
+
+fn portfolio_blocks(p: &Portfolio, b: &mut Vec<Block>) {
+    use switchyard_core::cards::MetricKey;
+    b.push(Block::Heading(
+        2,
+        format!("Portfolio: each {}", p.by.to_lowercase()),
+    ));
+    if p.rows.is_empty() {
+        b.push(Block::Para(vec![Span::text("No services.")]));
+        return;
+    }
+    let keys = [
+        MetricKey::DeploymentFrequency,
+        MetricKey::LeadTime,
+        MetricKey::ChangeFailureRate,
+        MetricKey::RecoveryTime,
+    ];
+    let mut head = vec![p.by.to_owned(), "Services".to_owned()];
+    head.extend(keys.iter().map(|k| k.label().to_owned()));
+    b.push(Block::Table {
+        head,
+        rows: p
+            .rows
+            .iter()
+            .map(|r| {
+                let cards = metric_cards(&r.metrics, None);
+                let mut row = vec![
+                    vec![Span::text(&r.name)],
+                    vec![Span::text(r.services.to_string())],
+                ];
+                for k in keys {
+                    row.push(
+                        cards
+                            .iter()
+                            .find(|c| c.metric == k)
+                            .map_or_else(|| vec![Span::text("–")], metric_cell),
+                    );
+                }
+                row
+            })
+            .collect(),
+        numeric: vec![1, 2, 3, 4, 5],
+    });
+    b.push(Block::Note(
+        "Each cell: the number of the period and its cluster by the workspace's thresholds; – where there were no samples.".into(),
+    ));
+}
+
+impl LeadershipReport {
+    fn ahead_blocks(&self, a: &Ahead, b: &mut Vec<Block>) {
+        b.push(Block::Heading(2, AHEAD.into()));
+        let first = a.today.succ_opt().unwrap_or(a.today);
+        if a.releases.is_empty() {
+            b.push(Block::Para(vec![Span::text(format!(
+                "No release is due from {first} to {}.",
+                a.until
+            ))]));
+            return;
+        }
+        let attention: Vec<&AheadRelease> = a.needing_attention().collect();
+        b.push(Block::Para(vec![Span::text(format!(
+            "{} due from {first} to {}; {} {} attention first.",
+            summary_plural(a.releases.len()),
+            a.until,
+            attention.len(),
+            if attention.len() == 1 {
+                "needs"
+            } else {
+                "need"
+            }
+        ))]));
+        if !attention.is_empty() {
+            b.push(Block::Heading(3, "Needs attention".into()));
+            b.push(Block::List(
+                attention
+                    .iter()
+                    .map(|r| {
+                        vec![
+                            Span::Strong(r.name.clone()),
+                            Span::text(format!(" ({}): {}", r.date, r.attention.join("; "))),
+                        ]
+                    })
+                    .collect(),
+            ));
+        }
+        b.push(Block::Table {
+            head: [
+                "Date",
+                "Release",
+                "Train",
+                "Risk",
+                "Ready",
+                "Trend",
+                "Go/no-go",
+                "Conflicts",
+                "Blockers",
+                "Missing approvals",
+            ]
+            .map(String::from)
+            .to_vec(),
+            rows: a
+                .releases
+                .iter()
+                .map(|r| {
+                    let list = |v: &[String]| {
+                        vec![Span::text(if v.is_empty() {
+                            "–".to_owned()
+                        } else {
+                            v.join("; ")
+                        })]
+                    };
+                    vec![
+                        vec![Span::text(r.date.to_string())],
+                        vec![if r.attention.is_empty() {
+                            Span::text(&r.name)
+                        } else {
+                            Span::Strong(r.name.clone())
+                        }],
+                        vec![Span::text(r.train.clone().unwrap_or_else(|| "–".into()))],
+                        vec![Span::text(r.class.map_or("–", |c| c.as_str()))],
+                        vec![Span::text(
+                            r.ready_pct.map_or("–".into(), |p| format!("{p:.0}%")),
+                        )],
+                        vec![Span::text(r.trend_text())],
+                        vec![Span::text(r.go_no_go_text())],
+                        list(&r.conflicts),
+                        list(&r.blockers),
+                        list(&r.missing_approvals),
+                    ]
+                })
+                .collect(),
+            numeric: vec![4],
+        });
+    }
+}
+
+fn summary_plural(n: usize) -> String {
+    if n == 1 {
+        "1 release".into()
+    } else {
+        format!("{n} releases")
     }
 }

@@ -1,7 +1,9 @@
 use chrono::{NaiveDate, TimeZone, Utc};
+use switchyard_core::risk::RiskClass;
 use switchyard_core::settings::Settings;
+use switchyard_core::GoNoGoState;
 use switchyard_core::{demo, Document, Id, Timestamp};
-use switchyard_report::leadership::{self, LeadershipInput, LeadershipReport};
+use switchyard_report::leadership::{self, AheadRelease, LeadershipInput, LeadershipReport};
 
 pub const IMG: &str = "<img src=x onerror=alert(1)>";
 pub const MDLINK: &str = "](javascript:alert(1))";
@@ -100,10 +102,12 @@ pub fn fixture() -> Fixture {
     Fixture { doc, release }
 }
 
+/// The leadership report of the period, with an ahead list whose one release has hostile
+/// strings wherever Jira and GitHub put text (name, train, conflicts, blockers).
 pub fn leadership_report(doc: &Document) -> LeadershipReport {
     let (from, to) = period();
     let settings = Settings::default();
-    leadership::build(&LeadershipInput {
+    let mut report = leadership::build(&LeadershipInput {
         doc,
         settings: &settings,
         scope: &Default::default(),
@@ -112,5 +116,28 @@ pub fn leadership_report(doc: &Document) -> LeadershipReport {
         today: today(),
         generated_at: now(),
     })
-    .expect("leadership report")
+    .expect("leadership report");
+    let id = doc.releases[0].id;
+    report
+        .set_ahead(
+            doc,
+            to,
+            vec![AheadRelease {
+                id,
+                name: hostile("Ahead"),
+                train: Some(hostile("Train")),
+                date: to + chrono::Days::new(3),
+                class: Some(RiskClass::High),
+                ready_pct: Some(10.0),
+                ready_pct_before: Some(0.0),
+                go_no_go: GoNoGoState::Pending,
+                shipped: false,
+                conflicts: vec![hostile("Conflict")],
+                blockers: vec![hostile("Blocker")],
+                missing_approvals: vec!["an approval by role sre".into()],
+                attention: vec![],
+            }],
+        )
+        .expect("ahead");
+    report
 }

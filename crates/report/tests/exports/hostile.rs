@@ -90,6 +90,10 @@ fn html_reports_are_self_contained_and_inert() {
     // The hostile strings are shown as text, not dropped.
     assert!(text.contains(IMG), "the incident title is shown as text");
     assert!(text.contains(SCRIPT));
+    // The ahead list's strings from Jira and GitHub too.
+    for what in ["Ahead", "Train", "Conflict", "Blocker"] {
+        assert!(text.contains(&format!("{what} {IMG}")), "{what}");
+    }
     // The charts are inline SVG.
     let svgs = doc.select(&Selector::parse("svg").unwrap()).count();
     assert!(svgs >= 4, "{svgs} charts");

@@ -7,3 +7,4 @@
 mod fixture;
 mod formats;
 mod hostile;
+mod summary;

@@ -127,7 +127,7 @@ CREATE TABLE work_item_transitions (
 CREATE INDEX work_item_transitions_by_item ON work_item_transitions(work_item_id, at);
 
 -- == Section D: GitHub sync (deployment statuses, PR commits) ==
--- Deployment statuses are not kept: the outcome rule of spec/dora.md is applied as they are
+-- Deployment statuses are not kept: the outcome rule of docs/metrics.md is applied as they are
 -- read, and a deployment still `pending` has its statuses fetched again on the next sync.
 -- This partial index finds those few without scanning all deployments.
 CREATE INDEX deployments_pending ON deployments(service_id) WHERE outcome = 'pending';

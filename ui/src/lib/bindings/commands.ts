@@ -1,5 +1,6 @@
 // Generated from the Rust types by ts-rs. Do not edit: run `./dev bindings` to regenerate.
 import type { Channel } from "@tauri-apps/api/core";
+import type { AheadView } from "./AheadView";
 import type { ApiError } from "./ApiError";
 import type { AppliedChange } from "./AppliedChange";
 import type { Bucket } from "./Bucket";
@@ -153,6 +154,8 @@ export type Commands = {
   remove_release_dependency: { args: { id: number }; result: null };
   /** Every conflict of the plan (`plan check`), with "move to the next free slot" where one exists. */
   get_plan_conflicts: { args: never; result: ConflictList };
+  /** The releases due in the 30 days after today with risk, readiness, go/no-go, conflicts, blockers and missing approvals; those needing attention first, each with its reasons (the calendar's "Needs attention" panel). */
+  get_releases_ahead: { args: never; result: AheadView };
   /** The workspace's roster by name (roles, GitHub logins, Jira identities) and the role names to offer. */
   get_people: { args: never; result: PeopleView };
   /** Adds a person (`person` null) or replaces a person's name, roles and identities; answers the person as stored. */
@@ -246,6 +249,7 @@ export const COMMAND_NAMES = [
   "add_release_dependency",
   "remove_release_dependency",
   "get_plan_conflicts",
+  "get_releases_ahead",
   "get_people",
   "save_person",
   "remove_person",
