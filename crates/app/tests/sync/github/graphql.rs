@@ -300,7 +300,19 @@ fn a_killed_graphql_walk_resumes_at_its_cursor() {
     drop(store);
     assert!(matches!(err, SyncError::Cancelled(_)), "{err:?}");
     let doc = export(&db);
-    assert_eq!(doc.work_items.len(), 30);
+    // The walk reads a page ahead while one is written: on a loaded machine the second
+    // (last) page of pull requests can be in hand before the cancel is seen, and it is
+    // committed whole with its cursor. Then there is nothing of this list left to resume.
+    if doc.work_items.len() == 60 {
+        let pulls = doc
+            .sync_state
+            .iter()
+            .find(|s| s.scope == format!("{REPO}/pulls"))
+            .unwrap();
+        assert!(pulls.cursor.get("next").is_none(), "{:?}", pulls.cursor);
+        return;
+    }
+    assert_eq!(doc.work_items.len(), 30, "one page of pull requests, whole");
     let cursor = doc
         .sync_state
         .iter()
