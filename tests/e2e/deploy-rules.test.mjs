@@ -138,7 +138,9 @@ test('deploy-workflow rules are previewed without writing, refused with their se
     shown.map(([o]) => o),
     ['success', 'failure', 'success'],
   );
-  assert.match(shown[0][1], /2026-03-04 11:40 UTC.*#3 \(attempt 2\).*success.*production \(production\)/);
+  // The environment named production is not followed by "(production)" again.
+  assert.match(shown[0][1], /2026-03-04 11:40 UTC.*#3 \(attempt 2\).*success.*production$/);
+  assert.doesNotMatch(shown[0][1], /\(production\)/);
   assert.match(shown[1][1], /2026-03-03 10:08 UTC.*#2.*failure/);
   assert.match(await wd.text(await wd.waitFor('[data-testid="deploy-rule-count"]', 5_000)), /^3 runs$/);
   await shot('deploy-rules-preview.png');
