@@ -82,14 +82,6 @@ impl ReleaseChanges {
         self.release
     }
 
-    pub fn len(&self) -> usize {
-        self.changes.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.changes.is_empty()
-    }
-
     pub(super) fn of(&self, release: Id) -> &[Change] {
         assert_eq!(
             self.release, release,
