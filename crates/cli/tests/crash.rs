@@ -549,18 +549,16 @@ fn large_github(routes: &Routes) {
     routes.json(&format!("{r}/deployments/3/statuses"), statuses);
 }
 
-#[test]
-fn a_github_sync_killed_anywhere_resumes_to_the_same_workspace() {
-    let (mock, routes) = fixtures::start();
-    large_github(&routes);
-    let job = Job {
+/// `switchyard sync github` of [`REPO`] against the mock GitHub at `url`.
+fn github_job(url: &str) -> Job {
+    Job {
         args: [
             "--db",
             "w.sqlite3",
             "sync",
             "github",
             "--api-url",
-            &mock.url(),
+            url,
             "--repo",
             REPO,
         ]
@@ -569,7 +567,14 @@ fn a_github_sync_killed_anywhere_resumes_to_the_same_workspace() {
         env: vec![("SWITCHYARD_GITHUB_TOKEN", fixtures::TOKEN.into())],
         db: "w.sqlite3",
         import: false,
-    };
+    }
+}
+
+#[test]
+fn a_github_sync_killed_anywhere_resumes_to_the_same_workspace() {
+    let (mock, routes) = fixtures::start();
+    large_github(&routes);
+    let job = github_job(&mock.url());
     let t = crash_loop("github", &job, "work_items");
     assert_eq!(t.kills, kills());
     drop(mock);
@@ -581,23 +586,7 @@ fn a_github_sync_through_graphql_killed_anywhere_resumes_to_the_same_workspace()
     let (mock, routes) = fixtures::start();
     large_github(&routes);
     routes.enable_graphql();
-    let job = Job {
-        args: [
-            "--db",
-            "w.sqlite3",
-            "sync",
-            "github",
-            "--api-url",
-            &mock.url(),
-            "--repo",
-            REPO,
-        ]
-        .map(String::from)
-        .to_vec(),
-        env: vec![("SWITCHYARD_GITHUB_TOKEN", fixtures::TOKEN.into())],
-        db: "w.sqlite3",
-        import: false,
-    };
+    let job = github_job(&mock.url());
     let t = crash_loop("github-graphql", &job, "work_items");
     assert_eq!(t.kills, kills());
     assert!(
