@@ -3,6 +3,7 @@
 //! metrics, and the per-release audit evidence pack. The numbers come from the workspace's
 //! export document and settings through `switchyard-report`.
 
+use crate::governance::is_live;
 use crate::{AppError, Clock, ErrorCode, Result, Workspace};
 use chrono::{Days, NaiveDate};
 use switchyard_core::settings::Settings;
@@ -100,7 +101,12 @@ impl Workspace {
             ..report
         };
         let today = ahead_day(clock, to);
-        report.set_ahead(&doc, today, self.releases_ahead(&doc, today, clock)?)?;
+        report.set_ahead(
+            &doc,
+            today,
+            is_live(clock, today),
+            self.releases_ahead(&doc, today, clock)?,
+        )?;
         render(&report.to_doc(), format)
     }
 
@@ -187,7 +193,12 @@ impl Workspace {
                     generated_at: clock.now(),
                 })?;
                 let today = ahead_day(clock, to);
-                report.set_ahead(&doc, today, self.releases_ahead(&doc, today, clock)?)?;
+                report.set_ahead(
+                    &doc,
+                    today,
+                    is_live(clock, today),
+                    self.releases_ahead(&doc, today, clock)?,
+                )?;
                 report.ahead.as_ref().map(csv::ahead).unwrap_or_default()
             }
         })

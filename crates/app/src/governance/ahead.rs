@@ -10,8 +10,14 @@ use switchyard_report::leadership::{Ahead, AheadRelease, TREND_DAYS};
 
 /// The clock "today" stands for: the real one when `today` is the clock's day or later,
 /// else the last second of `today` (a past period's end).
+/// Whether the ahead list seen from `today` is seen during that day (or later: a report
+/// whose period ends in the future), so that `today`'s own releases are still ahead.
+pub fn is_live(clock: &dyn Clock, today: NaiveDate) -> bool {
+    today >= clock.today()
+}
+
 fn as_of(clock: &dyn Clock, today: NaiveDate) -> crate::FixedClock {
-    if today >= clock.today() {
+    if is_live(clock, today) {
         crate::FixedClock(clock.now())
     } else {
         let next = today.succ_opt().unwrap_or(today);
@@ -47,10 +53,10 @@ impl Workspace {
         today: NaiveDate,
         clock: &dyn Clock,
     ) -> Result<Vec<AheadRelease>> {
+        let (first, until) = Ahead::window(today, is_live(clock, today));
         let clock = as_of(clock, today);
         let c = self.store().conn();
         let policy = policy(c)?;
-        let (first, until) = Ahead::window(today);
         let trains: HashMap<Id, &str> =
             doc.trains.iter().map(|t| (t.id, t.name.as_str())).collect();
         let conflicts = self.plan_check()?.conflicts;
@@ -129,7 +135,7 @@ impl Workspace {
     pub fn ahead(&self, clock: &dyn Clock, today: NaiveDate) -> Result<Ahead> {
         let doc = self.export()?;
         let list = self.releases_ahead(&doc, today, clock)?;
-        Ok(Ahead::new(today, list))
+        Ok(Ahead::new(today, is_live(clock, today), list))
     }
 }
 

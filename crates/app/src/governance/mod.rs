@@ -109,7 +109,7 @@ mod review;
 mod reviews;
 mod risk;
 
-pub use ahead::{AheadItem, AheadView};
+pub use ahead::{is_live, AheadItem, AheadView};
 pub use change_records::*;
 pub use gonogo::ReopenedApproval;
 use gonogo::*;

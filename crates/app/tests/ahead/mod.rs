@@ -135,6 +135,31 @@ fn the_demos_ahead_list_names_the_releases_the_rule_selects_with_their_reasons()
         .all(|r| r.attention.is_empty()));
 }
 
+/// Seen during the day (the calendar's "Needs attention" panel), a release due today is still
+/// ahead: it is listed, first, and judged against the readiness its own date calls for.
+#[test]
+fn a_release_due_today_is_the_first_to_need_attention() {
+    use switchyard_app::plan::MoveTo;
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = Workspace::open_first_start(&dir.path().join("ws.sqlite3"), &clock()).unwrap();
+    let today = clock().today();
+    ws.move_release(&clock(), "test", "Web 26.48", MoveTo::Date(today), true)
+        .unwrap();
+    let ahead = ws.ahead(&clock(), today).unwrap();
+    assert_eq!(ahead.first, today);
+    let first = &ahead.releases[0];
+    assert_eq!((first.name.as_str(), first.date), ("Web 26.48", today));
+    assert!(
+        first.attention[0].ends_with("below the 90% expected on its date, today"),
+        "{:?}",
+        first.attention
+    );
+    // The window's panel reads the same list.
+    let view = ws.ahead_view(&clock()).unwrap();
+    assert_eq!(view.releases[0].name, "Web 26.48");
+    assert_eq!(view.releases[0].reasons, first.attention);
+}
+
 /// For a period that ended before today, "today" is the period's end: the CSV of the ahead
 /// list holds the releases dated in the 30 days after it, whatever their state now.
 #[test]

@@ -90,10 +90,14 @@ pub fn attention_reasons(r: &AheadRelease, today: NaiveDate) -> Vec<String> {
     {
         let ready = r.ready_pct.unwrap_or(0.0);
         if ready < expected {
+            let when = if days_left <= 0 {
+                "on its date, today".to_string()
+            } else {
+                format!("{} before its date", days(days_left))
+            };
             out.push(format!(
-                "{} risk and {ready:.0}% ready, below the {expected:.0}% expected {} before its date",
+                "{} risk and {ready:.0}% ready, below the {expected:.0}% expected {when}",
                 class.as_str(),
-                days(days_left)
             ));
         }
     }
@@ -114,20 +118,28 @@ pub(super) fn days(n: i64) -> String {
     }
 }
 
-/// The releases due after `today` and up to [`AHEAD_DAYS`] days later.
+/// The releases due from `first` to [`AHEAD_DAYS`] days after `today`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ahead {
     /// "Today": the period's end for a period that ended before today.
     pub today: NaiveDate,
+    /// The first day of the list: `today` itself while that day is not over (a release due
+    /// today is the first one needing attention), the day after it for a past period's end.
+    pub first: NaiveDate,
     pub until: NaiveDate,
     /// Those needing attention first (by date), then the others (by date).
     pub releases: Vec<AheadRelease>,
 }
 
 impl Ahead {
-    /// The window after `today`.
-    pub fn window(today: NaiveDate) -> (NaiveDate, NaiveDate) {
-        let first = today.succ_opt().unwrap_or(today);
+    /// The window of the list seen from `today`: from `today` while it is not over
+    /// (`live`), from the day after it otherwise, to [`AHEAD_DAYS`] days after it.
+    pub fn window(today: NaiveDate, live: bool) -> (NaiveDate, NaiveDate) {
+        let first = if live {
+            today
+        } else {
+            today.succ_opt().unwrap_or(today)
+        };
         (
             first,
             today
@@ -137,8 +149,8 @@ impl Ahead {
     }
 
     /// Keeps the releases dated in the window, applies the attention rule and orders them.
-    pub fn new(today: NaiveDate, releases: Vec<AheadRelease>) -> Self {
-        let (first, until) = Self::window(today);
+    pub fn new(today: NaiveDate, live: bool, releases: Vec<AheadRelease>) -> Self {
+        let (first, until) = Self::window(today, live);
         let mut releases: Vec<AheadRelease> = releases
             .into_iter()
             .filter(|r| first <= r.date && r.date <= until)
@@ -157,6 +169,7 @@ impl Ahead {
         });
         Self {
             today,
+            first,
             until,
             releases,
         }
@@ -209,8 +222,7 @@ mod tests {
         blocked.blockers = vec!["r1".into()];
         let mut shipped = release(7, day(3), RiskClass::Critical, 0.0);
         shipped.shipped = true;
-        let ahead = Ahead::new(
-            today,
+        let list = || {
             vec![
                 // 4 days out, high, 70% < 75%: attention.
                 release(1, day(5), RiskClass::High, 70.0),
@@ -220,10 +232,10 @@ mod tests {
                 release(3, day(21), RiskClass::Critical, 0.0),
                 // Medium risk far behind: not by the readiness rule.
                 release(4, day(2), RiskClass::Medium, 0.0),
-                conflicted,
-                blocked,
-                shipped,
-                // Today and after the window: not in the list.
+                conflicted.clone(),
+                blocked.clone(),
+                shipped.clone(),
+                // Today (in the list only while today is not over) and after the window.
                 release(8, day(1), RiskClass::Critical, 0.0),
                 release(
                     9,
@@ -231,8 +243,10 @@ mod tests {
                     RiskClass::Critical,
                     0.0,
                 ),
-            ],
-        );
+            ]
+        };
+        // Seen from a past day (a report's period end): the list starts the day after it.
+        let ahead = Ahead::new(today, false, list());
         let ids: Vec<Id> = ahead.releases.iter().map(|r| r.id).collect();
         assert_eq!(ids, vec![1, 6, 5, 4, 7, 2, 3]);
         let picked: Vec<(Id, &[String])> = ahead
@@ -254,6 +268,16 @@ mod tests {
             ]
         );
         assert_eq!(ahead.until, day(1) + Days::new(30));
+
+        // Seen during the day (the window's panel): a release due today is ahead, and first.
+        let live = Ahead::new(today, true, list());
+        assert_eq!(live.first, today);
+        let ids: Vec<Id> = live.needing_attention().map(|r| r.id).collect();
+        assert_eq!(ids, vec![8, 1, 6, 5]);
+        assert_eq!(
+            live.releases[0].attention,
+            vec!["critical risk and 0% ready, below the 90% expected on its date, today"]
+        );
     }
 
     #[test]

@@ -205,12 +205,14 @@ fn portfolio_groups(scope: &ReportScope, doc: &Document) -> Option<(&'static str
 }
 
 impl LeadershipReport {
-    /// Sets the list of releases due in the 30 days after `today` from `releases` (the facts
-    /// the caller gathered), keeping those that ship a service in the report's scope.
+    /// Sets the list of releases due in the 30 days after `today` (and on `today` while it is
+    /// not over: `live`) from `releases` (the facts the caller gathered), keeping those that
+    /// ship a service in the report's scope.
     pub fn set_ahead(
         &mut self,
         doc: &Document,
         today: NaiveDate,
+        live: bool,
         releases: Vec<AheadRelease>,
     ) -> Result<()> {
         let scoped = self.scope.services(doc)?;
@@ -226,6 +228,7 @@ impl LeadershipReport {
             .collect();
         self.ahead = Some(Ahead::new(
             today,
+            live,
             releases
                 .into_iter()
                 .filter(|r| keep.contains(&r.id))

@@ -65,17 +65,17 @@ impl LeadershipReport {
         if let Some(a) = &self.ahead {
             rules.push(vec![
                 Span::Strong("Ahead".into()),
-                Span::text(format!(
-                    ": the releases (not cancelled, not archived) dated from {} to {} ({AHEAD_DAYS} days after {}{}). Risk class and readiness as they stand now, by the same evaluation as the release screens; readiness is the share of the applicable checklist items done, its trend the change in points against the items done {TREND_DAYS} days earlier.",
-                    a.today.succ_opt().unwrap_or(a.today),
-                    a.until,
-                    a.today,
-                    if a.today < self.generated_at.date_naive() {
-                        ", the period's end, as the period is past"
-                    } else {
-                        ", today"
-                    }
-                )),
+                Span::text(if a.first == a.today {
+                    format!(
+                        ": the releases (not cancelled, not archived) dated from today, {}, to {}, {AHEAD_DAYS} days later. Risk class and readiness as they stand now, by the same evaluation as the release screens; readiness is the share of the applicable checklist items done, its trend the change in points against the items done {TREND_DAYS} days earlier.",
+                        a.today, a.until
+                    )
+                } else {
+                    format!(
+                        ": the releases (not cancelled, not archived) dated from {} to {}, the {AHEAD_DAYS} days after the period's end ({}). Risk class and readiness as they stood at the end of {}, by the same evaluation as the release screens; readiness is the share of the applicable checklist items done, its trend the change in points against the items done {TREND_DAYS} days earlier.",
+                        a.first, a.until, a.today, a.today
+                    )
+                }),
             ]);
             rules.push(vec![
                 Span::Strong("Needs attention first".into()),

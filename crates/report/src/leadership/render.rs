@@ -451,7 +451,7 @@ fn portfolio_blocks(p: &Portfolio, b: &mut Vec<Block>) {
 impl LeadershipReport {
     fn ahead_blocks(&self, a: &Ahead, b: &mut Vec<Block>) {
         b.push(Block::Heading(2, AHEAD.into()));
-        let first = a.today.succ_opt().unwrap_or(a.today);
+        let first = a.first;
         if a.releases.is_empty() {
             b.push(Block::Para(vec![Span::text(format!(
                 "No release is due from {first} to {}.",

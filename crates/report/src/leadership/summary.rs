@@ -187,7 +187,7 @@ impl LeadershipReport {
             out.push(Sentence {
                 see: AHEAD,
                 text: if open.is_empty() {
-                    format!("No release is due between {} and {}.", a.today.succ_opt().unwrap_or(a.today), a.until)
+                    format!("No release is due between {} and {}.", a.first, a.until)
                 } else if attention.is_empty() {
                     format!(
                         "None of the {} due by {} needs attention first by the rule of this report.",

@@ -122,6 +122,7 @@ pub fn leadership_report(doc: &Document) -> LeadershipReport {
         .set_ahead(
             doc,
             to,
+            to >= today(),
             vec![AheadRelease {
                 id,
                 name: hostile("Ahead"),

@@ -318,6 +318,7 @@ fn delivery_risk_and_decisions() {
     r.set_ahead(
         &doc,
         day(3, 14),
+        false,
         vec![
             // 4 days out, high risk, 50% < 75%.
             ahead(5, "Risky", day(3, 18), RiskClass::High, 50.0),
@@ -380,7 +381,7 @@ fn delivery_risk_and_decisions() {
     );
 
     // Nothing due: the risk sentence says so, and there is no decision sentence.
-    r.set_ahead(&doc_without_releases(), day(3, 14), vec![])
+    r.set_ahead(&doc_without_releases(), day(3, 14), false, vec![])
         .unwrap();
     let s = sentences(&r);
     assert_eq!(s.len(), 4, "{s:#?}");
