@@ -42,4 +42,40 @@ describe("followWorkspace", () => {
     expect(changed).toHaveBeenCalledTimes(1);
     stop();
   });
+
+  it("tries a failed refresh again at the next tick instead of losing the change", async () => {
+    vi.useFakeTimers();
+    const version = vi.fn(() => Promise.resolve(version.mock.calls.length < 2 ? 1 : 2));
+    let failures = 2;
+    const changed = vi.fn(() => (failures-- > 0 ? Promise.reject(new Error("locked")) : Promise.resolve()));
+    const stop = followWorkspace(version, changed, 100);
+    await vi.advanceTimersByTimeAsync(100); // 1: the first answer
+    await vi.advanceTimersByTimeAsync(100); // 2: changed fails
+    expect(changed).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(100); // still 2: tried again, fails again
+    await vi.advanceTimersByTimeAsync(100); // still 2: tried again, shown
+    expect(changed).toHaveBeenCalledTimes(3);
+    await vi.advanceTimersByTimeAsync(300); // nothing new
+    expect(changed).toHaveBeenCalledTimes(3);
+    stop();
+  });
+
+  it("sees a change committed before its first tick when given the version asked before the first read", async () => {
+    vi.useFakeTimers();
+    // The screen was read at version 4; another process committed before the first tick.
+    const version = vi.fn(() => Promise.resolve(5));
+    const changed = vi.fn(() => Promise.resolve());
+    const stop = followWorkspace(version, changed, 100, Promise.resolve(4));
+    await vi.advanceTimersByTimeAsync(100);
+    expect(changed).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(300);
+    expect(changed).toHaveBeenCalledTimes(1);
+    stop();
+    // Without the baseline, the first answer is only the baseline: the change is not seen.
+    const missed = vi.fn(() => Promise.resolve());
+    const stop2 = followWorkspace(version, missed, 100);
+    await vi.advanceTimersByTimeAsync(400);
+    expect(missed).not.toHaveBeenCalled();
+    stop2();
+  });
 });
