@@ -86,11 +86,13 @@ pub fn get_metrics(
 /// and a today line: the plotters SVG the reports use.
 #[tauri::command(async)]
 pub fn get_readiness_chart(state: State<'_, AppState>, release: i64) -> Result<String, AppError> {
-    // Drawn at the release panel's width, so its text stays at its own size.
-    with_workspace(&state, |ws| {
-        let (w, h) = PANEL_CHART_SIZE;
-        ws.readiness_chart(&release.to_string(), &SystemClock, w, h)
-    })
+    // Drawn at the release panel's width, so its text stays at its own size; drawn after
+    // the workspace is let go, so a write meanwhile (a tick in review mode) does not wait.
+    let input = with_workspace(&state, |ws| {
+        ws.readiness_chart_input(&release.to_string(), &SystemClock)
+    })?;
+    let (w, h) = PANEL_CHART_SIZE;
+    input.draw(w, h)
 }
 
 /// The train panel: the readiness of a train's next releases in flight, overlaid.

@@ -279,14 +279,25 @@ impl Workspace {
         width: u32,
         height: u32,
     ) -> Result<String> {
-        let t = self.readiness_timeline(release, clock)?;
+        self.readiness_chart_input(release, clock)?
+            .draw(width, height)
+    }
+
+    /// What the readiness chart of `release` is drawn from, read from the workspace. The
+    /// window draws it after letting the workspace go ([`ReadinessChartInput::draw`]), so a
+    /// tick of the checklist does not wait for a chart being drawn.
+    pub fn readiness_chart_input(
+        &self,
+        release: &str,
+        clock: &dyn Clock,
+    ) -> Result<ReadinessChartInput> {
+        let timeline = self.readiness_timeline(release, clock)?;
         // Named as the release is, even when asked for by id.
-        let title = match t.releases.as_slice() {
+        let title = match timeline.releases.as_slice() {
             [one] => one.release.clone(),
             _ => release.to_owned(),
         };
-        charts::readiness_sized(&t, &title, width, height)
-            .map_err(|e| AppError::new(ErrorCode::Internal, e.to_string()))
+        Ok(ReadinessChartInput { timeline, title })
     }
 
     /// One chart as SVG. `release` is needed for the readiness chart only.
@@ -324,5 +335,19 @@ impl Workspace {
                 .map_err(chart_err)
             }
         }
+    }
+}
+
+/// A readiness timeline and its title: the readiness chart before it is drawn.
+pub struct ReadinessChartInput {
+    timeline: ReadinessTimeline,
+    title: String,
+}
+
+impl ReadinessChartInput {
+    /// The chart as SVG, `width` by `height` pixels.
+    pub fn draw(&self, width: u32, height: u32) -> Result<String> {
+        charts::readiness_sized(&self.timeline, &self.title, width, height)
+            .map_err(|e| AppError::new(ErrorCode::Internal, e.to_string()))
     }
 }
