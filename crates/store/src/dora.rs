@@ -8,7 +8,7 @@ use rusqlite::{params, OptionalExtension};
 use std::collections::HashMap;
 use std::sync::Arc;
 use switchyard_core::dora::{
-    parse_secs, sha_key, ChangeFact, DeployFact, Facts, IncidentFact, Linked, ServiceInfo,
+    parse_secs, sha_key, ChangeFact, DeployFact, Dirty, Facts, IncidentFact, Linked, ServiceInfo,
 };
 use switchyard_core::settings::Settings;
 use switchyard_core::timeline::{
@@ -24,6 +24,22 @@ pub(crate) struct KeptLinks {
     version: i64,
     envs: String,
     linked: Arc<Linked>,
+    how: LinkPath,
+}
+
+/// How [`Store::linked_facts`] last came by the links it holds in memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkPath {
+    /// Read back from `dora_linked`: they were current.
+    Kept,
+    /// The kept links with the records of these many services linked again (and the
+    /// incidents without a service when `without_service`): only those had changed.
+    Relinked {
+        services: usize,
+        without_service: bool,
+    },
+    /// Every fact loaded and linked.
+    Linked,
 }
 
 /// The production environments as linking saw them, and the deploy-workflow rules when
@@ -148,29 +164,55 @@ impl Store {
     /// The facts linked as `switchyard_core::dora::Linked::new` links them: the links this
     /// store last gave when the facts have not changed since; else read back from
     /// `dora_linked` when that was linked from the facts as they are now (schema step 4);
-    /// else loaded and linked, and then kept there for the next query.
+    /// else, when only the facts of some services changed since (schema step 9), the kept
+    /// links with those services linked again; else loaded and linked. New links are kept
+    /// there for the next query.
     pub fn linked_facts(&self, settings: &Settings) -> Result<Arc<Linked>> {
         let envs = production_key(settings);
         let version = self.dora_facts_version()?;
-        if let Some(kept) = self.linked.lock().ok().and_then(|k| k.clone()) {
+        let memory = self.linked.lock().ok().and_then(|k| k.clone());
+        if let Some(kept) = &memory {
             if kept.version == version && kept.envs == envs {
-                return Ok(kept.linked);
+                return Ok(kept.linked.clone());
             }
         }
-        let linked = Arc::new(self.read_or_link(version, &envs, settings)?);
+        let (version, linked, how) = self.read_or_link(version, &envs, settings, memory)?;
+        let linked = Arc::new(linked);
         if let Ok(mut k) = self.linked.lock() {
             *k = Some(KeptLinks {
                 version,
                 envs,
                 linked: linked.clone(),
+                how,
             });
         }
         Ok(linked)
     }
 
-    /// The links kept in `dora_linked` for facts version `version`, else new ones.
-    fn read_or_link(&self, version: i64, envs: &str, settings: &Settings) -> Result<Linked> {
-        {
+    /// How the links this store holds in memory were come by (`None`: none yet).
+    pub fn dora_link_path(&self) -> Option<LinkPath> {
+        self.linked
+            .lock()
+            .ok()
+            .and_then(|k| k.as_ref().map(|k| k.how))
+    }
+
+    /// The links kept in `dora_linked` for facts version `version`; else the kept ones
+    /// with the changed services linked again; else new ones. With the facts version
+    /// they are the links of.
+    fn read_or_link(
+        &self,
+        version: i64,
+        envs: &str,
+        settings: &Settings,
+        memory: Option<KeptLinks>,
+    ) -> Result<(i64, Linked, LinkPath)> {
+        let kept: Option<i64> = self
+            .conn()
+            .prepare_cached("SELECT version FROM dora_linked WHERE settings = ?1")?
+            .query_row([envs], |r| r.get(0))
+            .optional()?;
+        if kept == Some(version) {
             let mut stmt = self.conn().prepare_cached(
                 "SELECT data FROM dora_linked WHERE version = ?1 AND settings = ?2",
             )?;
@@ -178,9 +220,28 @@ impl Store {
             if let Some(r) = rows.next()? {
                 let blob = r.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
                 match Linked::from_bytes(blob) {
-                    Some(linked) => return Ok(linked),
+                    Some(linked) => return Ok((version, linked, LinkPath::Kept)),
                     None => tracing::warn!("the kept DORA links are damaged; linking again"),
                 }
+            }
+        } else if let Some(kept) = kept {
+            let started = std::time::Instant::now();
+            let memory = memory.filter(|m| m.version == kept && m.envs == envs);
+            if let Some((now, linked, dirty)) = self.relink_dirty(kept, envs, settings, memory)? {
+                tracing::debug!(
+                    elapsed = ?started.elapsed(),
+                    services = dirty.services.len(),
+                    without_service = dirty.without_service,
+                    "DORA links of the changed services linked again"
+                );
+                if let Err(e) = self.keep_linked(now, envs, &linked) {
+                    tracing::debug!(error = %e, "the DORA links were not kept");
+                }
+                let how = LinkPath::Relinked {
+                    services: dirty.services.len(),
+                    without_service: dirty.without_service,
+                };
+                return Ok((now, linked, how));
             }
         }
         // `version` was read before the load: a write during the load bumps it, and then
@@ -191,7 +252,109 @@ impl Store {
         if let Err(e) = self.keep_linked(version, envs, &linked) {
             tracing::debug!(error = %e, "the DORA links were not kept");
         }
-        Ok(linked)
+        Ok((version, linked, LinkPath::Linked))
+    }
+
+    /// The links kept at facts version `kept` (`memory` when it holds them, else read
+    /// back) with the services recorded in `dora_dirty_services` linked again from their
+    /// facts, when every change of the facts since is one of those records (see
+    /// migrations/v9.sql); with the facts version they are the links of. `None`: some
+    /// change since is not attributed to a service (a service or team renamed, added or
+    /// removed, a schema step), or the kept links are damaged: link everything.
+    ///
+    /// Exact because linking one service never reads another's facts (see
+    /// `switchyard_core::dora::Linked::relinked`); the services' names and teams, the one
+    /// thing shared, only change by writes that are not attributed.
+    fn relink_dirty(
+        &self,
+        kept: i64,
+        envs: &str,
+        settings: &Settings,
+        memory: Option<KeptLinks>,
+    ) -> Result<Option<(i64, Linked, Dirty)>> {
+        // One read transaction: the version, the records and the facts read agree.
+        let conn = self.conn();
+        conn.execute_batch("SAVEPOINT dora_relink")?;
+        let result = (|| -> Result<Option<(i64, Linked, Dirty)>> {
+            let (now, attributed): (i64, i64) = conn
+                .prepare_cached("SELECT n, attributed FROM dora_facts_version WHERE id = 1")?
+                .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            let still: Option<i64> = conn
+                .prepare_cached("SELECT version FROM dora_linked WHERE settings = ?1")?
+                .query_row([envs], |r| r.get(0))
+                .optional()?;
+            if still != Some(kept) || now - kept != attributed || attributed <= 0 {
+                return Ok(None);
+            }
+            let mut facts = Facts::default();
+            let index = self.service_index(&mut facts)?;
+            let mut dirty = Dirty::default();
+            let mut ids = Vec::new();
+            let mut stmt = conn.prepare_cached("SELECT service_id FROM dora_dirty_services")?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                match r.get::<_, Option<i64>>(0)? {
+                    None => dirty.without_service = true,
+                    Some(id) => match index.get(id) {
+                        Some(s) => {
+                            dirty.services.push(s);
+                            ids.push(id);
+                        }
+                        // A service since removed: only by a write not attributed.
+                        None => return Ok(None),
+                    },
+                }
+            }
+            self.load_services_facts(&mut facts, &index, &ids, dirty.without_service, settings)?;
+            let linked = match memory {
+                Some(m) => m.linked.relinked(&dirty, facts),
+                None => {
+                    let mut stmt =
+                        conn.prepare_cached("SELECT data FROM dora_linked WHERE settings = ?1")?;
+                    let mut rows = stmt.query([envs])?;
+                    match rows.next()? {
+                        Some(r) => {
+                            let blob = r.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
+                            Linked::relinked_from_bytes(blob, &dirty, facts)
+                        }
+                        None => None,
+                    }
+                }
+            };
+            if linked.is_none() {
+                tracing::warn!(
+                    "the kept DORA links are damaged or of other services; linking again"
+                );
+            }
+            Ok(linked.map(|l| (now, l, dirty)))
+        })();
+        conn.execute_batch("RELEASE dora_relink")?;
+        result
+    }
+
+    /// The facts of some services (by database id) and, when `without_service`, the
+    /// incidents without a service, into `facts` (whose services `index` maps): each on
+    /// its index by service.
+    fn load_services_facts(
+        &self,
+        facts: &mut Facts,
+        index: &ServiceIndex,
+        ids: &[i64],
+        without_service: bool,
+        settings: &Settings,
+    ) -> Result<()> {
+        let envs = production_envs(settings);
+        let mut from_run = Vec::new();
+        for &id in ids {
+            self.load_deployments(facts, &mut from_run, index, &envs, Some(id))?;
+            load_changes_into(self.conn(), &mut facts.changes, index, Some(id))?;
+            self.load_incidents(facts, index, Some(Some(id)))?;
+        }
+        facts.keep_preferred(&settings.deployment_workflows, &from_run);
+        if without_service {
+            self.load_incidents(facts, index, Some(None))?;
+        }
+        Ok(())
     }
 
     /// Are the kept DORA links those of the facts as they are now, under `settings`?
@@ -223,9 +386,10 @@ impl Store {
             .query_row([], |r| r.get(0))?)
     }
 
-    /// Keeps `linked` as the links of facts version `version`. A write since has bumped
-    /// the version, so they would never be read back: then nothing is written. Never waits
-    /// for a lock: a writer busy now is changing the facts anyway.
+    /// Keeps `linked` as the links of facts version `version`, and forgets the services
+    /// recorded as changed (they are linked in). A write since has bumped the version, so
+    /// they would never be read back: then nothing is written. Never waits for a lock: a
+    /// writer busy now is changing the facts anyway.
     fn keep_linked(&self, version: i64, envs: &str, linked: &Linked) -> Result<()> {
         if self.read_only() {
             // Nothing can be kept on a read-only disk; the links are made again next time.
@@ -234,12 +398,30 @@ impl Store {
         let data = linked.to_bytes();
         let conn = self.conn();
         conn.busy_timeout(std::time::Duration::ZERO)?;
-        let written = conn
-            .prepare_cached(
-                "INSERT OR REPLACE INTO dora_linked (id, version, settings, data)
-                 SELECT 1, ?1, ?2, ?3 FROM dora_facts_version WHERE id = 1 AND n = ?1",
-            )
-            .and_then(|mut s| s.execute(params![version, envs, data]));
+        let written = conn.execute_batch("SAVEPOINT dora_keep").and_then(|()| {
+            let r = conn
+                .prepare_cached(
+                    "INSERT OR REPLACE INTO dora_linked (id, version, settings, data)
+                     SELECT 1, ?1, ?2, ?3 FROM dora_facts_version WHERE id = 1 AND n = ?1",
+                )
+                .and_then(|mut s| s.execute(params![version, envs, data]))
+                .and_then(|n| {
+                    if n == 1 {
+                        conn.execute_batch(
+                            "DELETE FROM dora_dirty_services;
+                             UPDATE dora_facts_version SET attributed = 0 WHERE id = 1;",
+                        )?;
+                    }
+                    Ok(())
+                });
+            match r {
+                Ok(()) => conn.execute_batch("RELEASE dora_keep"),
+                Err(e) => {
+                    let _ = conn.execute_batch("ROLLBACK TO dora_keep; RELEASE dora_keep");
+                    Err(e)
+                }
+            }
+        });
         conn.busy_timeout(crate::BUSY_TIMEOUT)?;
         written?;
         Ok(())
@@ -250,13 +432,7 @@ impl Store {
     pub fn dora_facts(&self, settings: &Settings) -> Result<Facts> {
         let mut facts = Facts::default();
         let index = self.service_index(&mut facts)?;
-        let envs = codec::json(
-            &settings
-                .production_environments
-                .iter()
-                .map(|e| e.to_lowercase())
-                .collect::<Vec<_>>(),
-        );
+        let envs = production_envs(settings);
 
         // The changes (the largest table) load on a second read connection while this one
         // reads the deployments and incidents: two cores, half the wall time. Under WAL the
@@ -270,9 +446,16 @@ impl Store {
                 conn.busy_timeout(std::time::Duration::from_secs(5))?;
                 // Memory-mapped reads: no copy of each page out of the OS cache.
                 conn.pragma_update(None, "mmap_size", 1i64 << 30)?;
-                load_changes(&conn, index)
+                let mut changes = Vec::new();
+                load_changes_into(&conn, &mut changes, index, None)?;
+                Ok(changes)
             });
-            let rest = self.load_deployments_and_incidents(&mut facts, index, &envs, settings);
+            let rest = (|| -> Result<()> {
+                let mut from_run = Vec::new();
+                self.load_deployments(&mut facts, &mut from_run, index, &envs, None)?;
+                facts.keep_preferred(&settings.deployment_workflows, &from_run);
+                self.load_incidents(&mut facts, index, None)
+            })();
             (changes.join(), rest)
         });
         rest?;
@@ -281,24 +464,34 @@ impl Store {
         Ok(facts)
     }
 
-    fn load_deployments_and_incidents(
+    /// The production deployments with an outcome (of one service, by database id, when
+    /// `service` says so; on the index by service and time), with whether each came from
+    /// a workflow run.
+    fn load_deployments(
         &self,
         facts: &mut Facts,
+        from_run: &mut Vec<bool>,
         index: &ServiceIndex,
         envs: &str,
-        settings: &Settings,
+        service: Option<i64>,
     ) -> Result<()> {
         let mut stmt = self.conn().prepare_cached(&format!(
             "SELECT id, service_id, time, outcome = ?2, sha, coalesce({}, 0) FROM deployments
              WHERE outcome <> ?3 AND time IS NOT NULL
-               AND (production = 1 OR lower(environment) IN (SELECT value FROM json_each(?1)))",
-            crate::deploy_runs::FROM_RUN
+               AND (production = 1 OR lower(environment) IN (SELECT value FROM json_each(?1)))
+               {}",
+            crate::deploy_runs::FROM_RUN,
+            if service.is_some() {
+                "AND service_id = ?4"
+            } else {
+                "AND ?4 IS NULL"
+            }
         ))?;
-        let mut from_run = Vec::new();
-        let mut rows = stmt.query([
+        let mut rows = stmt.query(params![
             envs,
             switchyard_core::Outcome::Success.as_str(),
             switchyard_core::Outcome::Pending.as_str(),
+            service,
         ])?;
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;
@@ -315,12 +508,29 @@ impl Store {
             });
             from_run.push(r.get::<_, bool>(5)?);
         }
-        facts.keep_preferred(&settings.deployment_workflows, &from_run);
+        Ok(())
+    }
 
-        let mut stmt = self
-            .conn()
-            .prepare_cached("SELECT id, service_id, created_at, resolved_at FROM incidents")?;
-        let mut rows = stmt.query([])?;
+    /// The incidents: all (`None`), or those of one service by database id (`Some(Some)`)
+    /// or without a service (`Some(None)`), on the index by service.
+    fn load_incidents(
+        &self,
+        facts: &mut Facts,
+        index: &ServiceIndex,
+        service: Option<Option<i64>>,
+    ) -> Result<()> {
+        let sql = match service {
+            None => "SELECT id, service_id, created_at, resolved_at FROM incidents",
+            Some(_) => {
+                "SELECT id, service_id, created_at, resolved_at FROM incidents
+                 WHERE service_id IS ?1"
+            }
+        };
+        let mut stmt = self.conn().prepare_cached(sql)?;
+        let mut rows = match service {
+            None => stmt.query([])?,
+            Some(s) => stmt.query([s])?,
+        };
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;
             let service = r.get::<_, Option<i64>>(1)?.and_then(|s| index.get(s));
@@ -473,13 +683,24 @@ impl Store {
     }
 }
 
-fn load_changes(conn: &rusqlite::Connection, index: &ServiceIndex) -> Result<Vec<ChangeFact>> {
-    let mut changes = Vec::new();
-    let mut stmt = conn.prepare_cached(
+/// The changes (of one service, by database id, when `service` says so; on the index by
+/// service and merge time) into `changes`.
+fn load_changes_into(
+    conn: &rusqlite::Connection,
+    changes: &mut Vec<ChangeFact>,
+    index: &ServiceIndex,
+    service: Option<i64>,
+) -> Result<()> {
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT id, service_id, merged_at, coalesce(first_commit_at, created_at) FROM work_items
-         WHERE kind = 'pull_request' AND merged_at IS NOT NULL AND service_id IS NOT NULL",
-    )?;
-    let mut rows = stmt.query([])?;
+         WHERE kind = 'pull_request' AND merged_at IS NOT NULL AND service_id IS NOT NULL {}",
+        if service.is_some() {
+            "AND service_id = ?1"
+        } else {
+            "AND ?1 IS NULL"
+        }
+    ))?;
+    let mut rows = stmt.query([service])?;
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(0)?;
         let Some(service) = index.get(r.get(1)?) else {
@@ -494,8 +715,18 @@ fn load_changes(conn: &rusqlite::Connection, index: &ServiceIndex) -> Result<Vec
             start: parse_secs(start).ok_or_else(|| bad_time("work item", id, start))?,
         });
     }
+    Ok(())
+}
 
-    Ok(changes)
+/// The production environments as the loading statements take them (JSON, lower case).
+fn production_envs(settings: &Settings) -> String {
+    codec::json(
+        &settings
+            .production_environments
+            .iter()
+            .map(|e| e.to_lowercase())
+            .collect::<Vec<_>>(),
+    )
 }
 
 /// What has been synced at all, whatever the period: the Metrics screen says from these why

@@ -29,7 +29,7 @@ pub use audit_sign::{
     SignatureCheck, SignedHead, WorkspaceKey, AUDIT_PUBLIC_KEY, WORKSPACE_ID,
 };
 pub use calendar::OFF_TRAIN_LANE;
-pub use dora::{SyncedCounts, SETTINGS_KEY};
+pub use dora::{LinkPath, SyncedCounts, SETTINGS_KEY};
 pub use import::DEMO_MARKER;
 pub use migrate::{upgrade_with, MIGRATIONS, SCHEMA_VERSION};
 pub use rusqlite::Transaction;
