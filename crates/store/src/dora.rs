@@ -118,49 +118,51 @@ impl Store {
     /// Every service's name and owning team's name.
     pub fn service_teams(&self) -> Result<Vec<(String, Option<String>)>> {
         let mut facts = Facts::default();
-        self.service_index(&mut facts)?;
+        service_index(self.conn(), &mut facts)?;
         Ok(facts
             .services
             .into_iter()
             .map(|s| (s.name, s.team))
             .collect())
     }
+}
 
-    fn service_index(&self, facts: &mut Facts) -> Result<ServiceIndex> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT s.id, s.name, t.name FROM services s
+fn service_index(conn: &rusqlite::Connection, facts: &mut Facts) -> Result<ServiceIndex> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT s.id, s.name, t.name FROM services s
              LEFT JOIN teams t ON t.id = s.team_id ORDER BY s.id",
-        )?;
-        let mut rows = stmt.query([])?;
-        let mut ids = Vec::new();
-        while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
-            ids.push(id);
-            facts.services.push(ServiceInfo {
-                name: r.get(1)?,
-                team: r.get(2)?,
-            });
-        }
-        let max = ids.iter().copied().max().unwrap_or(0);
-        let mut index = ServiceIndex {
-            dense: Vec::new(),
-            sparse: HashMap::new(),
-        };
-        if (0..=4_000_000).contains(&max) && ids.iter().all(|&i| i >= 0) {
-            index.dense = vec![u32::MAX; max as usize + 1];
-            for (k, &id) in ids.iter().enumerate() {
-                index.dense[id as usize] = k as u32;
-            }
-        } else {
-            index.sparse = ids
-                .iter()
-                .enumerate()
-                .map(|(k, &id)| (id, k as u32))
-                .collect();
-        }
-        Ok(index)
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut ids = Vec::new();
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        ids.push(id);
+        facts.services.push(ServiceInfo {
+            name: r.get(1)?,
+            team: r.get(2)?,
+        });
     }
+    let max = ids.iter().copied().max().unwrap_or(0);
+    let mut index = ServiceIndex {
+        dense: Vec::new(),
+        sparse: HashMap::new(),
+    };
+    if (0..=4_000_000).contains(&max) && ids.iter().all(|&i| i >= 0) {
+        index.dense = vec![u32::MAX; max as usize + 1];
+        for (k, &id) in ids.iter().enumerate() {
+            index.dense[id as usize] = k as u32;
+        }
+    } else {
+        index.sparse = ids
+            .iter()
+            .enumerate()
+            .map(|(k, &id)| (id, k as u32))
+            .collect();
+    }
+    Ok(index)
+}
 
+impl Store {
     /// The facts linked as `switchyard_core::dora::Linked::new` links them: the links this
     /// store last gave when the facts have not changed since; else read back from
     /// `dora_linked` when that was linked from the facts as they are now (schema step 4);
@@ -272,9 +274,12 @@ impl Store {
         settings: &Settings,
         memory: Option<KeptLinks>,
     ) -> Result<Option<(i64, Linked, Dirty)>> {
-        // One read transaction: the version, the records and the facts read agree.
-        let conn = self.conn();
-        conn.execute_batch("SAVEPOINT dora_relink")?;
+        // One read transaction: the version, the records and the facts read agree. On a
+        // connection of its own without memory-mapping: a service's records lie spread
+        // over the tables, and mapped pages would count as this process's memory.
+        let conn = &self.reader()?;
+        conn.busy_timeout(crate::BUSY_TIMEOUT)?;
+        conn.execute_batch("BEGIN")?;
         let result = (|| -> Result<Option<(i64, Linked, Dirty)>> {
             let (now, attributed): (i64, i64) = conn
                 .prepare_cached("SELECT n, attributed FROM dora_facts_version WHERE id = 1")?
@@ -287,7 +292,7 @@ impl Store {
                 return Ok(None);
             }
             let mut facts = Facts::default();
-            let index = self.service_index(&mut facts)?;
+            let index = service_index(conn, &mut facts)?;
             let mut dirty = Dirty::default();
             let mut ids = Vec::new();
             let mut stmt = conn.prepare_cached("SELECT service_id FROM dora_dirty_services")?;
@@ -305,7 +310,14 @@ impl Store {
                     },
                 }
             }
-            self.load_services_facts(&mut facts, &index, &ids, dirty.without_service, settings)?;
+            Self::load_services_facts(
+                conn,
+                &mut facts,
+                &index,
+                &ids,
+                dirty.without_service,
+                settings,
+            )?;
             let linked = match memory {
                 Some(m) => m.linked.relinked(&dirty, facts),
                 None => {
@@ -328,7 +340,7 @@ impl Store {
             }
             Ok(linked.map(|l| (now, l, dirty)))
         })();
-        conn.execute_batch("RELEASE dora_relink")?;
+        conn.execute_batch("COMMIT")?;
         result
     }
 
@@ -336,7 +348,7 @@ impl Store {
     /// incidents without a service, into `facts` (whose services `index` maps): each on
     /// its index by service.
     fn load_services_facts(
-        &self,
+        conn: &rusqlite::Connection,
         facts: &mut Facts,
         index: &ServiceIndex,
         ids: &[i64],
@@ -346,13 +358,13 @@ impl Store {
         let envs = production_envs(settings);
         let mut from_run = Vec::new();
         for &id in ids {
-            self.load_deployments(facts, &mut from_run, index, &envs, Some(id))?;
-            load_changes_into(self.conn(), &mut facts.changes, index, Some(id))?;
-            self.load_incidents(facts, index, Some(Some(id)))?;
+            Self::load_deployments(conn, facts, &mut from_run, index, &envs, Some(id))?;
+            load_changes_into(conn, &mut facts.changes, index, Some(id))?;
+            Self::load_incidents(conn, facts, index, Some(Some(id)))?;
         }
         facts.keep_preferred(&settings.deployment_workflows, &from_run);
         if without_service {
-            self.load_incidents(facts, index, Some(None))?;
+            Self::load_incidents(conn, facts, index, Some(None))?;
         }
         Ok(())
     }
@@ -398,6 +410,11 @@ impl Store {
         let data = linked.to_bytes();
         let conn = self.conn();
         conn.busy_timeout(std::time::Duration::ZERO)?;
+        // The links are tens of MB: the commit does not also copy them into the database
+        // file (the automatic checkpoint, with its fsync); the next write that checkpoints,
+        // or closing the workspace, does.
+        let checkpoint: i64 = conn.query_row("PRAGMA wal_autocheckpoint", [], |r| r.get(0))?;
+        conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         let written = conn.execute_batch("SAVEPOINT dora_keep").and_then(|()| {
             let r = conn
                 .prepare_cached(
@@ -423,6 +440,7 @@ impl Store {
             }
         });
         conn.busy_timeout(crate::BUSY_TIMEOUT)?;
+        conn.pragma_update(None, "wal_autocheckpoint", checkpoint)?;
         written?;
         Ok(())
     }
@@ -431,7 +449,7 @@ impl Store {
     /// the facts of `switchyard_core::dora`.
     pub fn dora_facts(&self, settings: &Settings) -> Result<Facts> {
         let mut facts = Facts::default();
-        let index = self.service_index(&mut facts)?;
+        let index = service_index(self.conn(), &mut facts)?;
         let envs = production_envs(settings);
 
         // The changes (the largest table) load on a second read connection while this one
@@ -452,9 +470,9 @@ impl Store {
             });
             let rest = (|| -> Result<()> {
                 let mut from_run = Vec::new();
-                self.load_deployments(&mut facts, &mut from_run, index, &envs, None)?;
+                Self::load_deployments(self.conn(), &mut facts, &mut from_run, index, &envs, None)?;
                 facts.keep_preferred(&settings.deployment_workflows, &from_run);
-                self.load_incidents(&mut facts, index, None)
+                Self::load_incidents(self.conn(), &mut facts, index, None)
             })();
             (changes.join(), rest)
         });
@@ -468,14 +486,14 @@ impl Store {
     /// `service` says so; on the index by service and time), with whether each came from
     /// a workflow run.
     fn load_deployments(
-        &self,
+        conn: &rusqlite::Connection,
         facts: &mut Facts,
         from_run: &mut Vec<bool>,
         index: &ServiceIndex,
         envs: &str,
         service: Option<i64>,
     ) -> Result<()> {
-        let mut stmt = self.conn().prepare_cached(&format!(
+        let mut stmt = conn.prepare_cached(&format!(
             "SELECT id, service_id, time, outcome = ?2, sha, coalesce({}, 0) FROM deployments
              WHERE outcome <> ?3 AND time IS NOT NULL
                AND (production = 1 OR lower(environment) IN (SELECT value FROM json_each(?1)))
@@ -514,7 +532,7 @@ impl Store {
     /// The incidents: all (`None`), or those of one service by database id (`Some(Some)`)
     /// or without a service (`Some(None)`), on the index by service.
     fn load_incidents(
-        &self,
+        conn: &rusqlite::Connection,
         facts: &mut Facts,
         index: &ServiceIndex,
         service: Option<Option<i64>>,
@@ -526,7 +544,7 @@ impl Store {
                  WHERE service_id IS ?1"
             }
         };
-        let mut stmt = self.conn().prepare_cached(sql)?;
+        let mut stmt = conn.prepare_cached(sql)?;
         let mut rows = match service {
             None => stmt.query([])?,
             Some(s) => stmt.query([s])?,
