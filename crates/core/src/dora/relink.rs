@@ -69,16 +69,23 @@ impl Linked {
         if facts.services != d.services {
             return None;
         }
-        let (changes, change_range) = (d.changes)()?;
-        let (mask, fresh) = link_dirty(dirty, facts)?;
         let ns = d.services.len();
+        let deps = &d.deps;
+        // The changes (the most records) decode on a second thread meanwhile.
+        let (changes, (mask, fresh), dep_range, rolled_back_by) = std::thread::scope(|scope| {
+            let changes = scope.spawn(d.changes);
+            let fresh = link_dirty(dirty, facts);
+            let dep_range = super::link::ranges(ns, deps.iter().map(|dep| dep.service));
+            let mut rolled_back_by = vec![NONE; deps.len()];
+            for &(prev, by) in &d.rollbacks {
+                rolled_back_by[prev as usize] = by;
+            }
+            let changes = changes.join().ok().flatten();
+            Some((changes?, fresh?, dep_range, rolled_back_by))
+        })?;
+        let (changes, change_range) = changes;
         if change_range.len() != ns {
             return None;
-        }
-        let dep_range = super::link::ranges(ns, d.deps.iter().map(|dep| dep.service));
-        let mut rolled_back_by = vec![NONE; d.deps.len()];
-        for &(prev, by) in &d.rollbacks {
-            rolled_back_by[prev as usize] = by;
         }
         let old = View {
             deps: &d.deps,
