@@ -27,6 +27,26 @@ pub(crate) struct KeptLinks {
     how: LinkPath,
 }
 
+/// The thread writing relinked links to `dora_linked` (on a connection of its own), if
+/// one is running; waited for before the next query, and when the store goes.
+#[derive(Default)]
+pub(crate) struct Keeper(std::sync::Mutex<Option<std::thread::JoinHandle<()>>>);
+
+impl Keeper {
+    pub(crate) fn wait(&self) {
+        let handle = self.0.lock().ok().and_then(|mut h| h.take());
+        if let Some(h) = handle {
+            let _ = h.join();
+        }
+    }
+}
+
+impl Drop for Keeper {
+    fn drop(&mut self) {
+        self.wait();
+    }
+}
+
 /// How [`Store::linked_facts`] last came by the links it holds in memory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LinkPath {
@@ -170,6 +190,7 @@ impl Store {
     /// links with those services linked again; else loaded and linked. New links are kept
     /// there for the next query.
     pub fn linked_facts(&self, settings: &Settings) -> Result<Arc<Linked>> {
+        self.keeper.wait();
         let envs = production_key(settings);
         let version = self.dora_facts_version()?;
         let memory = self.linked.lock().ok().and_then(|k| k.clone());
@@ -180,6 +201,9 @@ impl Store {
         }
         let (version, linked, how) = self.read_or_link(version, &envs, settings, memory)?;
         let linked = Arc::new(linked);
+        if let LinkPath::Relinked { .. } = how {
+            self.keep_in_background(version, &envs, linked.clone());
+        }
         if let Ok(mut k) = self.linked.lock() {
             *k = Some(KeptLinks {
                 version,
@@ -236,9 +260,6 @@ impl Store {
                     without_service = dirty.without_service,
                     "DORA links of the changed services linked again"
                 );
-                if let Err(e) = self.keep_linked(now, envs, &linked) {
-                    tracing::debug!(error = %e, "the DORA links were not kept");
-                }
                 let how = LinkPath::Relinked {
                     services: dirty.services.len(),
                     without_service: dirty.without_service,
@@ -369,8 +390,42 @@ impl Store {
         Ok(())
     }
 
+    /// Writes relinked links to `dora_linked` on a thread of their own, with a connection of
+    /// its own, while the caller counts: writing 33 MB takes about as long as relinking. The
+    /// next query and the store's end wait for it; a write meanwhile bumps the version, and
+    /// then nothing is kept, as in `keep_linked`.
+    fn keep_in_background(&self, version: i64, envs: &str, linked: Arc<Linked>) {
+        if self.read_only() {
+            return;
+        }
+        let (path, envs) = (self.path().to_owned(), envs.to_owned());
+        let spawned = std::thread::Builder::new()
+            .name("dora-keeper".into())
+            .spawn(move || {
+                let kept = rusqlite::Connection::open_with_flags(
+                    &path,
+                    rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE
+                        | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )
+                .map_err(StoreError::from)
+                .and_then(|conn| keep_on(&conn, version, &envs, &linked));
+                if let Err(e) = kept {
+                    tracing::debug!(error = %e, "the relinked DORA links were not kept");
+                }
+            });
+        match spawned {
+            Ok(handle) => {
+                if let Ok(mut k) = self.keeper.0.lock() {
+                    *k = Some(handle);
+                }
+            }
+            Err(e) => tracing::debug!(error = %e, "the relinked DORA links were not kept"),
+        }
+    }
+
     /// Are the kept DORA links those of the facts as they are now, under `settings`?
     pub fn linked_facts_are_kept(&self, settings: &Settings) -> Result<bool> {
+        self.keeper.wait();
         Ok(self
             .conn()
             .prepare_cached(
@@ -407,42 +462,7 @@ impl Store {
             // Nothing can be kept on a read-only disk; the links are made again next time.
             return Ok(());
         }
-        let data = linked.to_bytes();
-        let conn = self.conn();
-        conn.busy_timeout(std::time::Duration::ZERO)?;
-        // The links are tens of MB: the commit does not also copy them into the database
-        // file (the automatic checkpoint, with its fsync); the next write that checkpoints,
-        // or closing the workspace, does.
-        let checkpoint: i64 = conn.query_row("PRAGMA wal_autocheckpoint", [], |r| r.get(0))?;
-        conn.pragma_update(None, "wal_autocheckpoint", 0)?;
-        let written = conn.execute_batch("SAVEPOINT dora_keep").and_then(|()| {
-            let r = conn
-                .prepare_cached(
-                    "INSERT OR REPLACE INTO dora_linked (id, version, settings, data)
-                     SELECT 1, ?1, ?2, ?3 FROM dora_facts_version WHERE id = 1 AND n = ?1",
-                )
-                .and_then(|mut s| s.execute(params![version, envs, data]))
-                .and_then(|n| {
-                    if n == 1 {
-                        conn.execute_batch(
-                            "DELETE FROM dora_dirty_services;
-                             UPDATE dora_facts_version SET attributed = 0 WHERE id = 1;",
-                        )?;
-                    }
-                    Ok(())
-                });
-            match r {
-                Ok(()) => conn.execute_batch("RELEASE dora_keep"),
-                Err(e) => {
-                    let _ = conn.execute_batch("ROLLBACK TO dora_keep; RELEASE dora_keep");
-                    Err(e)
-                }
-            }
-        });
-        conn.busy_timeout(crate::BUSY_TIMEOUT)?;
-        conn.pragma_update(None, "wal_autocheckpoint", checkpoint)?;
-        written?;
-        Ok(())
+        keep_on(self.conn(), version, envs, linked)
     }
 
     /// Every production deployment with an outcome, merged pull request and incident, as
@@ -699,6 +719,45 @@ impl Store {
         out.milestones.sort_by_key(|m| m.date);
         Ok(out)
     }
+}
+
+/// `Store::keep_linked` on `conn`.
+fn keep_on(conn: &rusqlite::Connection, version: i64, envs: &str, linked: &Linked) -> Result<()> {
+    let data = linked.to_bytes();
+    conn.busy_timeout(std::time::Duration::ZERO)?;
+    // The links are tens of MB: the commit does not also copy them into the database
+    // file (the automatic checkpoint, with its fsync); the next write that checkpoints,
+    // or closing the workspace, does.
+    let checkpoint: i64 = conn.query_row("PRAGMA wal_autocheckpoint", [], |r| r.get(0))?;
+    conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+    let written = conn.execute_batch("SAVEPOINT dora_keep").and_then(|()| {
+        let r = conn
+            .prepare_cached(
+                "INSERT OR REPLACE INTO dora_linked (id, version, settings, data)
+                 SELECT 1, ?1, ?2, ?3 FROM dora_facts_version WHERE id = 1 AND n = ?1",
+            )
+            .and_then(|mut s| s.execute(params![version, envs, data]))
+            .and_then(|n| {
+                if n == 1 {
+                    conn.execute_batch(
+                        "DELETE FROM dora_dirty_services;
+                         UPDATE dora_facts_version SET attributed = 0 WHERE id = 1;",
+                    )?;
+                }
+                Ok(())
+            });
+        match r {
+            Ok(()) => conn.execute_batch("RELEASE dora_keep"),
+            Err(e) => {
+                let _ = conn.execute_batch("ROLLBACK TO dora_keep; RELEASE dora_keep");
+                Err(e)
+            }
+        }
+    });
+    conn.busy_timeout(crate::BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "wal_autocheckpoint", checkpoint)?;
+    written?;
+    Ok(())
 }
 
 /// The changes (of one service, by database id, when `service` says so; on the index by

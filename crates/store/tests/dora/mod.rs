@@ -402,6 +402,14 @@ fn one_edited_deployment_relinks_one_service() {
             without_service: false
         })
     );
+    // Kept (written on a thread of their own): another store reads them back as they are.
+    let other = Store::open(store.path()).unwrap();
+    assert_eq!(
+        *other.linked_facts(&settings).unwrap(),
+        fresh(&store, &settings)
+    );
+    assert_eq!(other.dora_link_path(), Some(LinkPath::Kept));
+    drop(other);
     // Moved to another service: both are linked again.
     c.execute(
         "UPDATE deployments SET service_id = (SELECT max(id) FROM services)
