@@ -402,6 +402,8 @@ fn bench(c: &mut Criterion) {
                 let mut total = Duration::ZERO;
                 for _ in 0..iters {
                     k += 1;
+                    // The links the last iteration relinked are written (that waits for it).
+                    assert!(store.linked_facts_are_kept(&settings).unwrap());
                     edit_one_deployment(store.conn(), k);
                     let started = Instant::now();
                     let report = store.linked_facts(&settings).unwrap().report(
