@@ -35,6 +35,7 @@ mod drill;
 mod facts;
 mod link;
 mod metrics;
+mod relink;
 mod stats;
 mod time;
 
@@ -42,6 +43,7 @@ pub use drill::*;
 pub use facts::*;
 pub use link::*;
 pub use metrics::*;
+pub use relink::*;
 pub use stats::*;
 pub use time::*;
 

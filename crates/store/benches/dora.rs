@@ -8,7 +8,14 @@
 //! - in memory: the same store asked again (the app's Metrics screen, another period or
 //!   scope): one query for the facts version, and the count;
 //! - relink: the facts changed since, so they are loaded (SQLite -> facts), linked, counted,
-//!   and the links kept for the next query (the first query after a sync or an edit).
+//!   and the links kept for the next query (the first query after a sync that touched every
+//!   service, or a rename of a service or team);
+//! - one service edited: a deployment's time changed, then the workspace opened and
+//!   queried: the kept links with that service linked again (schema step 9), counted, and
+//!   kept.
+//!
+//! Peak memory (VmHWM) and wall time of each path as a whole process: the bench runs itself
+//! again as a child per path (`SWITCHYARD_DORA_BENCH_CHILD`).
 //!
 //! The database is generated once into the system temp folder (kept between runs, rebuilt
 //! when its marker is missing): `cargo bench -p switchyard-store --bench dora`. The step
@@ -171,8 +178,103 @@ fn cpu() -> Duration {
     Duration::from_millis((ticks(11) + ticks(12)) * 10)
 }
 
+/// Moves one deployment of one service by a second (back and forth by `k`): the facts of
+/// that service change, no other's.
+fn edit_one_deployment(conn: &rusqlite::Connection, k: u64) {
+    let sign = if k % 2 == 0 { '+' } else { '-' };
+    let n = conn
+        .execute(
+            &format!(
+                "UPDATE deployments SET time = strftime('%Y-%m-%dT%H:%M:%SZ', time, '{sign}1 seconds')
+                 WHERE id = 500000"
+            ),
+            [],
+        )
+        .unwrap();
+    assert_eq!(n, 1);
+}
+
+/// The peak resident memory of this process so far (VmHWM, Linux), in MB.
+fn peak_mb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kb| kb / 1024)
+}
+
+const CHILD: &str = "SWITCHYARD_DORA_BENCH_CHILD";
+
+/// In a child process: one path as a whole process (open the workspace, query, count),
+/// printed as `wall_ms peak_mb how`.
+fn child(path: &std::path::Path, what: &str) -> ! {
+    let settings = Settings::default();
+    let cal = Calendar::new(from(), to(), chrono_tz::UTC, Bucket::Week).unwrap();
+    let started = Instant::now();
+    let store = Store::open(path).unwrap();
+    match what {
+        "kept" => {}
+        "edit" => edit_one_deployment(store.conn(), std::process::id() as u64),
+        "relink" => {
+            store
+                .conn()
+                .execute("UPDATE dora_facts_version SET n = n + 1", [])
+                .unwrap();
+        }
+        other => panic!("{other}"),
+    }
+    let (started_query, cpu_query) = (Instant::now(), cpu());
+    let report = store.linked_facts(&settings).unwrap().report(
+        &cal,
+        &Scope::Organisation,
+        &settings.thresholds,
+    );
+    let (query, query_cpu) = (started_query.elapsed(), cpu() - cpu_query);
+    assert!(report.metrics.deployment_frequency.count > 900_000);
+    let (wall, peak, how) = (started.elapsed(), peak_mb(), store.dora_link_path());
+    // Closing checkpoints what the query wrote into the database file.
+    let closing = Instant::now();
+    drop(store);
+    println!(
+        "wall {} ms, of it the query {} ms (cpu {} ms); peak {} MB; {:?}; then closing {} ms",
+        wall.as_millis(),
+        query.as_millis(),
+        query_cpu.as_millis(),
+        peak,
+        how,
+        closing.elapsed().as_millis()
+    );
+    std::process::exit(0)
+}
+
+/// Runs `what` in a child process (at most five minutes) and gives its line.
+fn run_child(what: &str) -> String {
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .env(CHILD, what)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(300);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("the child measuring {what} took over five minutes");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let mut out = String::new();
+    std::io::Read::read_to_string(&mut child.stdout.take().unwrap(), &mut out).unwrap();
+    out.trim().to_string()
+}
+
 fn bench(c: &mut Criterion) {
     let path = database();
+    if let Ok(what) = std::env::var(CHILD) {
+        child(&path, &what);
+    }
     let store = Store::open(&path).unwrap();
     let settings = Settings::default();
     let cal = Calendar::new(from(), to(), chrono_tz::UTC, Bucket::Week).unwrap();
@@ -245,6 +347,12 @@ fn bench(c: &mut Criterion) {
     }
     let linked = linked.unwrap();
 
+    // Whole processes: wall ms (open + query + count), of it the query ms, peak MB, path.
+    for what in ["kept", "edit", "edit", "edit", "kept", "relink", "edit"] {
+        eprintln!("process {what:>6}: {}", run_child(what));
+    }
+    drop(store.linked_facts(&settings).unwrap());
+
     let mut g = c.benchmark_group("dora");
     g.sample_size(10).measurement_time(Duration::from_secs(20));
     g.bench_function(
@@ -256,6 +364,61 @@ fn bench(c: &mut Criterion) {
                     .linked_facts(&settings)
                     .unwrap()
                     .report(&cal, &Scope::Organisation, &settings.thresholds)
+            })
+        },
+    );
+    g.bench_function(
+        "one service edited: a deployment moved, then open + relink that service + weekly org series",
+        |b| {
+            let mut k = 0;
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    k += 1;
+                    edit_one_deployment(store.conn(), k);
+                    let started = Instant::now();
+                    let other = Store::open(&path).unwrap();
+                    let report = other.linked_facts(&settings).unwrap().report(
+                        &cal,
+                        &Scope::Organisation,
+                        &settings.thresholds,
+                    );
+                    total += started.elapsed();
+                    assert!(matches!(
+                        other.dora_link_path(),
+                        Some(switchyard_store::LinkPath::Relinked { services: 1, .. })
+                    ));
+                    drop(report);
+                }
+                total
+            })
+        },
+    );
+    g.bench_function(
+        "one service edited, the same store (the app): relink that service from the links in memory + weekly org series",
+        |b| {
+            let mut k = 1_000;
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    k += 1;
+                    // The links the last iteration relinked are written (that waits for it).
+                    assert!(store.linked_facts_are_kept(&settings).unwrap());
+                    edit_one_deployment(store.conn(), k);
+                    let started = Instant::now();
+                    let report = store.linked_facts(&settings).unwrap().report(
+                        &cal,
+                        &Scope::Organisation,
+                        &settings.thresholds,
+                    );
+                    total += started.elapsed();
+                    assert!(matches!(
+                        store.dora_link_path(),
+                        Some(switchyard_store::LinkPath::Relinked { services: 1, .. })
+                    ));
+                    drop(report);
+                }
+                total
             })
         },
     );

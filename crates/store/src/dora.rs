@@ -8,7 +8,7 @@ use rusqlite::{params, OptionalExtension};
 use std::collections::HashMap;
 use std::sync::Arc;
 use switchyard_core::dora::{
-    parse_secs, sha_key, ChangeFact, DeployFact, Facts, IncidentFact, Linked, ServiceInfo,
+    parse_secs, sha_key, ChangeFact, DeployFact, Dirty, Facts, IncidentFact, Linked, ServiceInfo,
 };
 use switchyard_core::settings::Settings;
 use switchyard_core::timeline::{
@@ -24,6 +24,42 @@ pub(crate) struct KeptLinks {
     version: i64,
     envs: String,
     linked: Arc<Linked>,
+    how: LinkPath,
+}
+
+/// The thread writing relinked links to `dora_linked` (on a connection of its own), if
+/// one is running; waited for before the next query, and when the store goes.
+#[derive(Default)]
+pub(crate) struct Keeper(std::sync::Mutex<Option<std::thread::JoinHandle<()>>>);
+
+impl Keeper {
+    pub(crate) fn wait(&self) {
+        let handle = self.0.lock().ok().and_then(|mut h| h.take());
+        if let Some(h) = handle {
+            let _ = h.join();
+        }
+    }
+}
+
+impl Drop for Keeper {
+    fn drop(&mut self) {
+        self.wait();
+    }
+}
+
+/// How [`Store::linked_facts`] last came by the links it holds in memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkPath {
+    /// Read back from `dora_linked`: they were current.
+    Kept,
+    /// The kept links with the records of these many services linked again (and the
+    /// incidents without a service when `without_service`): only those had changed.
+    Relinked {
+        services: usize,
+        without_service: bool,
+    },
+    /// Every fact loaded and linked.
+    Linked,
 }
 
 /// The production environments as linking saw them, and the deploy-workflow rules when
@@ -102,75 +138,107 @@ impl Store {
     /// Every service's name and owning team's name.
     pub fn service_teams(&self) -> Result<Vec<(String, Option<String>)>> {
         let mut facts = Facts::default();
-        self.service_index(&mut facts)?;
+        service_index(self.conn(), &mut facts)?;
         Ok(facts
             .services
             .into_iter()
             .map(|s| (s.name, s.team))
             .collect())
     }
+}
 
-    fn service_index(&self, facts: &mut Facts) -> Result<ServiceIndex> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT s.id, s.name, t.name FROM services s
+fn service_index(conn: &rusqlite::Connection, facts: &mut Facts) -> Result<ServiceIndex> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT s.id, s.name, t.name FROM services s
              LEFT JOIN teams t ON t.id = s.team_id ORDER BY s.id",
-        )?;
-        let mut rows = stmt.query([])?;
-        let mut ids = Vec::new();
-        while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
-            ids.push(id);
-            facts.services.push(ServiceInfo {
-                name: r.get(1)?,
-                team: r.get(2)?,
-            });
-        }
-        let max = ids.iter().copied().max().unwrap_or(0);
-        let mut index = ServiceIndex {
-            dense: Vec::new(),
-            sparse: HashMap::new(),
-        };
-        if (0..=4_000_000).contains(&max) && ids.iter().all(|&i| i >= 0) {
-            index.dense = vec![u32::MAX; max as usize + 1];
-            for (k, &id) in ids.iter().enumerate() {
-                index.dense[id as usize] = k as u32;
-            }
-        } else {
-            index.sparse = ids
-                .iter()
-                .enumerate()
-                .map(|(k, &id)| (id, k as u32))
-                .collect();
-        }
-        Ok(index)
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut ids = Vec::new();
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        ids.push(id);
+        facts.services.push(ServiceInfo {
+            name: r.get(1)?,
+            team: r.get(2)?,
+        });
     }
+    let max = ids.iter().copied().max().unwrap_or(0);
+    let mut index = ServiceIndex {
+        dense: Vec::new(),
+        sparse: HashMap::new(),
+    };
+    if (0..=4_000_000).contains(&max) && ids.iter().all(|&i| i >= 0) {
+        index.dense = vec![u32::MAX; max as usize + 1];
+        for (k, &id) in ids.iter().enumerate() {
+            index.dense[id as usize] = k as u32;
+        }
+    } else {
+        index.sparse = ids
+            .iter()
+            .enumerate()
+            .map(|(k, &id)| (id, k as u32))
+            .collect();
+    }
+    Ok(index)
+}
 
+impl Store {
     /// The facts linked as `switchyard_core::dora::Linked::new` links them: the links this
     /// store last gave when the facts have not changed since; else read back from
     /// `dora_linked` when that was linked from the facts as they are now (schema step 4);
-    /// else loaded and linked, and then kept there for the next query.
+    /// else, when only the facts of some services changed since (schema step 9), the kept
+    /// links with those services linked again; else loaded and linked. New links are kept
+    /// there for the next query.
     pub fn linked_facts(&self, settings: &Settings) -> Result<Arc<Linked>> {
+        self.keeper.wait();
         let envs = production_key(settings);
         let version = self.dora_facts_version()?;
-        if let Some(kept) = self.linked.lock().ok().and_then(|k| k.clone()) {
+        let memory = self.linked.lock().ok().and_then(|k| k.clone());
+        if let Some(kept) = &memory {
             if kept.version == version && kept.envs == envs {
-                return Ok(kept.linked);
+                return Ok(kept.linked.clone());
             }
         }
-        let linked = Arc::new(self.read_or_link(version, &envs, settings)?);
+        let (version, linked, how) = self.read_or_link(version, &envs, settings, memory)?;
+        let linked = Arc::new(linked);
+        if let LinkPath::Relinked { .. } = how {
+            self.keep_in_background(version, &envs, linked.clone());
+        }
         if let Ok(mut k) = self.linked.lock() {
             *k = Some(KeptLinks {
                 version,
                 envs,
                 linked: linked.clone(),
+                how,
             });
         }
         Ok(linked)
     }
 
-    /// The links kept in `dora_linked` for facts version `version`, else new ones.
-    fn read_or_link(&self, version: i64, envs: &str, settings: &Settings) -> Result<Linked> {
-        {
+    /// How the links this store holds in memory were come by (`None`: none yet).
+    pub fn dora_link_path(&self) -> Option<LinkPath> {
+        self.linked
+            .lock()
+            .ok()
+            .and_then(|k| k.as_ref().map(|k| k.how))
+    }
+
+    /// The links kept in `dora_linked` for facts version `version`; else the kept ones
+    /// with the changed services linked again; else new ones. With the facts version
+    /// they are the links of.
+    fn read_or_link(
+        &self,
+        version: i64,
+        envs: &str,
+        settings: &Settings,
+        memory: Option<KeptLinks>,
+    ) -> Result<(i64, Linked, LinkPath)> {
+        let kept: Option<i64> = self
+            .conn()
+            .prepare_cached("SELECT version FROM dora_linked WHERE settings = ?1")?
+            .query_row([envs], |r| r.get(0))
+            .optional()?;
+        if kept == Some(version) {
             let mut stmt = self.conn().prepare_cached(
                 "SELECT data FROM dora_linked WHERE version = ?1 AND settings = ?2",
             )?;
@@ -178,9 +246,25 @@ impl Store {
             if let Some(r) = rows.next()? {
                 let blob = r.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
                 match Linked::from_bytes(blob) {
-                    Some(linked) => return Ok(linked),
+                    Some(linked) => return Ok((version, linked, LinkPath::Kept)),
                     None => tracing::warn!("the kept DORA links are damaged; linking again"),
                 }
+            }
+        } else if let Some(kept) = kept {
+            let started = std::time::Instant::now();
+            let memory = memory.filter(|m| m.version == kept && m.envs == envs);
+            if let Some((now, linked, dirty)) = self.relink_dirty(kept, envs, settings, memory)? {
+                tracing::debug!(
+                    elapsed = ?started.elapsed(),
+                    services = dirty.services.len(),
+                    without_service = dirty.without_service,
+                    "DORA links of the changed services linked again"
+                );
+                let how = LinkPath::Relinked {
+                    services: dirty.services.len(),
+                    without_service: dirty.without_service,
+                };
+                return Ok((now, linked, how));
             }
         }
         // `version` was read before the load: a write during the load bumps it, and then
@@ -191,11 +275,157 @@ impl Store {
         if let Err(e) = self.keep_linked(version, envs, &linked) {
             tracing::debug!(error = %e, "the DORA links were not kept");
         }
-        Ok(linked)
+        Ok((version, linked, LinkPath::Linked))
+    }
+
+    /// The links kept at facts version `kept` (`memory` when it holds them, else read
+    /// back) with the services recorded in `dora_dirty_services` linked again from their
+    /// facts, when every change of the facts since is one of those records (see
+    /// migrations/v9.sql); with the facts version they are the links of. `None`: some
+    /// change since is not attributed to a service (a service or team renamed, added or
+    /// removed, a schema step), or the kept links are damaged: link everything.
+    ///
+    /// Exact because linking one service never reads another's facts (see
+    /// `switchyard_core::dora::Linked::relinked`); the services' names and teams, the one
+    /// thing shared, only change by writes that are not attributed.
+    fn relink_dirty(
+        &self,
+        kept: i64,
+        envs: &str,
+        settings: &Settings,
+        memory: Option<KeptLinks>,
+    ) -> Result<Option<(i64, Linked, Dirty)>> {
+        // One read transaction: the version, the records and the facts read agree. On a
+        // connection of its own without memory-mapping: a service's records lie spread
+        // over the tables, and mapped pages would count as this process's memory.
+        let conn = &self.reader()?;
+        conn.busy_timeout(crate::BUSY_TIMEOUT)?;
+        conn.execute_batch("BEGIN")?;
+        let result = (|| -> Result<Option<(i64, Linked, Dirty)>> {
+            let (now, attributed): (i64, i64) = conn
+                .prepare_cached("SELECT n, attributed FROM dora_facts_version WHERE id = 1")?
+                .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            let still: Option<i64> = conn
+                .prepare_cached("SELECT version FROM dora_linked WHERE settings = ?1")?
+                .query_row([envs], |r| r.get(0))
+                .optional()?;
+            if still != Some(kept) || now - kept != attributed || attributed <= 0 {
+                return Ok(None);
+            }
+            let mut facts = Facts::default();
+            let index = service_index(conn, &mut facts)?;
+            let mut dirty = Dirty::default();
+            let mut ids = Vec::new();
+            let mut stmt = conn.prepare_cached("SELECT service_id FROM dora_dirty_services")?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                match r.get::<_, Option<i64>>(0)? {
+                    None => dirty.without_service = true,
+                    Some(id) => match index.get(id) {
+                        Some(s) => {
+                            dirty.services.push(s);
+                            ids.push(id);
+                        }
+                        // A service since removed: only by a write not attributed.
+                        None => return Ok(None),
+                    },
+                }
+            }
+            Self::load_services_facts(
+                conn,
+                &mut facts,
+                &index,
+                &ids,
+                dirty.without_service,
+                settings,
+            )?;
+            let linked = match memory {
+                Some(m) => m.linked.relinked(&dirty, facts),
+                None => {
+                    let mut stmt =
+                        conn.prepare_cached("SELECT data FROM dora_linked WHERE settings = ?1")?;
+                    let mut rows = stmt.query([envs])?;
+                    match rows.next()? {
+                        Some(r) => {
+                            let blob = r.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
+                            Linked::relinked_from_bytes(blob, &dirty, facts)
+                        }
+                        None => None,
+                    }
+                }
+            };
+            if linked.is_none() {
+                tracing::warn!(
+                    "the kept DORA links are damaged or of other services; linking again"
+                );
+            }
+            Ok(linked.map(|l| (now, l, dirty)))
+        })();
+        conn.execute_batch("COMMIT")?;
+        result
+    }
+
+    /// The facts of some services (by database id) and, when `without_service`, the
+    /// incidents without a service, into `facts` (whose services `index` maps): each on
+    /// its index by service.
+    fn load_services_facts(
+        conn: &rusqlite::Connection,
+        facts: &mut Facts,
+        index: &ServiceIndex,
+        ids: &[i64],
+        without_service: bool,
+        settings: &Settings,
+    ) -> Result<()> {
+        let envs = production_envs(settings);
+        let mut from_run = Vec::new();
+        for &id in ids {
+            Self::load_deployments(conn, facts, &mut from_run, index, &envs, Some(id))?;
+            load_changes_into(conn, &mut facts.changes, index, Some(id))?;
+            Self::load_incidents(conn, facts, index, Some(Some(id)))?;
+        }
+        facts.keep_preferred(&settings.deployment_workflows, &from_run);
+        if without_service {
+            Self::load_incidents(conn, facts, index, Some(None))?;
+        }
+        Ok(())
+    }
+
+    /// Writes relinked links to `dora_linked` on a thread of their own, with a connection of
+    /// its own, while the caller counts: writing 33 MB takes about as long as relinking. The
+    /// next query and the store's end wait for it; a write meanwhile bumps the version, and
+    /// then nothing is kept, as in `keep_linked`.
+    fn keep_in_background(&self, version: i64, envs: &str, linked: Arc<Linked>) {
+        if self.read_only() {
+            return;
+        }
+        let (path, envs) = (self.path().to_owned(), envs.to_owned());
+        let spawned = std::thread::Builder::new()
+            .name("dora-keeper".into())
+            .spawn(move || {
+                let kept = rusqlite::Connection::open_with_flags(
+                    &path,
+                    rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE
+                        | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )
+                .map_err(StoreError::from)
+                .and_then(|conn| keep_on(&conn, version, &envs, &linked));
+                if let Err(e) = kept {
+                    tracing::debug!(error = %e, "the relinked DORA links were not kept");
+                }
+            });
+        match spawned {
+            Ok(handle) => {
+                if let Ok(mut k) = self.keeper.0.lock() {
+                    *k = Some(handle);
+                }
+            }
+            Err(e) => tracing::debug!(error = %e, "the relinked DORA links were not kept"),
+        }
     }
 
     /// Are the kept DORA links those of the facts as they are now, under `settings`?
     pub fn linked_facts_are_kept(&self, settings: &Settings) -> Result<bool> {
+        self.keeper.wait();
         Ok(self
             .conn()
             .prepare_cached(
@@ -223,40 +453,24 @@ impl Store {
             .query_row([], |r| r.get(0))?)
     }
 
-    /// Keeps `linked` as the links of facts version `version`. A write since has bumped
-    /// the version, so they would never be read back: then nothing is written. Never waits
-    /// for a lock: a writer busy now is changing the facts anyway.
+    /// Keeps `linked` as the links of facts version `version`, and forgets the services
+    /// recorded as changed (they are linked in). A write since has bumped the version, so
+    /// they would never be read back: then nothing is written. Never waits for a lock: a
+    /// writer busy now is changing the facts anyway.
     fn keep_linked(&self, version: i64, envs: &str, linked: &Linked) -> Result<()> {
         if self.read_only() {
             // Nothing can be kept on a read-only disk; the links are made again next time.
             return Ok(());
         }
-        let data = linked.to_bytes();
-        let conn = self.conn();
-        conn.busy_timeout(std::time::Duration::ZERO)?;
-        let written = conn
-            .prepare_cached(
-                "INSERT OR REPLACE INTO dora_linked (id, version, settings, data)
-                 SELECT 1, ?1, ?2, ?3 FROM dora_facts_version WHERE id = 1 AND n = ?1",
-            )
-            .and_then(|mut s| s.execute(params![version, envs, data]));
-        conn.busy_timeout(crate::BUSY_TIMEOUT)?;
-        written?;
-        Ok(())
+        keep_on(self.conn(), version, envs, linked)
     }
 
     /// Every production deployment with an outcome, merged pull request and incident, as
     /// the facts of `switchyard_core::dora`.
     pub fn dora_facts(&self, settings: &Settings) -> Result<Facts> {
         let mut facts = Facts::default();
-        let index = self.service_index(&mut facts)?;
-        let envs = codec::json(
-            &settings
-                .production_environments
-                .iter()
-                .map(|e| e.to_lowercase())
-                .collect::<Vec<_>>(),
-        );
+        let index = service_index(self.conn(), &mut facts)?;
+        let envs = production_envs(settings);
 
         // The changes (the largest table) load on a second read connection while this one
         // reads the deployments and incidents: two cores, half the wall time. Under WAL the
@@ -270,9 +484,16 @@ impl Store {
                 conn.busy_timeout(std::time::Duration::from_secs(5))?;
                 // Memory-mapped reads: no copy of each page out of the OS cache.
                 conn.pragma_update(None, "mmap_size", 1i64 << 30)?;
-                load_changes(&conn, index)
+                let mut changes = Vec::new();
+                load_changes_into(&conn, &mut changes, index, None)?;
+                Ok(changes)
             });
-            let rest = self.load_deployments_and_incidents(&mut facts, index, &envs, settings);
+            let rest = (|| -> Result<()> {
+                let mut from_run = Vec::new();
+                Self::load_deployments(self.conn(), &mut facts, &mut from_run, index, &envs, None)?;
+                facts.keep_preferred(&settings.deployment_workflows, &from_run);
+                Self::load_incidents(self.conn(), &mut facts, index, None)
+            })();
             (changes.join(), rest)
         });
         rest?;
@@ -281,24 +502,34 @@ impl Store {
         Ok(facts)
     }
 
-    fn load_deployments_and_incidents(
-        &self,
+    /// The production deployments with an outcome (of one service, by database id, when
+    /// `service` says so; on the index by service and time), with whether each came from
+    /// a workflow run.
+    fn load_deployments(
+        conn: &rusqlite::Connection,
         facts: &mut Facts,
+        from_run: &mut Vec<bool>,
         index: &ServiceIndex,
         envs: &str,
-        settings: &Settings,
+        service: Option<i64>,
     ) -> Result<()> {
-        let mut stmt = self.conn().prepare_cached(&format!(
+        let mut stmt = conn.prepare_cached(&format!(
             "SELECT id, service_id, time, outcome = ?2, sha, coalesce({}, 0) FROM deployments
              WHERE outcome <> ?3 AND time IS NOT NULL
-               AND (production = 1 OR lower(environment) IN (SELECT value FROM json_each(?1)))",
-            crate::deploy_runs::FROM_RUN
+               AND (production = 1 OR lower(environment) IN (SELECT value FROM json_each(?1)))
+               {}",
+            crate::deploy_runs::FROM_RUN,
+            if service.is_some() {
+                "AND service_id = ?4"
+            } else {
+                "AND ?4 IS NULL"
+            }
         ))?;
-        let mut from_run = Vec::new();
-        let mut rows = stmt.query([
+        let mut rows = stmt.query(params![
             envs,
             switchyard_core::Outcome::Success.as_str(),
             switchyard_core::Outcome::Pending.as_str(),
+            service,
         ])?;
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;
@@ -315,12 +546,29 @@ impl Store {
             });
             from_run.push(r.get::<_, bool>(5)?);
         }
-        facts.keep_preferred(&settings.deployment_workflows, &from_run);
+        Ok(())
+    }
 
-        let mut stmt = self
-            .conn()
-            .prepare_cached("SELECT id, service_id, created_at, resolved_at FROM incidents")?;
-        let mut rows = stmt.query([])?;
+    /// The incidents: all (`None`), or those of one service by database id (`Some(Some)`)
+    /// or without a service (`Some(None)`), on the index by service.
+    fn load_incidents(
+        conn: &rusqlite::Connection,
+        facts: &mut Facts,
+        index: &ServiceIndex,
+        service: Option<Option<i64>>,
+    ) -> Result<()> {
+        let sql = match service {
+            None => "SELECT id, service_id, created_at, resolved_at FROM incidents",
+            Some(_) => {
+                "SELECT id, service_id, created_at, resolved_at FROM incidents
+                 WHERE service_id IS ?1"
+            }
+        };
+        let mut stmt = conn.prepare_cached(sql)?;
+        let mut rows = match service {
+            None => stmt.query([])?,
+            Some(s) => stmt.query([s])?,
+        };
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;
             let service = r.get::<_, Option<i64>>(1)?.and_then(|s| index.get(s));
@@ -473,13 +721,63 @@ impl Store {
     }
 }
 
-fn load_changes(conn: &rusqlite::Connection, index: &ServiceIndex) -> Result<Vec<ChangeFact>> {
-    let mut changes = Vec::new();
-    let mut stmt = conn.prepare_cached(
+/// `Store::keep_linked` on `conn`.
+fn keep_on(conn: &rusqlite::Connection, version: i64, envs: &str, linked: &Linked) -> Result<()> {
+    let data = linked.to_bytes();
+    conn.busy_timeout(std::time::Duration::ZERO)?;
+    // The links are tens of MB: the commit does not also copy them into the database
+    // file (the automatic checkpoint, with its fsync); the next write that checkpoints,
+    // or closing the workspace, does.
+    let checkpoint: i64 = conn.query_row("PRAGMA wal_autocheckpoint", [], |r| r.get(0))?;
+    conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+    let written = conn.execute_batch("SAVEPOINT dora_keep").and_then(|()| {
+        let r = conn
+            .prepare_cached(
+                "INSERT OR REPLACE INTO dora_linked (id, version, settings, data)
+                 SELECT 1, ?1, ?2, ?3 FROM dora_facts_version WHERE id = 1 AND n = ?1",
+            )
+            .and_then(|mut s| s.execute(params![version, envs, data]))
+            .and_then(|n| {
+                if n == 1 {
+                    conn.execute_batch(
+                        "DELETE FROM dora_dirty_services;
+                         UPDATE dora_facts_version SET attributed = 0 WHERE id = 1;",
+                    )?;
+                }
+                Ok(())
+            });
+        match r {
+            Ok(()) => conn.execute_batch("RELEASE dora_keep"),
+            Err(e) => {
+                let _ = conn.execute_batch("ROLLBACK TO dora_keep; RELEASE dora_keep");
+                Err(e)
+            }
+        }
+    });
+    conn.busy_timeout(crate::BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "wal_autocheckpoint", checkpoint)?;
+    written?;
+    Ok(())
+}
+
+/// The changes (of one service, by database id, when `service` says so; on the index by
+/// service and merge time) into `changes`.
+fn load_changes_into(
+    conn: &rusqlite::Connection,
+    changes: &mut Vec<ChangeFact>,
+    index: &ServiceIndex,
+    service: Option<i64>,
+) -> Result<()> {
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT id, service_id, merged_at, coalesce(first_commit_at, created_at) FROM work_items
-         WHERE kind = 'pull_request' AND merged_at IS NOT NULL AND service_id IS NOT NULL",
-    )?;
-    let mut rows = stmt.query([])?;
+         WHERE kind = 'pull_request' AND merged_at IS NOT NULL AND service_id IS NOT NULL {}",
+        if service.is_some() {
+            "AND service_id = ?1"
+        } else {
+            "AND ?1 IS NULL"
+        }
+    ))?;
+    let mut rows = stmt.query([service])?;
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(0)?;
         let Some(service) = index.get(r.get(1)?) else {
@@ -494,8 +792,18 @@ fn load_changes(conn: &rusqlite::Connection, index: &ServiceIndex) -> Result<Vec
             start: parse_secs(start).ok_or_else(|| bad_time("work item", id, start))?,
         });
     }
+    Ok(())
+}
 
-    Ok(changes)
+/// The production environments as the loading statements take them (JSON, lower case).
+fn production_envs(settings: &Settings) -> String {
+    codec::json(
+        &settings
+            .production_environments
+            .iter()
+            .map(|e| e.to_lowercase())
+            .collect::<Vec<_>>(),
+    )
 }
 
 /// What has been synced at all, whatever the period: the Metrics screen says from these why

@@ -29,7 +29,7 @@ pub use audit_sign::{
     SignatureCheck, SignedHead, WorkspaceKey, AUDIT_PUBLIC_KEY, WORKSPACE_ID,
 };
 pub use calendar::OFF_TRAIN_LANE;
-pub use dora::{SyncedCounts, SETTINGS_KEY};
+pub use dora::{LinkPath, SyncedCounts, SETTINGS_KEY};
 pub use import::DEMO_MARKER;
 pub use migrate::{upgrade_with, MIGRATIONS, SCHEMA_VERSION};
 pub use rusqlite::Transaction;
@@ -106,6 +106,8 @@ pub struct Store {
     /// The DORA links last read or made, with their facts version and production
     /// environments: a long-running app asks for many periods and scopes of the same facts.
     linked: std::sync::Mutex<Option<dora::KeptLinks>>,
+    /// Relinked DORA links being written to `dora_linked` on a thread of their own.
+    keeper: dora::Keeper,
     /// Opened for reading only, as an immutable file (it is on a read-only disk).
     immutable: bool,
 }
@@ -198,6 +200,7 @@ impl Store {
             conn,
             path: path.to_owned(),
             linked: Default::default(),
+            keeper: Default::default(),
             immutable: false,
         };
         migrate::upgrade(&mut store.conn, path, version)?;
@@ -232,6 +235,7 @@ impl Store {
             conn,
             path: path.to_owned(),
             linked: Default::default(),
+            keeper: Default::default(),
             immutable: true,
         })
     }
@@ -344,6 +348,7 @@ impl Store {
     /// checkpointed and removed (rollback-journal mode, which the next open turns back into
     /// WAL), so the file alone can be moved or renamed. Only for a file no one else has open.
     pub fn close_into_one_file(self) -> Result<()> {
+        self.keeper.wait();
         let mode: String = self
             .conn
             .query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;

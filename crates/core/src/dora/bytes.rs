@@ -242,144 +242,179 @@ impl Linked {
     /// The linked facts from [`Linked::to_bytes`]; `None` for anything else (another
     /// format, a truncated or damaged blob).
     pub fn from_bytes(bytes: &[u8]) -> Option<Linked> {
-        let mut r = Reader { buf: bytes };
-        if r.take(4)? != MAGIC || r.u32()? != FORMAT {
-            return None;
-        }
-        let ns = r.u32()? as usize;
-        if ns >= NONE as usize {
-            return None;
-        }
-        let mut services = Vec::with_capacity(ns.min(r.buf.len()));
-        for _ in 0..ns {
-            let name = r.str()?;
-            let team = match r.u8()? {
-                0 => None,
-                1 => Some(r.str()?),
-                _ => return None,
-            };
-            services.push(ServiceInfo { name, team });
-        }
+        let d = decode(bytes)?;
+        Linked::assemble(
+            d.services,
+            d.deps,
+            &d.rollbacks,
+            d.rework,
+            d.incidents,
+            d.changes,
+        )
+    }
+}
 
-        let n = r.len()?;
-        if n >= NONE as usize || n > r.buf.len() {
-            return None;
-        }
-        let dep_counts = r.counts(ns, n)?;
-        let ids = r.i64s(n)?;
-        let times = r.i64s(n)?;
-        let flags = r.take(n)?;
-        let mut deps = Vec::with_capacity(n);
-        let mut rework = Vec::with_capacity(n);
-        for (s, &count) in dep_counts.iter().enumerate() {
-            let first = deps.len();
-            for (i, &f) in flags.iter().enumerate().skip(first).take(count) {
-                if f > 3 || f == 2 || !plausible(times.at(i)) {
-                    return None; // unknown bits, rework on a failure, or no time at all
-                }
-                deps.push(Dep {
-                    id: ids.at(i),
-                    time: times.at(i),
-                    service: s as u32,
-                    success: f & 1 == 1,
-                });
-                rework.push(f & 2 == 2);
-            }
-        }
-        if !sorted_by_service(deps.iter().map(|d| (d.service, (d.time, d.id)))) {
-            return None;
-        }
+/// What a byte form holds: the decisions of linking, the changes still to decode (by
+/// `changes`, on another thread if the caller likes).
+pub(super) struct Decoded<C> {
+    pub(super) services: Vec<ServiceInfo>,
+    pub(super) deps: Vec<Dep>,
+    pub(super) rollbacks: Vec<(u32, u32)>,
+    pub(super) rework: Vec<bool>,
+    pub(super) incidents: Vec<IncidentFact>,
+    pub(super) changes: C,
+}
 
-        let m = r.len()?;
-        let mut rollbacks = Vec::with_capacity(m.min(n));
-        let mut pairs = r.u32s(m.checked_mul(2)?)?;
-        let mut last = None;
-        for _ in 0..m {
-            let (prev, by) = (pairs.next()?, pairs.next()?);
-            let (p, b) = (deps.get(prev as usize)?, deps.get(by as usize)?);
-            // Later successes of the same service, one per rolled-back deployment.
-            if by <= prev || p.service != b.service || !p.success || !b.success {
-                return None;
-            }
-            if last.is_some_and(|l| l >= prev) {
-                return None;
-            }
-            last = Some(prev);
-            rollbacks.push((prev, by));
-        }
-
-        let nc = r.len()?;
-        if nc > r.buf.len() {
-            return None;
-        }
-        let change_counts = r.counts(ns, nc)?;
-        let (ids, merged, start) = (r.i64s(nc)?, r.i64s(nc)?, r.i64s(nc)?);
-        // Decoded on the second thread of `assemble`, while this one links the incidents.
-        let changes = move || {
-            let mut changes = Vec::with_capacity(nc);
-            let mut range = Vec::with_capacity(ns);
-            for &count in &change_counts {
-                let first = changes.len();
-                for i in first..first + count {
-                    let c = Change {
-                        id: ids.at(i),
-                        merged: merged.at(i),
-                        start: start.at(i),
-                    };
-                    if !plausible(c.merged) || !plausible(c.start) {
-                        return None;
-                    }
-                    if changes.len() > first && (c.merged, c.id) < last_key(&changes) {
-                        return None;
-                    }
-                    changes.push(c);
-                }
-                // An empty range is (0, 0), as `ranges` gives it.
-                range.push(if count == 0 {
-                    (0, 0)
-                } else {
-                    (first, first + count)
-                });
-            }
-            Some((changes, range))
+/// The decisions in a byte form, each count, index and order checked; `None` for anything
+/// else. The changes' closure gives `None` when they are damaged.
+#[allow(clippy::type_complexity)]
+pub(super) fn decode(
+    bytes: &[u8],
+) -> Option<Decoded<impl FnOnce() -> Option<(Vec<Change>, Vec<(usize, usize)>)> + Send + '_>> {
+    let mut r = Reader { buf: bytes };
+    if r.take(4)? != MAGIC || r.u32()? != FORMAT {
+        return None;
+    }
+    let ns = r.u32()? as usize;
+    if ns >= NONE as usize {
+        return None;
+    }
+    let mut services = Vec::with_capacity(ns.min(r.buf.len()));
+    for _ in 0..ns {
+        let name = r.str()?;
+        let team = match r.u8()? {
+            0 => None,
+            1 => Some(r.str()?),
+            _ => return None,
         };
+        services.push(ServiceInfo { name, team });
+    }
 
-        let ni = r.len()?;
-        if ni > r.buf.len() {
+    let n = r.len()?;
+    if n >= NONE as usize || n > r.buf.len() {
+        return None;
+    }
+    let dep_counts = r.counts(ns, n)?;
+    let ids = r.i64s(n)?;
+    let times = r.i64s(n)?;
+    let flags = r.take(n)?;
+    let mut deps = Vec::with_capacity(n);
+    let mut rework = Vec::with_capacity(n);
+    for (s, &count) in dep_counts.iter().enumerate() {
+        let first = deps.len();
+        for (i, &f) in flags.iter().enumerate().skip(first).take(count) {
+            if f > 3 || f == 2 || !plausible(times.at(i)) {
+                return None; // unknown bits, rework on a failure, or no time at all
+            }
+            deps.push(Dep {
+                id: ids.at(i),
+                time: times.at(i),
+                service: s as u32,
+                success: f & 1 == 1,
+            });
+            rework.push(f & 2 == 2);
+        }
+    }
+    if !sorted_by_service(deps.iter().map(|d| (d.service, (d.time, d.id)))) {
+        return None;
+    }
+
+    let m = r.len()?;
+    let mut rollbacks = Vec::with_capacity(m.min(n));
+    let mut pairs = r.u32s(m.checked_mul(2)?)?;
+    let mut last = None;
+    for _ in 0..m {
+        let (prev, by) = (pairs.next()?, pairs.next()?);
+        let (p, b) = (deps.get(prev as usize)?, deps.get(by as usize)?);
+        // Later successes of the same service, one per rolled-back deployment.
+        if by <= prev || p.service != b.service || !p.success || !b.success {
             return None;
         }
-        let ids = r.i64s(ni)?;
-        let inc_service: Vec<u32> = r.u32s(ni)?.collect();
-        let created = r.i64s(ni)?;
-        let has_resolved = r.take(ni)?;
-        let resolved = r.i64s(ni)?;
-        let mut incidents = Vec::with_capacity(ni);
-        for i in 0..ni {
-            let service = match inc_service[i] {
-                NONE => None,
-                s if (s as usize) < ns => Some(s),
-                _ => return None,
-            };
-            if !plausible(created.at(i)) || (has_resolved[i] == 1 && !plausible(resolved.at(i))) {
-                return None;
+        if last.is_some_and(|l| l >= prev) {
+            return None;
+        }
+        last = Some(prev);
+        rollbacks.push((prev, by));
+    }
+
+    let nc = r.len()?;
+    if nc > r.buf.len() {
+        return None;
+    }
+    let change_counts = r.counts(ns, nc)?;
+    let (ids, merged, start) = (r.i64s(nc)?, r.i64s(nc)?, r.i64s(nc)?);
+    // Decoded on the second thread of `assemble`, while this one links the incidents.
+    let changes = move || {
+        let mut changes = Vec::with_capacity(nc);
+        let mut range = Vec::with_capacity(ns);
+        for &count in &change_counts {
+            let first = changes.len();
+            for i in first..first + count {
+                let c = Change {
+                    id: ids.at(i),
+                    merged: merged.at(i),
+                    start: start.at(i),
+                };
+                if !plausible(c.merged) || !plausible(c.start) {
+                    return None;
+                }
+                if changes.len() > first && (c.merged, c.id) < last_key(&changes) {
+                    return None;
+                }
+                changes.push(c);
             }
-            incidents.push(IncidentFact {
-                id: ids.at(i),
-                service,
-                created: created.at(i),
-                resolved: match has_resolved[i] {
-                    0 => None,
-                    1 => Some(resolved.at(i)),
-                    _ => return None,
-                },
+            // An empty range is (0, 0), as `ranges` gives it.
+            range.push(if count == 0 {
+                (0, 0)
+            } else {
+                (first, first + count)
             });
         }
-        if !sorted_by_service(incidents.iter().map(|i| (0, (i.created, i.id)))) {
-            return None;
-        }
-        if !r.buf.is_empty() {
-            return None;
-        }
-        Linked::assemble(services, deps, &rollbacks, rework, incidents, changes)
+        Some((changes, range))
+    };
+
+    let ni = r.len()?;
+    if ni > r.buf.len() {
+        return None;
     }
+    let ids = r.i64s(ni)?;
+    let inc_service: Vec<u32> = r.u32s(ni)?.collect();
+    let created = r.i64s(ni)?;
+    let has_resolved = r.take(ni)?;
+    let resolved = r.i64s(ni)?;
+    let mut incidents = Vec::with_capacity(ni);
+    for i in 0..ni {
+        let service = match inc_service[i] {
+            NONE => None,
+            s if (s as usize) < ns => Some(s),
+            _ => return None,
+        };
+        if !plausible(created.at(i)) || (has_resolved[i] == 1 && !plausible(resolved.at(i))) {
+            return None;
+        }
+        incidents.push(IncidentFact {
+            id: ids.at(i),
+            service,
+            created: created.at(i),
+            resolved: match has_resolved[i] {
+                0 => None,
+                1 => Some(resolved.at(i)),
+                _ => return None,
+            },
+        });
+    }
+    if !sorted_by_service(incidents.iter().map(|i| (0, (i.created, i.id)))) {
+        return None;
+    }
+    if !r.buf.is_empty() {
+        return None;
+    }
+    Some(Decoded {
+        services,
+        deps,
+        rollbacks,
+        rework,
+        incidents,
+        changes,
+    })
 }

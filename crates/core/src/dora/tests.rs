@@ -841,6 +841,92 @@ proptest! {
     }
 }
 
+/// `before` with the records of the services in `dirty` (and the incidents without a
+/// service when it says so) those of `other` (ids moved apart): the facts after edits to
+/// those services only.
+fn edited(before: &Facts, other: &Facts, dirty: &Dirty) -> Facts {
+    let ours = |s: u32| dirty.services.contains(&s);
+    let mut after = Facts {
+        services: before.services.clone(),
+        ..Facts::default()
+    };
+    let moved = |id: Id| id + 100_000;
+    after
+        .deployments
+        .extend(before.deployments.iter().filter(|d| !ours(d.service)));
+    after.deployments.extend(
+        other
+            .deployments
+            .iter()
+            .filter(|d| ours(d.service))
+            .map(|d| DeployFact {
+                id: moved(d.id),
+                ..*d
+            }),
+    );
+    after
+        .changes
+        .extend(before.changes.iter().filter(|c| !ours(c.service)));
+    after.changes.extend(
+        other
+            .changes
+            .iter()
+            .filter(|c| ours(c.service))
+            .map(|c| ChangeFact {
+                id: moved(c.id),
+                ..*c
+            }),
+    );
+    let inc_ours = |i: &IncidentFact| i.service.map_or(dirty.without_service, ours);
+    after
+        .incidents
+        .extend(before.incidents.iter().filter(|i| !inc_ours(i)));
+    after.incidents.extend(
+        other
+            .incidents
+            .iter()
+            .filter(|i| inc_ours(i))
+            .map(|i| IncidentFact {
+                id: moved(i.id),
+                ..*i
+            }),
+    );
+    after
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    /// Relinking the edited services into kept links gives exactly what linking every fact
+    /// again gives, from memory and from the byte form alike.
+    #[test]
+    fn relinking_some_services_equals_linking_everything(
+        before in arb_facts(),
+        other in arb_facts(),
+        dirty in proptest::collection::vec(any::<bool>(), 3),
+        without_service in any::<bool>(),
+    ) {
+        let dirty = Dirty {
+            services: (0..3u32).filter(|&s| dirty[s as usize]).collect(),
+            without_service,
+        };
+        let after = edited(&before, &other, &dirty);
+        let kept = Linked::new(before);
+        let full = Linked::new(after.clone());
+        let spliced = kept.relinked(&dirty, after.clone());
+        prop_assert_eq!(spliced.as_ref(), Some(&full));
+        let bytes = kept.to_bytes();
+        let from_bytes = Linked::relinked_from_bytes(&bytes, &dirty, after.clone());
+        prop_assert_eq!(from_bytes.as_ref(), Some(&full));
+        // Other services (or a damaged form) give nothing rather than wrong links.
+        let mut renamed = after.clone();
+        renamed.services[0].name = "renamed".into();
+        prop_assert!(kept.relinked(&dirty, renamed.clone()).is_none());
+        prop_assert!(Linked::relinked_from_bytes(&bytes, &dirty, renamed).is_none());
+        prop_assert!(Linked::relinked_from_bytes(&bytes[..bytes.len() / 2], &dirty, after).is_none());
+    }
+}
+
 #[test]
 fn a_rollback_survives_the_byte_form() {
     // Deploy a, b, then a again: b is rolled back by the third.

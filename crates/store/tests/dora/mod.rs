@@ -6,7 +6,7 @@ use std::sync::Arc;
 use switchyard_core::demo;
 use switchyard_core::dora::{Bucket, Calendar, Facts, Linked, Scope};
 use switchyard_core::settings::Settings;
-use switchyard_store::{Store, StoreError, SETTINGS_KEY};
+use switchyard_store::{LinkPath, Store, StoreError, SETTINGS_KEY};
 
 #[test]
 fn settings_default_when_absent_and_round_trip_as_json_in_meta() {
@@ -233,4 +233,237 @@ fn links_made_while_a_write_came_in_are_not_kept() {
         *store.linked_facts(&settings).unwrap(),
         fresh(&store, &settings)
     );
+}
+
+/// The id of a random row of `table` matching `filter` (`None` when none does).
+fn random_row(
+    c: &rusqlite::Connection,
+    rng: &mut switchyard_core::rng::SplitMix64,
+    table: &str,
+    filter: &str,
+) -> Option<i64> {
+    let n: i64 = c
+        .query_row(
+            &format!("SELECT count(*) FROM {table} WHERE {filter}"),
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    (n > 0).then(|| {
+        c.query_row(
+            &format!("SELECT id FROM {table} WHERE {filter} ORDER BY id LIMIT 1 OFFSET ?1"),
+            [rng.range(0, n - 1)],
+            |r| r.get(0),
+        )
+        .unwrap()
+    })
+}
+
+/// One random write to a deployment, pull request or incident of a random service: an
+/// insert, an update of a fact (time, outcome, sha, merge, resolution) or a move to another
+/// service (or to none), or a delete.
+fn random_edit(c: &rusqlite::Connection, rng: &mut switchyard_core::rng::SplitMix64) -> String {
+    let service = random_row(c, rng, "services", "1").unwrap();
+    let shift = rng.range(-10 * 86_400, 10 * 86_400);
+    let moved = |col: &str| format!("strftime('%Y-%m-%dT%H:%M:%SZ', {col}, '{shift:+} seconds')");
+    let sha = rng.sha();
+    let dep = random_row(c, rng, "deployments", "1").unwrap();
+    let pr = random_row(c, rng, "work_items", "kind = 'pull_request'").unwrap();
+    let inc = random_row(c, rng, "incidents", "1").unwrap();
+    let maybe_service = if rng.chance(0.2) {
+        "NULL".to_string()
+    } else {
+        service.to_string()
+    };
+    let sql = match rng.range(0, 12) {
+        0 => format!(
+            "INSERT INTO deployments (service_id, environment, production, sha, outcome, time, created_at)
+             SELECT {service}, environment, production, {}, outcome, {}, created_at
+             FROM deployments WHERE id = {dep}",
+            if rng.chance(0.5) { "sha".to_string() } else { format!("'{sha}'") },
+            moved("time")
+        ),
+        1 => format!("UPDATE deployments SET time = {} WHERE id = {dep}", moved("time")),
+        2 => format!(
+            "UPDATE deployments SET outcome = CASE outcome WHEN 'success' THEN 'failure' ELSE 'success' END WHERE id = {dep}"
+        ),
+        3 => format!("UPDATE deployments SET service_id = {service} WHERE id = {dep}"),
+        4 => format!("DELETE FROM deployments WHERE id = {dep}"),
+        5 => format!(
+            "INSERT INTO work_items (title, kind, status, status_category, service_id, created_at,
+                                     updated_at, merged_at, first_commit_at)
+             SELECT 'New', 'pull_request', 'merged', 'done', {maybe_service}, created_at,
+                    updated_at, {}, first_commit_at FROM work_items WHERE id = {pr}",
+            moved("coalesce(merged_at, created_at)")
+        ),
+        6 => format!(
+            "UPDATE work_items SET merged_at = {} WHERE id = {pr}",
+            moved("coalesce(merged_at, created_at)")
+        ),
+        7 => format!("UPDATE work_items SET service_id = {maybe_service} WHERE id = {pr}"),
+        8 => format!("DELETE FROM work_items WHERE id = {pr}"),
+        9 => format!(
+            "INSERT INTO incidents (service_id, title, created_at, resolved_at)
+             SELECT {maybe_service}, 'New', {}, resolved_at FROM incidents WHERE id = {inc}",
+            moved("created_at")
+        ),
+        10 => format!(
+            "UPDATE incidents SET resolved_at = CASE WHEN resolved_at IS NULL THEN {} END,
+                                  service_id = {maybe_service} WHERE id = {inc}",
+            moved("created_at")
+        ),
+        11 => format!("DELETE FROM incidents WHERE id = {inc}"),
+        _ => format!(
+            "UPDATE deployments SET sha = (SELECT sha FROM deployments WHERE service_id =
+                 (SELECT service_id FROM deployments WHERE id = {dep}) ORDER BY time LIMIT 1)
+             WHERE id = {dep}"
+        ),
+    };
+    c.execute(&sql, []).unwrap();
+    sql
+}
+
+/// Random edits of some services: the next query links only those again and gives exactly
+/// the links of linking every fact anew, from the links in memory and from those read back
+/// by another store alike.
+#[test]
+fn relinking_the_edited_services_equals_linking_everything() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo_store(&dir);
+    let settings = Settings::default();
+    store.linked_facts(&settings).unwrap();
+    let mut rng = switchyard_core::rng::SplitMix64::new(0x5EED);
+    let mut relinked = 0;
+    for round in 0..60 {
+        // One to three edits, until one changed a fact (a row can be moved to where it
+        // was, a time by zero).
+        let mut edits: Vec<String> = (0..rng.range(1, 3))
+            .map(|_| random_edit(store.conn(), &mut rng))
+            .collect();
+        while store.linked_facts_are_kept(&settings).unwrap() {
+            edits.push(random_edit(store.conn(), &mut rng));
+        }
+        let expected = fresh(&store, &settings);
+        // Every third round another store, which has nothing in memory, reads them back.
+        let now = if round % 3 == 0 {
+            let other = Store::open(store.path()).unwrap();
+            let now = other.linked_facts(&settings).unwrap();
+            assert!(matches!(
+                other.dora_link_path(),
+                Some(LinkPath::Relinked { .. })
+            ));
+            now
+        } else {
+            let now = store.linked_facts(&settings).unwrap();
+            match store.dora_link_path() {
+                Some(LinkPath::Relinked { services, .. }) => {
+                    assert!((0..=6).contains(&services), "{edits:?}");
+                    relinked += 1;
+                }
+                other => panic!("{other:?} after {edits:?}"),
+            }
+            now
+        };
+        assert_eq!(*now, expected, "round {round}: {edits:#?}");
+        assert!(store.linked_facts_are_kept(&settings).unwrap());
+        let dirty: i64 = store
+            .conn()
+            .query_row("SELECT count(*) FROM dora_dirty_services", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(dirty, 0, "forgotten once linked in");
+    }
+    assert_eq!(relinked, 40);
+}
+
+/// One edited deployment: the next query links its service alone; a change not attributed
+/// to a service (a service renamed) links everything.
+#[test]
+fn one_edited_deployment_relinks_one_service() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo_store(&dir);
+    let settings = Settings::default();
+    store.linked_facts(&settings).unwrap();
+    assert_eq!(store.dora_link_path(), Some(LinkPath::Linked));
+    let c = store.conn();
+    c.execute(
+        "UPDATE deployments SET time = strftime('%Y-%m-%dT%H:%M:%SZ', time, '-1 hour')
+         WHERE id = (SELECT max(id) FROM deployments WHERE outcome = 'success')",
+        [],
+    )
+    .unwrap();
+    assert_eq!(
+        *store.linked_facts(&settings).unwrap(),
+        fresh(&store, &settings)
+    );
+    assert_eq!(
+        store.dora_link_path(),
+        Some(LinkPath::Relinked {
+            services: 1,
+            without_service: false
+        })
+    );
+    // Kept (written on a thread of their own): another store reads them back as they are.
+    let other = Store::open(store.path()).unwrap();
+    assert_eq!(
+        *other.linked_facts(&settings).unwrap(),
+        fresh(&store, &settings)
+    );
+    assert_eq!(other.dora_link_path(), Some(LinkPath::Kept));
+    drop(other);
+    // Moved to another service: both are linked again.
+    c.execute(
+        "UPDATE deployments SET service_id = (SELECT max(id) FROM services)
+         WHERE id = (SELECT min(id) FROM deployments WHERE service_id <> (SELECT max(id) FROM services))",
+        [],
+    )
+    .unwrap();
+    assert_eq!(
+        *store.linked_facts(&settings).unwrap(),
+        fresh(&store, &settings)
+    );
+    assert_eq!(
+        store.dora_link_path(),
+        Some(LinkPath::Relinked {
+            services: 2,
+            without_service: false
+        })
+    );
+    // An incident without a service.
+    c.execute(
+        "INSERT INTO incidents (title, created_at) VALUES ('Somewhere', '2026-11-01T09:00:00Z')",
+        [],
+    )
+    .unwrap();
+    assert_eq!(
+        *store.linked_facts(&settings).unwrap(),
+        fresh(&store, &settings)
+    );
+    assert_eq!(
+        store.dora_link_path(),
+        Some(LinkPath::Relinked {
+            services: 0,
+            without_service: true
+        })
+    );
+    // Not attributed to a service: everything again.
+    c.execute_batch(
+        "UPDATE deployments SET outcome = 'failure' WHERE id = (SELECT max(id) FROM deployments);
+         UPDATE services SET name = 'renamed' WHERE id = (SELECT min(id) FROM services);",
+    )
+    .unwrap();
+    assert_eq!(
+        *store.linked_facts(&settings).unwrap(),
+        fresh(&store, &settings)
+    );
+    assert_eq!(store.dora_link_path(), Some(LinkPath::Linked));
+    // Other settings: everything again too.
+    c.execute(
+        "DELETE FROM deployments WHERE id = (SELECT max(id) FROM deployments)",
+        [],
+    )
+    .unwrap();
+    let mut live = Settings::default();
+    live.set("production_environments", "live").unwrap();
+    assert_eq!(*store.linked_facts(&live).unwrap(), fresh(&store, &live));
+    assert_eq!(store.dora_link_path(), Some(LinkPath::Linked));
 }
