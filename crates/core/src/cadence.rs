@@ -12,6 +12,8 @@ pub fn occurrences(cadence: &Cadence, from: NaiveDate, to: NaiveDate) -> Vec<Nai
     let mut out = Vec::new();
     match cadence {
         Cadence::EveryNWeeks { weeks, anchor } => {
+            // Checked all the way: a cadence read from a file or typed by hand may be
+            // thousands of years long (no date past chrono's range is made, none panics).
             let step = i64::from((*weeks).max(1)) * 7;
             // First occurrence on or after `from`, stepping from the anchor either way.
             let behind = (from - *anchor).num_days();
@@ -20,13 +22,16 @@ pub fn occurrences(cadence: &Cadence, from: NaiveDate, to: NaiveDate) -> Vec<Nai
             } else {
                 (behind + step - 1) / step
             };
-            let mut day = *anchor + chrono::Duration::days(k * step);
-            while day < from {
-                day += chrono::Duration::days(step);
+            let next = |d: NaiveDate| d.checked_add_signed(chrono::Duration::days(step));
+            let mut day = k
+                .checked_mul(step)
+                .and_then(|n| anchor.checked_add_signed(chrono::Duration::try_days(n)?));
+            while let Some(d) = day.filter(|d| *d < from) {
+                day = next(d);
             }
-            while day <= to {
-                out.push(day);
-                day += chrono::Duration::days(step);
+            while let Some(d) = day.filter(|d| *d <= to) {
+                out.push(d);
+                day = next(d);
             }
         }
         Cadence::Monthly {
@@ -35,25 +40,30 @@ pub fn occurrences(cadence: &Cadence, from: NaiveDate, to: NaiveDate) -> Vec<Nai
             every_months,
             anchor_month,
         } => {
-            let every = (*every_months).max(1);
+            let every = Months::new((*every_months).max(1));
             let weekday =
                 Weekday::try_from(u8::try_from(*weekday % 7).unwrap_or(0)).unwrap_or(Weekday::Mon);
             let start = first_of_month(from);
             let mut month = *anchor_month;
-            // Walk back or forward to the first cadence month at or before `from`'s month.
+            // Walk back or forward to the first cadence month at or before `from`'s month
+            // (checked: a step past chrono's range ends the walk instead of panicking).
             while month > start {
-                month = month - Months::new(every);
+                match month.checked_sub_months(every) {
+                    Some(m) => month = m,
+                    None => return out,
+                }
             }
-            while month + Months::new(every) <= start {
-                month = month + Months::new(every);
+            while let Some(m) = month.checked_add_months(every).filter(|m| *m <= start) {
+                month = m;
             }
-            while month <= to {
-                if let Some(day) = nth_weekday(month, *nth, weekday) {
+            let mut month = Some(month);
+            while let Some(m) = month.filter(|m| *m <= to) {
+                if let Some(day) = nth_weekday(m, *nth, weekday) {
                     if day >= from && day <= to {
                         out.push(day);
                     }
                 }
-                month = month + Months::new(every);
+                month = m.checked_add_months(every);
             }
         }
         Cadence::Explicit { dates } => {
@@ -225,14 +235,27 @@ pub fn milestone_dates(
     template
         .iter()
         .map(|m| {
-            let mut date = day + chrono::Duration::days(i64::from(m.offset_days));
+            // Checked: an offset read from a file may reach past chrono's dates; such a
+            // milestone stops at the first or last date there is.
+            let edge = if m.offset_days < 0 {
+                NaiveDate::MIN
+            } else {
+                NaiveDate::MAX
+            };
+            let mut date = day
+                .checked_add_signed(chrono::Duration::days(i64::from(m.offset_days)))
+                .unwrap_or(edge);
             let mut guard = 0;
             while m.offset_days != 0 && off(date) && guard < 31 {
-                date = if m.offset_days < 0 {
-                    date - Days::new(1)
+                let next = if m.offset_days < 0 {
+                    date.checked_sub_days(Days::new(1))
                 } else {
-                    date + Days::new(1)
+                    date.checked_add_days(Days::new(1))
                 };
+                match next {
+                    Some(d) => date = d,
+                    None => break,
+                }
                 guard += 1;
             }
             (m.clone(), date)
@@ -457,6 +480,12 @@ fn spec_error(field: &'static str, message: impl Into<String>) -> SpecError {
     }
 }
 
+/// The longest cadences a person can type: ten years.
+pub const MAX_WEEKS: u32 = 520;
+pub const MAX_MONTHS: u32 = 120;
+/// The furthest a milestone sits from its release, either way: a year.
+pub const MAX_MILESTONE_DAYS: u32 = 366;
+
 /// `mon`, `Tuesday`, ... as a weekday.
 pub fn parse_weekday(s: &str) -> Result<Weekday, SpecError> {
     s.trim()
@@ -469,22 +498,39 @@ pub fn parse_weekday(s: &str) -> Result<Weekday, SpecError> {
 pub fn parse_cadence(spec: &CadenceSpec, today: NaiveDate) -> Result<Cadence, SpecError> {
     let wd = spec.weekday.as_deref().map(parse_weekday).transpose()?;
     if let Some(every) = &spec.every {
-        let weeks: u32 = every
-            .trim()
-            .trim_end_matches(['w', 'W'])
-            .parse()
-            .ok()
-            .filter(|n| *n > 0)
-            .ok_or_else(|| {
-                spec_error(
+        let digits = every.trim().trim_end_matches(['w', 'W']);
+        let too_long = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+        let weeks: u32 = match digits.parse::<u32>() {
+            Ok(n) if n > 0 => n,
+            Err(_) if too_long => MAX_WEEKS + 1,
+            _ => {
+                return Err(spec_error(
                     "every",
                     format!("{every:?} is not a number of weeks: say one like 2w"),
-                )
-            })?;
+                ))
+            }
+        };
+        if weeks > MAX_WEEKS {
+            return Err(spec_error(
+                "every",
+                format!(
+                    "{every:?} weeks is too long: a train runs at least every {MAX_WEEKS} weeks"
+                ),
+            ));
+        }
         let mut anchor = spec.anchor.unwrap_or(today);
         if let Some(wd) = wd {
-            while anchor.weekday() != wd {
-                anchor = anchor.succ_opt().unwrap_or(anchor);
+            // At most six days on; none past the last date there is.
+            for _ in 0..6 {
+                if anchor.weekday() == wd {
+                    break;
+                }
+                anchor = anchor.succ_opt().ok_or_else(|| {
+                    spec_error(
+                        "anchor",
+                        "the first release date is past the last date Switchyard knows",
+                    )
+                })?;
             }
         }
         return Ok(Cadence::EveryNWeeks { weeks, anchor });
@@ -501,6 +547,12 @@ pub fn parse_cadence(spec: &CadenceSpec, today: NaiveDate) -> Result<Cadence, Sp
             return Err(spec_error(
                 "every_months",
                 "a monthly cadence repeats at least every month",
+            ));
+        }
+        if spec.every_months > MAX_MONTHS {
+            return Err(spec_error(
+                "every_months",
+                format!("a monthly cadence repeats at least every {MAX_MONTHS} months"),
             ));
         }
         let anchor = spec.anchor.unwrap_or(today);
@@ -529,7 +581,8 @@ pub fn parse_milestone(text: &str) -> Result<crate::model::MilestoneOffset, Spec
     let kind = parts.next().unwrap_or_default().trim().to_string();
     let offset = parts
         .next()
-        .and_then(|o| o.trim().trim_end_matches('d').parse::<i32>().ok());
+        .and_then(|o| o.trim().trim_end_matches('d').parse::<i32>().ok())
+        .filter(|o| o.unsigned_abs() <= MAX_MILESTONE_DAYS);
     match (kind.is_empty(), offset) {
         (false, Some(offset_days)) => Ok(crate::model::MilestoneOffset {
             name: parts
@@ -542,7 +595,7 @@ pub fn parse_milestone(text: &str) -> Result<crate::model::MilestoneOffset, Spec
         _ => Err(spec_error(
             "milestone",
             format!(
-                "{text:?} is not a milestone: say KIND:OFFSET_DAYS[:NAME], like code_freeze:-3"
+                "{text:?} is not a milestone: say KIND:OFFSET_DAYS[:NAME], like code_freeze:-3 (at most {MAX_MILESTONE_DAYS} days either way)"
             ),
         )),
     }
@@ -667,5 +720,270 @@ mod spec_tests {
         );
         assert_eq!(parse_milestone("freeze").unwrap_err().field, "milestone");
         assert_eq!(parse_milestone(":-3").unwrap_err().field, "milestone");
+    }
+}
+
+/// Property tests (issue 16): whatever a person types or a file holds, parsing a cadence and
+/// walking its dates never panics nor hangs; errors name their input; what parses round-trips.
+/// The cargo-fuzz targets in `fuzz/` call the same functions.
+#[cfg(test)]
+mod fuzz_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    /// Any date chrono has, weighted towards today's and the two ends.
+    fn any_date() -> impl Strategy<Value = NaiveDate> {
+        prop_oneof![
+            3 => (-5_000i64..5_000).prop_map(|n| day("2026-06-01") + chrono::Duration::days(n)),
+            1 => Just(NaiveDate::MIN),
+            1 => Just(NaiveDate::MAX),
+            1 => any::<i32>().prop_filter_map("in chrono's range", NaiveDate::from_num_days_from_ce_opt),
+        ]
+    }
+
+    fn any_count() -> impl Strategy<Value = u32> {
+        prop_oneof![
+            0u32..20,
+            Just(MAX_WEEKS),
+            Just(MAX_WEEKS + 1),
+            Just(u32::MAX),
+            any::<u32>()
+        ]
+    }
+
+    fn any_cadence() -> impl Strategy<Value = Cadence> {
+        prop_oneof![
+            (any_count(), any_date())
+                .prop_map(|(weeks, anchor)| Cadence::EveryNWeeks { weeks, anchor }),
+            (any_count(), any_count(), any_count(), any_date()).prop_map(
+                |(nth, weekday, every_months, anchor_month)| Cadence::Monthly {
+                    nth,
+                    weekday,
+                    every_months,
+                    anchor_month
+                }
+            ),
+            proptest::collection::vec(any_date(), 0..5)
+                .prop_map(|dates| Cadence::Explicit { dates }),
+        ]
+    }
+
+    /// What a person may type for "every": numbers of any size, with or without `w`, junk.
+    fn every_text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            (any::<u64>(), "[wW ]{0,2}").prop_map(|(n, w)| format!("{n}{w}")),
+            "[0-9]{1,30}w?",
+            "\\PC{0,12}",
+        ]
+    }
+
+    const FIELDS: [&str; 6] = [
+        "every",
+        "monthly",
+        "weekday",
+        "every_months",
+        "anchor",
+        "milestone",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+        #[test]
+        fn parsing_a_typed_cadence_never_panics_and_its_dates_stay_in_range(
+            every in proptest::option::of(every_text()),
+            monthly in proptest::option::of(any_count()),
+            every_months in any_count(),
+            weekday in proptest::option::of(prop_oneof!["(mon|tue|wed|thu|fri|sat|sun)", "\\PC{0,8}"]),
+            anchor in proptest::option::of(any_date()),
+            today in any_date(),
+            from in any_date(),
+            span in 0i64..800,
+        ) {
+            let spec = CadenceSpec { every, monthly, every_months, dates: vec![], weekday, anchor };
+            match parse_cadence(&spec, today) {
+                Ok(c) => {
+                    let to = from.checked_add_signed(chrono::Duration::days(span)).unwrap_or(NaiveDate::MAX);
+                    let got = occurrences(&c, from, to);
+                    prop_assert!(got.windows(2).all(|w| w[0] < w[1]), "{got:?}");
+                    prop_assert!(got.iter().all(|d| *d >= from && *d <= to));
+                    prop_assert!(!describe(&c).is_empty());
+                }
+                Err(e) => {
+                    prop_assert!(FIELDS.contains(&e.field), "{e:?}");
+                    prop_assert!(!e.message.is_empty() && !e.message.contains('\n'), "{e:?}");
+                }
+            }
+        }
+
+        #[test]
+        fn the_dates_of_any_stored_cadence_never_panic(
+            c in any_cadence(),
+            from in any_date(),
+            span in 0i64..800,
+            offsets in proptest::collection::vec(any::<i32>(), 0..4),
+        ) {
+            let to = from.checked_add_signed(chrono::Duration::days(span)).unwrap_or(NaiveDate::MAX);
+            let got = occurrences(&c, from, to);
+            prop_assert!(got.windows(2).all(|w| w[0] < w[1]));
+            prop_assert!(got.iter().all(|d| *d >= from && *d <= to));
+            let _ = describe(&c);
+            let template: Vec<MilestoneOffset> = offsets
+                .into_iter()
+                .map(|offset_days| MilestoneOffset { kind: "m".into(), name: "m".into(), offset_days })
+                .collect();
+            for d in got.iter().take(3) {
+                prop_assert_eq!(milestone_dates(&template, *d, &[]).len(), template.len());
+            }
+        }
+
+        /// A cadence written back as a person would type it parses to itself.
+        #[test]
+        fn a_cadence_typed_back_parses_to_itself(
+            weeks in 1u32..=MAX_WEEKS,
+            nth in 1u32..=5,
+            weekday in 0u32..7,
+            every_months in 1u32..=MAX_MONTHS,
+            anchor in (-3_000i64..3_000).prop_map(|n| day("2026-06-01") + chrono::Duration::days(n)),
+            today in (-300i64..300).prop_map(|n| day("2026-06-01") + chrono::Duration::days(n)),
+        ) {
+            let names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+            let every = Cadence::EveryNWeeks { weeks, anchor };
+            let typed = CadenceSpec {
+                every: Some(format!("{weeks}w")),
+                weekday: Some(names[anchor.weekday().num_days_from_monday() as usize].into()),
+                anchor: Some(anchor),
+                ..Default::default()
+            };
+            prop_assert_eq!(parse_cadence(&typed, today), Ok(every));
+            let monthly = Cadence::Monthly { nth, weekday, every_months, anchor_month: first_of_month(anchor) };
+            let typed = CadenceSpec {
+                monthly: Some(nth),
+                every_months,
+                weekday: Some(names[weekday as usize].into()),
+                anchor: Some(anchor),
+                ..Default::default()
+            };
+            prop_assert_eq!(parse_cadence(&typed, today), Ok(monthly));
+        }
+
+        #[test]
+        fn a_typed_milestone_never_panics_and_round_trips(
+            text in "\\PC{0,24}",
+            kind in "[a-z_]{1,12}",
+            offset in -(MAX_MILESTONE_DAYS as i32)..=(MAX_MILESTONE_DAYS as i32),
+            name in "[A-Za-z ]{1,12}",
+        ) {
+            if let Err(e) = parse_milestone(&text) {
+                prop_assert_eq!(e.field, "milestone");
+            }
+            let m = parse_milestone(&format!("{kind}:{offset}:{name}")).unwrap();
+            prop_assert_eq!((m.kind.as_str(), m.offset_days, m.name.as_str()), (kind.as_str(), offset, name.as_str()));
+        }
+    }
+
+    // ---- the crashes the properties found, kept by name ----
+
+    #[test]
+    fn every_99999999999_weeks_is_an_error_not_a_panic() {
+        for every in ["99999999999", "99999999999w", "4294967295w", "521w"] {
+            let spec = CadenceSpec {
+                every: Some(every.into()),
+                weekday: Some("tue".into()),
+                ..Default::default()
+            };
+            let e = parse_cadence(&spec, day("2026-11-30")).unwrap_err();
+            assert_eq!(e.field, "every");
+            assert!(e.message.contains("too long"), "{e}");
+        }
+        let spec = CadenceSpec {
+            every: Some("520w".into()),
+            ..Default::default()
+        };
+        assert!(parse_cadence(&spec, day("2026-11-30")).is_ok());
+    }
+
+    #[test]
+    fn the_longest_stored_cadences_near_the_ends_of_time_do_not_panic() {
+        // Once `day += step` and `month + Months` overflowed chrono's range and panicked.
+        let far = Cadence::EveryNWeeks {
+            weeks: u32::MAX,
+            anchor: day("2026-01-06"),
+        };
+        assert_eq!(
+            occurrences(&far, day("2026-01-01"), day("2026-12-31")),
+            vec![day("2026-01-06")]
+        );
+        assert!(occurrences(&far, NaiveDate::MAX, NaiveDate::MAX).is_empty());
+        let at_end = Cadence::EveryNWeeks {
+            weeks: 1,
+            anchor: NaiveDate::MAX,
+        };
+        assert_eq!(
+            occurrences(&at_end, NaiveDate::MAX - Days::new(20), NaiveDate::MAX).last(),
+            Some(&NaiveDate::MAX)
+        );
+        let monthly = Cadence::Monthly {
+            nth: 1,
+            weekday: 0,
+            every_months: u32::MAX,
+            anchor_month: day("2026-01-01"),
+        };
+        assert!(occurrences(&monthly, NaiveDate::MIN, day("2026-12-31")).len() <= 1);
+        let edge = Cadence::Monthly {
+            nth: 5,
+            weekday: 6,
+            every_months: 1,
+            anchor_month: NaiveDate::MAX.with_day(1).unwrap(),
+        };
+        let _ = occurrences(&edge, NaiveDate::MAX - Days::new(90), NaiveDate::MAX);
+    }
+
+    #[test]
+    fn a_weekday_anchor_on_the_last_date_is_an_error_not_a_hang() {
+        // `succ_opt().unwrap_or(anchor)` once looped forever on the last date chrono has.
+        let spec = CadenceSpec {
+            every: Some("1w".into()),
+            weekday: Some(
+                if NaiveDate::MAX.weekday() == Weekday::Mon {
+                    "tue"
+                } else {
+                    "mon"
+                }
+                .into(),
+            ),
+            anchor: Some(NaiveDate::MAX),
+            ..Default::default()
+        };
+        assert_eq!(
+            parse_cadence(&spec, day("2026-11-30")).unwrap_err().field,
+            "anchor"
+        );
+    }
+
+    #[test]
+    fn a_milestone_offset_past_a_year_is_refused_and_a_stored_one_never_panics() {
+        // `code_freeze:-2000000000` once parsed and then panicked the train's generation.
+        assert_eq!(
+            parse_milestone("code_freeze:-2000000000")
+                .unwrap_err()
+                .field,
+            "milestone"
+        );
+        assert_eq!(parse_milestone("demo:367").unwrap_err().field, "milestone");
+        assert_eq!(parse_milestone("demo:-366").unwrap().offset_days, -366);
+        let stored = [MilestoneOffset {
+            kind: "code_freeze".into(),
+            name: "code freeze".into(),
+            offset_days: i32::MIN,
+        }];
+        assert_eq!(
+            milestone_dates(&stored, day("2026-11-30"), &[])[0].1,
+            NaiveDate::MIN
+        );
     }
 }

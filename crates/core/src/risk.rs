@@ -322,7 +322,13 @@ impl RiskPolicy {
 }
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
+    // The parser's span may start inside a character (an escape ending in `»`): back up to
+    // the character's start rather than slice inside it.
+    let offset = (0..=offset.min(text.len()))
+        .rev()
+        .find(|i| text.is_char_boundary(*i))
+        .unwrap_or(0);
+    let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
     let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, col)
@@ -968,6 +974,60 @@ mod tests {
                 else { RiskClass::Low };
             prop_assert_eq!(c, expected);
             prop_assert!(p.class_of(s + 1.0) >= c);
+        }
+    }
+
+    #[test]
+    fn a_policy_error_inside_a_multibyte_character_is_reported_not_panicked() {
+        // Found by the property below: toml's span for a bad escape ends inside `»`, and
+        // the line and column were once sliced there (a panic on opening the policy).
+        let e = RiskPolicy::from_toml("version = \"\\»\"").unwrap_err();
+        assert!(e.0.starts_with("policy line 1, column "), "{e}");
+        assert_eq!(line_col("a»b", 2), (1, 2));
+    }
+
+    /// The policy file as a person edits it: the default with a stretch replaced by
+    /// anything (issue 16; the cargo-fuzz target `risk_policy` feeds raw bytes).
+    fn edited_policy() -> impl Strategy<Value = String> {
+        let text = RiskPolicy::default().to_toml();
+        let len = text.len();
+        (
+            0..=len,
+            0usize..40,
+            "\\PC{0,30}|[\\[\\]=\"'.0-9e+\\-]{0,10}|\n",
+        )
+            .prop_map(move |(at, cut, with)| {
+                let mut t = text.clone();
+                let at = (0..=at).rev().find(|i| t.is_char_boundary(*i)).unwrap_or(0);
+                let end = (at..=(at + cut).min(len))
+                    .rev()
+                    .find(|i| t.is_char_boundary(*i))
+                    .unwrap_or(at);
+                t.replace_range(at..end, &with);
+                t
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+        #[test]
+        fn any_policy_text_is_read_or_refused_in_one_line(text in prop_oneof![edited_policy(), "\\PC{0,80}"]) {
+            match RiskPolicy::from_toml(&text) {
+                Ok(p) => {
+                    prop_assert!(p.validate().is_ok());
+                    prop_assert_eq!(RiskPolicy::from_toml(&p.to_toml()), Ok(p));
+                }
+                Err(PolicyError(m)) => {
+                    prop_assert!(m.starts_with("policy"), "{m}");
+                    prop_assert!(!m.contains('\n'), "{m}");
+                }
+            }
+        }
+
+        #[test]
+        fn every_valid_policy_round_trips_through_toml(p in arb_policy()) {
+            prop_assert_eq!(RiskPolicy::from_toml(&p.to_toml()), Ok(p));
         }
     }
 }

@@ -79,6 +79,9 @@ pub fn md(s: &str) -> String {
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
+            // Leading white space is dropped: after a list marker, four spaces (or a tab)
+            // would open a code block, and one would hide a `1.` from the rule below.
+            c if at_start && (c.is_whitespace() || c.is_control()) => continue,
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
@@ -106,14 +109,18 @@ pub fn md(s: &str) -> String {
                 out.push(JOINER);
                 out.push('.');
             }
-            '+' | '-' | '=' if at_start => {
+            // `:` too: a definition list's description where renderers have those.
+            '+' | '-' | '=' | ':' if at_start => {
                 out.push('\\');
                 out.push(c);
             }
-            // `1. ` at the start would open an ordered list.
-            '.' if !at_start
-                && out.chars().all(|d| d.is_ascii_digit())
-                && chars.peek().is_none_or(|n| n.is_whitespace()) =>
+            // `1. ` or `1) ` at the start would open an ordered list.
+            '.' | ')'
+                if !at_start
+                    && out.chars().all(|d| d.is_ascii_digit())
+                    && chars
+                        .peek()
+                        .is_none_or(|n| n.is_whitespace() || n.is_control()) =>
             {
                 out.push('\\');
                 out.push(c);
@@ -356,5 +363,154 @@ mod tests {
         assert_eq!(csv_cell("\tx"), "'\tx");
         assert_eq!(csv_cell("\rx"), "\"'\rx\"");
         assert_eq!(csv_row(["a", "b"]), "a,b\r\n");
+    }
+
+    // The gaps the Markdown property found (issue 16), each kept by name.
+
+    #[test]
+    fn markdown_text_cannot_open_an_ordered_list_with_a_parenthesis() {
+        // `1) one` opened an ordered list (only `1.` was escaped).
+        assert_eq!(md("1) one"), "1\\) one");
+        assert_eq!(md("f(x)"), "f(x)");
+    }
+
+    #[test]
+    fn markdown_text_drops_leading_white_space_that_would_open_code_or_lists() {
+        // After `- `, four spaces opened an indented code block, and ` 0)` a nested list.
+        assert_eq!(md("    let x = 1;"), "let x = 1;");
+        assert_eq!(md("\t code"), "code");
+        assert_eq!(md(" 0) x"), "0\\) x");
+    }
+
+    #[test]
+    fn markdown_text_cannot_open_a_list_with_a_control_character_after_the_number() {
+        // `0.` followed by NUL (shown as a space) opened an ordered list.
+        assert_eq!(md("0.\u{0}"), "0\\. ");
+    }
+
+    #[test]
+    fn markdown_text_cannot_open_a_definition() {
+        // A leading `:` opened a definition list's description (renderers with that extension).
+        assert_eq!(md(": defined"), "\\: defined");
+        assert_eq!(md("at 10:30"), "at 10:30");
+    }
+
+    /// Issue 16: synced text through [`md`] as the reports place it (a list item, a table
+    /// cell, a paragraph), parsed by a CommonMark + GFM parser, is one run of text that
+    /// reads as written; and none of what GitHub adds after parsing (mentions, bare links)
+    /// can form. The cargo-fuzz target `markdown` feeds the same function raw bytes.
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+        use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+        /// Text made of what Markdown and GitHub give meaning to, and anything else.
+        fn synced() -> impl Strategy<Value = String> {
+            let piece = prop_oneof![
+                3 => "[ \t\n]{1,5}",
+                3 => "[0-9]{1,3}[.)]",
+                3 => prop::sample::select(vec![
+                    "#", "*", "_", "`", "~", "[", "]", "(", ")", "<", ">", "&", "!", "|", "\\",
+                    "-", "+", "=", ":", "@", "www.", "WWW.", "http://", "https://", "mailto:",
+                    "ftp://", "xmpp:", "&amp;", "&#106;", "<b>", "[^1]", "[[w]]", "$x$", "---",
+                    "***", "```", "~~~", "    ", "\r\n", "\u{0}", "\u{2060}", "é", "@here",
+                    ".", "'", "\"",
+                ]).prop_map(str::to_owned),
+                4 => "[A-Za-z0-9]{1,6}",
+                1 => "\\PC{1,4}",
+            ];
+            proptest::collection::vec(piece, 0..12).prop_map(|v| v.concat())
+        }
+
+        /// The text a reader sees of `doc`, or what in it is more than text.
+        fn text_of(doc: &str) -> Result<String, String> {
+            let opts = Options::all() - Options::ENABLE_SMART_PUNCTUATION;
+            let mut text = String::new();
+            for ev in Parser::new_ext(doc, opts) {
+                match ev {
+                    Event::Text(t) => text.push_str(&t),
+                    Event::SoftBreak => text.push(' '),
+                    Event::Start(
+                        Tag::Paragraph
+                        | Tag::List(None)
+                        | Tag::Item
+                        | Tag::Table(_)
+                        | Tag::TableHead
+                        | Tag::TableRow
+                        | Tag::TableCell,
+                    )
+                    | Event::End(
+                        TagEnd::Paragraph
+                        | TagEnd::List(false)
+                        | TagEnd::Item
+                        | TagEnd::Table
+                        | TagEnd::TableHead
+                        | TagEnd::TableRow
+                        | TagEnd::TableCell,
+                    ) => {}
+                    other => return Err(format!("{other:?}")),
+                }
+            }
+            Ok(text)
+        }
+
+        /// What `md` promises a reader sees: line breaks and control characters as spaces,
+        /// surrounding white space (which Markdown drops) aside.
+        fn as_read(s: &str) -> String {
+            let one_line: String = s
+                .replace("\r\n", "\n")
+                .chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect();
+            one_line.trim_matches([' ', '\t']).to_owned()
+        }
+
+        fn forms_a_github_link(e: &str) -> Option<&'static str> {
+            let lower = e.to_lowercase();
+            let b: Vec<char> = lower.chars().collect();
+            for (i, c) in b.iter().enumerate() {
+                if *c == '@' && b.get(i + 1).is_some_and(|n| n.is_alphanumeric()) {
+                    return Some("an @mention or e-mail address");
+                }
+                if lower[lower.char_indices().nth(i).map_or(0, |(o, _)| o)..].starts_with("www.")
+                    && (i == 0 || !b[i - 1].is_alphanumeric())
+                {
+                    return Some("a www. link");
+                }
+            }
+            b.windows(4)
+                .any(|w| w[0].is_alphanumeric() && w[1..] == [':', '/', '/'])
+                .then_some("a scheme:// link")
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+            #[test]
+            fn synced_text_in_markdown_is_text_and_links_nowhere(s in synced()) {
+                let e = md(&s);
+                prop_assert!(!e.contains('\n') && !e.contains('\r'), "{e:?}");
+                if let Some(what) = forms_a_github_link(&e) {
+                    prop_assert!(false, "{s:?} -> {e:?} forms {what}");
+                }
+                let want = as_read(&s.replace(JOINER, ""));
+                let seen = |doc: String| -> Result<String, TestCaseError> {
+                    let got = text_of(&doc).map_err(|m| TestCaseError::fail(format!("{s:?} -> {doc:?} opens {m}")))?;
+                    Ok(got.replace(JOINER, "").trim_matches([' ', '\t']).to_owned())
+                };
+                for doc in [
+                    format!("- {e}\n"),
+                    format!("| a |\n|---|\n| {e} |\n"),
+                    format!("Title\n\n{e}\n"),
+                ] {
+                    let got = seen(doc.clone())?;
+                    // A table cell also drops the inner white space next to its pipes.
+                    if !doc.starts_with('|') {
+                        let got = got.strip_prefix("Title").unwrap_or(&got).trim_matches([' ', '\t']).to_owned();
+                        prop_assert_eq!(&got, &want, "{:?} -> {:?}", s, doc);
+                    }
+                }
+            }
+        }
     }
 }

@@ -9,6 +9,7 @@ use switchyard_store::{append_audit, verify_audit, AuditEntry, Store, StoreError
 
 mod audit_sign;
 mod dora;
+mod import_props;
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()

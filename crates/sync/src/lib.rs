@@ -12,6 +12,9 @@ pub mod github;
 pub mod jira;
 pub mod progress;
 
+#[cfg(test)]
+mod props;
+
 pub use error::{Remote, SyncError};
 pub use progress::{Cancel, Progress, ProgressEvent};
 pub use switchyard_core::synced::{GithubSink, JiraSink, Secret, SinkError};

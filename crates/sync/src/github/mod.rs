@@ -27,6 +27,55 @@ mod runs;
 mod walk;
 
 pub use client::{next_link, API_VERSION};
+
+/// GitHub's list pages read as the sync reads them, without a server: for the property
+/// tests and the cargo-fuzz targets (issue 16). The body is decoded as the client decodes
+/// it, the list taken out as a walk takes it, and its items read one by one (an item of an
+/// unexpected shape skipped) into the sync's rows; an answer that is no list is the sync's
+/// `BadResponse` error, never a panic.
+pub mod pages {
+    use super::{payload, pulls, runs, SyncError};
+    use serde_json::Value;
+    use switchyard_core::synced::github::{GithubPull, GithubRun};
+
+    fn list(bytes: &[u8], key: Option<&str>, what: &str) -> Result<Vec<Value>, SyncError> {
+        let value: Value = serde_json::from_slice(bytes).map_err(|e| {
+            super::err::bad_response(format!("GitHub's answer to {what} is not JSON: {e}"))
+        })?;
+        super::runner::list_of(value, key, what)
+    }
+
+    /// A page of `/repos/{repo}/pulls` as pull request rows (without the extra requests
+    /// of a merged one).
+    pub fn pulls(bytes: &[u8], repo: &str) -> Result<Vec<GithubPull>, SyncError> {
+        let items: Vec<payload::Pull> = payload::items(list(bytes, None, "pulls")?, "pull request");
+        Ok(items
+            .iter()
+            .map(|p| pulls::row(repo, p, Default::default()))
+            .collect())
+    }
+
+    /// A page of `/repos/{repo}/actions/runs` as run rows.
+    pub fn runs(bytes: &[u8], repo: &str) -> Result<Vec<GithubRun>, SyncError> {
+        let items: Vec<payload::Run> =
+            payload::items(list(bytes, Some("workflow_runs"), "runs")?, "workflow run");
+        Ok(items
+            .iter()
+            .map(|r| runs::run_row(r, format!("{repo}/runs/{}", r.id)))
+            .collect())
+    }
+
+    /// How many items of a page of deployments, releases, tags or issues the sync reads.
+    pub fn others(bytes: &[u8]) -> Result<[usize; 4], SyncError> {
+        let values = list(bytes, None, "a list")?;
+        Ok([
+            payload::items::<payload::Deployment>(values.clone(), "deployment").len(),
+            payload::items::<payload::Release>(values.clone(), "release").len(),
+            payload::items::<payload::Tag>(values.clone(), "tag").len(),
+            payload::items::<payload::Issue>(values, "issue").len(),
+        ])
+    }
+}
 pub use deployments::deployment_outcome;
 
 use crate::{Cancel, Progress, Secret, SyncError};

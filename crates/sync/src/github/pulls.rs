@@ -15,7 +15,7 @@ use switchyard_core::{StatusCategory, Timestamp};
 
 /// First commit time and size of a merged pull request.
 #[derive(Default)]
-struct PullExtra {
+pub(super) struct PullExtra {
     first_commit_at: Option<Timestamp>,
     additions: Option<i64>,
     deletions: Option<i64>,
@@ -53,7 +53,7 @@ async fn pull_extra(cx: Arc<Cx>, repo: String, number: u64) -> Result<PullExtra,
 
 /// One pull request as a record. A merged one is a change (`merged_at`); a closed unmerged
 /// one is kept as `closed`.
-fn row(repo: &str, p: &payload::Pull, extra: PullExtra) -> GithubPull {
+pub(super) fn row(repo: &str, p: &payload::Pull, extra: PullExtra) -> GithubPull {
     let (status, category) = if p.merged_at.is_some() {
         ("merged", StatusCategory::Done)
     } else if p.state == "closed" {

@@ -162,20 +162,7 @@ impl Cx {
         key: Option<&str>,
     ) -> Result<(Vec<Value>, Option<String>), SyncError> {
         let (value, next) = self.get_json(url).await?;
-        let list = match (value, key) {
-            (Value::Array(a), _) => a,
-            (Value::Object(mut o), Some(k)) => match o.remove(k) {
-                Some(Value::Array(a)) => a,
-                _ => Vec::new(),
-            },
-            _ => {
-                return Err(err::bad_response(format!(
-                    "GitHub's answer to {} is not a list",
-                    url.split('?').next().unwrap_or(url)
-                )))
-            }
-        };
-        Ok((list, next))
+        Ok((list_of(value, key, url)?, next))
     }
 
     /// Every item of a small list, following `Link` up to `max_pages`.
@@ -192,6 +179,22 @@ impl Cx {
             }
         }
         Ok(out)
+    }
+}
+
+/// The items of a list page: a JSON array, or an object holding one under `key` (none
+/// there: an empty page).
+pub(super) fn list_of(value: Value, key: Option<&str>, url: &str) -> Result<Vec<Value>, SyncError> {
+    match (value, key) {
+        (Value::Array(a), _) => Ok(a),
+        (Value::Object(mut o), Some(k)) => match o.remove(k) {
+            Some(Value::Array(a)) => Ok(a),
+            _ => Ok(Vec::new()),
+        },
+        _ => Err(err::bad_response(format!(
+            "GitHub's answer to {} is not a list",
+            url.split('?').next().unwrap_or(url)
+        ))),
     }
 }
 

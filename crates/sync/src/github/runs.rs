@@ -9,7 +9,7 @@ use serde_json::Value;
 use std::sync::Arc;
 use switchyard_core::synced::github::{GithubKind, GithubRecords, GithubRun, ServiceId};
 
-fn run_row(r: &payload::Run, key: String) -> GithubRun {
+pub(super) fn run_row(r: &payload::Run, key: String) -> GithubRun {
     GithubRun {
         key,
         workflow: r.workflow(),

@@ -510,7 +510,7 @@ impl Ctx<'_> {
                 let rows: Vec<JiraIssue> = page
                     .issues
                     .iter()
-                    .map(|i| self.issue_row(key, i, changelogs.get(&i.key)))
+                    .map(|i| self.rows().issue_row(key, i, changelogs.get(&i.key)))
                     .collect();
                 let newest = rows.iter().map(|r| r.updated_at).max();
                 let last = match self.deployment {
@@ -671,6 +671,27 @@ impl Ctx<'_> {
         Ok(out)
     }
 
+    /// The rules that make a stored row of what Jira sent.
+    fn rows(&self) -> Rows<'_> {
+        Rows {
+            opts: self.opts,
+            deployment: self.deployment,
+            base: &self.base,
+            now: self.now,
+        }
+    }
+}
+
+/// What turns Jira's issues into stored rows: the options, the deployment (how a text
+/// description reads), the site's address (issue URLs) and the run's time.
+struct Rows<'a> {
+    opts: &'a JiraOptions,
+    deployment: Deployment,
+    base: &'a str,
+    now: Timestamp,
+}
+
+impl Rows<'_> {
     fn issue_row(&self, project: &str, i: &Issue, full_log: Option<&Vec<History>>) -> JiraIssue {
         let f = &i.fields;
         let project_key = f
@@ -846,6 +867,64 @@ fn status_category(f: &Fields, status: &str) -> Category {
                 Category::Todo
             }
         }
+    }
+}
+
+/// Jira's pages read as the sync reads them, without a server: for the property tests and
+/// the cargo-fuzz targets (issue 16). Each is the sync's own decoding and row-making; an
+/// answer it cannot read is the sync's `BadResponse` error, never a panic.
+pub mod pages {
+    use super::*;
+
+    /// One page of an issue search (`/search/jql` or `/search`) as the project's rows, each
+    /// issue's embedded changelog taken as it came.
+    pub fn search(
+        bytes: &[u8],
+        project: &str,
+        opts: &JiraOptions,
+        deployment: Deployment,
+        base: &str,
+        now: Timestamp,
+    ) -> Result<Vec<JiraIssue>, SyncError> {
+        let what = format!("the issue search of {project}");
+        let page: SearchPage = decode(bytes, &what)?;
+        if let Some(bad) = page.issues.iter().find(|i| i.key.trim().is_empty()) {
+            return Err(bad_response(
+                &what,
+                format!("issue {} has no key", bad.id.0),
+            ));
+        }
+        let rows = Rows {
+            opts,
+            deployment,
+            base,
+            now,
+        };
+        Ok(page
+            .issues
+            .iter()
+            .map(|i| rows.issue_row(project, i, None))
+            .collect())
+    }
+
+    /// One page of a project's versions as release rows.
+    pub fn versions(bytes: &[u8], project: &str) -> Result<Vec<JiraRelease>, SyncError> {
+        let page: VersionPage = decode(bytes, &format!("the versions of {project}"))?;
+        Ok(page
+            .values
+            .iter()
+            .map(|v| release_row(project, v))
+            .collect())
+    }
+
+    /// One page of the bulk changelog fetch: (issue id, status histories).
+    pub fn changelogs(bytes: &[u8]) -> Result<Vec<(String, usize)>, SyncError> {
+        let page: BulkChangelogs = decode(bytes, "the changelogs")?;
+        Ok(page
+            .issue_change_logs
+            .into_iter()
+            .map(|l| (l.issue_id.0, l.change_histories.len()))
+            .collect())
     }
 }
 
