@@ -214,7 +214,7 @@ test('every screen shows the corpus as text: nothing runs, no element, no script
       await wd.waitFor('[data-testid="review-mode"][data-ready="true"]', 30_000);
       await painted(wd);
       await assertSafe(`review mode, ${kind}`);
-      await shot(`hostile-review-${kind}.png`);
+      await shot(`hostile-review-${kind}.png`, kind === 'script_tag');
       await wd.click(await wd.waitFor('[data-testid="review-back"]', 5_000));
       await waitUntil('review closed', async () => (await wd.findAll('[data-testid="review-mode"]')).length === 0, 5_000);
     }
@@ -247,7 +247,7 @@ test('every screen shows the corpus as text: nothing runs, no element, no script
     await painted(wd);
     await sleep(300);
     await assertSafe(tab);
-    await shot(`hostile-${tab}.png`, tab === 'people');
+    await shot(`hostile-${tab}.png`);
   }
   await wd.click(await wd.waitFor('[data-testid="tab-calendar"]', 10_000));
   await wd.waitFor('[data-testid="calendar"][data-ready="true"]', 30_000);
