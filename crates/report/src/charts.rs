@@ -169,6 +169,19 @@ fn upper(max: f64, floor: f64) -> f64 {
     }
 }
 
+/// The most characters a name drawn in a chart keeps; a longer one ends in "…". Names
+/// come from Jira and GitHub, and a browser lays out an SVG `<text>` glyph by glyph: WebKit
+/// spent minutes, the window frozen, on a chart titled with a 100 KB release name.
+const MAX_NAME: usize = 60;
+
+/// `s` cut to `max` characters and an ellipsis, when longer.
+fn clip(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &s[..cut]),
+        None => s.to_owned(),
+    }
+}
+
 fn svg(
     width: u32,
     height: u32,
@@ -204,7 +217,7 @@ fn bucket_chart<'a, 'b>(
     y_fmt: &dyn Fn(&f64) -> String,
 ) -> Result<KeyedChart<'a, 'b>> {
     let mut chart = ChartBuilder::on(area)
-        .caption(title, font(15))
+        .caption(clip(title, 2 * MAX_NAME), font(15))
         .margin(14)
         .x_label_area_size(34)
         .y_label_area_size(58)
@@ -619,15 +632,18 @@ pub fn pipeline(h: &PipelineHealth, title: &str) -> Result<String> {
     for w in &h.slowest {
         notes.push(format!(
             "slowest: {} · {} — p90 {} min",
-            w.service,
-            w.workflow,
+            clip(&w.service, MAX_NAME),
+            clip(&w.workflow, MAX_NAME),
             w.duration_p90_minutes.map_or("–".into(), one_decimal)
         ));
     }
     for w in &h.flakiest {
         notes.push(format!(
             "flakiest: {} · {} — {} of {} commits passed only on a re-run",
-            w.service, w.workflow, w.flaky, w.commits
+            clip(&w.service, MAX_NAME),
+            clip(&w.workflow, MAX_NAME),
+            w.flaky,
+            w.commits
         ));
     }
     notes.truncate(8);
@@ -692,8 +708,9 @@ pub fn readiness_sized(
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            let w = 26.0 + text_width(&r.release, 13.0);
-            (r.release.clone(), LINES[i % LINES.len()], w)
+            let name = clip(&r.release, MAX_NAME);
+            let w = 26.0 + text_width(&name, 13.0);
+            (name, LINES[i % LINES.len()], w)
         })
         .collect();
     let mut legend_rows = legend_rows(&entries, f64::from(width) - 28.0);
@@ -725,7 +742,7 @@ pub fn readiness_sized(
     for k in order {
         let m = &t.milestones[k];
         let x = px(day_secs(m.date));
-        let w = text_width(&m.label, 11.0) + 6.0;
+        let w = text_width(&clip(&m.label, MAX_NAME), 11.0) + 6.0;
         let (left, h) = if x - w / 2.0 < plot_left {
             (x - 3.0, HPos::Left)
         } else if x + w / 2.0 > plot_left + plot_w + 28.0 {
@@ -757,7 +774,7 @@ pub fn readiness_sized(
     svg(width, height, |root| {
         let (chart_area, legend_area) = root.split_vertically(height - legend_h);
         let mut chart = ChartBuilder::on(&chart_area)
-            .caption(format!("Readiness — {title}"), font(15))
+            .caption(format!("Readiness — {}", clip(title, MAX_NAME)), font(15))
             .margin(14)
             .margin_right(32)
             .x_label_area_size(34)
@@ -794,7 +811,7 @@ pub fn readiness_sized(
             if let Some(row) = row {
                 chart
                     .draw_series(std::iter::once(Text::new(
-                        m.label.clone(),
+                        clip(&m.label, MAX_NAME),
                         (x, row_y(row)),
                         muted(11).pos(Pos::new(h, VPos::Center)),
                     )))

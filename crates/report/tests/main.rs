@@ -303,6 +303,40 @@ fn data_text_is_escaped_in_the_svg() {
 }
 
 #[test]
+fn a_100_kb_name_is_cut_short_in_every_text_of_the_readiness_chart() {
+    // A browser lays out SVG text glyph by glyph: WebKit froze the window for minutes on
+    // a chart whose title held a 100 KB release name from Jira.
+    let long = "W".repeat(100_000);
+    let t = ReadinessTimeline {
+        releases: vec![ReleaseReadiness {
+            release: long.clone(),
+            points: vec![],
+        }],
+        milestones: vec![TimelineMilestone {
+            date: day("2026-01-10"),
+            label: long.clone(),
+        }],
+        today: day("2026-01-12"),
+    };
+    let svg = charts::readiness(&t, &long).unwrap();
+    assert!(svg.len() < 20_000, "{} bytes", svg.len());
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let texts: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .map(str::trim)
+        .collect();
+    let longest = texts.iter().map(|x| x.chars().count()).max().unwrap();
+    assert!(longest <= 80, "{longest} characters");
+    let title = format!("Readiness — {}…", "W".repeat(60));
+    assert!(texts.contains(&title.as_str()), "{texts:?}");
+    // Names that fit are drawn whole.
+    let short = charts::readiness(&t, "Web 2026.6").unwrap();
+    assert!(short.contains("Readiness — Web 2026.6\n"));
+}
+
+#[test]
 fn readiness_timeline_overlays_releases_with_milestones_and_today() {
     let at = |d: u32, pct: f64| ReadinessPoint {
         at: Utc.with_ymd_and_hms(2026, 2, d, 12, 0, 0).unwrap(),

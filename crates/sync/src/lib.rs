@@ -10,6 +10,7 @@
 mod error;
 pub mod github;
 pub mod jira;
+mod json;
 pub mod progress;
 
 #[cfg(test)]

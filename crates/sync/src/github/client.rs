@@ -339,7 +339,11 @@ impl Client {
                     bytes.extend_from_slice(data);
                 }
             }
-            Ok((parts.status, parts.headers, bytes))
+            Ok((
+                parts.status,
+                parts.headers,
+                crate::json::without_lone_surrogates(bytes),
+            ))
         };
         let cancelled = async {
             while !self.cancel.is_cancelled() {

@@ -231,7 +231,7 @@ impl<'a> Client<'a> {
             Err(_) => vec![],
         };
         Ok(match status {
-            200..=299 => Attempt::Done(bytes),
+            200..=299 => Attempt::Done(crate::json::without_lone_surrogates(bytes)),
             401 | 403 => {
                 return Err(auth_error(
                     status,

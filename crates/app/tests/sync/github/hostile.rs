@@ -177,3 +177,47 @@ fn a_link_header_that_never_ends_stops_at_the_page_cap() {
         .count();
     assert_eq!(release_pages, 5);
 }
+
+#[test]
+fn a_lone_surrogate_escape_in_a_page_becomes_the_replacement_character() {
+    // GitHub passes user text through as JSON, and JavaScript-made text can hold a lone
+    // UTF-16 surrogate, sent as `\ud800`. serde_json refuses it in a string: the whole page
+    // used to fail to parse, and the sync stopped with bad_response.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ws.sqlite3");
+    let (mock, routes) = fixtures::start();
+    fixtures::world(&routes);
+    let (status, headers, mut body) =
+        recorded(&fixtures::load("real/pygithub-list-pulls-closed-2013.json"));
+    let number = body[0]["number"].as_u64().unwrap();
+    body[0]["title"] = "Lone @@HIGH@@ and @@LOW@@ surrogates".into();
+    body[0]["user"]["login"] = "author@@HIGH@@".into();
+    let text = body
+        .to_string()
+        .replace("@@HIGH@@", r"\ud800")
+        .replace("@@LOW@@", r"\uDFFF");
+    assert!(serde_json::from_str::<serde_json::Value>(&text).is_err());
+    let mut page = Reply::json(status, text);
+    page.headers = headers;
+    routes.set(&format!("/repos/{}/pulls", fixtures::REPO), vec![page]);
+    let s = run(
+        &db,
+        &opts(&mock.url()),
+        Cancel::default(),
+        Events::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        s.pull_requests, 60,
+        "the page with the bad title was read whole"
+    );
+    let doc = super::export(&db);
+    let key = format!("{}#{number}", fixtures::REPO);
+    let pr = doc
+        .work_items
+        .iter()
+        .find(|w| w.source_key.as_deref() == Some(&key))
+        .unwrap();
+    assert_eq!(pr.title, "Lone \u{FFFD} and \u{FFFD} surrogates");
+    assert_eq!(pr.author.as_deref(), Some("author\u{FFFD}"));
+}

@@ -345,8 +345,16 @@ fn search(f: &FakeJira, req: &Request, cloud: bool) -> Response {
     Response::json(200, body)
 }
 
+/// Text that an issue's rendering sends as a lone surrogate escape (`\ud800`), which no
+/// Rust string can hold.
+pub const LONE_SURROGATE: &str = "@@lone-surrogate@@";
+
 /// An issue as a search returns it: Cloud caps the embedded changelog at 20 histories.
 pub fn render_issue(i: &Value, cloud: bool) -> String {
+    render_issue_json(i, cloud).replace(LONE_SURROGATE, r"\ud800")
+}
+
+fn render_issue_json(i: &Value, cloud: bool) -> String {
     if cloud {
         if let Some(h) = i["changelog"]["histories"].as_array() {
             if h.len() > 20 {

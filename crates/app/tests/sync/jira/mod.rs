@@ -780,3 +780,28 @@ fn every_sync_run_is_one_audit_event_with_the_releases_it_changed() {
         None
     );
 }
+
+#[test]
+fn a_lone_surrogate_escape_in_a_page_becomes_the_replacement_character() {
+    // Jira passes user text through as JSON; a lone UTF-16 surrogate arrives as `\ud800`,
+    // which serde_json refuses in a string. It used to fail the whole page (bad_response).
+    let mut f = cloud_fake(3);
+    let issue = &mut f.project("PROJ").issues[1];
+    issue["fields"]["summary"] = json!(format!("Broken {LONE_SURROGATE} summary"));
+    issue["fields"]["assignee"]["displayName"] = json!(format!("Ann{LONE_SURROGATE}"));
+    let key = issue["key"].as_str().unwrap().to_owned();
+    let (server, _fake) = start(f);
+    let (_d, mut s) = store();
+    let sum = run(&mut s, &opts(&server.url())).unwrap();
+    assert_eq!(sum.projects[0].issues, 3);
+    let (title, assignee): (String, String) = s
+        .conn()
+        .query_row(
+            "SELECT title, assignee FROM work_items WHERE source_key = ?1",
+            [&key],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(title, "Broken \u{FFFD} summary");
+    assert_eq!(assignee, "Ann\u{FFFD}");
+}
