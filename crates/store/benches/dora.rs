@@ -181,7 +181,7 @@ fn cpu() -> Duration {
 /// Moves one deployment of one service by a second (back and forth by `k`): the facts of
 /// that service change, no other's.
 fn edit_one_deployment(conn: &rusqlite::Connection, k: u64) {
-    let sign = if k % 2 == 0 { '+' } else { '-' };
+    let sign = if k.is_multiple_of(2) { '+' } else { '-' };
     let n = conn
         .execute(
             &format!(
