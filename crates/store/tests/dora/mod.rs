@@ -402,7 +402,9 @@ fn one_edited_deployment_relinks_one_service() {
             without_service: false
         })
     );
-    // Kept (written on a thread of their own): another store reads them back as they are.
+    // Kept (written on a thread of their own, which this waits for): another store reads
+    // them back as they are.
+    assert!(store.linked_facts_are_kept(&settings).unwrap());
     let other = Store::open(store.path()).unwrap();
     assert_eq!(
         *other.linked_facts(&settings).unwrap(),
