@@ -271,21 +271,10 @@ impl Workspace {
         Ok((t, now))
     }
 
-    /// The readiness chart of a release (or a train's releases) at a given size in pixels.
-    pub fn readiness_chart(
-        &self,
-        release: &str,
-        clock: &dyn Clock,
-        width: u32,
-        height: u32,
-    ) -> Result<String> {
-        self.readiness_chart_input(release, clock)?
-            .draw(width, height)
-    }
-
-    /// What the readiness chart of `release` is drawn from, read from the workspace. The
-    /// window draws it after letting the workspace go ([`ReadinessChartInput::draw`]), so a
-    /// tick of the checklist does not wait for a chart being drawn.
+    /// What the readiness chart of `release` (or a train's releases) is drawn from, read
+    /// from the workspace. The window draws it after letting the workspace go
+    /// ([`ReadinessChartInput::draw`]), so a tick of the checklist does not wait for a chart
+    /// being drawn.
     pub fn readiness_chart_input(
         &self,
         release: &str,
