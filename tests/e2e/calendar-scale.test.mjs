@@ -10,29 +10,12 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, existsSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { WebDriver, painted, sleep, startDriver, stopDriver, waitUntil } from './webdriver.mjs';
+import { mkdirSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { WebDriver, e2eSetup, painted, sleep, startDriver, stopDriver, waitUntil } from './webdriver.mjs';
 
-const root = resolve(import.meta.dirname, '../..');
-const app = process.env.SWITCHYARD_APP ?? join(root, 'target/debug/switchyard-desktop');
-const cli = process.env.SWITCHYARD_CLI ?? join(root, 'target/debug/switchyard');
-const outDir = join(root, 'target/e2e');
-const port = 4444 + (process.pid % 500);
+const { root, app, cli, outDir, port, home, env, workspace } = e2eSetup('scale', { rustLog: 'warn' });
 const KEY = { enter: '\uE007', escape: '\uE00C', down: '\uE015' };
-
-const home = mkdtempSync(join(tmpdir(), 'switchyard-e2e-scale-'));
-const env = {
-  ...process.env,
-  XDG_DATA_HOME: join(home, 'data'),
-  XDG_CONFIG_HOME: join(home, 'config'),
-  XDG_CACHE_HOME: join(home, 'cache'),
-  RUST_LOG: 'warn',
-};
-delete env.SWITCHYARD_DB;
-// Where the app opens on its first start; the plan is imported there before it starts.
-const workspace = join(home, 'data/dev.switchyard.desktop/switchyard.sqlite3');
 
 let driver = null;
 const wd = new WebDriver(`http://127.0.0.1:${port}`);

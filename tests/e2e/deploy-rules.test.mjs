@@ -8,28 +8,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { WebDriver, painted, sleep, startDriver, stopDriver, waitUntil } from './webdriver.mjs';
+import { mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { WebDriver, e2eSetup, painted, sleep, startDriver, stopDriver, waitUntil } from './webdriver.mjs';
 
-const root = resolve(import.meta.dirname, '../..');
-const app = process.env.SWITCHYARD_APP ?? join(root, 'target/debug/switchyard-desktop');
-const cli = process.env.SWITCHYARD_CLI ?? join(root, 'target/debug/switchyard');
-const outDir = join(root, 'target/e2e');
-const port = 4444 + ((process.pid + 211) % 500);
-
-const home = mkdtempSync(join(tmpdir(), 'switchyard-e2e-deploy-'));
-const env = {
-  ...process.env,
-  XDG_DATA_HOME: join(home, 'data'),
-  XDG_CONFIG_HOME: join(home, 'config'),
-  XDG_CACHE_HOME: join(home, 'cache'),
-  RUST_LOG: 'info',
-};
-delete env.SWITCHYARD_DB;
-delete env.GITHUB_TOKEN;
-const workspace = join(home, 'data/dev.switchyard.desktop/switchyard.sqlite3');
+const { app, cli, outDir, port, home, env, workspace } = e2eSetup('deploy', { portOffset: 211 });
 const REPO = 'octo-org/octo-repo';
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 const el = (id) => ({ [ELEMENT]: id });

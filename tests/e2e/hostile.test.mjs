@@ -11,32 +11,20 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtempSync, mkdirSync, copyFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { WebDriver, painted, sleep, startDriver, stopDriver, waitUntil } from './webdriver.mjs';
+import { mkdirSync, copyFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { WebDriver, e2eSetup, painted, sleep, startDriver, stopDriver, waitUntil } from './webdriver.mjs';
 import { startHostileServers, JIRA_PROJECT, REPO, JIRA_TOKEN, GITHUB_TOKEN } from './hostile-servers.mjs';
 
-const root = resolve(import.meta.dirname, '../..');
-const app = process.env.SWITCHYARD_APP ?? join(root, 'target/debug/switchyard-desktop');
-const cli = process.env.SWITCHYARD_CLI ?? join(root, 'target/debug/switchyard');
-const outDir = join(root, 'target/e2e');
+const { root, app, cli, outDir, port, home, env } = e2eSetup('hostile', { portOffset: 233 });
 const docsShots = join(root, 'docs/screenshots');
-const port = 4444 + ((process.pid + 233) % 500);
 
-const home = mkdtempSync(join(tmpdir(), 'switchyard-e2e-hostile-'));
 const workspace = join(home, 'hostile.sqlite3');
-const env = {
-  ...process.env,
-  XDG_DATA_HOME: join(home, 'data'),
-  XDG_CONFIG_HOME: join(home, 'config'),
-  XDG_CACHE_HOME: join(home, 'cache'),
-  RUST_LOG: 'info',
+Object.assign(env, {
   SWITCHYARD_DB: workspace,
   SWITCHYARD_JIRA_TOKEN: JIRA_TOKEN,
   SWITCHYARD_GITHUB_TOKEN: GITHUB_TOKEN,
-};
-delete env.GITHUB_TOKEN;
+});
 
 const KEY = { escape: '\uE00C', control: '\uE009' };
 

@@ -8,30 +8,18 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { WebDriver, painted, sleep, startDriver, stopDriver, waitUntil } from './webdriver.mjs';
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { WebDriver, e2eSetup, painted, sleep, startDriver, stopDriver, waitUntil } from './webdriver.mjs';
 
-const root = resolve(import.meta.dirname, '../..');
-const app = process.env.SWITCHYARD_APP ?? join(root, 'target/debug/switchyard-desktop');
-const cli = process.env.SWITCHYARD_CLI ?? join(root, 'target/debug/switchyard');
-const outDir = join(root, 'target/e2e');
-const port = 4444 + (process.pid % 500);
-
-const home = mkdtempSync(join(tmpdir(), 'switchyard-e2e-ingest-'));
+const { app, cli, outDir, port, home, env } = e2eSetup('ingest');
 const files = join(home, 'exports');
 const workspace = join(home, 'ingest.sqlite3');
-const env = {
-  ...process.env,
-  XDG_DATA_HOME: join(home, 'data'),
-  XDG_CONFIG_HOME: join(home, 'config'),
-  XDG_CACHE_HOME: join(home, 'cache'),
-  RUST_LOG: 'info',
+Object.assign(env, {
   SWITCHYARD_DB: workspace,
   // GTK's file chooser keeps its settings in dconf, which has no D-Bus session here.
   GSETTINGS_BACKEND: 'memory',
-};
+});
 
 let driver = null;
 const wd = new WebDriver(`http://127.0.0.1:${port}`);

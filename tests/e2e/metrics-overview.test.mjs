@@ -7,28 +7,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, existsSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { WebDriver, painted, sleep, startDriver, stopDriver, waitUntil } from './webdriver.mjs';
+import { mkdirSync, existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { WebDriver, e2eSetup, painted, sleep, startDriver, stopDriver, waitUntil } from './webdriver.mjs';
 
-const root = resolve(import.meta.dirname, '../..');
-const app = process.env.SWITCHYARD_APP ?? join(root, 'target/debug/switchyard-desktop');
-const cli = process.env.SWITCHYARD_CLI ?? join(root, 'target/debug/switchyard');
-const outDir = join(root, 'target/e2e');
-const port = 4444 + ((process.pid + 137) % 500);
-
-const home = mkdtempSync(join(tmpdir(), 'switchyard-e2e-overview-'));
-const env = {
-  ...process.env,
-  XDG_DATA_HOME: join(home, 'data'),
-  XDG_CONFIG_HOME: join(home, 'config'),
-  XDG_CACHE_HOME: join(home, 'cache'),
-  RUST_LOG: 'info',
-};
-delete env.SWITCHYARD_DB;
-delete env.GITHUB_TOKEN;
-const workspace = join(home, 'data/dev.switchyard.desktop/switchyard.sqlite3');
+const { app, cli, outDir, port, home, env, workspace } = e2eSetup('overview', { portOffset: 137 });
 const emptyWorkspace = join(home, 'empty.sqlite3');
 
 let driver = null;

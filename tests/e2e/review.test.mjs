@@ -9,29 +9,13 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { WebDriver, painted, sleep, startDriver, stopDriver, waitUntil } from './webdriver.mjs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { WebDriver, e2eSetup, painted, sleep, startDriver, stopDriver, waitUntil } from './webdriver.mjs';
 
-const root = resolve(import.meta.dirname, '../..');
-const app = process.env.SWITCHYARD_APP ?? join(root, 'target/debug/switchyard-desktop');
-const cli = process.env.SWITCHYARD_CLI ?? join(root, 'target/debug/switchyard');
-const outDir = join(root, 'target/e2e');
+const { root, app, cli, outDir, port, home, env, workspace } = e2eSetup('review', { portOffset: 307 });
 const docsDir = join(root, 'docs/screenshots');
-const port = 4444 + ((process.pid + 307) % 500);
-
-const home = mkdtempSync(join(tmpdir(), 'switchyard-e2e-review-'));
 const downloads = join(home, 'Downloads');
-const env = {
-  ...process.env,
-  XDG_DATA_HOME: join(home, 'data'),
-  XDG_CONFIG_HOME: join(home, 'config'),
-  XDG_CACHE_HOME: join(home, 'cache'),
-  RUST_LOG: 'info',
-};
-delete env.SWITCHYARD_DB;
-const workspace = join(home, 'data/dev.switchyard.desktop/switchyard.sqlite3');
 
 /** The GitHub logins of the authors of the release's pull requests. */
 const authorsOf = (doc, releaseId) =>

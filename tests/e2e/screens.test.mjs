@@ -6,34 +6,19 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, existsSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
-import { WebDriver, painted, sleep, startDriver, stopDriver, waitUntil } from './webdriver.mjs';
+import { mkdirSync, writeFileSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { WebDriver, e2eSetup, painted, sleep, startDriver, stopDriver, waitUntil } from './webdriver.mjs';
 
-const root = resolve(import.meta.dirname, '../..');
-const app = process.env.SWITCHYARD_APP ?? join(root, 'target/debug/switchyard-desktop');
-const cli = process.env.SWITCHYARD_CLI ?? join(root, 'target/debug/switchyard');
-const outDir = join(root, 'target/e2e');
-const port = 4444 + (process.pid % 500);
-
-const home = mkdtempSync(join(tmpdir(), 'switchyard-e2e-screens-'));
+const { root, app, cli, outDir, port, home, env, workspace } = e2eSetup('screens');
 const downloads = join(home, 'downloads');
-const env = {
-  ...process.env,
-  XDG_DATA_HOME: join(home, 'data'),
-  XDG_CONFIG_HOME: join(home, 'config'),
-  XDG_CACHE_HOME: join(home, 'cache'),
-  RUST_LOG: 'info',
+Object.assign(env, {
   // A Jira token from the environment (the keyring may be absent under Xvfb); it never
   // leaves the machine: the Jira URL below is a closed local port.
   SWITCHYARD_JIRA_TOKEN: 'e2e-token-not-real',
   SWITCHYARD_GITHUB_TOKEN: 'e2e-github-token-not-real',
-};
-delete env.SWITCHYARD_DB;
-delete env.GITHUB_TOKEN;
+});
 const UNREACHABLE = 'http://127.0.0.1:9';
-const workspace = join(home, 'data/dev.switchyard.desktop/switchyard.sqlite3');
 
 let driver = null;
 const wd = new WebDriver(`http://127.0.0.1:${port}`);

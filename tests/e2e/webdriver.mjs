@@ -2,6 +2,9 @@
 // window through tauri-driver -> WebKitWebDriver. Every call has a deadline.
 
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 
@@ -142,6 +145,39 @@ export class WebDriver {
   async screenshot() {
     return Buffer.from(await this.call('GET', this.s('/screenshot')), 'base64');
   }
+}
+
+/**
+ * What every end-to-end test starts from. `app` and `cli` are the binaries under test (the
+ * debug builds `./dev test` makes, or SWITCHYARD_APP and SWITCHYARD_CLI); `outDir` is where
+ * screenshots go; `port` is tauri-driver's, apart from other tests' (`portOffset`); `home` is a
+ * new temporary directory holding the test's own XDG data, config and cache directories, so
+ * no two runs share a workspace or settings; `env` is what every process the test starts
+ * gets: the caller's environment with those directories, `RUST_LOG` (`rustLog`), and no
+ * SWITCHYARD_DB or GITHUB_TOKEN of the caller's; `workspace` is where the app opens by default.
+ */
+export function e2eSetup(name, { portOffset = 0, rustLog = 'info' } = {}) {
+  const root = resolve(import.meta.dirname, '../..');
+  const home = mkdtempSync(join(tmpdir(), `switchyard-e2e-${name}-`));
+  const env = {
+    ...process.env,
+    XDG_DATA_HOME: join(home, 'data'),
+    XDG_CONFIG_HOME: join(home, 'config'),
+    XDG_CACHE_HOME: join(home, 'cache'),
+    RUST_LOG: rustLog,
+  };
+  delete env.SWITCHYARD_DB;
+  delete env.GITHUB_TOKEN;
+  return {
+    root,
+    app: process.env.SWITCHYARD_APP ?? join(root, 'target/debug/switchyard-desktop'),
+    cli: process.env.SWITCHYARD_CLI ?? join(root, 'target/debug/switchyard'),
+    outDir: join(root, 'target/e2e'),
+    port: 4444 + ((process.pid + portOffset) % 500),
+    home,
+    env,
+    workspace: join(home, 'data/dev.switchyard.desktop/switchyard.sqlite3'),
+  };
 }
 
 export function sleep(ms) {

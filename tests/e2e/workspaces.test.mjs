@@ -7,33 +7,21 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { WebDriver, painted, sleep, startDriver, stopDriver, waitUntil } from './webdriver.mjs';
+import { mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { WebDriver, e2eSetup, painted, sleep, startDriver, stopDriver, waitUntil } from './webdriver.mjs';
 
-const root = resolve(import.meta.dirname, '../..');
-const app = process.env.SWITCHYARD_APP ?? join(root, 'target/debug/switchyard-desktop');
-const cli = process.env.SWITCHYARD_CLI ?? join(root, 'target/debug/switchyard');
-const outDir = join(root, 'target/e2e');
-const port = 4444 + (process.pid % 500);
-
-const home = mkdtempSync(join(tmpdir(), 'switchyard-e2e-workspaces-'));
+const { app, cli, outDir, port, home, env } = e2eSetup('workspaces');
 const plans = join(home, 'plans');
 const damaged = join(plans, 'damaged.sqlite3');
 const payments = join(plans, 'payments.sqlite3');
 const demo = join(plans, 'demo.sqlite3');
 const created = join(plans, 'new-plan.sqlite3');
-const env = {
-  ...process.env,
-  XDG_DATA_HOME: join(home, 'data'),
-  XDG_CONFIG_HOME: join(home, 'config'),
-  XDG_CACHE_HOME: join(home, 'cache'),
-  RUST_LOG: 'info',
+Object.assign(env, {
   SWITCHYARD_DB: damaged,
   // GTK's file chooser keeps its settings in dconf, which has no D-Bus session here.
   GSETTINGS_BACKEND: 'memory',
-};
+});
 
 let driver = null;
 const wd = new WebDriver(`http://127.0.0.1:${port}`);
