@@ -725,7 +725,7 @@ mod spec_tests {
 
 /// Property tests (issue 16): whatever a person types or a file holds, parsing a cadence and
 /// walking its dates never panics nor hangs; errors name their input; what parses round-trips.
-/// The cargo-fuzz targets in `fuzz/` call the same functions.
+/// The cargo-fuzz target `cadence` in `fuzz/` calls the same functions (docs/fuzzing.md).
 #[cfg(test)]
 mod fuzz_tests {
     use super::*;

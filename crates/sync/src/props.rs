@@ -1,7 +1,8 @@
 //! Issue 16: the Jira and GitHub page parsers and the Jira description conversions (ADF and
 //! wiki markup) fed what a hostile or broken server could send. Nothing panics; an answer
 //! the sync cannot read is its `BadResponse` error; plain text and times round-trip. The
-//! cargo-fuzz targets in `fuzz/` call the same functions with raw bytes.
+//! cargo-fuzz targets `jira_search`, `github_pages` and `jira_description` in `fuzz/` call
+//! the same functions with raw bytes (docs/fuzzing.md).
 
 use crate::github::{next_link, pages as gh};
 use crate::jira::{adf_to_text, pages as jira, parse_time, wiki_to_text, Deployment, JiraOptions};

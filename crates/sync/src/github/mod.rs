@@ -29,10 +29,10 @@ mod walk;
 pub use client::{next_link, API_VERSION};
 
 /// GitHub's list pages read as the sync reads them, without a server: for the property
-/// tests and the cargo-fuzz targets (issue 16). The body is decoded as the client decodes
-/// it, the list taken out as a walk takes it, and its items read one by one (an item of an
-/// unexpected shape skipped) into the sync's rows; an answer that is no list is the sync's
-/// `BadResponse` error, never a panic.
+/// tests and the cargo-fuzz target `github_pages` (issue 16). The body is decoded as the
+/// client decodes it, the list taken out as a walk takes it, and its items read one by one
+/// (an item of an unexpected shape skipped) into the sync's rows; an answer that is no list
+/// is the sync's `BadResponse` error, never a panic.
 pub mod pages {
     use super::{payload, pulls, runs, SyncError};
     use serde_json::Value;

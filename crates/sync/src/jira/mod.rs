@@ -871,8 +871,8 @@ fn status_category(f: &Fields, status: &str) -> Category {
 }
 
 /// Jira's pages read as the sync reads them, without a server: for the property tests and
-/// the cargo-fuzz targets (issue 16). Each is the sync's own decoding and row-making; an
-/// answer it cannot read is the sync's `BadResponse` error, never a panic.
+/// the cargo-fuzz target `jira_search` (issue 16). Each is the sync's own decoding and
+/// row-making; an answer it cannot read is the sync's `BadResponse` error, never a panic.
 pub mod pages {
     use super::*;
 
