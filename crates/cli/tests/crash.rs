@@ -623,7 +623,7 @@ fn an_import_killed_anywhere_leaves_no_workspace_or_the_whole_one() {
             .collect(),
         env: vec![],
         db: "w.sqlite3",
-        import: false,
+        import: true,
     };
     let t = crash_loop("import", &job, "work_items");
     assert_eq!(t.kills, kills());
