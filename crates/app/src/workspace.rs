@@ -247,7 +247,10 @@ impl Workspace {
                 let _ = std::fs::remove_file(std::path::PathBuf::from(f));
             }
         };
-        // A file of this name is the remains of a killed import of an earlier process.
+        // Files of this kind are the remains of killed imports of earlier processes.
+        for stale in killed_imports(path, name) {
+            remove(&stale);
+        }
         remove(&tmp);
         let built = (|| -> Result<()> {
             let mut store = Store::open(&tmp)?;
@@ -398,4 +401,37 @@ pub fn write_atomically(path: &Path, contents: &[u8]) -> Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result.map_err(io)
+}
+
+/// The temporary files (`.NAME.import-PID`) that imports into `path` killed before they ended
+/// left beside it: those of processes no longer running. Whether a process runs is read from
+/// `/proc`; where there is none, nothing is taken for dead (this process's own name is still
+/// removed by the caller).
+fn killed_imports(path: &Path, name: &str) -> Vec<std::path::PathBuf> {
+    let procs = Path::new("/proc/self");
+    if !procs.exists() {
+        return Vec::new();
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let prefix = format!(".{name}.import-");
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut found: Vec<std::path::PathBuf> = entries
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let file = e.file_name().into_string().ok()?;
+            let rest = file.strip_prefix(&prefix)?;
+            let pid = rest.split('-').next()?;
+            let pid: u32 = pid.parse().ok()?;
+            let running = Path::new("/proc").join(pid.to_string()).exists();
+            (!running).then(|| dir.join(format!("{prefix}{pid}")))
+        })
+        .collect();
+    found.sort();
+    found.dedup();
+    found
 }

@@ -1254,3 +1254,39 @@ fn only_a_saved_export_can_be_shown_in_the_file_manager() {
         ErrorCode::InvalidInput
     );
 }
+
+/// What imports killed before they ended left beside the workspace (`.NAME.import-PID` and
+/// its WAL) is removed by the next import when that process is gone; a running process's
+/// file is left alone.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_import_removes_what_killed_imports_left_beside_the_workspace() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ws.sqlite3");
+    // No process has this id (Linux's pid_max is at most 2^22); PID 1 always runs.
+    let dead = [
+        ".ws.sqlite3.import-2147483646",
+        ".ws.sqlite3.import-2147483646-wal",
+    ];
+    let alive = ".ws.sqlite3.import-1";
+    let other = ".other.sqlite3.import-2147483646";
+    for f in dead.iter().chain([&alive, &other]) {
+        std::fs::write(dir.path().join(f), b"left by a killed import").unwrap();
+    }
+    let mut source = Workspace::open(&dir.path().join("source.sqlite3")).unwrap();
+    source.load_demo(&clock()).unwrap();
+    let doc = source.export_json().unwrap();
+    Workspace::import_into(&path, &doc).unwrap();
+    assert!(path.exists());
+    for f in dead {
+        assert!(!dir.path().join(f).exists(), "{f} is still there");
+    }
+    assert!(
+        dir.path().join(alive).exists(),
+        "a running process's file was removed"
+    );
+    assert!(
+        dir.path().join(other).exists(),
+        "another workspace's file was removed"
+    );
+}
