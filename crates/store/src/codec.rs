@@ -27,9 +27,17 @@ fn conv_err(col: usize, e: impl std::error::Error + Send + Sync + 'static) -> ru
 
 pub fn get_ts(row: &rusqlite::Row, col: usize) -> rusqlite::Result<Timestamp> {
     let s: String = row.get(col)?;
-    DateTime::parse_from_rfc3339(&s)
+    parse_ts(&s).map_err(|e| conv_err(col, e))
+}
+
+/// A time as [`ts`] wrote it. RFC 3339 has four-digit years only; a time outside years
+/// 0000-9999, which chrono holds and an imported document may carry, is written with a sign
+/// (`+262142-12-31T00:00:00Z`) and read back as serde reads it from a document, so whatever
+/// an import took, the workspace reads and exports again.
+pub fn parse_ts(s: &str) -> Result<Timestamp, chrono::ParseError> {
+    DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| conv_err(col, e))
+        .or_else(|e| s.parse::<DateTime<Utc>>().map_err(|_| e))
 }
 
 pub fn get_ts_opt(row: &rusqlite::Row, col: usize) -> rusqlite::Result<Option<Timestamp>> {
@@ -101,4 +109,24 @@ pub fn get_word_opt<T: FromStr<Err = UnknownValue>>(
 
 pub fn get_source_opt(row: &rusqlite::Row, col: usize) -> rusqlite::Result<Option<Source>> {
     get_word_opt(row, col)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found by the import property (crates/store/tests/import_props): a time at chrono's
+    /// last day was imported, written as `+262142-12-31T00:00:00Z`, and then could not be
+    /// read back, so the workspace could not be exported.
+    #[test]
+    fn every_time_chrono_holds_is_read_back_as_written() {
+        let last = DateTime::<Utc>::MAX_UTC;
+        let first = DateTime::<Utc>::MIN_UTC;
+        let day = "2026-12-02T05:30:00Z".parse::<Timestamp>().unwrap();
+        for t in [last, first, day, last - chrono::Duration::days(1)] {
+            assert_eq!(parse_ts(&ts(&t)).unwrap(), t, "{}", ts(&t));
+        }
+        assert_eq!(ts(&day), "2026-12-02T05:30:00Z");
+        assert!(parse_ts("2026-13-01T00:00:00Z").is_err());
+    }
 }
