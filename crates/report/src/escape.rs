@@ -455,14 +455,18 @@ mod tests {
         }
 
         /// What `md` promises a reader sees: line breaks and control characters as spaces,
-        /// surrounding white space (which Markdown drops) aside.
+        /// leading white space of any kind dropped (`md` drops it), trailing spaces and tabs
+        /// (which Markdown drops) aside.
         fn as_read(s: &str) -> String {
             let one_line: String = s
                 .replace("\r\n", "\n")
                 .chars()
                 .map(|c| if c.is_control() { ' ' } else { c })
                 .collect();
-            one_line.trim_matches([' ', '\t']).to_owned()
+            one_line
+                .trim_start_matches(char::is_whitespace)
+                .trim_end_matches([' ', '\t'])
+                .to_owned()
         }
 
         fn forms_a_github_link(e: &str) -> Option<&'static str> {
