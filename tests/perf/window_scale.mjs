@@ -11,7 +11,9 @@
 //      and its WebKit processes.
 //
 // SWITCHYARD_PROFILE=debug measures target/debug; SWITCHYARD_APP=PATH another build of the
-// window (to compare with an earlier UI under the same load).
+// window (to compare with an earlier UI under the same load); PARTS=memory only the fourth;
+// SCREENS=calendar (default metrics,sync,calendar) the screens of its rounds; IDLE=SECONDS
+// (default 60) the quiet time after the rounds before memory is read again.
 //
 // Every process started here is stopped in `finally`, and every wait has a deadline.
 
@@ -27,6 +29,9 @@ const app = process.env.SWITCHYARD_APP ?? join(root, 'target', profile, 'switchy
 const cli = join(root, 'target', profile, 'switchyard');
 const runs = Number(process.env.RUNS ?? 5);
 const minutes = Number(process.env.MINUTES ?? 10);
+const parts = process.env.PARTS ?? 'all';
+// The screens each round of the memory part visits after the calendar's views and a panel.
+const screens = (process.env.SCREENS ?? 'metrics,sync,calendar').split(',').filter(Boolean);
 const port = 4444 + (process.pid % 500);
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 
@@ -79,7 +84,7 @@ async function paintMs(wd) {
   return m['calendar:painted'] - m['calendar:data'];
 }
 
-/** Sum of PSS (kB) of `pid` and all its descendants, with their names. */
+/** Sum of PSS (kB) of `pid` and all its descendants, with their names and the sum by name. */
 function pssTree(pid) {
   const children = new Map();
   for (const d of readdirSync('/proc')) {
@@ -95,18 +100,22 @@ function pssTree(pid) {
   }
   let total = 0;
   const names = [];
+  const byName = {};
   const walk = (p) => {
     try {
       const text = readFileSync(`/proc/${p}/smaps_rollup`, 'utf8');
-      total += Number(/^Pss:\s+(\d+)/m.exec(text)[1]);
-      names.push(readFileSync(`/proc/${p}/comm`, 'utf8').trim());
+      const kb = Number(/^Pss:\s+(\d+)/m.exec(text)[1]);
+      const name = readFileSync(`/proc/${p}/comm`, 'utf8').trim();
+      total += kb;
+      names.push(name);
+      byName[name] = (byName[name] ?? 0) + kb;
     } catch {
       /* gone */
     }
     for (const c of children.get(p) ?? []) walk(c);
   };
   walk(pid);
-  return { kb: total, names };
+  return { kb: total, names, byName };
 }
 
 function appPid() {
@@ -137,6 +146,7 @@ const add = (row) => {
 const home = mkdtempSync(join(tmpdir(), 'switchyard-scale-'));
 try {
   // 1-3: the large plan.
+  if (parts === 'all') {
   const doc = join(home, 'large.json');
   // Where the app opens on its first start (the environment of tauri-driver reaches the
   // app only in part: XDG_* do, SWITCHYARD_DB does not).
@@ -238,11 +248,21 @@ try {
     }
   });
 
+  }
+
   // 4: the demo after scripted use.
   rmSync(join(home, 'data'), { recursive: true, force: true });
   await withWindow(home, null, async (wd) => {
     const pid = appPid();
+    const mb = (kb) => (kb / 1024).toFixed(0);
+    const split = (byName) =>
+      Object.entries(byName)
+        .map(([n, kb]) => `${n} ${mb(kb)}`)
+        .join(', ');
+    const atStart = pssTree(pid);
+    console.error(`PSS at start: ${mb(atStart.kb)} MB (${split(atStart.byName)})`);
     const end = Date.now() + minutes * 60_000;
+    let nextSample = Date.now() + 60_000;
     let rounds = 0;
     const key = async (k) => {
       await wd.call('POST', wd.s('/actions'), {
@@ -260,19 +280,36 @@ try {
         await sleep(300);
         await wd.press('\uE00C');
       }
-      for (const s of ['metrics', 'sync', 'calendar']) {
+      for (const s of screens) {
         const tab = await wd.findAll(`[data-testid="tab-${s}"]`);
         if (tab.length) await wd.click(tab[0]).catch(() => {});
         await sleep(400);
       }
       rounds += 1;
+      if (Date.now() >= nextSample) {
+        nextSample += 60_000;
+        const now = pssTree(pid);
+        const nodes = await wd.execute('return document.getElementsByTagName("*").length').catch(() => '?');
+        console.error(`PSS after ${rounds} rounds: ${mb(now.kb)} MB (${split(now.byName)}); ${nodes} elements in the page`);
+      }
     }
-    const { kb, names } = pssTree(pid);
+    const { kb, names, byName } = pssTree(pid);
+    let idleRow = null;
+    // Left alone on the calendar for IDLE seconds (default 60): what the garbage collector
+    // and WebKit give back once the use stops.
+    const idle = Number(process.env.IDLE ?? 60);
+    if (idle > 0) {
+      await sleep(idle * 1000);
+      const after = pssTree(pid);
+      console.error(`PSS after ${idle} s idle: ${mb(after.kb)} MB (${split(after.byName)})`);
+      idleRow = [`the same, then left alone on the calendar for ${idle} s`, `${mb(after.kb)} MB (${split(after.byName)})`, ''];
+    }
     add([
-      `window memory with the demo after ${minutes} min of scripted use (${rounds} rounds; PSS of ${names.length} processes: ${[...new Set(names)].join(', ')})`,
-      `${(kb / 1024).toFixed(0)} MB`,
+      `window memory with the demo after ${minutes} min of scripted use (${rounds} rounds; PSS of ${names.length} processes: ${[...new Set(names)].join(', ')}; at start ${mb(atStart.kb)} MB: ${split(atStart.byName)})`,
+      `${mb(kb)} MB (${split(byName)})`,
       '< 300 MB',
     ]);
+    if (idleRow) add(idleRow);
   });
 } finally {
   rmSync(home, { recursive: true, force: true });
