@@ -11,13 +11,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdirSync, copyFileSync, existsSync } from 'node:fs';
+import { mkdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { WebDriver, e2eSetup, painted, sleep, startDriver, stopDriver, waitUntil } from './webdriver.mjs';
+import { WebDriver, e2eSetup, painted, sleep, startDriver, stopDriver, toDocs, waitUntil } from './webdriver.mjs';
 import { startHostileServers, JIRA_PROJECT, REPO, JIRA_TOKEN, GITHUB_TOKEN } from './hostile-servers.mjs';
 
-const { root, app, cli, outDir, port, home, env } = e2eSetup('hostile', { portOffset: 233 });
-const docsShots = join(root, 'docs/screenshots');
+const { app, cli, outDir, port, home, env } = e2eSetup('hostile', { portOffset: 233 });
 
 const workspace = join(home, 'hostile.sqlite3');
 Object.assign(env, {
@@ -40,7 +39,7 @@ async function shot(name, docs = false) {
   await painted(wd);
   await sleep(250);
   execFileSync('import', ['-window', 'root', join(outDir, name)], { env, timeout: 20_000 });
-  if (docs) copyFileSync(join(outDir, name), join(docsShots, name));
+  if (docs) toDocs(outDir, name);
 }
 
 /**
@@ -125,7 +124,6 @@ const WATCH = `
 before(async () => {
   assert.ok(existsSync(app), `build the app first: ${app}`);
   mkdirSync(outDir, { recursive: true });
-  mkdirSync(docsShots, { recursive: true });
   servers = await startHostileServers(Date.now());
   driver = startDriver(port, env);
   await wd.waitForServer(20_000);

@@ -9,12 +9,11 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { WebDriver, e2eSetup, painted, sleep, startDriver, stopDriver, waitUntil } from './webdriver.mjs';
+import { WebDriver, e2eSetup, painted, sleep, startDriver, stopDriver, toDocs, waitUntil } from './webdriver.mjs';
 
-const { root, app, cli, outDir, port, home, env, workspace } = e2eSetup('review', { portOffset: 307 });
-const docsDir = join(root, 'docs/screenshots');
+const { app, cli, outDir, port, home, env, workspace } = e2eSetup('review', { portOffset: 307 });
 const downloads = join(home, 'Downloads');
 
 /** The GitHub logins of the authors of the release's pull requests. */
@@ -101,7 +100,7 @@ async function shot(name) {
     await sleep(700);
     const file = `${name}-${theme}.png`;
     execFileSync('import', ['-window', 'root', join(outDir, file)], { env, timeout: 20_000 });
-    copyFileSync(join(outDir, file), join(docsDir, file));
+    toDocs(outDir, file);
   }
   await wd.execute('delete document.documentElement.dataset.theme');
 }
@@ -110,7 +109,6 @@ test('a go/no-go meeting run in review mode, checked through the CLI', { timeout
   assert.ok(existsSync(app), `build the app first: ${app}`);
   assert.ok(existsSync(cli), `build the CLI first: ${cli}`);
   mkdirSync(outDir, { recursive: true });
-  mkdirSync(docsDir, { recursive: true });
   mkdirSync(join(home, 'config'), { recursive: true });
   writeFileSync(join(home, 'config/user-dirs.dirs'), `XDG_DOWNLOAD_DIR="${downloads}"\n`);
   driver = startDriver(port, env);

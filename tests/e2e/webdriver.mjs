@@ -2,7 +2,7 @@
 // window through tauri-driver -> WebKitWebDriver. Every call has a deadline.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -178,6 +178,18 @@ export function e2eSetup(name, { portOffset = 0, rustLog = 'info' } = {}) {
     env,
     workspace: join(home, 'data/dev.switchyard.desktop/switchyard.sqlite3'),
   };
+}
+
+/**
+ * Copies the screenshot `name` of `outDir` to docs/screenshots (the pictures the README and
+ * docs show) when UPDATE_DOCS_SCREENSHOTS=1, and only then: a test run leaves the
+ * repository's files as they were.
+ */
+export function toDocs(outDir, name) {
+  if (process.env.UPDATE_DOCS_SCREENSHOTS !== '1') return;
+  const docs = resolve(import.meta.dirname, '../../docs/screenshots');
+  mkdirSync(docs, { recursive: true });
+  copyFileSync(join(outDir, name), join(docs, name));
 }
 
 export function sleep(ms) {
