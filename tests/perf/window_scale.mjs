@@ -30,6 +30,9 @@ const cli = join(root, 'target', profile, 'switchyard');
 const runs = Number(process.env.RUNS ?? 5);
 const minutes = Number(process.env.MINUTES ?? 10);
 const parts = process.env.PARTS ?? 'all';
+// Seconds left alone on the calendar after the rounds: what the garbage collector and WebKit
+// give back once the use stops.
+const idle = Number(process.env.IDLE ?? 60);
 // The screens each round of the memory part visits after the calendar's views and a panel.
 const screens = (process.env.SCREENS ?? 'metrics,sync,calendar').split(',').filter(Boolean);
 const port = 4444 + (process.pid % 500);
@@ -145,109 +148,108 @@ const add = (row) => {
 };
 const home = mkdtempSync(join(tmpdir(), 'switchyard-scale-'));
 try {
-  // 1-3: the large plan.
+  // 1-3: the large plan (PARTS=memory leaves them out).
   if (parts === 'all') {
-  const doc = join(home, 'large.json');
-  // Where the app opens on its first start (the environment of tauri-driver reaches the
-  // app only in part: XDG_* do, SWITCHYARD_DB does not).
-  const db = join(home, 'data/dev.switchyard.desktop/switchyard.sqlite3');
-  mkdirSync(join(home, 'data/dev.switchyard.desktop'), { recursive: true });
-  execFileSync('python3', [join(root, 'tests/perf/large_plan.py'), doc]);
-  execFileSync(cli, ['import', '--format', 'json', '--db', db, doc], { env: env(home), stdio: 'ignore' });
-  await withWindow(home, null, async (wd) => {
-    const shown = await wd.execute(`
-      const clusters = [...document.querySelectorAll("[data-testid=cluster]")];
-      const markers = document.querySelectorAll("[data-testid=release]").length;
-      const inClusters = clusters.reduce((n, c) => n + Number(c.dataset.count), 0);
-      return clusters.length ? \`\${markers} markers and \${clusters.length} clusters of \${inClusters} releases drawn\` : \`\${markers} markers drawn\`;`);
-    const paints = [await paintMs(wd)];
-    for (let i = 1; i < runs; i++) {
-      await wd.execute('location.reload()');
-      await sleep(500);
-      await wd.waitFor('[data-testid="calendar"][data-ready="true"]', 120_000);
-      paints.push(await paintMs(wd));
-    }
-    add([
-      `calendar painted after its data arrives (5,000 releases, 20,000 dependencies; ${shown}), median of ${runs}`,
-      `${fmt(median(paints))} ms (${fmt(Math.min(...paints))}-${fmt(Math.max(...paints))})`,
-      '< 200 ms',
-    ]);
+    const doc = join(home, 'large.json');
+    // Where the app opens on its first start (the environment of tauri-driver reaches the
+    // app only in part: XDG_* do, SWITCHYARD_DB does not).
+    const db = join(home, 'data/dev.switchyard.desktop/switchyard.sqlite3');
+    mkdirSync(join(home, 'data/dev.switchyard.desktop'), { recursive: true });
+    execFileSync('python3', [join(root, 'tests/perf/large_plan.py'), doc]);
+    execFileSync(cli, ['import', '--format', 'json', '--db', db, doc], { env: env(home), stdio: 'ignore' });
+    await withWindow(home, null, async (wd) => {
+      const shown = await wd.execute(`
+        const clusters = [...document.querySelectorAll("[data-testid=cluster]")];
+        const markers = document.querySelectorAll("[data-testid=release]").length;
+        const inClusters = clusters.reduce((n, c) => n + Number(c.dataset.count), 0);
+        return clusters.length ? \`\${markers} markers and \${clusters.length} clusters of \${inClusters} releases drawn\` : \`\${markers} markers drawn\`;`);
+      const paints = [await paintMs(wd)];
+      for (let i = 1; i < runs; i++) {
+        await wd.execute('location.reload()');
+        await sleep(500);
+        await wd.waitFor('[data-testid="calendar"][data-ready="true"]', 120_000);
+        paints.push(await paintMs(wd));
+      }
+      add([
+        `calendar painted after its data arrives (5,000 releases, 20,000 dependencies; ${shown}), median of ${runs}`,
+        `${fmt(median(paints))} ms (${fmt(Math.min(...paints))}-${fmt(Math.max(...paints))})`,
+        '< 200 ms',
+      ]);
 
-    // Dragging the first planned release in view by 40 pointer steps. At the half-year zoom
-    // this plan's trains are clusters only (about nine releases a week a train); then the
-    // drag is measured at the quarter zoom, where releases are drawn one by one.
-    const findTarget = () =>
-      wd.execute(`
-      const sc = document.querySelector(".scroller").getBoundingClientRect();
-      const m = [...document.querySelectorAll('[data-testid=release]')].find((e) => {
-        if (!["planned", "in_progress"].includes(e.dataset.status)) return false;
-        const r = e.getBoundingClientRect();
-        return r.left > sc.left + 260 && r.right < sc.right - 200 && r.top > sc.top + 40 && r.bottom < sc.bottom;
-      });
-      return m ? [m.getBoundingClientRect().x + 4, m.getBoundingClientRect().y + m.getBoundingClientRect().height / 2] : null;`);
-    let dragZoom = 'half-year';
-    let target = await findTarget();
-    if (!target) {
-      await wd.click(await wd.waitFor('[data-testid="zoom-quarter"]', 5_000));
-      await sleep(500);
-      await painted(wd);
-      dragZoom = 'quarter';
-      target = await findTarget();
-    }
-    if (target) {
-      const [x, y] = target.map(Math.round);
-      const moves = [];
-      for (let i = 1; i <= 40; i++) moves.push({ type: 'pointerMove', duration: 16, origin: 'viewport', x: x + i * 3, y });
-      const gaps = await frames(wd, async () => {
-        await wd.call('POST', wd.s('/actions'), {
-          actions: [
-            {
-              type: 'pointer',
-              id: 'mouse',
-              parameters: { pointerType: 'mouse' },
-              actions: [{ type: 'pointerMove', duration: 0, origin: 'viewport', x, y }, { type: 'pointerDown', button: 0 }, ...moves],
-            },
-          ],
+      // Dragging the first planned release in view by 40 pointer steps. At the half-year zoom
+      // this plan's trains are clusters only (about nine releases a week a train); then the
+      // drag is measured at the quarter zoom, where releases are drawn one by one.
+      const findTarget = () =>
+        wd.execute(`
+        const sc = document.querySelector(".scroller").getBoundingClientRect();
+        const m = [...document.querySelectorAll('[data-testid=release]')].find((e) => {
+          if (!["planned", "in_progress"].includes(e.dataset.status)) return false;
+          const r = e.getBoundingClientRect();
+          return r.left > sc.left + 260 && r.right < sc.right - 200 && r.top > sc.top + 40 && r.bottom < sc.bottom;
         });
+        return m ? [m.getBoundingClientRect().x + 4, m.getBoundingClientRect().y + m.getBoundingClientRect().height / 2] : null;`);
+      let dragZoom = 'half-year';
+      let target = await findTarget();
+      if (!target) {
+        await wd.click(await wd.waitFor('[data-testid="zoom-quarter"]', 5_000));
+        await sleep(500);
+        await painted(wd);
+        dragZoom = 'quarter';
+        target = await findTarget();
+      }
+      if (target) {
+        const [x, y] = target.map(Math.round);
+        const moves = [];
+        for (let i = 1; i <= 40; i++) moves.push({ type: 'pointerMove', duration: 16, origin: 'viewport', x: x + i * 3, y });
+        const gaps = await frames(wd, async () => {
+          await wd.call('POST', wd.s('/actions'), {
+            actions: [
+              {
+                type: 'pointer',
+                id: 'mouse',
+                parameters: { pointerType: 'mouse' },
+                actions: [{ type: 'pointerMove', duration: 0, origin: 'viewport', x, y }, { type: 'pointerDown', button: 0 }, ...moves],
+              },
+            ],
+          });
+        });
+        await wd.call('DELETE', wd.s('/actions'));
+        await wd.press('\uE00C'); // Escape: no move is applied
+        const fps = 1000 / (gaps.reduce((a, b) => a + b, 0) / Math.max(1, gaps.length));
+        add([
+          `dragging a release there (at the ${dragZoom} zoom; ${await wd.execute('return document.querySelectorAll("[data-testid=release]").length + document.querySelectorAll("[data-testid=cluster]").length')} markers and clusters drawn): frames per second (frame time p95, worst)`,
+          `${fmt(fps)} fps (${fmt(pct(gaps, 95))} ms, ${fmt(Math.max(...gaps))} ms)`,
+          '>= 30 fps',
+        ]);
+      } else {
+        add(['dragging a release there', 'no release in view to drag', '>= 30 fps']);
+      }
+
+      // The table view, scrolled 120 px a frame for 120 frames.
+      await wd.call('POST', wd.s('/actions'), {
+        actions: [{ type: 'key', id: 'kb', actions: [{ type: 'keyDown', value: '\uE009' }, { type: 'keyDown', value: '3' }, { type: 'keyUp', value: '3' }, { type: 'keyUp', value: '\uE009' }] }],
       });
       await wd.call('DELETE', wd.s('/actions'));
-      await wd.press('\uE00C'); // Escape: no move is applied
-      const fps = 1000 / (gaps.reduce((a, b) => a + b, 0) / Math.max(1, gaps.length));
-      add([
-        `dragging a release there (at the ${dragZoom} zoom; ${await wd.execute('return document.querySelectorAll("[data-testid=release]").length + document.querySelectorAll("[data-testid=cluster]").length')} markers and clusters drawn): frames per second (frame time p95, worst)`,
-        `${fmt(fps)} fps (${fmt(pct(gaps, 95))} ms, ${fmt(Math.max(...gaps))} ms)`,
-        '>= 30 fps',
-      ]);
-    } else {
-      add(['dragging a release there', 'no release in view to drag', '>= 30 fps']);
-    }
-
-    // The table view, scrolled 120 px a frame for 120 frames.
-    await wd.call('POST', wd.s('/actions'), {
-      actions: [{ type: 'key', id: 'kb', actions: [{ type: 'keyDown', value: '\uE009' }, { type: 'keyDown', value: '3' }, { type: 'keyUp', value: '3' }, { type: 'keyUp', value: '\uE009' }] }],
+      const table = await wd.waitFor('[data-testid="table-view"]', 30_000).catch(() => null);
+      if (table) {
+        await painted(wd);
+        const gaps = await frames(wd, () =>
+          wd.call('POST', wd.s('/execute/async'), {
+            script: `const done = arguments[arguments.length - 1];
+              const el = arguments[0]; let n = 0;
+              const step = () => { el.scrollTop += 120; if (++n < 120) requestAnimationFrame(step); else done(true); };
+              requestAnimationFrame(step);`,
+            args: [{ [ELEMENT]: table }],
+          }),
+        );
+        const dropped = gaps.filter((g) => g > 25).length;
+        add([
+          'table view scrolled 120 px a frame for 120 frames: frames over 25 ms (median, p95 frame time)',
+          `${dropped} of ${gaps.length} (${fmt(median(gaps))} ms, ${fmt(pct(gaps, 95))} ms)`,
+          'none dropped',
+        ]);
+      }
     });
-    await wd.call('DELETE', wd.s('/actions'));
-    const table = await wd.waitFor('[data-testid="table-view"]', 30_000).catch(() => null);
-    if (table) {
-      await painted(wd);
-      const gaps = await frames(wd, () =>
-        wd.call('POST', wd.s('/execute/async'), {
-          script: `const done = arguments[arguments.length - 1];
-            const el = arguments[0]; let n = 0;
-            const step = () => { el.scrollTop += 120; if (++n < 120) requestAnimationFrame(step); else done(true); };
-            requestAnimationFrame(step);`,
-          args: [{ [ELEMENT]: table }],
-        }),
-      );
-      const dropped = gaps.filter((g) => g > 25).length;
-      add([
-        'table view scrolled 120 px a frame for 120 frames: frames over 25 ms (median, p95 frame time)',
-        `${dropped} of ${gaps.length} (${fmt(median(gaps))} ms, ${fmt(pct(gaps, 95))} ms)`,
-        'none dropped',
-      ]);
-    }
-  });
-
   }
 
   // 4: the demo after scripted use.
@@ -294,22 +296,16 @@ try {
       }
     }
     const { kb, names, byName } = pssTree(pid);
-    let idleRow = null;
-    // Left alone on the calendar for IDLE seconds (default 60): what the garbage collector
-    // and WebKit give back once the use stops.
-    const idle = Number(process.env.IDLE ?? 60);
-    if (idle > 0) {
-      await sleep(idle * 1000);
-      const after = pssTree(pid);
-      console.error(`PSS after ${idle} s idle: ${mb(after.kb)} MB (${split(after.byName)})`);
-      idleRow = [`the same, then left alone on the calendar for ${idle} s`, `${mb(after.kb)} MB (${split(after.byName)})`, ''];
-    }
     add([
       `window memory with the demo after ${minutes} min of scripted use (${rounds} rounds; PSS of ${names.length} processes: ${[...new Set(names)].join(', ')}; at start ${mb(atStart.kb)} MB: ${split(atStart.byName)})`,
       `${mb(kb)} MB (${split(byName)})`,
       '< 300 MB',
     ]);
-    if (idleRow) add(idleRow);
+    if (idle > 0) {
+      await sleep(idle * 1000);
+      const after = pssTree(pid);
+      add([`the same, then left alone on the calendar for ${idle} s`, `${mb(after.kb)} MB (${split(after.byName)})`, '']);
+    }
   });
 } finally {
   rmSync(home, { recursive: true, force: true });
