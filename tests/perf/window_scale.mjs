@@ -13,7 +13,8 @@
 // SWITCHYARD_PROFILE=debug measures target/debug; SWITCHYARD_APP=PATH another build of the
 // window (to compare with an earlier UI under the same load); PARTS=memory only the fourth;
 // SCREENS=calendar (default metrics,sync,calendar) the screens of its rounds; IDLE=SECONDS
-// (default 60) the quiet time after the rounds before memory is read again.
+// (default 60) the quiet time after the rounds before memory is read again; FLOOR=SECONDS
+// (default 15, 0 for none) the time on about:blank before the window without its page is read.
 //
 // Every process started here is stopped in `finally`, and every wait has a deadline.
 
@@ -33,6 +34,9 @@ const parts = process.env.PARTS ?? 'all';
 // Seconds left alone on the calendar after the rounds: what the garbage collector and WebKit
 // give back once the use stops.
 const idle = Number(process.env.IDLE ?? 60);
+// Seconds on about:blank after that (0: not measured): the window's memory without the page,
+// which tells the page's own objects from what WebKit keeps.
+const floor = Number(process.env.FLOOR ?? 15);
 // The screens each round of the memory part visits after the calendar's views and a panel.
 const screens = (process.env.SCREENS ?? 'metrics,sync,calendar').split(',').filter(Boolean);
 const port = 4444 + (process.pid % 500);
@@ -305,6 +309,14 @@ try {
       await sleep(idle * 1000);
       const after = pssTree(pid);
       add([`the same, then left alone on the calendar for ${idle} s`, `${mb(after.kb)} MB (${split(after.byName)})`, '']);
+    }
+    if (floor > 0) {
+      // The same processes with the page gone (about:blank): what the page's own objects
+      // held is told apart from what WebKit keeps after them and its libraries and GL.
+      await wd.call('POST', wd.s('/url'), { url: 'about:blank' });
+      await sleep(floor * 1000);
+      const blank = pssTree(pid);
+      add([`the same window on about:blank for ${floor} s (the page gone; what WebKit kept, its libraries and GL stay)`, `${mb(blank.kb)} MB (${split(blank.byName)})`, '']);
     }
   });
 } finally {
