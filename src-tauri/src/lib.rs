@@ -6,6 +6,8 @@ mod file_menu;
 mod logging;
 mod menu;
 mod records;
+#[cfg(target_os = "linux")]
+mod webkit_memory;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -109,7 +111,14 @@ fn fit_to_screen<R: Runtime>(app: &tauri::App<R>) {
 pub fn run() {
     let started = Instant::now();
     #[cfg(target_os = "linux")]
-    skip_software_gl_compositing();
+    {
+        skip_software_gl_compositing();
+        match webkit_memory::parse(std::env::var("SWITCHYARD_WEB_MEMORY").ok().as_deref()) {
+            Ok(Some(settings)) => webkit_memory::install(settings),
+            Ok(None) => {}
+            Err(e) => eprintln!("warning[config]: {e}; WebKit's default is kept"),
+        }
+    }
     // Two official plugins (tauri-apps/plugins-workspace), on the real window only: a second
     // launch focuses the first window; the window's size and position are kept.
     let builder = tauri::Builder::default()
@@ -148,6 +157,15 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, started: Instant) -> tauri::B
             let workspace = Arc::clone(&workspace);
             move |app| {
                 logging::init(app.path().app_log_dir().ok());
+                #[cfg(target_os = "linux")]
+                if let Some(s) = webkit_memory::given() {
+                    tracing::info!(
+                        limit_mb = s.limit_mb,
+                        conservative = s.conservative,
+                        strict = s.strict,
+                        "memory limit given to WebKit's web process"
+                    );
+                }
                 fit_to_screen(app);
                 let recent = app
                     .path()
