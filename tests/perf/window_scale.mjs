@@ -12,7 +12,8 @@
 //
 // SWITCHYARD_PROFILE=debug measures target/debug; SWITCHYARD_APP=PATH another build of the
 // window (to compare with an earlier UI under the same load); PARTS=memory only the fourth;
-// SCREENS=calendar (default metrics,sync,calendar) the screens of its rounds; IDLE=SECONDS
+// SCREENS=calendar (default metrics,sync,calendar) the screens of its rounds; ROUND_SECONDS
+// (default 9) the least time a round takes; IDLE=SECONDS
 // (default 60) the quiet time after the rounds before memory is read again; FLOOR=SECONDS
 // (default 15, 0 for none) the time on about:blank before the window without its page is read.
 //
@@ -37,6 +38,10 @@ const idle = Number(process.env.IDLE ?? 60);
 // Seconds on about:blank after that (0: not measured): the window's memory without the page,
 // which tells the page's own objects from what WebKit keeps.
 const floor = Number(process.env.FLOOR ?? 15);
+// Seconds a round of the memory part takes at least (default 9): the pace of a person going
+// through the screens, and about the 65 rounds in ten minutes of the earlier runs, whose
+// rounds waited 10 s for a release panel their click had not opened.
+const roundSeconds = Number(process.env.ROUND_SECONDS ?? 9);
 // The screens each round of the memory part visits after the calendar's views and a panel.
 const screens = (process.env.SCREENS ?? 'metrics,sync,calendar').split(',').filter(Boolean);
 const port = 4444 + (process.pid % 500);
@@ -270,6 +275,8 @@ try {
     const end = Date.now() + minutes * 60_000;
     let nextSample = Date.now() + 60_000;
     let rounds = 0;
+    // Rounds whose release panel opened (a marker off the screen opens none).
+    let panels = 0;
     const key = async (k) => {
       await wd.call('POST', wd.s('/actions'), {
         actions: [{ type: 'key', id: 'kb', actions: [{ type: 'keyDown', value: '\uE009' }, { type: 'keyDown', value: k }, { type: 'keyUp', value: k }, { type: 'keyUp', value: '\uE009' }] }],
@@ -278,11 +285,23 @@ try {
       await painted(wd);
     };
     while (Date.now() < end) {
+      const roundEnd = Date.now() + roundSeconds * 1000;
       for (const k of ['2', '3', '1']) await key(k);
+      // The markers a click reaches (most of the timeline is scrolled out of the window, and
+      // a click there lands on nothing), one after another from round to round.
       const markers = await wd.findAll('[data-testid="release"]');
-      if (markers.length) {
-        await wd.pointerClick(markers[rounds % markers.length]).catch(() => {});
-        await wd.waitFor('[data-testid="release-panel"]', 10_000).catch(() => {});
+      const seen = await wd
+        .execute(
+          `return [...arguments].map((m) => { const r = m.getBoundingClientRect();
+             const at = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+             return r.width > 0 && at !== null && m.contains(at); });`,
+          markers.map((m) => ({ [ELEMENT]: m })),
+        )
+        .catch(() => []);
+      const visible = markers.filter((_, i) => seen[i]);
+      if (visible.length) {
+        await wd.pointerClick(visible[rounds % visible.length]).catch(() => {});
+        if (await wd.waitFor('[data-testid="release-panel"]', 10_000).then(() => true, () => false)) panels += 1;
         await sleep(300);
         await wd.press('\uE00C');
       }
@@ -292,11 +311,12 @@ try {
         await sleep(400);
       }
       rounds += 1;
+      if (Date.now() < roundEnd) await sleep(Math.min(roundEnd, end) - Date.now());
       if (Date.now() >= nextSample) {
         nextSample += 60_000;
         const now = pssTree(pid);
         const nodes = await wd.execute('return document.getElementsByTagName("*").length').catch(() => '?');
-        console.error(`PSS after ${rounds} rounds: ${mb(now.kb)} MB (${split(now.byName)}); ${nodes} elements in the page`);
+        console.error(`PSS after ${rounds} rounds (${panels} opened a release panel): ${mb(now.kb)} MB (${split(now.byName)}); ${nodes} elements in the page`);
       }
     }
     const { kb, names, byName } = pssTree(pid);
