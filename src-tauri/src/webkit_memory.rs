@@ -171,6 +171,7 @@ unsafe extern "C" fn construct_with_settings(
                 g_value_set_boxed(param.value, settings as gpointer);
                 ffi::webkit_memory_pressure_settings_free(settings);
             }
+            break;
         }
     }
     match ORIGINAL.get() {
