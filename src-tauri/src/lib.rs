@@ -5,6 +5,8 @@ mod commands;
 mod file_menu;
 mod logging;
 mod menu;
+#[cfg(target_os = "linux")]
+mod no_gpu;
 mod records;
 #[cfg(target_os = "linux")]
 mod webkit_memory;
@@ -44,25 +46,6 @@ fn workspace_path<R: Runtime>(
         .map(PathBuf::from);
     let listed = recent.map(RecentWorkspaces::list).unwrap_or_default();
     Ok(recent::startup_path(env, &listed, default))
-}
-
-/// WebKitGTK composites with OpenGL. Without a GPU (no DRM render node: VMs, CI, remote
-/// desktops) that is Mesa's software rasteriser, which measured here at about 1 s more
-/// startup and 100 MB more memory than WebKit's non-composited path. A user's own setting
-/// wins.
-#[cfg(target_os = "linux")]
-fn skip_software_gl_compositing() {
-    const VAR: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
-    let has_render_node = std::fs::read_dir("/dev/dri")
-        .map(|dir| {
-            dir.flatten()
-                .any(|e| e.file_name().to_string_lossy().starts_with("renderD"))
-        })
-        .unwrap_or(false);
-    if !has_render_node && std::env::var_os(VAR).is_none() {
-        // Called first thing in main, before GTK or any other thread starts.
-        std::env::set_var(VAR, "1");
-    }
 }
 
 /// The window size that fits a screen of `screen` logical pixels: the configured `size`
@@ -112,7 +95,7 @@ pub fn run() {
     let started = Instant::now();
     #[cfg(target_os = "linux")]
     {
-        skip_software_gl_compositing();
+        no_gpu::configure();
         match webkit_memory::parse(std::env::var("SWITCHYARD_WEB_MEMORY").ok().as_deref()) {
             Ok(Some(settings)) => webkit_memory::install(settings),
             Ok(None) => {}
@@ -157,6 +140,14 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, started: Instant) -> tauri::B
             let workspace = Arc::clone(&workspace);
             move |app| {
                 logging::init(app.path().app_log_dir().ok());
+                #[cfg(target_os = "linux")]
+                if let Some(d) = no_gpu::done().filter(|d| d.compositing_off) {
+                    tracing::info!(
+                        gdk_gl_off = d.gdk_gl_off,
+                        egl_without_driver = d.egl_without_driver,
+                        "no GPU render node: WebKit's compositing off, GL kept out of the window's process"
+                    );
+                }
                 #[cfg(target_os = "linux")]
                 if let Some(s) = webkit_memory::given() {
                     tracing::info!(

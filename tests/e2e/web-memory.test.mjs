@@ -1,6 +1,7 @@
 // End to end: the window's web context is created with the memory limit the app gives
 // WebKit (src-tauri/src/webkit_memory.rs), and `SWITCHYARD_WEB_MEMORY` turns it off or
-// changes it. The app logs what WebKit's settings object held when it was handed over inside
+// changes it; on a machine without a GPU the window's own process loads no GL driver
+// (src-tauri/src/no_gpu.rs). The app logs what WebKit's settings object held when it was handed over inside
 // the web context's construction, so the line is there only if the real window's context got
 // them, with the values WebKit took. What the settings do to the window's memory is measured
 // by tests/perf/window_scale.mjs (docs/benchmarks.md). Run by `./dev test` under Xvfb with the
@@ -10,15 +11,19 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { e2eSetup } from './webdriver.mjs';
 
 const { app, env, home } = e2eSetup('web-memory');
 
 after(() => rmSync(home, { recursive: true, force: true }));
 
-/** The app's stderr over `seconds` (or until `until` matches it), then the app stopped. */
-function runFor(extraEnv, seconds, until) {
+/**
+ * The app's stderr over `seconds` (or until `until` matches it), then the app stopped. When
+ * `atMatch` is given, it is called with the app's pid once `until` matched, while the app
+ * still runs; its result is returned as `seen` beside the stderr.
+ */
+function runFor(extraEnv, seconds, until, atMatch) {
   return new Promise((resolve, reject) => {
     const child = spawn(app, [], {
       env: { ...env, NO_COLOR: '1', ...extraEnv },
@@ -27,6 +32,7 @@ function runFor(extraEnv, seconds, until) {
     });
     let err = '';
     let done = false;
+    let seen;
     const stop = () => {
       if (done) return;
       done = true;
@@ -40,7 +46,15 @@ function runFor(extraEnv, seconds, until) {
     const timer = setTimeout(stop, seconds * 1000);
     child.stderr.on('data', (d) => {
       err += d;
-      if (until.test(err)) stop();
+      if (done || !until.test(err)) return;
+      if (atMatch) {
+        try {
+          seen = atMatch(child.pid);
+        } catch (e) {
+          seen = e;
+        }
+      }
+      stop();
     });
     child.on('error', (e) => {
       stop();
@@ -48,7 +62,7 @@ function runFor(extraEnv, seconds, until) {
     });
     child.on('exit', () => {
       stop();
-      resolve(err);
+      resolve(atMatch ? { err, seen } : err);
     });
   });
 }
@@ -91,3 +105,48 @@ test('a value that is not a limit is refused in one line and WebKit’s default 
   assert.match(err, PAINTED);
   assert.doesNotMatch(err, GIVEN);
 });
+
+/** The shared objects `pid` maps, by file name. */
+function mapped(pid) {
+  const names = new Set();
+  for (const line of readFileSync(`/proc/${pid}/maps`, 'utf8').split('\n')) {
+    const path = line.split(/\s+/)[5];
+    if (path?.startsWith('/')) names.add(path.slice(path.lastIndexOf('/') + 1));
+  }
+  return [...names];
+}
+
+/** The pids of `pid`'s children, by command name. */
+function children(pid) {
+  const out = {};
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    for (const kid of readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(/\s+/).filter(Boolean)) {
+      out[readFileSync(`/proc/${kid}/comm`, 'utf8').trim()] = Number(kid);
+    }
+  }
+  return out;
+}
+
+const GL_DRIVER = /^(libLLVM|libEGL_mesa|libGLX_mesa|.*_dri\.so)/;
+const hasRenderNode = () =>
+  existsSync('/dev/dri') && readdirSync('/dev/dri').some((n) => n.startsWith('renderD'));
+
+test(
+  'without a GPU the window’s process loads no GL driver, and the web process still does',
+  { timeout: 90_000, skip: hasRenderNode() && 'this machine has a GPU render node' },
+  async () => {
+    const { err, seen } = await runFor({}, 60, PAINTED, (pid) => ({
+      app: mapped(pid),
+      web: mapped(children(pid).WebKitWebProces),
+    }));
+    assert.match(err, PAINTED, `the window did not paint within 60 s; stderr:\n${err.slice(-2000)}`);
+    assert.ok(!(seen instanceof Error), `could not read the processes' maps: ${seen}`);
+    assert.match(err, /GL kept out of the window's process.*egl_without_driver\S*?=\S*?true/);
+    assert.deepEqual(seen.app.filter((n) => GL_DRIVER.test(n)), []);
+    // The web process draws with GL (Mesa's software driver here): it must still find it.
+    assert.ok(
+      seen.web.some((n) => GL_DRIVER.test(n)),
+      `the web process maps no GL driver: ${seen.web.join(' ')}`,
+    );
+  },
+);
