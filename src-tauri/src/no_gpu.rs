@@ -7,11 +7,13 @@
 //! - With compositing off, the window's own process (WebKit's UI side) draws the page from
 //!   shared memory and needs no GL at all, yet two probes would still load the driver into
 //!   it: GDK's GLX probe when the display opens, and WebKit's EGL query when it starts the
-//!   web process. That is 24-28 MB of this process (libLLVM's relocated data, Mesa's
-//!   driver, their heaps). GDK's GL is turned off (`GDK_GL=disable`), and EGL's vendor
-//!   library is made to load its list of drivers now, from a folder that holds none, so
-//!   EGL in this process has no driver to load. The variable is removed right after, so
-//!   the web process, which does need EGL, finds Mesa as usual.
+//!   web process. That was 28 MB of this process (libLLVM's code and relocated data,
+//!   Mesa's driver, their heaps). GDK's GL is turned off (`GDK_GL=disable`, which the
+//!   processes the app starts inherit; GTK 3 programs then draw without GL, as they would
+//!   on this machine's software GL anyway), and EGL's vendor library is made to load its
+//!   list of drivers now, from a folder that holds none, so EGL in this process has no
+//!   driver to load. That variable is removed right after, so the web process, which
+//!   does need EGL, finds Mesa as usual.
 //!
 //! A user's own setting of any of these variables wins: then nothing here touches it.
 #![allow(unsafe_code)]
