@@ -15,7 +15,9 @@
 //!   driver to load. That variable is removed right after, so the web process, which
 //!   does need EGL, finds Mesa as usual.
 //!
-//! A user's own setting of any of these variables wins: then nothing here touches it.
+//! A user's own settings win: with `WEBKIT_DISABLE_COMPOSITING_MODE` set, nothing here is
+//! done; with `GDK_GL`, `__EGL_VENDOR_LIBRARY_DIRS` or `__EGL_VENDOR_LIBRARY_FILENAMES` set,
+//! the step that variable steers is left out.
 #![allow(unsafe_code)]
 
 use std::ffi::{c_char, c_int, c_void, CStr};

@@ -1,9 +1,9 @@
 // End to end: the window's web context is created with the memory limit the app gives
 // WebKit (src-tauri/src/webkit_memory.rs), and `SWITCHYARD_WEB_MEMORY` turns it off or
 // changes it; on a machine without a GPU the window's own process loads no GL driver
-// (src-tauri/src/no_gpu.rs). The app logs what WebKit's settings object held when it was handed over inside
-// the web context's construction, so the line is there only if the real window's context got
-// them, with the values WebKit took. What the settings do to the window's memory is measured
+// (src-tauri/src/no_gpu.rs). The app logs what WebKit's settings object held when it was
+// handed over inside the web context's construction, so the line is there only if the real
+// window's context got them, with the values WebKit took. What the settings do to the window's memory is measured
 // by tests/perf/window_scale.mjs (docs/benchmarks.md). Run by `./dev test` under Xvfb with the
 // other end-to-end tests. The app is started directly (no WebDriver), each start is bounded,
 // and its process group is killed after.
